@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Build benchmark: docs/s of a corpus build next to the parse floor.
+
+    python bench/bench_build.py [INPUT ...] [--repeat N]
+
+- floor: reading, decoding and YAML/HTML parsing alone (the readers, nothing else)
+- build: the whole in-memory build (readers, extractors, graph assembly)
+- write: the five exports
+Default input: ../shared/corpus. Prints the median of --repeat runs and peak memory.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.pipeline import build, collect_inputs  # noqa: E402
+from kg.readers import SkipFile, read_path  # noqa: E402
+
+
+def parse_floor(inputs) -> int:
+    n = 0
+    for path, rel in collect_inputs(inputs):
+        try:
+            read_path(path, rel)
+            n += 1
+        except SkipFile:
+            pass
+    return n
+
+
+def timed(fn):
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("inputs", nargs="*", default=[str(ROOT.parent / "shared" / "corpus")])
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    build(args.inputs)  # warm up: lexicon, OpenCC, lxml
+    floors, builds, writes = [], [], []
+    for _ in range(args.repeat):
+        t, n = timed(lambda: parse_floor(args.inputs))
+        floors.append(t)
+        t, result = timed(lambda: build(args.inputs))
+        builds.append(t)
+        with tempfile.TemporaryDirectory() as out:
+            t, _ = timed(lambda: result.write(out))
+            writes.append(t)
+    docs = result.report["files_read"]
+    fl, bu, wr = (statistics.median(x) for x in (floors, builds, writes))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"inputs: {', '.join(args.inputs)}  ({docs} documents, {len(result.quads)} quads)")
+    print(f"parse floor : {fl:7.2f} s  {docs / fl:8.0f} docs/s")
+    print(f"build       : {bu:7.2f} s  {docs / bu:8.0f} docs/s  ({bu / fl:.2f}x the floor)")
+    print(f"build+write : {bu + wr:7.2f} s  {docs / (bu + wr):8.0f} docs/s  (exports {wr:.2f} s)")
+    print(f"peak memory : {peak:7.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""Term syntax shared by the N-Quads and Turtle writers (RDF 1.1)."""
+from __future__ import annotations
+
+import re
+
+from ..terms import PREFIXES, XSD, IRI, Literal, Term
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r\t\b\f\x00-\x1f\x7f]')
+# a conservative PN_LOCAL: letters (any script), digits, _ and -, not starting with -
+_LOCAL = re.compile(r"^[^\W][\w-]*$", re.UNICODE)
+_PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda kv: len(kv[1]), reverse=True)
+
+
+def escape_string(s: str) -> str:
+    return _NEEDS_ESCAPE.sub(lambda m: _ESCAPES.get(m.group(0), f"\\u{ord(m.group(0)):04X}"), s)
+
+
+def iri_ref(iri: str) -> str:
+    return f"<{iri}>"
+
+
+def nt_term(t: Term) -> str:
+    if isinstance(t, IRI):
+        return f"<{t}>"
+    s = f'"{escape_string(t.value)}"'
+    if t.lang:
+        return f"{s}@{t.lang}"
+    if t.datatype and t.datatype != XSD + "string":
+        return f"{s}^^<{t.datatype}>"
+    return s
+
+
+def curie(iri: str) -> str | None:
+    for prefix, ns in _PREFIX_ORDER:
+        if iri.startswith(ns):
+            local = iri[len(ns):]
+            if local == "" or _LOCAL.match(local):
+                return f"{prefix}:{local}"
+    return None
+
+
+def ttl_term(t: Term) -> str:
+    if isinstance(t, IRI):
+        return curie(t) or f"<{t}>"
+    s = f'"{escape_string(t.value)}"'
+    if t.lang:
+        return f"{s}@{t.lang}"
+    if t.datatype and t.datatype != XSD + "string":
+        return f"{s}^^{curie(t.datatype) or '<' + t.datatype + '>'}"
+    return s
+
+
+__all__ = ["escape_string", "iri_ref", "nt_term", "ttl_term", "curie", "Literal"]

@@ -1,0 +1,47 @@
+"""JSON-LD: the union graph as one ``@graph`` of node objects under a compact ``@context``
+(the contract's prefixes), subjects and keys sorted, so the file is stable and diffable."""
+from __future__ import annotations
+
+import json
+from itertools import groupby
+
+from ..terms import PREFIXES, RDF_TYPE, XSD, IRI
+
+NAME = "jsonld"
+FILENAME = "graph.jsonld"
+
+_ORDER = sorted(PREFIXES.items(), key=lambda kv: len(kv[1]), reverse=True)
+
+
+def compact(iri: str) -> str:
+    for prefix, ns in _ORDER:
+        if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def _value(o):
+    if isinstance(o, IRI):
+        return {"@id": compact(o)}
+    if o.lang:
+        return {"@value": o.value, "@language": o.lang}
+    if o.datatype and o.datatype != XSD + "string":
+        return {"@value": o.value, "@type": compact(o.datatype)}
+    return o.value
+
+
+def write(result, fh) -> None:
+    nodes = []
+    for subject, triples in groupby(result.quads.triples(), key=lambda t: t[0]):
+        node: dict = {"@id": compact(subject)}
+        for pred, group in groupby(triples, key=lambda t: t[1]):
+            objs = [t[2] for t in group]
+            if pred == RDF_TYPE and all(isinstance(o, IRI) for o in objs):
+                node["@type"] = [compact(o) for o in objs] if len(objs) > 1 else compact(objs[0])
+                continue
+            vals = [_value(o) for o in objs]
+            node[compact(pred)] = vals if len(vals) > 1 else vals[0]
+        nodes.append(node)
+    doc = {"@context": dict(PREFIXES), "@graph": nodes}
+    fh.write(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8"))
+    fh.write(b"\n")

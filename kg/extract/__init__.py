@@ -1,0 +1,36 @@
+"""Extractors: plain functions over a parsed :class:`~kg.document.Document`.
+
+Each extractor is registered with what it produces (the contract terms it writes), in the
+manner of spaCy's components, and is run in registration order by :func:`run`. An
+extractor receives the build :class:`~kg.graph.Context`, the document and the article's
+IRI, and writes its facts into the article's named graph.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+__all__ = ["Extractor", "EXTRACTORS", "register", "run"]
+
+
+@dataclass(frozen=True)
+class Extractor:
+    name: str
+    func: Callable
+    produces: tuple[str, ...]
+
+
+EXTRACTORS: dict[str, Extractor] = {}
+
+
+def register(name: str, produces: tuple[str, ...]):
+    def deco(func: Callable) -> Callable:
+        EXTRACTORS[name] = Extractor(name, func, produces)
+        return func
+
+    return deco
+
+
+def run(ctx, doc, node) -> None:
+    for ex in EXTRACTORS.values():
+        ex.func(ctx, doc, node)

@@ -1,0 +1,286 @@
+"""From parsed documents (and what extractors found in them) to the quads of the graph.
+
+Every fact drawn from an article is written into that article's named graph (the graph's
+name is the article's IRI); build-wide facts (the lexicon's actors, the dataset) go into
+the default graph. The Turtle and JSON-LD exports are the union of all graphs.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from . import iri as mint
+from .document import LINK_KINDS, Document, Image, Link
+from .lexicon import Actor, Lexicon
+from .terms import (
+    IRI,
+    ONTOLOGY_IRI,
+    RDF_TYPE,
+    Literal,
+    Quad,
+    Term,
+    kg,
+    lit,
+    owl,
+    rdfs,
+    schema,
+    skos,
+    term_sort_key,
+    typed,
+    VOID,
+    DCTERMS,
+)
+from .text import detect_language
+
+__all__ = ["QuadSet", "ArticleIndex", "Context", "add_article", "add_used_actors", "add_dataset", "date_literal"]
+
+ACTOR_CLASS = {"Country": schema("Country"), "Organization": schema("Organization"), "Person": schema("Person")}
+
+
+class QuadSet:
+    """The graph under construction: a set of quads, sorted on the way out."""
+
+    def __init__(self) -> None:
+        self._quads: set[Quad] = set()
+
+    def add(self, s: IRI, p: IRI, o: Term | None, g: Optional[IRI] = None) -> None:
+        if o is None or (isinstance(o, Literal) and not o.value):
+            return
+        self._quads.add((s, p, o, g))
+
+    def __len__(self) -> int:
+        return len(self._quads)
+
+    def __iter__(self):
+        return iter(self._quads)
+
+    def sorted(self) -> list[Quad]:
+        return sorted(self._quads, key=lambda q: (q[3] or "", q[0], q[1], term_sort_key(q[2])))
+
+    def triples(self) -> list[tuple[IRI, IRI, Term]]:
+        """The union graph (each triple once), sorted by subject, predicate, object."""
+        uniq = {(s, p, o) for s, p, o, _ in self._quads}
+        return sorted(uniq, key=lambda t: (t[0], t[1], term_sort_key(t[2])))
+
+
+def date_literal(value: str | None) -> Literal | None:
+    if not value:
+        return None
+    return typed(value, "dateTime" if "T" in value else "date")
+
+
+def _norm_title(title: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", title).casefold().split())
+
+
+@dataclass
+class ArticleIndex:
+    """The input articles of a build, so that links to them land on the same node."""
+
+    by_url: dict[str, IRI] = field(default_factory=dict)
+    by_title: dict[str, IRI] = field(default_factory=dict)
+
+    @staticmethod
+    def article_iri(doc: Document) -> IRI:
+        if doc.url:
+            return mint.article(doc.url, mirror=doc.is_mirror)
+        return mint.article(content=doc.text)
+
+    def add(self, doc: Document) -> IRI:
+        node = self.article_iri(doc)
+        if doc.url and not doc.is_mirror:
+            self.by_url.setdefault(mint.url_key(doc.url) or "", node)
+        if doc.headline and not doc.headline_derived:
+            # first one wins; callers add documents in sorted path order
+            self.by_title.setdefault(_norm_title(doc.headline), node)
+        return node
+
+    def resolve(self, link: Link) -> IRI:
+        if link.url and mint.url_key(link.url):
+            key = mint.url_key(link.url)
+            if link.kind != "mirror" and key in self.by_url:
+                return self.by_url[key]
+            return mint.article(link.url)
+        if link.title:
+            return self.by_title.get(_norm_title(link.title)) or mint.article(title=link.title)
+        raise ValueError("a link needs a URL or a title")
+
+
+@dataclass
+class Context:
+    """What every graph-writing function needs: the quads, the lexicon, the input index,
+    and the lexicon actors the build has used (only those are described in the graph)."""
+
+    q: QuadSet
+    lex: Lexicon
+    index: ArticleIndex
+    used_actors: set[str] = field(default_factory=set)
+
+    def actor(self, actor_id: str) -> IRI:
+        self.used_actors.add(actor_id)
+        return mint.actor(actor_id)
+
+
+def _url_term(url: str | None) -> IRI | None:
+    safe = mint.safe_iri(url)
+    return IRI(safe) if safe else None
+
+
+def publisher_node(ctx: Context, name: str | None, domain: str | None, g: IRI) -> IRI | None:
+    """The outlet: a lexicon actor where known (by domain, then name), else minted from the
+    domain (stable across spellings of the name), else from the name."""
+    if not name and not domain:
+        return None
+    q = ctx.q
+    actor = ctx.lex.outlet(name, domain)
+    if actor is not None:
+        node = ctx.actor(actor.id)
+    else:
+        node = mint.actor(domain or name or "")
+        q.add(node, RDF_TYPE, schema("Organization"), g)
+        q.add(node, RDF_TYPE, schema("NewsMediaOrganization"), g)
+    if name:
+        q.add(node, schema("name"), lit(name, detect_language(name)), g)
+    if domain and actor is None:
+        q.add(node, schema("url"), _url_term(f"https://{domain}/"), g)
+    return node
+
+
+def person_node(ctx: Context, name: str, g: IRI) -> IRI:
+    q = ctx.q
+    hits = [a for a in ctx.lex.lookup(name) if a.type == "Person"]
+    node = ctx.actor(hits[0].id) if len(hits) == 1 else mint.actor(name)
+    q.add(node, RDF_TYPE, schema("Person"), g)
+    q.add(node, schema("name"), lit(name, detect_language(name)), g)
+    return node
+
+
+def topic_node(q: QuadSet, label: str, g: IRI) -> IRI:
+    node = mint.topic(label)
+    q.add(node, RDF_TYPE, skos("Concept"), g)
+    q.add(node, skos("prefLabel"), lit(label, detect_language(label)), g)
+    q.add(node, skos("inScheme"), IRI(mint.KGR + "scheme/topics"), g)
+    return node
+
+
+def _images(q: QuadSet, node: IRI, images: Iterable[Image], g: IRI) -> None:
+    for img in images:
+        img_node = _url_term(img.url)
+        if img_node is None:
+            continue
+        q.add(node, schema("image"), img_node, g)
+        q.add(img_node, RDF_TYPE, schema("ImageObject"), g)
+        if img.caption:
+            q.add(img_node, schema("caption"), lit(img.caption, detect_language(img.caption)), g)
+
+
+def add_link(ctx: Context, source: IRI, link: Link, g: IRI) -> IRI | None:
+    q = ctx.q
+    target = ctx.index.resolve(link)
+    if target == source:
+        return None
+    q.add(source, kg("relatedTo"), target, g)
+    q.add(source, kg(LINK_KINDS[link.kind]), target, g)
+    q.add(target, RDF_TYPE, schema("NewsArticle"), g)
+    if link.title:
+        q.add(target, schema("headline"), lit(link.title, detect_language(link.title)), g)
+    q.add(target, schema("url"), _url_term(link.url), g)
+    q.add(target, schema("datePublished"), date_literal(link.date), g)
+    if link.excerpt:
+        q.add(target, schema("description"), lit(link.excerpt, detect_language(link.excerpt)), g)
+    pub = publisher_node(ctx, link.publisher, link.publisher_domain, g)
+    q.add(target, schema("publisher"), pub, g)
+    _images(q, target, link.images, g)
+    return target
+
+
+def add_article(ctx: Context, doc: Document) -> IRI:
+    """Write one input document as a ``schema:NewsArticle`` into its own named graph."""
+    q = ctx.q
+    node = ctx.index.article_iri(doc)
+    g = node
+    lang = doc.language
+    q.add(node, RDF_TYPE, schema("NewsArticle"), g)
+    q.add(node, kg("sourceFile"), lit(doc.source_file), g)
+    if doc.headline:
+        q.add(node, schema("headline"), lit(doc.headline, lang), g)
+        if doc.headline_derived:
+            q.add(node, kg("headlineDerived"), typed("true", "boolean"), g)
+    q.add(node, schema("datePublished"), date_literal(doc.date), g)
+    q.add(node, schema("url"), _url_term(doc.url), g)
+    q.add(node, schema("inLanguage"), lit(lang), g)
+    if doc.excerpt:
+        q.add(node, schema("description"), lit(doc.excerpt, lang), g)
+    q.add(node, kg("sourceFormat"), lit(doc.format), g)
+    pub = publisher_node(ctx, doc.publisher, doc.publisher_domain, g)
+    q.add(node, schema("publisher"), pub, g)
+    for name in doc.authors:
+        q.add(node, schema("author"), person_node(ctx, name, g), g)
+    for name in doc.editors:
+        q.add(node, schema("editor"), person_node(ctx, name, g), g)
+    for label in [*doc.topics, *doc.tags]:
+        q.add(node, schema("about"), topic_node(q, label, g), g)
+    _images(q, node, doc.images, g)
+    for link in doc.links:
+        add_link(ctx, node, link, g)
+    return node
+
+
+def add_used_actors(ctx: Context) -> None:
+    """Describe every lexicon actor the build used, and those they are based in or
+    affiliated with, in the default graph."""
+    todo, done = sorted(ctx.used_actors), set()
+    while todo:
+        actor_id = todo.pop()
+        if actor_id in done:
+            continue
+        done.add(actor_id)
+        actor = ctx.lex.get(actor_id)
+        if actor is None:
+            continue
+        _add_actor(ctx.q, actor)
+        todo.extend(r for r in [actor.based_in, *actor.affiliated_with] if r and r not in done)
+
+
+def _add_actor(q: QuadSet, actor: Actor) -> IRI:
+    """An actor of the lexicon, with labels, aliases and links, in the default graph."""
+    node = mint.actor(actor.id)
+    q.add(node, RDF_TYPE, ACTOR_CLASS[actor.type])
+    for t in actor.types:
+        q.add(node, RDF_TYPE, schema(t))
+    seen_pref: set[str] = set()
+    for lang, label in actor.labels.items():
+        q.add(node, skos("prefLabel"), lit(label, lang))
+        seen_pref.add(label)
+    q.add(node, rdfs("label"), lit(actor.labels.get("en") or next(iter(actor.labels.values()), actor.id), "en"
+                                   if "en" in actor.labels else None))
+    for lang, names in actor.aliases.items():
+        for name in names:
+            if name not in seen_pref:
+                tag = lang if lang not in ("und", "zh") else detect_language(name)
+                q.add(node, skos("altLabel"), lit(name, tag))
+    if actor.wikidata:
+        q.add(node, owl("sameAs"), IRI(f"http://www.wikidata.org/entity/{actor.wikidata}"))
+    if actor.based_in:
+        q.add(node, kg("basedIn"), mint.actor(actor.based_in))
+    for other in actor.affiliated_with:
+        q.add(node, kg("affiliatedWith"), mint.actor(other))
+    for lang, role in actor.role.items():
+        q.add(node, schema("jobTitle"), lit(role, lang))
+    for d in actor.domains:
+        q.add(node, schema("url"), _url_term(f"https://{d}/"))
+    return node
+
+
+def add_dataset(q: QuadSet, n_articles: int) -> IRI:
+    node = mint.dataset()
+    q.add(node, RDF_TYPE, IRI(VOID + "Dataset"))
+    q.add(node, IRI(DCTERMS + "conformsTo"), IRI(ONTOLOGY_IRI))
+    q.add(node, owl("imports"), IRI(ONTOLOGY_IRI))
+    q.add(node, IRI(VOID + "vocabulary"), IRI(ONTOLOGY_IRI + "#"))
+    q.add(node, IRI(VOID + "documents"), typed(n_articles, "integer"))
+    q.add(node, rdfs("label"), lit("kg build", "en"))
+    return node
+
+

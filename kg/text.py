@@ -1,0 +1,200 @@
+"""Text utilities shared by readers and extractors: decoding, scripts, languages, whitespace."""
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "DecodeError",
+    "decode",
+    "clean",
+    "join_inline",
+    "is_cjk",
+    "detect_language",
+    "to_simplified",
+]
+
+
+class DecodeError(ValueError):
+    """The bytes are not text kg can read (binary, or no encoding fits)."""
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _plausible(text: str) -> float:
+    """Share of characters that are ordinary text: printable ASCII, white space or CJK."""
+    if not text:
+        return 0.0
+    ok = sum(1 for ch in text if (" " <= ch <= "~") or ch in "\n\r\t" or is_cjk(ch) or ch.isalpha())
+    return ok / len(text)
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: NUL bytes in the data, and one byte order gives plausible text."""
+    if len(data) < 4 or b"\x00" not in data[:4096]:
+        return None
+    sample = data[: 8192 - (8192 % 2)]
+    best, best_score = None, 0.0
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            score = _plausible(sample.decode(enc, errors="strict"))
+        except UnicodeDecodeError:
+            continue
+        if score > best_score:
+            best, best_score = enc, score
+    return best if best_score > 0.95 else None
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode a file's bytes; returns (text, encoding name). Newlines are normalized to ``\\n``.
+
+    Order: a BOM; strict UTF-8; UTF-16 without BOM; then charset-normalizer's best guess
+    (GB18030, Big5, ...). Raises :class:`DecodeError` for binary data.
+    """
+    text = enc = None
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                text, enc = data.decode(name), name
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"starts with a {name} byte-order mark but does not decode: {exc.reason}")
+            break
+    if text is None:
+        try:
+            text, enc = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    if text is None:
+        u16 = _looks_utf16(data)
+        if u16:
+            try:
+                text, enc = data.decode(u16), u16
+            except UnicodeDecodeError:
+                text = None
+    if text is None:
+        if b"\x00" in data[:8192]:
+            raise DecodeError("binary file (NUL bytes, not UTF-16 text)")
+        import charset_normalizer  # imported only when a file is not UTF-8
+
+        best = charset_normalizer.from_bytes(data).best()
+        if best is None:
+            raise DecodeError("no text encoding fits (binary file?)")
+        enc = best.encoding
+        # GBK and GB2312 are subsets of GB18030: decode with the superset
+        if enc in ("gbk", "gb2312", "hz"):
+            enc = "gb18030"
+        text = data.decode(enc, errors="strict")
+    if "\x00" in text:
+        raise DecodeError("binary file (NUL characters in the decoded text)")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, enc or "utf-8"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean(text: str | None) -> str:
+    """Drop control characters (no XML or RDF reader accepts them) and trim."""
+    if not text:
+        return ""
+    return _CONTROL.sub("", text).strip()
+
+
+def is_cjk(ch: str) -> bool:
+    """Han ideographs, kana, hangul and the CJK / full-width punctuation blocks."""
+    o = ord(ch)
+    return (
+        0x2E80 <= o <= 0x9FFF
+        or 0xAC00 <= o <= 0xD7AF
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFE30 <= o <= 0xFE4F
+        or 0xFF00 <= o <= 0xFFEF
+        or 0x20000 <= o <= 0x2FA1F
+    )
+
+
+_WS = re.compile(r"\s+")
+
+
+def join_inline(text: str) -> str:
+    """Collapse white space the way a browser renders it, except that white space next to a
+    CJK character is dropped (HTML source breaks lines inside Chinese sentences)."""
+
+    def repl(m: re.Match) -> str:
+        s, e = m.start(), m.end()
+        before = m.string[s - 1] if s > 0 else ""
+        after = m.string[e] if e < len(m.string) else ""
+        if (before and is_cjk(before)) or (after and is_cjk(after)):
+            return ""
+        return " "
+
+    return _WS.sub(repl, text).strip()
+
+
+def _script_counts(text: str) -> tuple[int, int, int, int]:
+    han = kana = hangul = latin = 0
+    for ch in text:
+        o = ord(ch)
+        if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF:
+            han += 1
+        elif 0x3040 <= o <= 0x30FF:
+            kana += 1
+        elif 0xAC00 <= o <= 0xD7AF:
+            hangul += 1
+        elif ch.isascii() and ch.isalpha():
+            latin += 1
+    return han, kana, hangul, latin
+
+
+@lru_cache(maxsize=4)
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to Simplified Chinese (OpenCC); one character for one, so offsets hold."""
+    return _converter("t2s").convert(text)
+
+
+def chinese_variant(text: str) -> str:
+    """``zh-Hant`` when the text uses more Traditional-only than Simplified-only characters."""
+    sample = "".join(ch for ch in text[:3000] if 0x4E00 <= ord(ch) <= 0x9FFF)[:800]
+    if not sample:
+        return "zh-Hans"
+    as_simp = to_simplified(sample)
+    as_trad = _converter("s2t").convert(sample)
+    trad_only = sum(a != b for a, b in zip(sample, as_simp))
+    simp_only = sum(a != b for a, b in zip(sample, as_trad))
+    return "zh-Hant" if trad_only > simp_only else "zh-Hans"
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """BCP 47 tag from the scripts a text is written in: en, zh-Hans, zh-Hant, ja, ko."""
+    han, kana, hangul, latin = _script_counts(text[:5000])
+    total = han + kana + hangul + latin
+    if not total:
+        return default
+    if hangul / total > 0.3:
+        return "ko"
+    if kana / total > 0.1 and kana >= 3:
+        return "ja"
+    if han / total > 0.3:
+        return chinese_variant(text)
+    return default if latin else default
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)

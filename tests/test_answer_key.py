@@ -1,0 +1,39 @@
+"""The evaluation gate: the seeds' answer key, scored through the public contract by
+../shared/eval/score.py. CI fails when extraction quality drops below these floors."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SHARED
+
+#: raise these as extraction improves; never lower them to make a change pass
+FLOORS = {
+    "documents_missing": ("==", 0),
+    "metadata_accuracy": (">=", 1.0),
+    "related_recall": (">=", 1.0),
+    "actors_split_across_iris": ("==", 0),
+}
+
+
+@pytest.fixture(scope="module")
+def summary(seeds_build):
+    score = SHARED / "eval" / "score.py"
+    gold = SHARED / "gold" / "seeds.yaml"
+    if not score.exists() or not gold.exists():
+        pytest.skip("../shared/eval/score.py is not beside this checkout")
+    out, _ = seeds_build
+    done = subprocess.run([sys.executable, str(score), "--gold", str(gold), "--graph", str(out / "graph.ttl"), "--json"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)["summary"]
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS))
+def test_answer_key_floor(summary, metric):
+    op, floor = FLOORS[metric]
+    value = summary[metric]
+    assert (value == floor) if op == "==" else (value >= floor), f"{metric}={value}, floor {op} {floor}"
