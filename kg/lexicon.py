@@ -15,6 +15,7 @@ under ``ontology/actors/``. Each entry::
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -105,9 +106,25 @@ class Lexicon:
         return None
 
 
+_LANG = re.compile(r"^(?:[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?|und|zh)$")
+
+
+def _check_langs(mapping: dict, what: str, source: str, actor_id: str) -> None:
+    for lang, value in mapping.items():
+        if not isinstance(lang, str) or not _LANG.match(lang):
+            raise ValueError(f"{source}: {actor_id}: {what} has a bad language key {lang!r} "
+                             "(a value with a comma must be quoted in a YAML flow mapping)")
+        values = value if isinstance(value, list) else [value]
+        if any(v is None or str(v).strip() == "" for v in values):
+            raise ValueError(f"{source}: {actor_id}: {what}[{lang}] is empty")
+
+
 def _actor(entry: dict, source: str) -> Actor:
     if not isinstance(entry, dict) or "id" not in entry:
         raise ValueError(f"{source}: an entry without an id: {entry!r}")
+    for what in ("labels", "aliases", "role"):
+        if isinstance(entry.get(what), dict):
+            _check_langs(entry[what], what, source, entry["id"])
     if entry.get("type") not in TYPES:
         raise ValueError(f"{source}: {entry['id']}: type must be one of {TYPES}")
     aliases = entry.get("aliases") or {}

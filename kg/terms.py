@@ -5,6 +5,7 @@ to sort) and only turns them into rdflib or Oxigraph objects at the edges.
 """
 from __future__ import annotations
 
+import re
 from typing import NamedTuple, Optional, Union
 
 KG = "https://w3id.org/newskg/ontology#"
@@ -89,7 +90,12 @@ def owl(local: str) -> IRI:
 RDF_TYPE = rdf("type")
 
 
+_BCP47 = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
+
+
 def lit(value: object, lang: str | None = None) -> Literal:
+    if lang and not _BCP47.match(lang):
+        raise ValueError(f"not a BCP 47 language tag: {lang!r}")
     return Literal(str(value), lang or None, None)
 
 

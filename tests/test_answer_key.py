@@ -16,6 +16,7 @@ FLOORS = {
     "metadata_accuracy": (">=", 1.0),
     "related_recall": (">=", 1.0),
     "actors_split_across_iris": ("==", 0),
+    "actor_f1": (">=", 0.95),
 }
 
 

@@ -34,3 +34,7 @@ def register(name: str, produces: tuple[str, ...]):
 def run(ctx, doc, node) -> None:
     for ex in EXTRACTORS.values():
         ex.func(ctx, doc, node)
+
+
+# the built-in extractors register themselves on import, in pipeline order
+from . import actors  # noqa: E402,F401

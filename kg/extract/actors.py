@@ -1,0 +1,195 @@
+"""Actor mentions: the countries, organizations and people an article's own text names.
+
+Matching is exact and fast: one Aho-Corasick automaton (pyahocorasick) over every name in
+the lexicon, run on text normalized character for character (NFKC, case-folded,
+Traditional → Simplified with OpenCC), so offsets in the normalized text are offsets in
+the article. Latin names need word boundaries; the longest match wins; short capitalized
+aliases (US, AP) match only in capitals; an all-lowercase match of a capitalized name
+("apple", "arm") is not a name. Aliases marked ambiguous in the lexicon count only when
+the context allows (see :func:`_accept_ambiguous`); Chinese one-character abbreviations
+count only in compounds (中美, 美、德等国). Rules are data: ``ontology/matching.yaml``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+import ahocorasick
+
+from ..lexicon import Lexicon, normalize_name
+from ..resources import load_yaml
+from ..terms import schema
+from ..text import to_simplified
+from . import register
+
+__all__ = ["Mention", "find_mentions", "normalize_text", "Matcher"]
+
+_DOTS = {"‧": "·", "・": "·", "•": "·", "∙": "·", "⋅": "·", "･": "·"}
+
+
+def normalize_text(text: str) -> str:
+    """Same length as ``text``: each character NFKC-normalized and case-folded where that
+    gives one character, dots unified, then Traditional → Simplified."""
+    out = []
+    for ch in text:
+        if ch in _DOTS:
+            out.append("·")
+            continue
+        n = unicodedata.normalize("NFKC", ch)
+        n = n.lower() if len(n) == 1 else ch.lower()
+        out.append(n if len(n) == 1 else ch)
+    s = "".join(out)
+    simp = to_simplified(s)
+    if len(simp) == len(s):
+        return simp
+    return "".join(to_simplified(c) if len(to_simplified(c)) == 1 else c for c in s)
+
+
+@dataclass(frozen=True)
+class Mention:
+    actor_id: str
+    start: int
+    end: int
+    surface: str
+    kind: str  # label | alias | ambiguous | compound
+    confidence: float
+
+
+@dataclass(frozen=True)
+class _Entry:
+    actor_id: str
+    kind: str
+    case_sensitive: bool
+    has_upper: bool
+    latin: bool
+    original: str
+
+
+def _is_latin_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+class Matcher:
+    def __init__(self, lex: Lexicon):
+        rules = load_yaml("matching.yaml")
+        self.rules = rules
+        self.conf = rules["confidence"]
+        cs_max = int(rules["case_sensitive_max_len"])
+        self.automaton = ahocorasick.Automaton()
+        table: dict[str, list[_Entry]] = {}
+        for actor in lex.actors.values():
+            ambiguous = {normalize_name(a) for a in actor.ambiguous}
+            labels = {normalize_name(v) for v in actor.labels.values()}
+            for _, name in actor.names():
+                key = normalize_name(name)
+                if len(key) < 2:
+                    continue  # one-character names only in compounds
+                kind = "ambiguous" if key in ambiguous else ("label" if key in labels else "alias")
+                letters = name.replace(".", "").replace(" ", "")
+                entry = _Entry(
+                    actor.id, kind,
+                    case_sensitive=letters.isascii() and letters.isupper() and len(letters) <= cs_max,
+                    has_upper=any(c.isupper() for c in name),
+                    latin=name[:1].isascii() and name[:1].isalnum() or name[-1:].isascii() and name[-1:].isalnum(),
+                    original=name,
+                )
+                bucket = table.setdefault(key, [])
+                if all(e.actor_id != entry.actor_id or e.kind != entry.kind for e in bucket):
+                    bucket.append(entry)
+        for key, entries in table.items():
+            self.automaton.add_word(key, (key, tuple(entries)))
+        self.automaton.make_automaton()
+        abbrev = rules["abbreviations"]
+        self.abbrev = {to_simplified(k): v for k, v in abbrev.items()}
+        chars = "".join(sorted(self.abbrev))
+        ctx = "|".join(sorted(map(re.escape, rules["compound_context"]), key=len, reverse=True))
+        self.compound = re.compile(rf"(?<![{chars}])([{chars}](?:、?[{chars}])+)(?={ctx})")
+        self.loc_en = re.compile(r"(?:\b(?:" + "|".join(map(re.escape, rules["locatives_en"])) + r")\s+(?:the\s+)?)$", re.I)
+        self.loc_zh = tuple(rules["locatives_zh"])
+
+    # -------------------------------------------------------------- candidates
+    def _candidates(self, text: str, norm: str) -> list[tuple[int, int, _Entry]]:
+        out = []
+        for end, (key, entries) in self.automaton.iter(norm):
+            start = end - len(key) + 1
+            surface = unicodedata.normalize("NFKC", text[start:end + 1])
+            for e in entries:
+                if e.latin:
+                    if start > 0 and _is_latin_word_char(norm[start - 1]) and _is_latin_word_char(norm[start]):
+                        continue
+                    if end + 1 < len(norm) and _is_latin_word_char(norm[end + 1]) and _is_latin_word_char(norm[end]):
+                        continue
+                if e.case_sensitive and surface.replace(".", "").replace(" ", "") != e.original.replace(".", "").replace(" ", ""):
+                    continue
+                if e.has_upper and surface.islower():
+                    continue
+                out.append((start, end + 1, e))
+        return out
+
+    def _is_locative(self, text: str, start: int) -> bool:
+        before = text[max(0, start - 24):start]
+        if self.loc_en.search(before):
+            return True
+        return before.endswith(self.loc_zh)
+
+    def find(self, text: str, lex: Lexicon) -> list[Mention]:
+        norm = normalize_text(text)
+        cands = self._candidates(text, norm)
+        for m in self.compound.finditer(norm):
+            pos = m.start()
+            for ch in m.group(1):
+                if ch != "、":
+                    cands.append((pos, pos + 1, _Entry(self.abbrev[ch], "compound", False, False, False, ch)))
+                pos += 1
+        # longest match first, then earliest; compounds are one unit of their full length
+        spans = sorted(cands, key=lambda c: (-(c[1] - c[0]) if c[2].kind != "compound" else -2, c[0]))
+        taken: list[tuple[int, int]] = []
+        chosen: list[tuple[int, int, _Entry]] = []
+        for s, e, entry in spans:
+            if entry.kind != "compound" and any(s < te and ts < e for ts, te in taken):
+                continue
+            if entry.kind == "compound" and any(s < te and ts < e and (te - ts) > 2 for ts, te in taken):
+                continue
+            chosen.append((s, e, entry))
+            if entry.kind != "compound":
+                taken.append((s, e))
+        confident = {entry.actor_id for _, _, entry in chosen if entry.kind in ("label", "alias", "compound")}
+        mentions = []
+        for s, e, entry in sorted(chosen, key=lambda c: (c[0], c[1], c[2].actor_id)):
+            if entry.kind == "ambiguous" and not self._accept_ambiguous(text, s, entry, confident, lex):
+                continue
+            mentions.append(Mention(entry.actor_id, s, e, text[s:e], entry.kind, float(self.conf[entry.kind])))
+        return mentions
+
+    def _accept_ambiguous(self, text: str, start: int, entry: _Entry, confident: set[str], lex: Lexicon) -> bool:
+        """An ambiguous alias counts when the actor is also named plainly in the article, or,
+        for a state's capital or demonym, when it is not used as a place ("in Beijing")."""
+        if entry.actor_id in confident:
+            return True
+        actor = lex.get(entry.actor_id)
+        return actor is not None and actor.type == "Country" and not self._is_locative(text, start)
+
+
+@lru_cache(maxsize=4)
+def _matcher(lex_id: int, lex: Lexicon) -> Matcher:
+    return Matcher(lex)
+
+
+def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
+    return _matcher(id(lex), lex).find(text, lex)
+
+
+@register("actors", produces=("schema:mentions", "schema:Country", "schema:Organization", "schema:Person"))
+def extract_actor_mentions(ctx, doc, node) -> list[Mention]:
+    """Write ``article schema:mentions actor`` for every lexicon actor the article's own
+    text names (headline, excerpt, body; never related items or navigation)."""
+    mentions = find_mentions(doc.text, ctx.lex)
+    for actor_id in sorted({m.actor_id for m in mentions}):
+        ctx.q.add(node, schema("mentions"), ctx.actor(actor_id), node)
+    doc.mentions = mentions  # later extractors (policies, relations) read them
+    return mentions
+
+

@@ -1,0 +1,97 @@
+"""Actor matching: one actor whatever the language or spelling, and the rules that keep
+common words and places from becoming actors."""
+from __future__ import annotations
+
+import pytest
+
+import kg
+from kg import lexicon
+from kg.extract.actors import find_mentions, normalize_text
+
+
+def ids(text: str) -> set[str]:
+    return {m.actor_id for m in find_mentions(text, lexicon.load())}
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("輝達的晶片", "nvidia"),            # Taiwan usage, Traditional characters
+    ("辉达与台积电", "nvidia"),
+    ("艾司摩爾表示", "asml"),
+    ("超微推出新品", "amd"),
+    ("荷蘭政府公布措施", "netherlands"),
+    ("Japanese curbs took effect", "japan"),
+    ("the Dutch government said", "netherlands"),
+    ("美方回应", "united-states"),
+    ("减少对华依赖", "china"),
+    ("中共当局", "china"),
+    ("蒂埃里・布雷顿说", "thierry-breton"),  # any middle dot
+    ("NVIDIA shares rose", "nvidia"),
+])
+def test_names_in_any_language_and_script(text, actor):
+    assert actor in ids(text)
+
+
+def test_compounds_and_enumerations_of_one_character_abbreviations():
+    assert {"china", "united-states"} <= ids("中美关系紧张")
+    assert {"united-states", "germany"} <= ids("日本拟联手美、德等国家")
+    assert ids("美德是一种品德") == set()           # 美德 (virtue) is not a compound here
+    assert "united-states" not in ids("中美洲国家")   # Central America
+
+
+def test_short_capitalized_aliases_match_only_in_capitals():
+    assert "united-states" in ids("The US said")
+    assert ids("Tell us what you think") == set()
+    assert "associated-press" not in ids("a tap on the app")
+
+
+def test_lowercase_common_words_are_not_names():
+    assert "apple" not in ids("an apple a day")
+    assert "arm" not in ids("he broke his arm")
+
+
+def test_latin_names_need_word_boundaries():
+    assert "intel" not in ids("Intelligence agencies warned")
+    assert "intel" in ids("Intel's new plant")
+
+
+def test_capital_as_place_is_not_the_state():
+    assert "china" in ids("restrictions imposed on Beijing")
+    assert "china" not in ids("a conference held in Beijing on Monday")
+    assert "china" in ids("China said on Monday it held a conference in Beijing")
+
+
+def test_ambiguous_organization_alias_needs_a_plain_mention():
+    assert "apple" not in ids("苹果价格上涨")
+    assert "apple" in ids("苹果公司表示，苹果将扩大投资")
+
+
+def test_normalization_keeps_offsets():
+    text = "輝達（NVIDIA）與ＡＳＭＬ"
+    norm = normalize_text(text)
+    assert len(norm) == len(text) and norm.startswith("辉达") and "asml" in norm
+    m = [x for x in find_mentions(text, lexicon.load()) if x.actor_id == "asml"][0]
+    assert text[m.start:m.end] == "ＡＳＭＬ"
+
+
+def test_related_items_are_not_the_articles_mentions(tmp_path):
+    (tmp_path / "a.md").write_text(
+        '---\ntitle: "Japan weighs new rules"\nwebUrl: "https://ex.org/a"\nrelated:\n'
+        '  - title: "Nvidia and Huawei race"\n    webUrl: "https://ex.org/b"\n---\n', encoding="utf-8")
+    result = kg.build([tmp_path])
+    mentioned = {o for s, p, o, g in result.quads if p.endswith("mentions")}
+    assert any(o.endswith("/actor/japan") for o in mentioned)
+    assert not any(o.endswith(("/actor/nvidia", "/actor/huawei")) for o in mentioned)
+
+
+def test_one_iri_per_actor_across_languages(seeds_build):
+    out, result = seeds_build
+    japan = {g for s, p, o, g in result.quads if p.endswith("mentions") and o.endswith("/actor/japan")}
+    assert len(japan) == 3  # the English, Epoch and plain-text seeds all mention the same Japan
+
+
+def test_lexicon_rejects_a_value_split_at_a_comma(tmp_path):
+    from kg.lexicon import _actor
+
+    with pytest.raises(ValueError, match="bad language key"):
+        _actor({"id": "x", "type": "Organization",
+                "labels": {"en": "Ministry of Economy", "Trade and Industry": None}}, "t.yaml")
