@@ -53,8 +53,8 @@ def collect_inputs(inputs: Iterable[str | os.PathLike]) -> list[tuple[Path, str]
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if d not in _IGNORED_DIRS)
             for name in sorted(filenames):
-                if name.startswith(".") and name not in (".md",):
-                    continue
+                if name.startswith("."):
+                    continue  # hidden files (editor swap files, .DS_Store, our temporaries)
                 path = Path(dirpath) / name
                 found.setdefault(path.resolve(), path.relative_to(root).as_posix())
     return sorted(((p, rel) for p, rel in found.items()), key=lambda x: (x[1], str(x[0])))
@@ -65,6 +65,7 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
 
     One bad file never stops the build: it is skipped and its reason goes in the report.
     """
+    inputs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
     files = collect_inputs(inputs)
     lex = lexicon_mod.load()
     docs: list[Document] = []
@@ -91,7 +92,7 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
     add_dataset(ctx.q, len(by_iri))
 
     report = {
-        "inputs": sorted({str(a) for a in inputs}) if not isinstance(inputs, (str, os.PathLike)) else [str(inputs)],
+        "inputs": [str(a) for a in inputs],
         "files_seen": len(files),
         "files_read": len(docs),
         "files_skipped": len(skipped),

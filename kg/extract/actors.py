@@ -174,12 +174,12 @@ class Matcher:
 
 
 @lru_cache(maxsize=4)
-def _matcher(lex_id: int, lex: Lexicon) -> Matcher:
+def _matcher(lex: Lexicon) -> Matcher:
     return Matcher(lex)
 
 
 def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
-    return _matcher(id(lex), lex).find(text, lex)
+    return _matcher(lex).find(text, lex)
 
 
 @register("actors", produces=("schema:mentions", "schema:Country", "schema:Organization", "schema:Person"))
