@@ -185,3 +185,11 @@ def test_detection_is_by_content_not_name():
 def test_bom_is_dropped():
     text, enc = decode(codecs.BOM_UTF8 + "---\ntitle: x\n---\n".encode())
     assert text.startswith("---") and enc == "utf-8-sig"
+
+
+def test_byline_part_that_is_not_a_name_is_reported():
+    from kg.readers.epoch_markdown import reporters
+
+    rejected: list[str] = []
+    assert reporters("大纪元记者王明乌兰巴托市郊报导", rejected) == []
+    assert rejected == ["王明乌兰巴托市郊"]

@@ -52,8 +52,9 @@ def detect(text: str) -> bool:
     )
 
 
-def reporters(byline_inner: str) -> list[str]:
-    """Names in a byline such as 大纪元记者张原彰台湾台北报导 or 记者宋唐、骆亚采访报导."""
+def reporters(byline_inner: str, rejected: list[str] | None = None) -> list[str]:
+    """Names in a byline such as 大纪元记者张原彰台湾台北报导 or 记者宋唐、骆亚采访报导.
+    Parts that do not look like a name (an unknown place left on it) go to ``rejected``."""
     pat = _patterns()
     s = pat["byline_role"].sub("", byline_inner, count=1)
     s = pat["byline_end"].sub("", s).strip()
@@ -77,6 +78,8 @@ def reporters(byline_inner: str) -> list[str]:
             continue
         if re.fullmatch(r"[\u4e00-\u9fff·‧]{2,4}", name) or re.fullmatch(r"[A-Za-z][A-Za-z .'-]{1,40}", name):
             names.append(name)
+        elif rejected is not None:
+            rejected.append(name)
     return names
 
 
@@ -144,7 +147,9 @@ def read(text: str, source_file: str, encoding: str) -> Document:
             first = first[dm.end():]
             bm = pat["byline"].match(first)
             if bm:
-                doc.authors = reporters(bm["inner"])
+                rejected: list[str] = []
+                doc.authors = reporters(bm["inner"], rejected)
+                doc.warnings.extend(f"byline part {r!r} not read as a reporter's name" for r in rejected)
                 first = first[bm.end():]
             paragraphs[0] = first.strip()
         else:
