@@ -15,8 +15,6 @@ under ``ontology/actors/``. Each entry::
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -24,7 +22,8 @@ from typing import Optional
 
 import yaml
 
-from .text import to_simplified
+from .terms import is_language_tag
+from .text import normalize_chars
 
 __all__ = ["Actor", "Lexicon", "load", "normalize_name"]
 
@@ -32,13 +31,9 @@ TYPES = ("Country", "Organization", "Person")
 
 
 def normalize_name(name: str) -> str:
-    """The key a name is looked up by: NFKC, case-folded, Traditional → Simplified,
-    middle dots unified, white space collapsed."""
-    s = unicodedata.normalize("NFKC", name).casefold()
-    for dot in ("‧", "・", "•", "∙", "⋅", "･"):
-        s = s.replace(dot, "·")
-    s = to_simplified(s)
-    return " ".join(s.split())
+    """The key a name is looked up by: :func:`kg.text.normalize_chars` (the same
+    normalization the matcher applies to article text), white space collapsed."""
+    return " ".join(normalize_chars(name).split())
 
 
 @dataclass
@@ -106,12 +101,9 @@ class Lexicon:
         return None
 
 
-_LANG = re.compile(r"^(?:[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?|und|zh)$")
-
-
 def _check_langs(mapping: dict, what: str, source: str, actor_id: str) -> None:
     for lang, value in mapping.items():
-        if not isinstance(lang, str) or not _LANG.match(lang):
+        if not isinstance(lang, str) or not is_language_tag(lang):
             raise ValueError(f"{source}: {actor_id}: {what} has a bad language key {lang!r} "
                              "(a value with a comma must be quoted in a YAML flow mapping)")
         values = value if isinstance(value, list) else [value]

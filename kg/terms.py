@@ -93,8 +93,13 @@ RDF_TYPE = rdf("type")
 _BCP47 = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 
 
+def is_language_tag(tag: str) -> bool:
+    """Well-formed as a BCP 47 tag (en, zh-Hans, zh-Hant, und, ...)."""
+    return bool(_BCP47.match(tag))
+
+
 def lit(value: object, lang: str | None = None) -> Literal:
-    if lang and not _BCP47.match(lang):
+    if lang and not is_language_tag(lang):
         raise ValueError(f"not a BCP 47 language tag: {lang!r}")
     return Literal(str(value), lang or None, None)
 

@@ -14,6 +14,7 @@ __all__ = [
     "is_cjk",
     "detect_language",
     "to_simplified",
+    "normalize_chars",
 ]
 
 
@@ -196,5 +197,26 @@ def detect_language(text: str, default: str = "en") -> str:
     return default if latin else default
 
 
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+_DOTS = {"‧": "·", "・": "·", "•": "·", "∙": "·", "⋅": "·", "･": "·"}
+
+
+def _norm_char(ch: str) -> str:
+    if ch in _DOTS:
+        return "·"
+    n = unicodedata.normalize("NFKC", ch).lower()
+    return n if len(n) == 1 else ch.lower()
+
+
+def normalize_chars(text: str) -> str:
+    """Text as names are matched: each character NFKC-normalized and lower-cased (where that
+    stays one character), middle dots unified, Traditional → Simplified. The result has the
+    same length as ``text``, so offsets in it are offsets in the original."""
+    s = "".join(map(_norm_char, text))
+    simp = to_simplified(s)
+    if len(simp) == len(s):
+        return simp
+    out = []
+    for c in s:
+        sc = to_simplified(c)
+        out.append(sc if len(sc) == 1 else c)
+    return "".join(out)

@@ -16,36 +16,19 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-
 import ahocorasick
 
 from ..lexicon import Lexicon, normalize_name
 from ..resources import load_yaml
 from ..terms import schema
-from ..text import to_simplified
+from ..text import normalize_chars, to_simplified
 from . import register
 
 __all__ = ["Mention", "find_mentions", "normalize_text", "Matcher"]
 
-_DOTS = {"‧": "·", "・": "·", "•": "·", "∙": "·", "⋅": "·", "･": "·"}
-
-
 def normalize_text(text: str) -> str:
-    """Same length as ``text``: each character NFKC-normalized and case-folded where that
-    gives one character, dots unified, then Traditional → Simplified."""
-    out = []
-    for ch in text:
-        if ch in _DOTS:
-            out.append("·")
-            continue
-        n = unicodedata.normalize("NFKC", ch)
-        n = n.lower() if len(n) == 1 else ch.lower()
-        out.append(n if len(n) == 1 else ch)
-    s = "".join(out)
-    simp = to_simplified(s)
-    if len(simp) == len(s):
-        return simp
-    return "".join(to_simplified(c) if len(to_simplified(c)) == 1 else c for c in s)
+    """Article text as the matcher sees it (same length as ``text``)."""
+    return normalize_chars(text)
 
 
 @dataclass(frozen=True)
@@ -75,7 +58,7 @@ def _is_latin_word_char(ch: str) -> bool:
 class Matcher:
     def __init__(self, lex: Lexicon):
         rules = load_yaml("matching.yaml")
-        self.rules = rules
+        self.lex = lex
         self.conf = rules["confidence"]
         cs_max = int(rules["case_sensitive_max_len"])
         self.automaton = ahocorasick.Automaton()
@@ -135,7 +118,7 @@ class Matcher:
             return True
         return before.endswith(self.loc_zh)
 
-    def find(self, text: str, lex: Lexicon) -> list[Mention]:
+    def find(self, text: str) -> list[Mention]:
         norm = normalize_text(text)
         cands = self._candidates(text, norm)
         for m in self.compound.finditer(norm):
@@ -144,7 +127,8 @@ class Matcher:
                 if ch != "、":
                     cands.append((pos, pos + 1, _Entry(self.abbrev[ch], "compound", False, False, False, ch)))
                 pos += 1
-        # longest match first, then earliest; compounds are one unit of their full length
+        # longest match first, then earliest. Each character of a compound (中美) ranks like
+        # a two-character name and yields only to longer names covering it (美国, 中美洲...)
         spans = sorted(cands, key=lambda c: (-(c[1] - c[0]) if c[2].kind != "compound" else -2, c[0]))
         taken: list[tuple[int, int]] = []
         chosen: list[tuple[int, int, _Entry]] = []
@@ -159,17 +143,17 @@ class Matcher:
         confident = {entry.actor_id for _, _, entry in chosen if entry.kind in ("label", "alias", "compound")}
         mentions = []
         for s, e, entry in sorted(chosen, key=lambda c: (c[0], c[1], c[2].actor_id)):
-            if entry.kind == "ambiguous" and not self._accept_ambiguous(text, s, entry, confident, lex):
+            if entry.kind == "ambiguous" and not self._accept_ambiguous(text, s, entry, confident):
                 continue
             mentions.append(Mention(entry.actor_id, s, e, text[s:e], entry.kind, float(self.conf[entry.kind])))
         return mentions
 
-    def _accept_ambiguous(self, text: str, start: int, entry: _Entry, confident: set[str], lex: Lexicon) -> bool:
+    def _accept_ambiguous(self, text: str, start: int, entry: _Entry, confident: set[str]) -> bool:
         """An ambiguous alias counts when the actor is also named plainly in the article, or,
         for a state's capital or demonym, when it is not used as a place ("in Beijing")."""
         if entry.actor_id in confident:
             return True
-        actor = lex.get(entry.actor_id)
+        actor = self.lex.get(entry.actor_id)
         return actor is not None and actor.type == "Country" and not self._is_locative(text, start)
 
 
@@ -179,7 +163,7 @@ def _matcher(lex: Lexicon) -> Matcher:
 
 
 def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
-    return _matcher(lex).find(text, lex)
+    return _matcher(lex).find(text)
 
 
 @register("actors", produces=("schema:mentions", "schema:Country", "schema:Organization", "schema:Person"))
@@ -191,5 +175,3 @@ def extract_actor_mentions(ctx, doc, node) -> list[Mention]:
         ctx.q.add(node, schema("mentions"), ctx.actor(actor_id), node)
     doc.mentions = mentions  # later extractors (policies, relations) read them
     return mentions
-
-

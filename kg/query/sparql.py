@@ -4,7 +4,6 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ..terms import compact
-from .store import Store
 
 __all__ = ["select_rows", "serialize_results", "term_text"]
 
