@@ -74,6 +74,8 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     #: what extractors found, for the extractors after them (kg.extract.actors.Mention)
     mentions: list = field(default_factory=list, repr=False, compare=False)
+    policies: list = field(default_factory=list, repr=False, compare=False)
+    relations: list = field(default_factory=list, repr=False, compare=False)
 
     _text: Optional[str] = field(default=None, repr=False, compare=False)
     _sections: Optional[list[Section]] = field(default=None, repr=False, compare=False)

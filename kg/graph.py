@@ -23,6 +23,8 @@ from .terms import (
     kg,
     lit,
     owl,
+    prov,
+    rdf,
     rdfs,
     schema,
     skos,
@@ -33,7 +35,8 @@ from .terms import (
 )
 from .text import detect_language
 
-__all__ = ["QuadSet", "ArticleIndex", "Context", "add_article", "add_used_actors", "add_dataset", "date_literal"]
+__all__ = ["QuadSet", "ArticleIndex", "Context", "add_article", "add_used_actors", "add_used_technologies",
+           "add_technology", "add_assertion", "add_dataset", "date_literal"]
 
 ACTOR_CLASS = {"Country": schema("Country"), "Organization": schema("Organization"), "Person": schema("Person")}
 
@@ -48,6 +51,9 @@ class QuadSet:
         if o is None or (isinstance(o, Literal) and not o.value):
             return
         self._quads.add((s, p, o, g))
+
+    def discard(self, s: IRI, p: IRI, o: Term, g: Optional[IRI] = None) -> None:
+        self._quads.discard((s, p, o, g))
 
     def __len__(self) -> int:
         return len(self._quads)
@@ -116,6 +122,9 @@ class Context:
     lex: Lexicon
     index: ArticleIndex
     used_actors: set[str] = field(default_factory=set)
+    used_technologies: set[str] = field(default_factory=set)
+    #: (graph, subject, predicate, object, offset) -> (confidence, extractor) of the assertion written
+    assertions: dict = field(default_factory=dict)
 
     def actor(self, actor_id: str) -> IRI:
         self.used_actors.add(actor_id)
@@ -270,6 +279,77 @@ def _add_actor(q: QuadSet, actor: Actor) -> IRI:
         q.add(node, schema("jobTitle"), lit(role, lang))
     for d in actor.domains:
         q.add(node, schema("url"), _url_term(f"https://{d}/"))
+    return node
+
+
+def add_technology(ctx: Context, tech_id: str) -> IRI:
+    """A technology of the vocabulary (described once, in the default graph, by
+    :func:`add_used_technologies`)."""
+    ctx.used_technologies.add(tech_id)
+    return mint.technology(tech_id)
+
+
+def add_used_technologies(ctx: Context) -> None:
+    from .extract.policies import load_technologies
+
+    techs = load_technologies()
+    q = ctx.q
+    todo = sorted(ctx.used_technologies)
+    if not todo:
+        return
+    scheme = IRI(mint.KGR + "scheme/technologies")
+    q.add(scheme, RDF_TYPE, skos("ConceptScheme"))
+    q.add(scheme, skos("prefLabel"), lit("Technologies", "en"))
+    q.add(scheme, skos("prefLabel"), lit("技术", "zh-Hans"))
+    done: set[str] = set()
+    while todo:
+        tid = todo.pop()
+        if tid in done or tid not in techs:
+            continue
+        done.add(tid)
+        t = techs[tid]
+        node = mint.technology(tid)
+        q.add(node, RDF_TYPE, skos("Concept"))
+        q.add(node, RDF_TYPE, kg("Technology"))
+        q.add(node, skos("inScheme"), scheme)
+        for lang, label in t["labels"].items():
+            q.add(node, skos("prefLabel"), lit(label, lang))
+        q.add(node, rdfs("label"), lit(t["labels"]["en"], "en"))
+        for lang, names in (t.get("aliases") or {}).items():
+            for name in names:
+                q.add(node, skos("altLabel"), lit(name, lang if lang != "zh" else detect_language(name)))
+        if t.get("broader"):
+            q.add(node, skos("broader"), mint.technology(t["broader"]))
+            todo.append(t["broader"])
+
+
+def add_assertion(ctx: Context, g: IRI, s: IRI, p: IRI, o: IRI, sentence, lang: str, confidence: float,
+                  extractor: str) -> IRI:
+    """State ``s p o`` as read from one sentence of the article ``g``: a ``kg:Assertion``
+    (an ``rdf:Statement``) with the sentence, its offsets in the article text, a
+    confidence and the extractor, in the article's named graph. One assertion per fact and
+    sentence: the most confident reading wins."""
+    q = ctx.q
+    node = mint.assertion(g, s, p, o, sentence.start)
+    key = (g, s, p, o, sentence.start)
+    previous = ctx.assertions.get(key)
+    if previous is not None:
+        if previous[0] >= confidence:
+            return node
+        q.discard(node, kg("confidence"), typed(f"{previous[0]:.2f}", "decimal"), g)
+        q.discard(node, kg("extractor"), lit(previous[1]), g)
+    ctx.assertions[key] = (confidence, extractor)
+    q.add(node, RDF_TYPE, kg("Assertion"), g)
+    q.add(node, RDF_TYPE, rdf("Statement"), g)
+    q.add(node, rdf("subject"), s, g)
+    q.add(node, rdf("predicate"), p, g)
+    q.add(node, rdf("object"), o, g)
+    q.add(node, prov("wasDerivedFrom"), g, g)
+    q.add(node, kg("evidence"), lit(sentence.text, lang), g)
+    q.add(node, kg("confidence"), typed(f"{confidence:.2f}", "decimal"), g)
+    q.add(node, kg("extractor"), lit(extractor), g)
+    q.add(node, kg("offsetStart"), typed(sentence.start, "integer"), g)
+    q.add(node, kg("offsetEnd"), typed(sentence.end, "integer"), g)
     return node
 
 

@@ -15,7 +15,8 @@ from typing import Callable, Iterable, Optional, Sequence
 from . import extract as extractors
 from . import lexicon as lexicon_mod
 from .document import Document
-from .graph import ArticleIndex, Context, QuadSet, add_article, add_dataset, add_used_actors
+from .graph import ArticleIndex, Context, QuadSet, add_article, add_dataset, add_used_actors, add_used_technologies
+from .policies import add_policies
 from .readers import SkipFile, read_path
 
 __all__ = ["BuildError", "BuildResult", "collect_inputs", "build"]
@@ -88,6 +89,15 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
         extractors.run(ctx, doc, node)
         by_iri.setdefault(node, []).append(doc.source_file)
         warnings.extend({"file": doc.source_file, "warning": w} for w in doc.warnings)
+    seen_nodes: set[str] = set()
+    policy_items = []
+    for doc, node in zip(docs, iris):
+        if node in seen_nodes:
+            continue  # a duplicate file of an article already read says nothing new
+        seen_nodes.add(node)
+        policy_items.extend((doc.date, node, ap, doc) for ap in doc.policies)
+    policies = add_policies(ctx, policy_items)
+    add_used_technologies(ctx)
     add_used_actors(ctx)
     add_dataset(ctx.q, len(by_iri))
 
@@ -97,6 +107,7 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
         "files_read": len(docs),
         "files_skipped": len(skipped),
         "articles": len(by_iri),
+        "policies": len(policies),
         "formats": dict(sorted(Counter(d.format for d in docs).items())),
         "languages": dict(sorted(Counter(d.language for d in docs).items())),
         "encodings": dict(sorted(Counter(d.encoding for d in docs).items())),

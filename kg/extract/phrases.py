@@ -1,0 +1,100 @@
+"""Exact phrase matching over normalized text, shared by the extractors.
+
+A :class:`PhraseMatcher` is one Aho-Corasick automaton (pyahocorasick) over phrases taken
+from the data files (policy triggers, technology names, relation cues...). Text and
+phrases are normalized character for character (:func:`kg.text.normalize_chars`: NFKC,
+case-folded, Traditional → Simplified), so a match's offsets are offsets in the original
+text. Latin phrases need word boundaries; short phrases written in capitals ("AI", "EUV")
+match only in capitals; the longest match wins where matches overlap.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Hashable, Iterable
+
+import ahocorasick
+
+from ..text import normalize_chars
+
+__all__ = ["Phrase", "PhraseMatcher", "is_latin_word_char", "at_word_boundaries"]
+
+#: phrases this long or shorter, written in capitals, match only in capitals
+CASE_SENSITIVE_MAX_LEN = 5
+
+
+def is_latin_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def at_word_boundaries(norm: str, start: int, end: int) -> bool:
+    """True when ``norm[start:end]`` does not cut a Latin word at either end."""
+    if start > 0 and is_latin_word_char(norm[start - 1]) and is_latin_word_char(norm[start]):
+        return False
+    if end < len(norm) and is_latin_word_char(norm[end]) and is_latin_word_char(norm[end - 1]):
+        return False
+    return True
+
+
+def _squeeze(s: str) -> str:
+    return s.replace(".", "").replace(" ", "")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    start: int
+    end: int
+    surface: str
+    payload: Any
+
+
+class PhraseMatcher:
+    """Find phrases of a fixed list in text. ``entries`` are (phrase, payload) pairs; a
+    phrase listed with several payloads yields one match per payload."""
+
+    def __init__(self, entries: Iterable[tuple[str, Hashable]]):
+        table: dict[str, list[tuple[str, bool, Hashable]]] = {}
+        for phrase, payload in entries:
+            key = normalize_chars(phrase.strip())
+            if not key:
+                continue
+            letters = _squeeze(phrase)
+            case_sensitive = letters.isascii() and letters.isupper() and len(letters) <= CASE_SENSITIVE_MAX_LEN
+            bucket = table.setdefault(key, [])
+            if all(p != payload for _, _, p in bucket):
+                bucket.append((phrase.strip(), case_sensitive, payload))
+        self.automaton = ahocorasick.Automaton()
+        for key, items in table.items():
+            self.automaton.add_word(key, (len(key), tuple(items)))
+        self.empty = not table
+        if not self.empty:
+            self.automaton.make_automaton()
+
+    def find_all(self, text: str, norm: str | None = None) -> list[Phrase]:
+        """Every match, overlapping ones included."""
+        if self.empty:
+            return []
+        norm = normalize_chars(text) if norm is None else norm
+        out = []
+        for last, (length, items) in self.automaton.iter(norm):
+            start, end = last - length + 1, last + 1
+            if not at_word_boundaries(norm, start, end):
+                continue
+            surface = text[start:end]
+            for original, case_sensitive, payload in items:
+                if case_sensitive and _squeeze(unicodedata.normalize("NFKC", surface)) != _squeeze(original):
+                    continue
+                out.append(Phrase(start, end, surface, payload))
+        return out
+
+    def find(self, text: str, norm: str | None = None) -> list[Phrase]:
+        """Non-overlapping matches, longest first, then leftmost; in text order."""
+        chosen: list[Phrase] = []
+        taken: list[tuple[int, int]] = []
+        for ph in sorted(self.find_all(text, norm), key=lambda p: (p.start - p.end, p.start)):
+            if any(ph.start < e and s < ph.end for s, e in taken):
+                if not any((s, e) == (ph.start, ph.end) for s, e in taken):
+                    continue
+            chosen.append(ph)
+            taken.append((ph.start, ph.end))
+        return sorted(chosen, key=lambda p: (p.start, p.end, str(p.payload)))

@@ -1,0 +1,383 @@
+"""Policy mentions: the measures an article reports, with issuer, targets, technologies and
+status read from the sentence that names them.
+
+Trigger phrases, named measures, role cues and status cues are data
+(``ontology/policies.yaml``); the technology vocabulary is ``ontology/technologies.yaml``.
+For each trigger the roles are read in its clause first:
+
+* issuer: the actor right before the trigger, through filler words ("Japan's new curbs",
+  "Japanese curbs", 荷兰政府的出口管制), or named by "by" after it, or the actor a relative
+  clause starts with ("restrictions Washington imposed"), else the nearest state or
+  government body before it in the clause, else the subject of the sentence;
+* targets: actors after a target cue ("on China", "against Beijing", 对华, 向中国);
+* technologies covered and status from the clause (or else the sentence).
+
+One article's mentions of one measure (same type and issuers) are merged into one
+:class:`ArticlePolicy`; a restrictive measure without a target takes the target that the
+article's other measures of the same type name, when there is exactly one (the text
+"plainly implies" it). Merging across articles happens in :mod:`kg.policies`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from ..lexicon import Lexicon
+from ..resources import load_yaml
+from ..text import is_cjk, normalize_chars
+from . import register
+from .phrases import PhraseMatcher
+from .sentences import Span, clauses, sentences
+
+__all__ = ["Evidence", "ArticlePolicy", "find_policies", "RESTRICTIVE", "technology_matcher", "load_technologies"]
+
+#: policy types whose issuer restricts its targets (``kg:restricts``)
+RESTRICTIVE = ("ExportControl", "Sanction", "InvestmentControl")
+_STATUS_ORDER = ("lifted", "in force", "announced", "planned")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One role of a policy as one sentence states it."""
+
+    role: str  # issuedBy | targets
+    actor_id: str
+    sentence: Span
+    confidence: float
+    how: str  # explicit | named | inherited
+
+
+@dataclass
+class ArticlePolicy:
+    """One measure as one article reports it."""
+
+    type: str
+    issuers: tuple[str, ...]
+    named: Optional[str] = None
+    targets: set[str] = field(default_factory=set)
+    covers: set[str] = field(default_factory=set)
+    statuses: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    sentences: list[Span] = field(default_factory=list)
+
+    @property
+    def status(self) -> Optional[str]:
+        for s in _STATUS_ORDER:
+            if s in self.statuses:
+                return s
+        return None
+
+    @property
+    def key(self) -> tuple:
+        return (self.named or "", self.type, self.issuers)
+
+
+@dataclass
+class _Mention:
+    type: str
+    named: Optional[str]
+    issuers: list[str]
+    targets: list[str]
+    covers: set[str]
+    status: Optional[str]
+    sentence: Span
+    inherited: set[str] = field(default_factory=set)
+
+
+# ----------------------------------------------------------------------------- data
+@lru_cache(maxsize=1)
+def load_technologies() -> dict[str, dict]:
+    return {t["id"]: t for t in load_yaml("technologies.yaml")}
+
+
+@lru_cache(maxsize=1)
+def technology_matcher() -> PhraseMatcher:
+    entries = []
+    for tid, t in load_technologies().items():
+        for name in t["labels"].values():
+            entries.append((name, tid))
+        for names in (t.get("aliases") or {}).values():
+            entries.extend((n, tid) for n in names)
+    return PhraseMatcher(entries)
+
+
+def _words_regex(words: list[str], *, at_end: bool) -> re.Pattern:
+    """A regex matching one of ``words`` (normalized) at the end (or start) of a string."""
+    alts = "|".join(sorted({re.escape(normalize_chars(w)) for w in words}, key=len, reverse=True))
+    if at_end:
+        return re.compile(rf"(?:^|(?<![a-z0-9]))(?:{alts})\s*$")
+    return re.compile(rf"^\s*(?:{alts})(?![a-z0-9])")
+
+
+class _Rules:
+    def __init__(self) -> None:
+        data = load_yaml("policies.yaml")
+        self.types = data["types"]
+        self.named = {n["id"]: n for n in data["named"]}
+        entries = []
+        for ptype, spec in self.types.items():
+            for strength in ("strong", "weak"):
+                for names in (spec.get(strength) or {}).values():
+                    entries.extend((n, (strength, ptype)) for n in names)
+        for nid, spec in self.named.items():
+            for name in spec["labels"].values():
+                entries.append((name, ("named", nid)))
+            for names in (spec.get("aliases") or {}).values():
+                entries.extend((n, ("named", nid)) for n in names)
+        self.triggers = PhraseMatcher(entries)
+        self.export_words = PhraseMatcher(
+            (w, True) for names in data["export_words"].values() for w in names)
+        roles = data["roles"]
+        both = lambda key: [w for names in roles[key].values() for w in names]  # noqa: E731
+        self.target_before = _words_regex(both("target_before"), at_end=True)
+        self.target_after = _words_regex(both("target_after"), at_end=False)
+        self.issuer_before = _words_regex(both("issuer_before"), at_end=True)
+        self.partner_before = _words_regex(both("partner_before"), at_end=True)
+        filler = sorted({normalize_chars(w) for w in both("filler") + both("party_joiners")}, key=len, reverse=True)
+        self.filler = re.compile(r"(?:\s+|(?<![a-z0-9])(?:" + "|".join(map(re.escape, filler)) + r")(?![a-z0-9])|[（(）)]|[\"“”'’])*$")
+        self.joiner = re.compile(r"^(?:\s|(?<![a-z0-9])(?:" + "|".join(
+            map(re.escape, sorted({normalize_chars(w) for w in both("party_joiners")}, key=len, reverse=True))
+        ) + r")(?![a-z0-9])|[、,，])*$")
+        self.status = PhraseMatcher(
+            (w, status) for status, names in data["status"].items() for ws in names.values() for w in ws)
+        self.window_days = int(data.get("merge_window_days", 365))
+
+
+@lru_cache(maxsize=1)
+def rules() -> _Rules:
+    return _Rules()
+
+
+# ----------------------------------------------------------------------------- roles
+def _can_issue(lex: Lexicon, actor_id: str, ptype: str) -> bool:
+    actor = lex.get(actor_id)
+    if actor is None or "NewsMediaOrganization" in actor.types:
+        return False
+    if ptype == "CooperationAgreement":
+        return actor.type in ("Country", "Organization")
+    return actor.type == "Country" or "GovernmentOrganization" in actor.types
+
+
+def _can_be_targeted(lex: Lexicon, actor_id: str) -> bool:
+    actor = lex.get(actor_id)
+    return actor is not None and "NewsMediaOrganization" not in actor.types
+
+
+class _Sentence:
+    """One sentence with the actor mentions, triggers and cues inside it."""
+
+    def __init__(self, span: Span, norm: str, mentions, techs, statuses):
+        self.span = span
+        self.norm = norm
+        self.mentions = [m for m in mentions if span.start <= m.start and m.end <= span.end]
+        self.techs = [t for t in techs if span.start <= t.start and t.end <= span.end]
+        self.statuses = [s for s in statuses if span.start <= s.start and s.end <= span.end]
+        self.clauses = clauses(span)
+
+    def clause_of(self, pos: int) -> Span:
+        for c in self.clauses:
+            if c.start <= pos < c.end:
+                return c
+        return self.span
+
+    def within(self, items, span: Span):
+        return [x for x in items if span.start <= x.start and x.end <= span.end]
+
+
+def _is_target(r: _Rules, norm: str, m, clause: Span) -> bool:
+    if m.surface.startswith(("对", "對")):
+        return True  # 对华
+    before = norm[max(clause.start, m.start - 16):m.start]
+    if r.target_before.search(before):
+        return True
+    return bool(r.target_after.search(norm[m.end:min(clause.end, m.end + 24)]))
+
+
+def _chain_before(r: _Rules, norm: str, pos: int, mentions, clause: Span, ok) -> list:
+    """Actors standing right before ``pos`` through filler words and joiners: "Japan's new",
+    "EU-Japan", 美日荷, 荷兰政府的."""
+    chain = []
+    cursor = pos
+    for m in sorted((m for m in mentions if clause.start <= m.start and m.end <= cursor), key=lambda m: -m.end):
+        if m.end > cursor:
+            continue
+        gap = norm[m.end:cursor]
+        pattern = r.filler if not chain else r.joiner
+        if not pattern.fullmatch(gap) and not (chain and r.filler.fullmatch(gap) and len(gap.strip()) <= 1):
+            break
+        if ok(m.actor_id):
+            chain.append(m)
+        cursor = m.start
+    return chain
+
+
+def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[list[str], list[str]]:
+    norm = s.norm
+    clause = s.clause_of(trig.start)
+    in_clause = s.within(s.mentions, clause)
+    targets = [m.actor_id for m in in_clause if _is_target(r, norm, m, clause) and _can_be_targeted(lex, m.actor_id)]
+    ok = lambda a: _can_issue(lex, a, ptype) and a not in targets  # noqa: E731
+    # masked text: technology names count as filler between issuer and trigger ("US chip curbs")
+    issuers = [m.actor_id for m in _chain_before(r, _masked(norm, s.techs), trig.start, in_clause, clause, ok)]
+    if not issuers:
+        issuers = [m.actor_id for m in in_clause if m.start >= trig.end and ok(m.actor_id)
+                   and r.issuer_before.search(norm[max(clause.start, m.start - 16):m.start])]
+    if not issuers:  # a relative clause: "restrictions Washington and its allies have imposed"
+        after = [m for m in in_clause if m.start >= trig.end and ok(m.actor_id)]
+        if after and re.fullmatch(r"\s*(?:that|which)?\s*", norm[trig.end:after[0].start]):
+            issuers = [after[0].actor_id]
+    if not issuers:  # the subject of the clause, with those coordinated with it ("荷兰和日本")
+        before = [m for m in in_clause if m.end <= trig.start and ok(m.actor_id) and not _is_partner(r, norm, m, clause)]
+        if before:
+            issuers = [m.actor_id for m in _chain_after(r, norm, before[0], before, trig.start)]
+    if not issuers and is_cjk(trig.surface[:1]):
+        # Chinese clauses share the subject of the sentence: the nearest state that opens a clause
+        for c in reversed([c for c in s.clauses if c.start < trig.start]):
+            opening = [m for m in s.within(s.mentions, c) if m.start - c.start <= 2 and m.end <= trig.start]
+            if opening and ok(opening[0].actor_id) and not _is_target(r, norm, opening[0], c):
+                issuers = [opening[0].actor_id]
+                break
+    if ptype == "CooperationAgreement" and issuers:
+        # the parties of an agreement: every organization or state of the clause
+        issuers += [m.actor_id for m in in_clause if ok(m.actor_id)]
+    issuers = sorted(set(issuers))
+    targets = sorted(set(targets) - set(issuers))
+    return issuers, targets
+
+
+def _is_partner(r: _Rules, norm: str, m, clause: Span) -> bool:
+    """An actor named as a partner ("with the US", 联手美、德) is not the one who acts."""
+    return bool(r.partner_before.search(norm[max(clause.start, m.start - 16):m.start]))
+
+
+def _chain_after(r: _Rules, norm: str, first, mentions, limit: int) -> list:
+    """``first`` and the actors joined to it ("荷兰和日本", "the US and Japan")."""
+    chain = [first]
+    for m in mentions:
+        if m.start < chain[-1].end or m.end > limit:
+            continue
+        if r.joiner.fullmatch(norm[chain[-1].end:m.start]) and norm[chain[-1].end:m.start].strip(" "):
+            chain.append(m)
+        else:
+            break
+    return chain
+
+
+def _masked(norm: str, techs) -> str:
+    """``norm`` with technology names blanked out, so they read as filler."""
+    if not techs:
+        return norm
+    chars = list(norm)
+    for t in techs:
+        chars[t.start:t.end] = " " * (t.end - t.start)
+    return "".join(chars)
+
+
+# ----------------------------------------------------------------------------- extraction
+def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_hits) -> list[_Mention]:
+    found: list[_Mention] = []
+    for trig in triggers:
+        kind, value = trig.payload
+        clause = s.clause_of(trig.start)
+        techs = {t.payload for t in s.within(s.techs, clause)} or {t.payload for t in s.techs}
+        status_hits = [x.payload for x in s.within(s.statuses, clause)] or [x.payload for x in s.statuses]
+        status = next((st for st in _STATUS_ORDER if st in status_hits), None)
+        if kind == "named":
+            spec = r.named[value]
+            ptype = spec["type"]
+            _, targets = _roles(r, lex, s, trig, ptype)
+            issuers = sorted(spec.get("issuer") or [])
+            targets = sorted(set(targets) | set(spec.get("targets") or []))
+            techs |= set(spec.get("covers") or [])
+            found.append(_Mention(ptype, value, issuers, targets, techs, status, s.span))
+            continue
+        ptype = value
+        if kind == "weak" and not techs and not s.within(export_hits, clause):
+            continue
+        issuers, targets = _roles(r, lex, s, trig, ptype)
+        found.append(_Mention(ptype, None, issuers, targets, techs, status, s.span))
+    # within a sentence: a mention without issuer belongs to one of the same type with one
+    merged: list[_Mention] = []
+    for m in found:
+        if not m.issuers and not m.named:
+            host = next((o for o in merged if o.type == m.type and o.issuers), None) or next(
+                (o for o in found if o is not m and o.type == m.type and o.issuers), None)
+            if host is None:
+                continue
+            host.targets = sorted(set(host.targets) | set(m.targets))
+            host.covers |= m.covers
+            continue
+        same = next((o for o in merged if (o.named, o.type, o.issuers) == (m.named, m.type, m.issuers)), None)
+        if same:
+            same.targets = sorted(set(same.targets) | set(m.targets))
+            same.covers |= m.covers
+            same.status = same.status or m.status
+        else:
+            merged.append(m)
+    # a restrictive measure without target takes the one its neighbours of the same type name
+    for m in merged:
+        if m.type in RESTRICTIVE and not m.targets:
+            others = {t for o in merged if o is not m and o.type == m.type for t in o.targets} - set(m.issuers)
+            if others:
+                m.targets = sorted(others)
+                m.inherited |= others
+    return merged
+
+
+def find_policies(text: str, mentions, lex: Lexicon) -> list[ArticlePolicy]:
+    """The policies ``text`` reports, given its actor mentions (offsets into ``text``)."""
+    r = rules()
+    norm = normalize_chars(text)
+    triggers = r.triggers.find(text, norm)
+    if not triggers:
+        return []
+    actor_spans = [(m.start, m.end) for m in mentions]
+    triggers = [t for t in triggers if t.payload[0] == "named"
+                or not any(t.start < e and s < t.end for s, e in actor_spans)]
+    techs = technology_matcher().find(text, norm)
+    statuses = r.status.find(text, norm)
+    export_hits = r.export_words.find(text, norm)
+    by_key: dict[tuple, ArticlePolicy] = {}
+    for span in sentences(text):
+        trig_here = [t for t in triggers if span.start <= t.start and t.end <= span.end]
+        if not trig_here:
+            continue
+        s = _Sentence(span, norm, mentions, techs, statuses)
+        for m in _sentence_mentions(r, lex, s, trig_here, export_hits):
+            key = (m.named or "", m.type, tuple(m.issuers))
+            ap = by_key.get(key)
+            if ap is None:
+                ap = by_key[key] = ArticlePolicy(m.type, tuple(m.issuers), m.named)
+            ap.targets |= set(m.targets)
+            ap.covers |= m.covers
+            if m.status:
+                ap.statuses.append(m.status)
+            ap.sentences.append(m.sentence)
+            how = "named" if m.named else "explicit"
+            for a in m.issuers:
+                ap.evidence.append(Evidence("issuedBy", a, m.sentence, 0.9 if m.named else 0.75, how))
+            for a in m.targets:
+                inherited = a in m.inherited
+                ap.evidence.append(Evidence("targets", a, m.sentence, 0.55 if inherited else 0.75,
+                                            "inherited" if inherited else how))
+    policies = list(by_key.values())
+    # the article plainly implies the target of a restrictive measure that names none, when
+    # its other measures of the same type name exactly one
+    for ap in policies:
+        if ap.type in RESTRICTIVE and not ap.targets:
+            named_targets = {t for o in policies if o is not ap and o.type == ap.type for t in o.targets} - set(ap.issuers)
+            if len(named_targets) == 1:
+                (target,) = named_targets
+                ap.targets.add(target)
+                ap.evidence.append(Evidence("targets", target, ap.sentences[0], 0.5, "inherited"))
+    return sorted(policies, key=lambda p: (p.sentences[0].start, p.key))
+
+
+@register("policies", produces=("schema:mentions", "kg:Policy", "kg:issuedBy", "kg:targets", "kg:covers", "kg:status"))
+def extract_policies(ctx, doc, node) -> list[ArticlePolicy]:
+    """Find the article's policies. They are written after all articles are read, when
+    mentions of one measure across articles are merged (:func:`kg.policies.add_policies`)."""
+    doc.policies = find_policies(doc.text, doc.mentions, ctx.lex)
+    return doc.policies

@@ -1,0 +1,75 @@
+"""Sentences and clauses of an article's text, with their offsets.
+
+Policy and relation extractors read one sentence at a time, and roles (who issues a
+measure, whom it targets) are looked for in the clause of the trigger word first. Both
+splitters are rule-based, with their rules in ``ontology/matching.yaml``: sentences end
+at full stops, question and exclamation marks (not after "U.S." or "Mr."), and at every
+line break; clauses end at commas, colons, dashes and English subordinators ("after",
+"while"...).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..resources import load_yaml
+
+__all__ = ["Span", "sentences", "clauses"]
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _rules():
+    rules = load_yaml("matching.yaml")
+    s, c = rules["sentences"], rules["clauses"]
+    closers = re.escape(s["closers"])
+    end = re.compile(
+        rf"[{re.escape(s['end_cjk'])}]+[{closers}]*"
+        rf"|(?<=[^\s.])[{re.escape(s['end_latin'])}]+[{closers}]*(?=\s+[\"“‘'(\[A-Z0-9\u4e00-\u9fff]|\s*$)"
+        r"|\n+"
+    )
+    abbrev = {a.lower() for a in s["abbreviations_en"]}
+    subs = "|".join(sorted(map(re.escape, c["subordinators_en"]), key=len, reverse=True))
+    clause = re.compile(rf"[{re.escape(c['separators'])}]+|\s(?=(?:{subs})\s)", re.I)
+    return end, abbrev, clause
+
+
+def _spans(text: str, base: int, cuts: list[int]) -> list[Span]:
+    out, prev = [], 0
+    for cut in [*cuts, len(text)]:
+        piece = text[prev:cut]
+        lead = len(piece) - len(piece.lstrip())
+        body = piece.strip()
+        if body:
+            start = base + prev + lead
+            out.append(Span(start, start + len(body), body))
+        prev = cut
+    return out
+
+
+def sentences(text: str) -> list[Span]:
+    """The sentences of ``text``, with offsets into it."""
+    end, abbrev, _ = _rules()
+    cuts = []
+    for m in end.finditer(text):
+        if text[m.start()] == ".":
+            word = re.search(r"([\w.]+)$", text[max(0, m.start() - 12):m.start()])
+            token = word.group(1).lower() if word else ""
+            if token in abbrev or (len(token) == 1 and token.isalpha()):
+                continue  # "U.S.", "Mr.", an initial
+        cuts.append(m.end())
+    return _spans(text, 0, cuts)
+
+
+def clauses(sentence: Span) -> list[Span]:
+    """The clauses of a sentence, with offsets into the article text."""
+    _, _, clause = _rules()
+    cuts = [m.end() for m in clause.finditer(sentence.text)]
+    return _spans(sentence.text, sentence.start, cuts)

@@ -1,0 +1,196 @@
+"""From the policies each article reports to policy nodes: one node per measure.
+
+Mentions of one measure by several articles, or in both languages, become one
+``kg:Policy``. A named measure (中国制造2025, the CHIPS Act) is one node by its id. Other
+mentions merge when they share type and issuers, their targets overlap (or one side names
+none), and the article is dated within ``merge_window_days`` of the policy's first report
+(``ontology/policies.yaml``). Each policy gets a readable name in English and Chinese
+("Japan export controls on chip-making equipment against China (2023)").
+
+What each article says of a policy (that it mentions it, its issuers, targets and
+technologies, with the sentence as ``kg:Assertion``) goes into that article's named graph;
+the policy's type, names, status and first and last report go into the default graph.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from . import iri as mint
+from .extract.policies import ArticlePolicy, load_technologies, rules
+from .graph import Context, add_assertion, add_technology
+from .terms import IRI, RDF_TYPE, kg, lit, rdfs, schema, skos, typed
+
+__all__ = ["PolicyNode", "cluster_policies", "add_policies"]
+
+
+@dataclass
+class PolicyNode:
+    iri: IRI
+    type: str
+    issuers: tuple[str, ...]
+    named: Optional[str]
+    members: list[tuple[Optional[str], IRI, ArticlePolicy]] = field(default_factory=list)  # (date, article, policy)
+
+    @property
+    def targets(self) -> set[str]:
+        return {t for _, _, ap in self.members for t in ap.targets}
+
+    @property
+    def first_date(self) -> Optional[str]:
+        dates = [d for d, _, _ in self.members if d]
+        return min(dates) if dates else None
+
+
+def _day(value: Optional[str]) -> Optional[date]:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _compatible(node: PolicyNode, ap: ArticlePolicy) -> bool:
+    mine = node.targets
+    return not mine or not ap.targets or bool(mine & ap.targets)
+
+
+def cluster_policies(items: list[tuple[Optional[str], IRI, ArticlePolicy]]) -> list[PolicyNode]:
+    """Group article policies (date, article IRI, policy) into policy nodes."""
+    window = rules().window_days
+    groups: dict[tuple, list[PolicyNode]] = {}
+    order = sorted(items, key=lambda x: (x[0] is None, x[0] or "", x[1], x[2].key, sorted(x[2].targets)))
+    for when, article, ap in order:
+        key = ap.key
+        nodes = groups.setdefault(key, [])
+        if ap.named:
+            if not nodes:
+                nodes.append(PolicyNode(mint.policy(ap.named), ap.type, ap.issuers, ap.named))
+            nodes[0].members.append((when, article, ap))
+            continue
+        day = _day(when)
+        home = None
+        for node in nodes:
+            first = _day(node.first_date)
+            if not _compatible(node, ap):
+                continue
+            if day is None or first is None or (day - first).days <= window:
+                home = node
+                break
+        if home is None:
+            home = PolicyNode(IRI(""), ap.type, ap.issuers, None)
+            nodes.append(home)
+        home.members.append((when, article, ap))
+    out = [n for nodes in groups.values() for n in nodes]
+    seen: Counter = Counter()
+    for node in out:
+        if node.named:
+            continue
+        first = node.members[0][2]
+        stem = "-".join([*node.issuers, node.type, *sorted(first.targets), (node.first_date or "undated")[:7]])
+        seen[stem] += 1
+        node.iri = mint.policy(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
+    return sorted(out, key=lambda n: n.iri)
+
+
+# --------------------------------------------------------------------------- names
+def _label(ctx: Context, actor_id: str, lang: str) -> str:
+    actor = ctx.lex.get(actor_id)
+    if actor is None:
+        return actor_id
+    return actor.labels.get(lang) or actor.labels.get("en") or actor_id
+
+
+def _main_technology(node: PolicyNode) -> Optional[str]:
+    techs = load_technologies()
+    counts = Counter(t for _, _, ap in node.members for t in ap.covers)
+    if not counts:
+        return None
+
+    def depth(tid: str) -> int:
+        d, seen = 0, set()
+        while tid in techs and techs[tid].get("broader") and tid not in seen:
+            seen.add(tid)
+            tid, d = techs[tid]["broader"], d + 1
+        return d
+
+    return sorted(counts, key=lambda t: (-counts[t], -depth(t), t))[0]
+
+
+def policy_names(ctx: Context, node: PolicyNode) -> dict[str, str]:
+    """Readable names: "Japan export controls on chip-making equipment against China (2023)"."""
+    if node.named:
+        return dict(rules().named[node.named]["labels"])
+    tnames = rules().types[node.type]["name"]
+    tech = _main_technology(node)
+    tlabels = load_technologies()[tech]["labels"] if tech else {}
+    year = (node.first_date or "")[:4]
+    targets = sorted(node.targets)
+    if node.type == "CooperationAgreement":
+        en = "–".join(_label(ctx, a, "en") for a in node.issuers) + " " + tnames["en"]
+        zh = "—".join(_label(ctx, a, "zh-Hans") for a in node.issuers) + tnames["zh-Hans"]
+    else:
+        en = " and ".join(_label(ctx, a, "en") for a in node.issuers) + " " + tnames["en"]
+        if tech:
+            en += f" on {tlabels['en']}"
+        if targets:
+            en += " against " + " and ".join(_label(ctx, a, "en") for a in targets)
+        zh = "、".join(_label(ctx, a, "zh-Hans") for a in node.issuers)
+        if targets:
+            zh += "对" + "、".join(_label(ctx, a, "zh-Hans") for a in targets)
+        zh += (tlabels.get("zh-Hans", "") if tech else "") + tnames["zh-Hans"]
+    if year:
+        en += f" ({year})"
+        zh += f"（{year}）"
+    return {"en": en, "zh-Hans": zh}
+
+
+# --------------------------------------------------------------------------- graph
+def add_policies(ctx: Context, items: list[tuple[Optional[str], IRI, ArticlePolicy, object]]) -> list[PolicyNode]:
+    """Write every policy: (date, article IRI, article policy, document) per mention."""
+    docs = {(id(ap)): doc for _, _, ap, doc in items}
+    nodes = cluster_policies([(d, a, ap) for d, a, ap, _ in items])
+    q = ctx.q
+    named_specs = rules().named
+    for node in nodes:
+        p = node.iri
+        q.add(p, RDF_TYPE, kg("Policy"))
+        q.add(p, kg("policyType"), kg(node.type))
+        names = policy_names(ctx, node)
+        for lang, name in names.items():
+            q.add(p, skos("prefLabel"), lit(name, lang))
+        q.add(p, rdfs("label"), lit(names.get("en") or next(iter(names.values())), "en"))
+        if node.named:
+            spec = named_specs[node.named]
+            for lang, aliases in (spec.get("aliases") or {}).items():
+                for alias in aliases:
+                    if alias not in names.values():
+                        q.add(p, skos("altLabel"), lit(alias, "en" if lang == "en" else "zh-Hans"))
+            for a in spec.get("issuer") or []:  # a named measure's issuers are lexicon facts
+                q.add(p, kg("issuedBy"), ctx.actor(a))
+            for t in spec.get("covers") or []:
+                q.add(p, kg("covers"), add_technology(ctx, t))
+        dated = sorted((d for d, _, _ in node.members if d))
+        if dated:
+            q.add(p, kg("firstReported"), typed(dated[0][:10], "date"))
+            q.add(p, kg("lastReported"), typed(dated[-1][:10], "date"))
+        latest = [ap.status for d, _, ap in sorted(node.members, key=lambda m: (m[0] or "", m[1])) if ap.status]
+        if latest:
+            q.add(p, kg("status"), lit(latest[-1]))
+        for _, article, ap in node.members:
+            doc = docs[id(ap)]
+            g = article
+            q.add(article, schema("mentions"), p, g)
+            for t in sorted(ap.covers):
+                q.add(p, kg("covers"), add_technology(ctx, t), g)
+            for ev in ap.evidence:
+                if ev.how == "named" and ev.role == "issuedBy":
+                    continue
+                obj = ctx.actor(ev.actor_id)
+                q.add(p, kg(ev.role), obj, g)
+                add_assertion(ctx, g, p, kg(ev.role), obj, ev.sentence, doc.language, ev.confidence,
+                              "policies" if ev.how != "inherited" else "policies/implied-target")
+    return nodes
