@@ -58,13 +58,28 @@ def _compatible(node: PolicyNode, ap: ArticlePolicy) -> bool:
     return not mine or not ap.targets or bool(mine & ap.targets)
 
 
-def cluster_policies(items: list[tuple[Optional[str], IRI, ArticlePolicy]]) -> list[PolicyNode]:
+def _states(lex, issuers: tuple[str, ...]) -> tuple[str, ...]:
+    """Issuers as states: a government body counts as the state it belongs to, so that "the
+    Commerce Department's rules" and "US export controls" can be one measure."""
+    out = set()
+    for a in issuers:
+        actor = lex.get(a) if lex is not None else None
+        if actor is not None and "GovernmentOrganization" in actor.types and actor.based_in:
+            based = lex.get(actor.based_in)
+            if based is not None and based.type == "Country":
+                out.add(based.id)
+                continue
+        out.add(a)
+    return tuple(sorted(out))
+
+
+def cluster_policies(items: list[tuple[Optional[str], IRI, ArticlePolicy]], lex=None) -> list[PolicyNode]:
     """Group article policies (date, article IRI, policy) into policy nodes."""
     window = rules().window_days
     groups: dict[tuple, list[PolicyNode]] = {}
     order = sorted(items, key=lambda x: (x[0] is None, x[0] or "", x[1], x[2].key, sorted(x[2].targets)))
     for when, article, ap in order:
-        key = ap.key
+        key = (ap.named or "", ap.type, _states(lex, ap.issuers)) if not ap.named else ap.key
         nodes = groups.setdefault(key, [])
         if ap.named:
             if not nodes:
@@ -81,7 +96,7 @@ def cluster_policies(items: list[tuple[Optional[str], IRI, ArticlePolicy]]) -> l
                 home = node
                 break
         if home is None:
-            home = PolicyNode(IRI(""), ap.type, ap.issuers, None)
+            home = PolicyNode(IRI(""), ap.type, key[2], None)
             nodes.append(home)
         home.members.append((when, article, ap))
     out = [n for nodes in groups.values() for n in nodes]
@@ -128,7 +143,9 @@ def policy_names(ctx: Context, node: PolicyNode) -> dict[str, str]:
     tech = _main_technology(node)
     tlabels = load_technologies()[tech]["labels"] if tech else {}
     year = (node.first_date or "")[:4]
-    targets = sorted(node.targets)
+    counts = Counter(t for _, _, ap in node.members for t in ap.targets)
+    top = max(counts.values(), default=0)
+    targets = sorted(t for t, n in counts.items() if n == top)[:2]
     if node.type == "CooperationAgreement":
         en = "–".join(_label(ctx, a, "en") for a in node.issuers) + " " + tnames["en"]
         zh = "—".join(_label(ctx, a, "zh-Hans") for a in node.issuers) + tnames["zh-Hans"]
@@ -152,7 +169,7 @@ def policy_names(ctx: Context, node: PolicyNode) -> dict[str, str]:
 def add_policies(ctx: Context, items: list[tuple[Optional[str], IRI, ArticlePolicy, object]]) -> list[PolicyNode]:
     """Write every policy: (date, article IRI, article policy, document) per mention."""
     docs = {(id(ap)): doc for _, _, ap, doc in items}
-    nodes = cluster_policies([(d, a, ap) for d, a, ap, _ in items])
+    nodes = cluster_policies([(d, a, ap) for d, a, ap, _ in items], ctx.lex)
     q = ctx.q
     named_specs = rules().named
     for node in nodes:

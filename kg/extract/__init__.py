@@ -37,4 +37,4 @@ def run(ctx, doc, node) -> None:
 
 
 # the built-in extractors register themselves on import, in pipeline order
-from . import actors, policies  # noqa: E402,F401
+from . import actors, policies, relations  # noqa: E402,F401

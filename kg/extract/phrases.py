@@ -9,6 +9,7 @@ match only in capitals; the longest match wins where matches overlap.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Hashable, Iterable
@@ -17,7 +18,7 @@ import ahocorasick
 
 from ..text import normalize_chars
 
-__all__ = ["Phrase", "PhraseMatcher", "is_latin_word_char", "at_word_boundaries"]
+__all__ = ["Phrase", "PhraseMatcher", "is_latin_word_char", "at_word_boundaries", "words_regex"]
 
 #: phrases this long or shorter, written in capitals, match only in capitals
 CASE_SENSITIVE_MAX_LEN = 5
@@ -98,3 +99,12 @@ class PhraseMatcher:
             chosen.append(ph)
             taken.append((ph.start, ph.end))
         return sorted(chosen, key=lambda p: (p.start, p.end, str(p.payload)))
+
+
+def words_regex(words: Iterable[str], *, at_end: bool) -> re.Pattern:
+    """A regex for one of ``words`` (normalized) at the end (``at_end``) or start of a
+    normalized string, on Latin word boundaries."""
+    alts = "|".join(sorted({re.escape(normalize_chars(w)) for w in words}, key=len, reverse=True))
+    if at_end:
+        return re.compile(rf"(?:^|(?<![a-z0-9]))(?:{alts})\s*$")
+    return re.compile(rf"^\s*(?:{alts})(?![a-z0-9])")

@@ -28,7 +28,7 @@ from ..lexicon import Lexicon
 from ..resources import load_yaml
 from ..text import is_cjk, normalize_chars
 from . import register
-from .phrases import PhraseMatcher
+from .phrases import PhraseMatcher, words_regex
 from .sentences import Span, clauses, sentences
 
 __all__ = ["Evidence", "ArticlePolicy", "find_policies", "RESTRICTIVE", "technology_matcher", "load_technologies"]
@@ -103,14 +103,6 @@ def technology_matcher() -> PhraseMatcher:
     return PhraseMatcher(entries)
 
 
-def _words_regex(words: list[str], *, at_end: bool) -> re.Pattern:
-    """A regex matching one of ``words`` (normalized) at the end (or start) of a string."""
-    alts = "|".join(sorted({re.escape(normalize_chars(w)) for w in words}, key=len, reverse=True))
-    if at_end:
-        return re.compile(rf"(?:^|(?<![a-z0-9]))(?:{alts})\s*$")
-    return re.compile(rf"^\s*(?:{alts})(?![a-z0-9])")
-
-
 class _Rules:
     def __init__(self) -> None:
         data = load_yaml("policies.yaml")
@@ -131,10 +123,12 @@ class _Rules:
             (w, True) for names in data["export_words"].values() for w in names)
         roles = data["roles"]
         both = lambda key: [w for names in roles[key].values() for w in names]  # noqa: E731
-        self.target_before = _words_regex(both("target_before"), at_end=True)
-        self.target_after = _words_regex(both("target_after"), at_end=False)
-        self.issuer_before = _words_regex(both("issuer_before"), at_end=True)
-        self.partner_before = _words_regex(both("partner_before"), at_end=True)
+        self.target_before = words_regex(both("target_before"), at_end=True)
+        self.target_after = words_regex(both("target_after"), at_end=False)
+        self.issuer_before = words_regex(both("issuer_before"), at_end=True)
+        self.partner_before = words_regex(both("partner_before"), at_end=True)
+        self.directional = words_regex(both("directional"), at_end=True)
+        self.not_target_before = words_regex(both("not_target_before"), at_end=True)
         filler = sorted({normalize_chars(w) for w in both("filler") + both("party_joiners")}, key=len, reverse=True)
         self.filler = re.compile(r"(?:\s+|(?<![a-z0-9])(?:" + "|".join(map(re.escape, filler)) + r")(?![a-z0-9])|[（(）)]|[\"“”'’])*$")
         self.joiner = re.compile(r"^(?:\s|(?<![a-z0-9])(?:" + "|".join(
@@ -142,6 +136,7 @@ class _Rules:
         ) + r")(?![a-z0-9])|[、,，])*$")
         self.status = PhraseMatcher(
             (w, status) for status, names in data["status"].items() for ws in names.values() for w in ws)
+        self.issuing = PhraseMatcher((w, True) for names in data["issuing_verbs"].values() for w in names)
         self.window_days = int(data.get("merge_window_days", 365))
 
 
@@ -186,11 +181,11 @@ class _Sentence:
         return [x for x in items if span.start <= x.start and x.end <= span.end]
 
 
-def _is_target(r: _Rules, norm: str, m, clause: Span) -> bool:
+def is_target(r: _Rules, norm: str, m, clause: Span) -> bool:
     if m.surface.startswith(("对", "對")):
         return True  # 对华
     before = norm[max(clause.start, m.start - 16):m.start]
-    if r.target_before.search(before):
+    if r.target_before.search(before) and not r.not_target_before.search(before):
         return True
     return bool(r.target_after.search(norm[m.end:min(clause.end, m.end + 24)]))
 
@@ -217,10 +212,20 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     norm = s.norm
     clause = s.clause_of(trig.start)
     in_clause = s.within(s.mentions, clause)
-    targets = [m.actor_id for m in in_clause if _is_target(r, norm, m, clause) and _can_be_targeted(lex, m.actor_id)]
+    # the actor standing right before the trigger issues it, whatever precedes it ("on U.S.
+    # export curbs", 面对美国制裁); technology names count as filler ("US chip curbs")
+    adjacent = _chain_before(r, _masked(norm, s.techs), trig.start, in_clause, clause,
+                             lambda a: _can_issue(lex, a, ptype))
+    if is_cjk(trig.surface[:1]):  # 对中国的出口管制: in Chinese the target comes before the trigger
+        adjacent = [m for m in adjacent if not is_target(r, norm, m, clause)]
+    targets = [m.actor_id for m in in_clause if m not in adjacent and is_target(r, norm, m, clause)
+               and _can_be_targeted(lex, m.actor_id)]
+    directional = [m.actor_id for m in in_clause if m not in adjacent and r.directional.search(
+        norm[max(clause.start, m.start - 8):m.start]) and _can_be_targeted(lex, m.actor_id)]
+    if directional:  # "限制美国供应商向中国出口": the direction names the target, not the verb
+        targets = directional
     ok = lambda a: _can_issue(lex, a, ptype) and a not in targets  # noqa: E731
-    # masked text: technology names count as filler between issuer and trigger ("US chip curbs")
-    issuers = [m.actor_id for m in _chain_before(r, _masked(norm, s.techs), trig.start, in_clause, clause, ok)]
+    issuers = [m.actor_id for m in adjacent]
     if not issuers:
         issuers = [m.actor_id for m in in_clause if m.start >= trig.end and ok(m.actor_id)
                    and r.issuer_before.search(norm[max(clause.start, m.start - 16):m.start])]
@@ -230,13 +235,14 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
             issuers = [after[0].actor_id]
     if not issuers:  # the subject of the clause, with those coordinated with it ("荷兰和日本")
         before = [m for m in in_clause if m.end <= trig.start and ok(m.actor_id) and not _is_partner(r, norm, m, clause)]
-        if before:
-            issuers = [m.actor_id for m in _chain_after(r, norm, before[0], before, trig.start)]
+        if before and _enacts(r, s.norm, before[0].end, trig.start):
+            issuers = [m.actor_id for m in chain_after(r, norm, before[0], before, trig.start)]
     if not issuers and is_cjk(trig.surface[:1]):
         # Chinese clauses share the subject of the sentence: the nearest state that opens a clause
         for c in reversed([c for c in s.clauses if c.start < trig.start]):
             opening = [m for m in s.within(s.mentions, c) if m.start - c.start <= 2 and m.end <= trig.start]
-            if opening and ok(opening[0].actor_id) and not _is_target(r, norm, opening[0], c):
+            if (opening and ok(opening[0].actor_id) and not is_target(r, norm, opening[0], c)
+                    and _enacts(r, norm, opening[0].end, trig.start)):
                 issuers = [opening[0].actor_id]
                 break
     if ptype == "CooperationAgreement" and issuers:
@@ -247,12 +253,17 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     return issuers, targets
 
 
+def _enacts(r: _Rules, norm: str, start: int, end: int) -> bool:
+    """An issuing verb ("imposed", 实施) between a subject and a trigger."""
+    return bool(r.issuing.find_all(norm[start:end]))
+
+
 def _is_partner(r: _Rules, norm: str, m, clause: Span) -> bool:
     """An actor named as a partner ("with the US", 联手美、德) is not the one who acts."""
     return bool(r.partner_before.search(norm[max(clause.start, m.start - 16):m.start]))
 
 
-def _chain_after(r: _Rules, norm: str, first, mentions, limit: int) -> list:
+def chain_after(r: _Rules, norm: str, first, mentions, limit: int) -> list:
     """``first`` and the actors joined to it ("荷兰和日本", "the US and Japan")."""
     chain = [first]
     for m in mentions:
@@ -263,6 +274,18 @@ def _chain_after(r: _Rules, norm: str, first, mentions, limit: int) -> list:
         else:
             break
     return chain
+
+
+def chain_before(r: _Rules, norm: str, last, mentions) -> list:
+    """``last`` and the actors joined to it from before ("Japan and the Netherlands")."""
+    chain = [last]
+    for m in sorted((m for m in mentions if m.end <= last.start), key=lambda m: -m.end):
+        gap = norm[m.end:chain[-1].start]
+        if gap.strip(" ") and r.joiner.fullmatch(gap):
+            chain.append(m)
+        else:
+            break
+    return chain[::-1]
 
 
 def _masked(norm: str, techs) -> str:
@@ -287,16 +310,18 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
         if kind == "named":
             spec = r.named[value]
             ptype = spec["type"]
-            _, targets = _roles(r, lex, s, trig, ptype)
             issuers = sorted(spec.get("issuer") or [])
-            targets = sorted(set(targets) | set(spec.get("targets") or []))
+            targets = _roles(r, lex, s, trig, ptype)[1] if ptype in RESTRICTIVE else []
+            targets = sorted((set(targets) | set(spec.get("targets") or [])) - set(issuers))
             techs |= set(spec.get("covers") or [])
             found.append(_Mention(ptype, value, issuers, targets, techs, status, s.span))
             continue
         ptype = value
-        if kind == "weak" and not techs and not s.within(export_hits, clause):
-            continue
         issuers, targets = _roles(r, lex, s, trig, ptype)
+        if kind == "weak" and not s.within(export_hits, clause) and not (techs and targets):
+            continue
+        if ptype == "CooperationAgreement" and len(issuers) < 2:
+            continue  # an agreement has two parties at least; with one, the sentence does not say whose
         found.append(_Mention(ptype, None, issuers, targets, techs, status, s.span))
     # within a sentence: a mention without issuer belongs to one of the same type with one
     merged: list[_Mention] = []
@@ -306,7 +331,7 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
                 (o for o in found if o is not m and o.type == m.type and o.issuers), None)
             if host is None:
                 continue
-            host.targets = sorted(set(host.targets) | set(m.targets))
+            host.targets = sorted((set(host.targets) | set(m.targets)) - set(host.issuers))
             host.covers |= m.covers
             continue
         same = next((o for o in merged if (o.named, o.type, o.issuers) == (m.named, m.type, m.issuers)), None)

@@ -1,0 +1,288 @@
+"""Relations between actors, each with the sentence it was read from.
+
+Four readings, all rules in ``ontology/relations.yaml``:
+
+* **cues** (urges, criticizes, cooperatesWith, acquires): a cue word in a clause, the
+  subject that opens the clause before it and the object after it ("China urges Japan",
+  中方敦促美方), or for cooperation every party of the clause ("荷兰和日本官员同意加入美国的
+  行动"). "Both sides" / 双方 stand for the parties of the clause before.
+* **restricts**: from each restrictive policy the article reports, its issuers restrict its
+  targets, in the sentence that names the target.
+* **appositions**: a job title between an organization or state and a person
+  ("中国外交部发言人华春莹") makes ``affiliatedWith``; a descriptor between a state and a
+  company ("Dutch chipmaker ASML", 比利时研究公司imec) or a cue ("所在地", "based in")
+  makes ``basedIn``.
+* **lexicon**: where one sentence names two actors the lexicon relates (ASML and the
+  Netherlands), the relation is asserted from that sentence at a lower confidence.
+
+Each relation is a direct triple plus a ``kg:Assertion`` in the article's named graph.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..graph import add_assertion
+from ..lexicon import Lexicon
+from ..resources import load_yaml
+from ..terms import kg
+from ..text import is_cjk, normalize_chars
+from . import register
+from .phrases import PhraseMatcher, words_regex
+from .policies import RESTRICTIVE, chain_after, chain_before, is_target
+from .policies import rules as policy_rules
+from .sentences import Span, clauses, sentences
+
+__all__ = ["Relation", "find_relations"]
+
+CONFIDENCE = {"cue": 0.75, "apposition": 0.85, "descriptor": 0.8, "based-in-cue": 0.75, "lexicon": 0.6,
+              "restricts": 0.7, "restricts-implied": 0.5}
+
+
+@dataclass(frozen=True)
+class Relation:
+    subject: str
+    predicate: str
+    object: str
+    sentence: Span
+    confidence: float
+    extractor: str
+
+
+def _token_set_regex(words: list[str], extra: str = "") -> re.Pattern:
+    """A gap made only of these words (Latin words whole), white space and ``extra``."""
+    alts = "|".join(sorted({re.escape(normalize_chars(w)) for w in words}, key=len, reverse=True))
+    return re.compile(rf"(?:\s+|(?<![a-z0-9])(?:{alts})(?![a-z0-9]){extra})*")
+
+
+class _Rules:
+    def __init__(self) -> None:
+        data = load_yaml("relations.yaml")
+        self.cues_spec = data["cues"]
+        self.cues = PhraseMatcher(
+            (w, pred) for pred, spec in data["cues"].items() for lang in ("en", "zh") for w in spec.get(lang) or [])
+        self.anaphora = PhraseMatcher((w, True) for ws in data["anaphora"].values() for w in ws)
+        self.not_party = words_regex([w for ws in data["not_party_before"].values() for w in ws], at_end=True)
+        titles = [w for ws in data["titles"].values() for w in ws]
+        self.title_gap = _token_set_regex(titles, extra=r"|[（(）)]")
+        desc = [w for ws in data["based_in"]["descriptors"].values() for w in ws]
+        self.descriptor_gap = _token_set_regex(desc)
+        self.based_cues = PhraseMatcher((w, True) for ws in data["based_in"]["cues"].values() for w in ws)
+        self.after_person = re.compile(r"\s*[,，]\s*(?:(?:the|a|an)\s+)?")
+
+
+@lru_cache(maxsize=1)
+def rules() -> _Rules:
+    return _Rules()
+
+
+def _kinds(lex: Lexicon, actor_id: str) -> set[str]:
+    a = lex.get(actor_id)
+    return set() if a is None else {a.type, *a.types}
+
+
+def _is_party(lex: Lexicon, actor_id: str, allowed=("Country", "Organization", "Person")) -> bool:
+    kinds = _kinds(lex, actor_id)
+    return bool(kinds & set(allowed)) and "NewsMediaOrganization" not in kinds
+
+
+def _related_by_lexicon(lex: Lexicon, a: str, b: str) -> bool:
+    x, y = lex.get(a), lex.get(b)
+    if x is None or y is None:
+        return False
+    return x.based_in == b or y.based_in == a or b in x.affiliated_with or a in y.affiliated_with
+
+
+class _Reader:
+    def __init__(self, text: str, mentions, lex: Lexicon):
+        self.text, self.lex = text, lex
+        self.norm = normalize_chars(text)
+        self.r, self.pr = rules(), policy_rules()
+        self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.out: list[Relation] = []
+
+    def add(self, s: str, pred: str, o: str, sentence: Span, how: str) -> None:
+        if s == o:
+            return
+        self.out.append(Relation(s, pred, o, sentence, CONFIDENCE[how], f"relations/{how}"))
+
+    def within(self, span: Span):
+        return [m for m in self.mentions if span.start <= m.start and m.end <= span.end]
+
+    def outside_role(self, m, clause: Span) -> bool:
+        """Named as a place or a target ("in Tokyo", "against China"), not as a party."""
+        before = self.norm[max(clause.start, m.start - 12):m.start]
+        return bool(self.r.not_party.search(before)) or is_target(self.pr, self.norm, m, clause)
+
+    # ------------------------------------------------------------------ cues
+    def cues(self, sentence: Span, parts: list[Span]) -> None:
+        actor_spans = [(m.start, m.end) for m in self.mentions]
+        hits = [c for c in self.r.cues.find(sentence.text) if not any(
+            c.start + sentence.start < e and s < c.end + sentence.start for s, e in actor_spans)]
+        done: set[tuple[str, int]] = set()
+        for cue in hits:
+            pos = sentence.start + cue.start
+            pred = cue.payload
+            clause = next((c for c in parts if c.start <= pos < c.end), sentence)
+            if (pred, clause.start) in done:
+                continue
+            spec = self.r.cues_spec[pred]
+            if spec.get("symmetric"):
+                done.add((pred, clause.start))
+                self._symmetric(pred, clause, parts, sentence, pos)
+            else:
+                self._directed(pred, spec, clause, parts, sentence, pos, pos + len(cue.surface))
+
+    def _directed(self, pred, spec, clause, parts, sentence, cue_start, cue_end) -> None:
+        allowed_s = tuple(spec.get("subject") or ("Country", "Organization", "Person"))
+        allowed_o = tuple(spec.get("object") or ("Country", "Organization", "Person"))
+        here = self.within(clause)
+        subj_c = [m for m in here if m.end <= cue_start and _is_party(self.lex, m.actor_id, allowed_s)
+                  and not self.outside_role(m, clause)]
+        # the nearest actor before the cue, with those joined to it ("Japan and the Netherlands urged")
+        subjects = chain_before(self.pr, self.norm, subj_c[-1], subj_c) if subj_c else []
+        if not subjects and is_cjk(self.text[cue_start:cue_start + 1]):
+            for c in reversed([c for c in parts if c.start < clause.start]):
+                opening = [m for m in self.within(c) if m.start - c.start <= 2]
+                if opening and _is_party(self.lex, opening[0].actor_id, allowed_s):
+                    subjects = [opening[0]]
+                    break
+        obj_c = [m for m in here if m.start >= cue_end and _is_party(self.lex, m.actor_id, allowed_o)]
+        objects = chain_after(self.pr, self.norm, obj_c[0], obj_c, clause.end) if obj_c else []
+        if not objects:  # 中方对美方的做法表示不满: the object comes with 对/向 before the cue
+            objects = [m for m in here if m.end <= cue_start and m not in subjects
+                       and _is_party(self.lex, m.actor_id, allowed_o) and is_target(self.pr, self.norm, m, clause)][:1]
+        for s in subjects:
+            for o in objects:
+                if not _related_by_lexicon(self.lex, s.actor_id, o.actor_id):
+                    self.add(s.actor_id, pred, o.actor_id, sentence, "cue")
+
+    def _symmetric(self, pred, clause, parts, sentence, cue_start) -> None:
+        allowed = ("Country", "Organization")
+        parties = [m for m in self.within(clause) if _is_party(self.lex, m.actor_id, allowed)
+                   and not self.outside_role(m, clause)]
+        if len({m.actor_id for m in parties}) < 2 and self.r.anaphora.find(clause.text):
+            earlier = [c for c in parts if c.end <= clause.start]
+            if earlier:
+                parties = [m for m in self.within(earlier[-1]) if _is_party(self.lex, m.actor_id, allowed)
+                           and not self.not_party_only(m, earlier[-1])]
+                cue_start = clause.start
+        if len({m.actor_id for m in parties}) < 2 or parties[0].start >= cue_start:
+            return  # "X与Y合作", "X cooperates with Y": one party at least comes before the cue
+        group = chain_after(self.pr, self.norm, parties[0], parties, clause.end)
+        ids = {m.actor_id for m in group}
+        partners = [m for m in parties if m.actor_id not in ids]
+        pairs = ([(a.actor_id, b.actor_id) for a in group for b in partners] if partners
+                 else [(a.actor_id, b.actor_id) for i, a in enumerate(group) for b in group[i + 1:]])
+        for a, b in pairs:
+            if a != b and not _related_by_lexicon(self.lex, a, b):
+                x, y = sorted((a, b))
+                self.add(x, pred, y, sentence, "cue")
+
+    def not_party_only(self, m, clause: Span) -> bool:
+        before = self.norm[max(clause.start, m.start - 12):m.start]
+        return bool(self.r.not_party.search(before))
+
+    # ------------------------------------------------------------------ appositions
+    def appositions(self, sentence: Span, parts: list[Span]) -> None:
+        here = self.within(sentence)
+        norm = self.norm
+        for i, m in enumerate(here):
+            kinds = _kinds(self.lex, m.actor_id)
+            if "Person" in kinds:
+                self._person(i, m, here, sentence)
+            elif "Organization" in kinds and "NewsMediaOrganization" not in kinds and i > 0:
+                prev = here[i - 1]
+                if "Country" in _kinds(self.lex, prev.actor_id):
+                    gap = norm[prev.end:m.start]
+                    if self.r.descriptor_gap.fullmatch(gap) and (gap.strip() or not is_cjk(norm[m.start:m.start + 1])):
+                        self.add(m.actor_id, "basedIn", prev.actor_id, sentence, "descriptor")
+        for clause in parts:
+            if not self.r.based_cues.find(clause.text):
+                continue
+            inside = self.within(clause)
+            countries = [m for m in inside if "Country" in _kinds(self.lex, m.actor_id)]
+            orgs = [m for m in inside if "Organization" in _kinds(self.lex, m.actor_id)]
+            if len({c.actor_id for c in countries}) == 1:
+                for o in orgs:
+                    self.add(o.actor_id, "basedIn", countries[0].actor_id, sentence, "based-in-cue")
+
+    def _person(self, i: int, m, here, sentence: Span) -> None:
+        norm = self.norm
+        if i > 0:  # 中国外交部发言人华春莹, US Commerce Secretary Gina Raimondo
+            prev = here[i - 1]
+            if _is_party(self.lex, prev.actor_id, ("Country", "Organization")) and "Person" not in _kinds(self.lex, prev.actor_id):
+                if self.r.title_gap.fullmatch(norm[prev.end:m.start]):
+                    self.add(m.actor_id, "affiliatedWith", prev.actor_id, sentence, "apposition")
+                    return
+        if i + 1 < len(here):  # Gina Raimondo, the US commerce secretary
+            nxt = here[i + 1]
+            lead = self.r.after_person.match(norm, m.end)
+            if lead and _is_party(self.lex, nxt.actor_id, ("Country", "Organization")):
+                gap = norm[lead.end():nxt.start]
+                if self.r.title_gap.fullmatch(gap) and re.search(r"[a-z\u4e00-\u9fff]", gap):
+                    self.add(m.actor_id, "affiliatedWith", nxt.actor_id, sentence, "apposition")
+
+    # ------------------------------------------------------------------ lexicon
+    def lexicon(self, sentence: Span) -> None:
+        """Companies and institutions (not outlets or government bodies, whose seat is part of
+        their name) where they are based, and people's affiliations."""
+        ids = sorted({m.actor_id for m in self.within(sentence)})
+        for a in ids:
+            actor = self.lex.get(a)
+            if actor is None:
+                continue
+            plain_org = actor.type == "Organization" and not {"NewsMediaOrganization", "GovernmentOrganization"} & set(actor.types)
+            if plain_org and actor.based_in in ids:
+                self.add(a, "basedIn", actor.based_in, sentence, "lexicon")
+            for b in actor.affiliated_with:
+                if b in ids:
+                    self.add(a, "affiliatedWith", b, sentence, "lexicon")
+
+    # ------------------------------------------------------------------ policies
+    def restricts(self, policies) -> None:
+        for ap in policies:
+            if ap.type not in RESTRICTIVE:
+                continue
+            for ev in ap.evidence:
+                if ev.role != "targets":
+                    continue
+                for issuer in ap.issuers:
+                    if _is_party(self.lex, issuer, ("Country", "Organization")):
+                        how = "restricts-implied" if ev.how == "inherited" else "restricts"
+                        self.add(issuer, "restricts", ev.actor_id, ev.sentence, how)
+
+
+def find_relations(text: str, mentions, lex: Lexicon, policies=()) -> list[Relation]:
+    """The relations ``text`` states between the actors it mentions."""
+    reader = _Reader(text, mentions, lex)
+    if len({m.actor_id for m in mentions}) >= 2:
+        for sentence in sentences(text):
+            here = reader.within(sentence)
+            if len({m.actor_id for m in here}) < 2:
+                continue
+            parts = clauses(sentence)
+            reader.cues(sentence, parts)
+            reader.appositions(sentence, parts)
+            reader.lexicon(sentence)
+    reader.restricts(policies)
+    best: dict[tuple, Relation] = {}
+    for rel in reader.out:
+        key = (rel.subject, rel.predicate, rel.object, rel.sentence.start)
+        if key not in best or rel.confidence > best[key].confidence:
+            best[key] = rel
+    return sorted(best.values(), key=lambda r: (r.sentence.start, r.subject, r.predicate, r.object))
+
+
+@register("relations", produces=("kg:cooperatesWith", "kg:urges", "kg:criticizes", "kg:restricts", "kg:acquires",
+                                 "kg:basedIn", "kg:affiliatedWith", "kg:Assertion"))
+def extract_relations(ctx, doc, node) -> list[Relation]:
+    """Write each relation the article states, with its assertion, into the article's graph."""
+    rels = find_relations(doc.text, doc.mentions, ctx.lex, doc.policies)
+    for rel in rels:
+        s, o, p = ctx.actor(rel.subject), ctx.actor(rel.object), kg(rel.predicate)
+        ctx.q.add(s, p, o, node)
+        add_assertion(ctx, node, s, p, o, rel.sentence, doc.language, rel.confidence, rel.extractor)
+    doc.relations = rels
+    return rels
