@@ -35,7 +35,7 @@ __all__ = ["Evidence", "ArticlePolicy", "find_policies", "RESTRICTIVE", "technol
 
 #: policy types whose issuer restricts its targets (``kg:restricts``)
 RESTRICTIVE = ("ExportControl", "Sanction", "InvestmentControl")
-_STATUS_ORDER = ("lifted", "in force", "announced", "planned")
+_STATUS_ORDER = ("lifted", "planned", "in force", "announced")
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,7 @@ def _chain_before(r: _Rules, norm: str, pos: int, mentions, clause: Span, ok) ->
     return chain
 
 
-def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[list[str], list[str]]:
+def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[list[str], list[str], bool]:
     norm = s.norm
     clause = s.clause_of(trig.start)
     in_clause = s.within(s.mentions, clause)
@@ -226,12 +226,13 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         targets = directional
     ok = lambda a: _can_issue(lex, a, ptype) and a not in targets  # noqa: E731
     issuers = [m.actor_id for m in adjacent]
+    by_adjacency = bool(issuers)
     if not issuers:
         issuers = [m.actor_id for m in in_clause if m.start >= trig.end and ok(m.actor_id)
                    and r.issuer_before.search(norm[max(clause.start, m.start - 16):m.start])]
     if not issuers:  # a relative clause: "restrictions Washington and its allies have imposed"
         after = [m for m in in_clause if m.start >= trig.end and ok(m.actor_id)]
-        if after and re.fullmatch(r"\s*(?:that|which)?\s*", norm[trig.end:after[0].start]):
+        if after and re.fullmatch(r"\s*(?:that|which)?\s*(?:the)?\s*", norm[trig.end:after[0].start]):
             issuers = [after[0].actor_id]
     if not issuers:  # the subject of the clause, with those coordinated with it ("荷兰和日本")
         before = [m for m in in_clause if m.end <= trig.start and ok(m.actor_id) and not _is_partner(r, norm, m, clause)]
@@ -250,7 +251,7 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         issuers += [m.actor_id for m in in_clause if ok(m.actor_id)]
     issuers = sorted(set(issuers))
     targets = sorted(set(targets) - set(issuers))
-    return issuers, targets
+    return issuers, targets, by_adjacency
 
 
 def _enacts(r: _Rules, norm: str, start: int, end: int) -> bool:
@@ -317,9 +318,9 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
             found.append(_Mention(ptype, value, issuers, targets, techs, status, s.span))
             continue
         ptype = value
-        issuers, targets = _roles(r, lex, s, trig, ptype)
-        if kind == "weak" and not s.within(export_hits, clause) and not (techs and targets):
-            continue
+        issuers, targets, adjacent = _roles(r, lex, s, trig, ptype)
+        if kind == "weak" and not s.within(export_hits, clause) and not (techs and (targets or adjacent)):
+            continue  # "new rules", "the lockdown": not a measure on technology
         if ptype == "CooperationAgreement" and len(issuers) < 2:
             continue  # an agreement has two parties at least; with one, the sentence does not say whose
         found.append(_Mention(ptype, None, issuers, targets, techs, status, s.span))

@@ -1,0 +1,107 @@
+"""Relations between actors, read from cue words, appositions, descriptors and the lexicon,
+and the competency queries of queries/*.rq."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg import lexicon
+from kg.cli import app
+from kg.extract.actors import find_mentions
+from kg.extract.policies import find_policies
+from kg.extract.relations import find_relations
+
+QUERIES = Path(__file__).resolve().parent.parent / "queries"
+
+
+def triples(text: str) -> set[tuple[str, str, str]]:
+    lex = lexicon.load()
+    mentions = find_mentions(text, lex)
+    rels = find_relations(text, mentions, lex, find_policies(text, mentions, lex))
+    return {(r.subject, r.predicate, r.object) for r in rels}
+
+
+@pytest.mark.parametrize("text, triple", [
+    ("China urges Japan not to disrupt chip industry.", ("china", "urges", "japan")),
+    ("China's government has appealed to Japan not to disrupt the industry.", ("china", "urges", "japan")),
+    ("华春莹说，中方敦促美方停止恶意指责。", ("china", "urges", "united-states")),
+    ("Beijing condemned Washington's new chip rules.", ("china", "criticizes", "united-states")),
+    ("中国外交部发言人华春莹此前回应称。", ("hua-chunying", "affiliatedWith", "china-mfa")),
+    ("US Commerce Secretary Gina Raimondo said on Monday.", ("gina-raimondo", "affiliatedWith", "united-states")),
+    ("Dutch chipmaker ASML said sales would fall.", ("asml", "basedIn", "netherlands")),
+    ("荷兰是芯片行业巨头阿斯麦（ASML）的所在地。", ("asml", "basedIn", "netherlands")),
+    ("欧盟将与日本深化芯片合作。", ("european-union", "cooperatesWith", "japan")),
+    ("欧盟上周与韩国举行了类似会议，双方同意就人工智能进行合作。", ("european-union", "cooperatesWith", "south-korea")),
+    ("Japan's curbs on exports of chip-making tools to China took effect.", ("japan", "restricts", "china")),
+])
+def test_relation_read_from_one_sentence(text, triple):
+    assert triple in triples(text)
+
+
+def test_cooperation_pairs_the_subject_with_its_partners_only():
+    found = triples("今年1月，荷兰和日本官员原则上同意加入美国的行动。")
+    coop = {(s, o) for s, p, o in found if p == "cooperatesWith"}
+    assert coop == {("netherlands", "united-states"), ("japan", "united-states")}
+
+
+@pytest.mark.parametrize("text", [
+    "损害中美两国利益乃至世界各国的共同利益。",   # "common interests" is no cooperation
+    "China criticized the plan in Beijing.",      # a place is not a party
+    "美国国防部和军方同许多美国高校开展合作。",    # a body does not cooperate with its own state
+])
+def test_no_relation_without_two_parties(text):
+    assert not {t for t in triples(text) if t[1] in ("cooperatesWith", "criticizes")}
+
+
+def test_lexicon_facts_need_both_actors_in_one_sentence():
+    assert ("rapidus", "basedIn", "japan") in triples("日本还在支持芯片代工企业Rapidus。")
+    assert not any(p == "basedIn" for _, p, _ in triples("Rapidus met officials. Japan said nothing."))
+    # a government body's seat is part of its name, not news
+    assert not any(p == "basedIn" for _, p, _ in triples("美国国防部说，美国将加强合作。"))
+
+
+# ------------------------------------------------------------------ competency queries
+@pytest.fixture(scope="module")
+def run_query(seeds_build):
+    out, _ = seeds_build
+
+    def run(name: str) -> list[dict]:
+        res = CliRunner().invoke(app, ["sparql", str(QUERIES / f"{name}.rq"), "--graph", str(out), "--format", "json"])
+        assert res.exit_code == 0, res.output
+        data = json.loads(res.stdout)
+        return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+
+    return run
+
+
+def test_every_query_file_runs(run_query):
+    names = sorted(p.stem for p in QUERIES.glob("*.rq"))
+    assert {"policies-targeting-china", "actor-by-outlet", "cooperating-against", "relation-evidence"} <= set(names)
+    for name in names:
+        run_query(name)
+
+
+def test_policies_targeting_china(run_query):
+    rows = run_query("policies-targeting-china")
+    issuers = {r["issuers"] for r in rows}
+    assert {"Japan", "Netherlands", "United States"} <= issuers
+    assert all(int(r["articles"]) >= 1 and r["type"] == "ExportControl" for r in rows)
+
+
+def test_evidence_for_one_relation(run_query):
+    rows = run_query("relation-evidence")
+    assert any("appealed to Japan" in r["evidence"] for r in rows)
+    assert all(0 < float(r["confidence"]) <= 1 and int(r["start"]) < int(r["end"]) for r in rows)
+
+
+def test_actors_cooperating_against_a_third(run_query):
+    rows = run_query("cooperating-against")
+    assert {"aName": "Japan", "bName": "United States", "targetName": "China"} in rows
+
+
+def test_what_an_actor_did_by_outlet(run_query):
+    rows = run_query("actor-by-outlet")
+    assert {"outlet": "Associated Press", "predicate": "urges", "objectName": "Japan", "articles": "1"} in rows
