@@ -207,6 +207,7 @@ def _norm_char(ch: str) -> str:
     return n if len(n) == 1 else ch.lower()
 
 
+@lru_cache(maxsize=16)
 def normalize_chars(text: str) -> str:
     """Text as names are matched: each character NFKC-normalized and lower-cased (where that
     stays one character), middle dots unified, Traditional → Simplified. The result has the

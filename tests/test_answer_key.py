@@ -32,17 +32,25 @@ def summary(seeds_build):
     if not score.exists() or not gold.exists():
         pytest.skip("../shared/eval/score.py is not beside this checkout")
     out, _ = seeds_build
-    done = subprocess.run([sys.executable, str(score), "--gold", str(gold), "--graph", str(out / "graph.ttl"), "--json"],
+    return _score(score, gold, out / "graph.ttl")
+
+
+def _score(score, gold, graph) -> dict:
+    done = subprocess.run([sys.executable, str(score), "--gold", str(gold), "--graph", str(graph), "--json"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)["summary"]
 
 
-@pytest.mark.parametrize("metric", sorted(FLOORS))
-def test_answer_key_floor(summary, metric):
-    op, floor = FLOORS[metric]
+def _check(summary: dict, floors: dict, metric: str) -> None:
+    op, floor = floors[metric]
     value = summary[metric]
     assert (value == floor) if op == "==" else (value >= floor), f"{metric}={value}, floor {op} {floor}"
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS))
+def test_answer_key_floor(summary, metric):
+    _check(summary, FLOORS, metric)
 
 
 #: our own key (tests/data/answer_key): seven corpus documents read by hand. Its floors are
@@ -67,14 +75,9 @@ def own_summary(tmp_path_factory):
         pytest.skip("../shared/eval/score.py is not beside this checkout")
     out = tmp_path_factory.mktemp("own-key")
     kg.build([DATA / "answer_key" / "docs"]).write(out)
-    done = subprocess.run([sys.executable, str(score), "--gold", str(DATA / "answer_key" / "corpus.yaml"),
-                           "--graph", str(out / "graph.ttl"), "--json"], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)["summary"]
+    return _score(score, DATA / "answer_key" / "corpus.yaml", out / "graph.ttl")
 
 
 @pytest.mark.parametrize("metric", sorted(OWN_FLOORS))
 def test_own_answer_key_floor(own_summary, metric):
-    op, floor = OWN_FLOORS[metric]
-    value = own_summary[metric]
-    assert (value == floor) if op == "==" else (value >= floor), f"{metric}={value}, floor {op} {floor}"
+    _check(own_summary, OWN_FLOORS, metric)

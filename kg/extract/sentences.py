@@ -54,7 +54,8 @@ def _spans(text: str, base: int, cuts: list[int]) -> list[Span]:
     return out
 
 
-def sentences(text: str) -> list[Span]:
+@lru_cache(maxsize=8)
+def sentences(text: str) -> tuple[Span, ...]:
     """The sentences of ``text``, with offsets into it."""
     end, abbrev, _ = _rules()
     cuts = []
@@ -65,11 +66,12 @@ def sentences(text: str) -> list[Span]:
             if token in abbrev or (len(token) == 1 and token.isalpha()):
                 continue  # "U.S.", "Mr.", an initial
         cuts.append(m.end())
-    return _spans(text, 0, cuts)
+    return tuple(_spans(text, 0, cuts))
 
 
-def clauses(sentence: Span) -> list[Span]:
+@lru_cache(maxsize=256)
+def clauses(sentence: Span) -> tuple[Span, ...]:
     """The clauses of a sentence, with offsets into the article text."""
     _, _, clause = _rules()
     cuts = [m.end() for m in clause.finditer(sentence.text)]
-    return _spans(sentence.text, sentence.start, cuts)
+    return tuple(_spans(sentence.text, sentence.start, cuts))
