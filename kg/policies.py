@@ -168,7 +168,7 @@ def policy_names(ctx: Context, node: PolicyNode) -> dict[str, str]:
 # --------------------------------------------------------------------------- graph
 def add_policies(ctx: Context, items: list[tuple[Optional[str], IRI, ArticlePolicy, object]]) -> list[PolicyNode]:
     """Write every policy: (date, article IRI, article policy, document) per mention."""
-    docs = {(id(ap)): doc for _, _, ap, doc in items}
+    language = {article: doc.language for _, article, _, doc in items}
     nodes = cluster_policies([(d, a, ap) for d, a, ap, _ in items], ctx.lex)
     q = ctx.q
     named_specs = rules().named
@@ -198,16 +198,13 @@ def add_policies(ctx: Context, items: list[tuple[Optional[str], IRI, ArticlePoli
         if latest:
             q.add(p, kg("status"), lit(latest[-1]))
         for _, article, ap in node.members:
-            doc = docs[id(ap)]
             g = article
             q.add(article, schema("mentions"), p, g)
             for t in sorted(ap.covers):
                 q.add(p, kg("covers"), add_technology(ctx, t), g)
             for ev in ap.evidence:
-                if ev.how == "named" and ev.role == "issuedBy":
-                    continue
                 obj = ctx.actor(ev.actor_id)
                 q.add(p, kg(ev.role), obj, g)
-                add_assertion(ctx, g, p, kg(ev.role), obj, ev.sentence, doc.language, ev.confidence,
+                add_assertion(ctx, g, p, kg(ev.role), obj, ev.sentence, language[article], ev.confidence,
                               "policies" if ev.how != "inherited" else "policies/implied-target")
     return nodes

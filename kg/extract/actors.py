@@ -23,6 +23,7 @@ from ..resources import load_yaml
 from ..terms import schema
 from ..text import normalize_chars, to_simplified
 from . import register
+from .phrases import at_word_boundaries, is_capitals_only, squeeze
 
 __all__ = ["Mention", "find_mentions", "normalize_text", "Matcher"]
 
@@ -51,16 +52,11 @@ class _Entry:
     original: str
 
 
-def _is_latin_word_char(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
 class Matcher:
     def __init__(self, lex: Lexicon):
         rules = load_yaml("matching.yaml")
         self.lex = lex
         self.conf = rules["confidence"]
-        cs_max = int(rules["case_sensitive_max_len"])
         self.automaton = ahocorasick.Automaton()
         table: dict[str, list[_Entry]] = {}
         for actor in lex.actors.values():
@@ -71,10 +67,9 @@ class Matcher:
                 if len(key) < 2:
                     continue  # one-character names only in compounds
                 kind = "ambiguous" if key in ambiguous else ("label" if key in labels else "alias")
-                letters = name.replace(".", "").replace(" ", "")
                 entry = _Entry(
                     actor.id, kind,
-                    case_sensitive=letters.isascii() and letters.isupper() and len(letters) <= cs_max,
+                    case_sensitive=is_capitals_only(name),
                     has_upper=any(c.isupper() for c in name),
                     latin=name[:1].isascii() and name[:1].isalnum() or name[-1:].isascii() and name[-1:].isalnum(),
                     original=name,
@@ -100,12 +95,9 @@ class Matcher:
             start = end - len(key) + 1
             surface = unicodedata.normalize("NFKC", text[start:end + 1])
             for e in entries:
-                if e.latin:
-                    if start > 0 and _is_latin_word_char(norm[start - 1]) and _is_latin_word_char(norm[start]):
-                        continue
-                    if end + 1 < len(norm) and _is_latin_word_char(norm[end + 1]) and _is_latin_word_char(norm[end]):
-                        continue
-                if e.case_sensitive and surface.replace(".", "").replace(" ", "") != e.original.replace(".", "").replace(" ", ""):
+                if e.latin and not at_word_boundaries(norm, start, end + 1):
+                    continue
+                if e.case_sensitive and squeeze(surface) != squeeze(e.original):
                     continue
                 if e.has_upper and surface.islower():
                     continue

@@ -16,13 +16,11 @@ from typing import Any, Hashable, Iterable
 
 import ahocorasick
 
+from ..resources import load_yaml
 from ..text import normalize_chars
 
-__all__ = ["Phrase", "PhraseMatcher", "is_latin_word_char", "at_word_boundaries", "words_regex"]
-
-#: phrases this long or shorter, written in capitals, match only in capitals
-CASE_SENSITIVE_MAX_LEN = 5
-
+__all__ = ["Phrase", "PhraseMatcher", "is_latin_word_char", "at_word_boundaries", "is_capitals_only", "squeeze",
+           "words_regex"]
 
 def is_latin_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
@@ -37,8 +35,16 @@ def at_word_boundaries(norm: str, start: int, end: int) -> bool:
     return True
 
 
-def _squeeze(s: str) -> str:
+def squeeze(s: str) -> str:
+    """Letters of a name without dots and spaces ("U.S." → "US")."""
     return s.replace(".", "").replace(" ", "")
+
+
+def is_capitals_only(name: str) -> bool:
+    """Short names written in capitals ("US", "AI", "EUV") match only in capitals; the length
+    limit is ``case_sensitive_max_len`` in ``ontology/matching.yaml``."""
+    letters = squeeze(name)
+    return letters.isascii() and letters.isupper() and len(letters) <= int(load_yaml("matching.yaml")["case_sensitive_max_len"])
 
 
 @dataclass(frozen=True)
@@ -59,8 +65,7 @@ class PhraseMatcher:
             key = normalize_chars(phrase.strip())
             if not key:
                 continue
-            letters = _squeeze(phrase)
-            case_sensitive = letters.isascii() and letters.isupper() and len(letters) <= CASE_SENSITIVE_MAX_LEN
+            case_sensitive = is_capitals_only(phrase)
             bucket = table.setdefault(key, [])
             if all(p != payload for _, _, p in bucket):
                 bucket.append((phrase.strip(), case_sensitive, payload))
@@ -83,7 +88,7 @@ class PhraseMatcher:
                 continue
             surface = text[start:end]
             for original, case_sensitive, payload in items:
-                if case_sensitive and _squeeze(unicodedata.normalize("NFKC", surface)) != _squeeze(original):
+                if case_sensitive and squeeze(unicodedata.normalize("NFKC", surface)) != squeeze(original):
                     continue
                 out.append(Phrase(start, end, surface, payload))
         return out

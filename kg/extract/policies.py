@@ -382,8 +382,9 @@ def find_policies(text: str, mentions, lex: Lexicon) -> list[ArticlePolicy]:
                 ap.statuses.append(m.status)
             ap.sentences.append(m.sentence)
             how = "named" if m.named else "explicit"
-            for a in m.issuers:
-                ap.evidence.append(Evidence("issuedBy", a, m.sentence, 0.9 if m.named else 0.75, how))
+            if not m.named:  # a named measure's issuers come from the lexicon, not this sentence
+                for a in m.issuers:
+                    ap.evidence.append(Evidence("issuedBy", a, m.sentence, 0.75, how))
             for a in m.targets:
                 inherited = a in m.inherited
                 ap.evidence.append(Evidence("targets", a, m.sentence, 0.55 if inherited else 0.75,

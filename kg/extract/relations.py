@@ -110,10 +110,13 @@ class _Reader:
     def within(self, span: Span):
         return [m for m in self.mentions if span.start <= m.start and m.end <= span.end]
 
+    def as_place(self, m, clause: Span) -> bool:
+        """Named after a place or direction word ("in Tokyo", "from China"), not as a party."""
+        return bool(self.r.not_party.search(self.norm[max(clause.start, m.start - 12):m.start]))
+
     def outside_role(self, m, clause: Span) -> bool:
         """Named as a place or a target ("in Tokyo", "against China"), not as a party."""
-        before = self.norm[max(clause.start, m.start - 12):m.start]
-        return bool(self.r.not_party.search(before)) or is_target(self.pr, self.norm, m, clause)
+        return self.as_place(m, clause) or is_target(self.pr, self.norm, m, clause)
 
     # ------------------------------------------------------------------ cues
     def cues(self, sentence: Span, parts: list[Span]) -> None:
@@ -166,7 +169,7 @@ class _Reader:
             earlier = [c for c in parts if c.end <= clause.start]
             if earlier:
                 parties = [m for m in self.within(earlier[-1]) if _is_party(self.lex, m.actor_id, allowed)
-                           and not self.not_party_only(m, earlier[-1])]
+                           and not self.as_place(m, earlier[-1])]
                 cue_start = clause.start
         if len({m.actor_id for m in parties}) < 2 or parties[0].start >= cue_start:
             return  # "X与Y合作", "X cooperates with Y": one party at least comes before the cue
@@ -179,10 +182,6 @@ class _Reader:
             if a != b and not _related_by_lexicon(self.lex, a, b):
                 x, y = sorted((a, b))
                 self.add(x, pred, y, sentence, "cue")
-
-    def not_party_only(self, m, clause: Span) -> bool:
-        before = self.norm[max(clause.start, m.start - 12):m.start]
-        return bool(self.r.not_party.search(before))
 
     # ------------------------------------------------------------------ appositions
     def appositions(self, sentence: Span, parts: list[Span]) -> None:
