@@ -252,6 +252,11 @@ def add_used_actors(ctx: Context) -> None:
         todo.extend(r for r in [actor.based_in, *actor.affiliated_with] if r and r not in done)
 
 
+def _discovered_confidence() -> float:
+    from .resources import load_yaml
+    return float(load_yaml("matching.yaml")["confidence"]["discovered"])
+
+
 def _add_actor(q: QuadSet, actor: Actor) -> IRI:
     """An actor of the lexicon, with labels, aliases and links, in the default graph."""
     node = mint.actor(actor.id)
@@ -269,6 +274,9 @@ def _add_actor(q: QuadSet, actor: Actor) -> IRI:
             if name not in seen_pref:
                 tag = lang if lang not in ("und", "zh") else detect_language(name)
                 q.add(node, skos("altLabel"), lit(name, tag))
+    if actor.discovered:  # not in the lexicon: read from the articles, less sure
+        q.add(node, kg("confidence"), typed(f"{_discovered_confidence():.2f}", "decimal"))
+        q.add(node, kg("extractor"), lit(f"discovery/{actor.discovered}"))
     if actor.wikidata:
         q.add(node, owl("sameAs"), IRI(f"http://www.wikidata.org/entity/{actor.wikidata}"))
     if actor.based_in:

@@ -50,6 +50,8 @@ class Actor:
     role: dict[str, str] = field(default_factory=dict)
     domains: list[str] = field(default_factory=list)
     source: str = ""
+    discovered: str = ""  # how a discovered actor was found (not in the lexicon files)
+    learned: tuple[str, ...] = ()  # names the build's articles taught (glosses)
 
     def names(self) -> list[tuple[str, str]]:
         """Every (language, name) this actor is known by: labels first, then aliases."""

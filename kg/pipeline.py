@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Optional, Sequence
 
 from . import extract as extractors
 from . import lexicon as lexicon_mod
+from .extract.discovery import learn
 from .document import Document
 from .graph import ArticleIndex, Context, QuadSet, add_article, add_dataset, add_used_actors, add_used_technologies
 from .policies import add_policies
@@ -79,6 +80,7 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
         if progress:
             progress(i + 1, len(files))
 
+    lex = learn(lex, (d.text for d in docs))  # names and actors the articles teach
     index = ArticleIndex()
     iris = [index.add(d) for d in docs]
     ctx = Context(QuadSet(), lex, index)

@@ -38,7 +38,7 @@ class Mention:
     start: int
     end: int
     surface: str
-    kind: str  # label | alias | ambiguous | compound
+    kind: str  # label | alias | ambiguous | compound | discovered
     confidence: float
 
 
@@ -66,7 +66,8 @@ class Matcher:
                 key = normalize_name(name)
                 if len(key) < 2:
                     continue  # one-character names only in compounds
-                kind = "ambiguous" if key in ambiguous else ("label" if key in labels else "alias")
+                kind = ("ambiguous" if key in ambiguous else "discovered" if actor.discovered
+                        else "label" if key in labels else "alias")
                 entry = _Entry(
                     actor.id, kind,
                     case_sensitive=is_capitals_only(name),
@@ -132,7 +133,7 @@ class Matcher:
             chosen.append((s, e, entry))
             if entry.kind != "compound":
                 taken.append((s, e))
-        confident = {entry.actor_id for _, _, entry in chosen if entry.kind in ("label", "alias", "compound")}
+        confident = {entry.actor_id for _, _, entry in chosen if entry.kind != "ambiguous"}
         mentions = []
         for s, e, entry in sorted(chosen, key=lambda c: (c[0], c[1], c[2].actor_id)):
             if entry.kind == "ambiguous" and not self._accept_ambiguous(text, s, entry, confident):

@@ -1,0 +1,460 @@
+"""Discovery: actors the lexicon lacks, and names of known actors it lacks.
+
+:func:`find_candidates` is a plain function over an article's own text. It reads four cues:
+
+- **glosses**: a Chinese name followed by its Latin form in brackets, 阿斯麦（ASML） or
+  蒂埃里‧布雷顿（Thierry Breton). When one side is a known actor, the other becomes one
+  more of its names; when neither is, a new actor with both names, if the shape tells a
+  person (a transliteration dot, a title before it) from an organization (an organization
+  suffix or descriptor);
+- **titles**: "Commerce Secretary Gina Raimondo", 外交部发言人汪文斌 (the Chinese name is
+  checked with jieba's part-of-speech tags, on a short window only, since segmenting is
+  slow); "Cloudflare CEO Matthew Prince" also gives the organization;
+- **organization suffixes**: "Horizon Ventures", "Canaan Inc.";
+- **descriptors**: "chipmaker Kneron".
+
+:func:`learn` turns the candidates of a whole build into a :class:`~kg.lexicon.Lexicon`
+with the new names and actors added. Names linked by a gloss are one actor, whatever the
+article; a discovered actor is marked (``Actor.discovered``) and its mentions carry the
+lower "discovered" confidence. Every cue word, suffix and stop word is data:
+``ontology/discovery.yaml``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Iterable, Optional
+
+from ..iri import slugify
+from ..lexicon import Actor, Lexicon, normalize_name
+from ..resources import load_yaml
+from ..text import to_simplified
+from .sentences import sentences
+
+__all__ = ["Candidate", "find_candidates", "learn"]
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CAP = r"(?:[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|[A-Z]{2,}[a-z]*|[A-Z][a-z]*[A-Z][a-z]+|[A-Z]\.)"
+_FIRST = r"(?<![A-Za-z]\.)(?:[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|[A-Z]{2,}[a-z]*|[A-Z][a-z]*[A-Z][a-z]+)"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Names one actor goes by, as read from one cue. ``type`` is None when the cue only
+    tells that two names are one (a gloss of a known actor)."""
+    names: tuple[tuple[str, str], ...]  # (language, name): "en" or "zh"
+    type: Optional[str]
+    how: str  # gloss | title | org-title | suffix | descriptor
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+class _Rules:
+    def __init__(self, lex: Lexicon):
+        r = load_yaml("discovery.yaml")
+        self.lex = lex
+        self.stop_en = set(r["stopwords_en"])
+        self.weak_en = set(r["weak_suffixes_en"])
+        self.generic_en = set(r["generic_en"])
+        self.surnames = set(to_simplified(r["surnames_zh"]))
+        self.stop_zh = {to_simplified(w) for w in r["stopwords_zh"]}
+        techs = load_yaml("technologies.yaml")
+        tech_names = {n for t in techs for n in list(t["labels"].values())
+                      + [a for v in (t.get("aliases") or {}).values() for a in v]}
+        named = [n for p in load_yaml("policies.yaml").get("named", [])
+                 for n in [*(p.get("labels") or {}).values(), *[a for v in (p.get("aliases") or {}).values() for a in v]]]
+        self.not_actors = {normalize_name(x) for x in [*r["not_actors"], *tech_names, *named]}
+        self.trailing_zh = tuple(to_simplified(w) for w in r["trailing_titles_zh"])
+        self.legal = re.compile(r"[\s,]+(?:" + _alternation(r["legal_suffixes_en"]) + r")$")
+        self.titles_zh = sorted({to_simplified(w) for w in r["titles_zh"]}, key=len, reverse=True)
+        self.boundaries_zh = sorted({to_simplified(w) for w in r["boundaries_zh"]} | set(self.titles_zh),
+                                    key=len, reverse=True)
+        self.org_suffix_zh = tuple(sorted({to_simplified(w) for w in r["org_suffixes_zh"]}, key=len, reverse=True))
+        self.org_descriptors_zh = {to_simplified(w) for w in r["boundaries_zh"][:16]}  # the nouns, not particles
+        dots = re.escape(r["name_dots"])
+        self.dotted = re.compile(rf"[{HAN}]+(?:[{dots}][{HAN}]+)+$")
+        self.dotted_head = re.compile(rf"^[{HAN}]{{1,4}}(?:[{dots}][{HAN}]+)+")
+        self.dots = r["name_dots"]
+        self.dot_table = str.maketrans({d: self.dots[0] for d in self.dots[1:]})
+        name = rf"{_FIRST}(?: {_CAP}){{1,3}}"
+        self.title_en = re.compile(rf"(?<![\w-])(?:{_alternation(r['titles_en'])})\s+({name})")
+        self.org_title_en = re.compile(rf"(?<![\w.-])((?:{_FIRST} )?{_CAP})(?:'s)? (?:{_alternation(r['org_titles_en'])})\b")
+        self.suffix_en = re.compile(rf"(?<![\w.-])({_FIRST} (?:{_CAP} ){{0,3}}(?:{_alternation(r['org_suffixes_en'])}))(?![\w-])")
+        self.descriptor_en = re.compile(
+            rf"(?<![\w-])(?:{_alternation(r['descriptors_en'])}) ({_FIRST}(?: {_CAP}){{0,2}})(?![\w-])")
+        self.gloss = re.compile(rf"([{HAN}{dots}]{{2,24}})\(([A-Za-z][A-Za-z0-9.&'\- ]{{0,48}}?)\)")
+        self.org_zh = re.compile(rf"(?<=[{HAN}])(?:{_alternation(to_simplified(w) for w in r['org_suffixes_zh_standalone'])})")
+        self.rare_below, self.min_repeats = int(r["rare_below"]), int(r["min_repeats"])
+        self.generic_zh = {to_simplified(w) for w in r["generic_zh"]}
+        self.leading_zh = tuple(to_simplified(w) for w in r["leading_zh"])
+        self.title_zh = re.compile(rf"(?:{_alternation(self.titles_zh)})([{HAN}{dots}]{{2,12}})")
+
+    # ------------------------------------------------------------------ checks
+    def known(self, name: str) -> set[str]:
+        return self.lex.by_name.get(normalize_name(name), set())
+
+    def en_name(self, name: str) -> Optional[str]:
+        """A Latin name as it should be recorded, or None if it is not a name."""
+        name = re.sub(r"'s$", "", name.strip(" .,'")) if not name.endswith(".") or " " not in name else name
+        words = name.split()
+        while words and (words[0] in self.stop_en or words[0].endswith("-based")):
+            words = words[1:]
+        while words and words[-1] in self.stop_en:
+            words = words[:-1]
+        if not words:
+            return None
+        name = " ".join(words)
+        if normalize_name(name) in self.not_actors or len(name) < 2 or name.isdigit():
+            return None
+        return name
+
+    def generic(self, name: str) -> bool:
+        """A phrase of common words ending in a weak suffix ("Consumer Electronics")."""
+        words = name.split()
+        return words[-1] in self.weak_en and all(w in self.generic_en or w in self.weak_en for w in words[:-1])
+
+    def known_head(self, name: str) -> bool:
+        """A known actor's name followed by more words ("Tencent Holdings", "Sony Semiconductor")."""
+        words = name.split()
+        return any(self.known(" ".join(words[:k])) for k in range(1, len(words)))
+
+    def plain_zh(self, name: str) -> bool:
+        """A Chinese name specific enough to be matched anywhere (see surnames_zh)."""
+        return self.dots[0] in name or len(name) >= 4 or (name[0] in self.surnames and len(name) <= 3)
+
+    def zh_name(self, name: str) -> Optional[str]:
+        name = to_simplified(name).strip(self.dots)
+        for t in self.trailing_zh:
+            if name.endswith(t) and len(name) > len(t) + 1:
+                name = name[:-len(t)]
+                break
+        if len(name) < 2 or name in self.stop_zh or normalize_name(name) in self.not_actors:
+            return None
+        return name
+
+    def strip_legal(self, name: str) -> str:
+        return self.legal.sub("", name).strip() or name
+
+
+@lru_cache(maxsize=4)
+def _rules(lex: Lexicon) -> _Rules:
+    return _Rules(lex)
+
+
+@lru_cache(maxsize=8192)
+def _segment_window(text: str) -> tuple[tuple[str, str], ...]:
+    """Words and part-of-speech tags of a short window (jieba; slow, so kept to windows)."""
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(60)
+    return tuple((w.word, w.flag) for w in pseg.cut(text))
+
+
+@lru_cache(maxsize=8192)
+def _last_word(text: str) -> str:
+    """The last word of a short window (jieba without tags, several times faster)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    words = jieba.lcut(text)
+    return words[-1] if words else ""
+
+
+# ---------------------------------------------------------------------------- glosses
+def _gloss_left(rules: _Rules, left: str) -> tuple[Optional[str], str]:
+    """The Chinese name that ends right before a gloss, and how its start was found:
+    ``known`` (a lexicon name), ``title`` (after a title), ``org`` (after an
+    organization descriptor), ``dotted`` (a transliterated name), ``bare`` or ``jieba``."""
+    for k in range(min(len(left), 14), 1, -1):
+        if rules.known(left[-k:]):
+            return left[-k:], "known"
+    head = left
+    m = rules.dotted.search(left)
+    if m:  # a transliterated name: its last parts, back to the first long one (which has a prefix)
+        parts = m.group(0).split(rules.dots[0])
+        keep = [parts.pop()]
+        while parts:
+            keep.insert(0, parts.pop())
+            if len(keep[0]) > 4:
+                break
+        head = rules.dots[0].join(keep)
+    cut, how = 0, "bare"
+    first = re.split(f"[{re.escape(rules.dots)}]", head, maxsplit=1)[0]
+    for w in rules.boundaries_zh:
+        pos = first.rfind(w)
+        if pos >= 0 and pos + len(w) > cut:
+            cut = pos + len(w)
+            how = "title" if w in rules.titles_zh else ("org" if w in rules.org_descriptors_zh else "bare")
+    name = head[cut:]
+    if m:
+        given = first[cut:]
+        if not 1 <= len(given) <= 4:
+            tokens = _segment_window(given[-8:])
+            given = ""
+            for word, flag in reversed(tokens):  # the trailing name-tagged words (阿什/温)
+                if not flag.startswith(("nr", "nz", "x")) or len(given) + len(word) > 4:
+                    break
+                given = word + given
+            if not 1 <= len(given) <= 4:
+                return None, ""
+            name = given + head[len(first):]
+        return name, "dotted"
+    if cut == 0 and len(name) > 5:
+        tokens = _segment_window(name[-10:])
+        if not tokens:
+            return None, ""
+        word, flag = tokens[-1]
+        if len(tokens) >= 2 and word.endswith(rules.org_suffix_zh) and len(word) <= 2:
+            word = tokens[-2][0] + word
+        elif not flag.startswith(("nr", "nt", "nz", "ns")):
+            return None, ""
+        return (word, "jieba") if len(word) >= 2 else (None, "")
+    return name, how
+
+
+def _glosses(rules: _Rules, text: str) -> list[Candidate]:
+    out = []
+    for m in rules.gloss.finditer(text):
+        left, right = m.group(1), m.group(2).strip()
+        if len(right.split()) > 6:
+            continue
+        zh, how = _gloss_left(rules, left)
+        zh = zh and rules.zh_name(zh)
+        en = rules.en_name(right)
+        if not zh or not en:
+            continue
+        en_known = rules.known(en) or rules.known(rules.strip_legal(en))
+        zh_known = rules.known(zh)
+        if en_known or zh_known:
+            if en_known and zh_known:
+                continue  # both names known: nothing new (or a conflict, not ours to settle)
+            if en_known and (how == "jieba" or _holds_other_name(rules, zh, en_known)):
+                continue  # the Chinese side's start is a guess, or it holds another name (美国限制英伟达公司)
+            if zh_known and en.isupper() and len(en) < 3:
+                continue
+            out.append(Candidate((("en", rules.strip_legal(en)), ("zh", zh)), None, "gloss"))
+            continue
+        typ = None
+        if how == "dotted" or (how == "title" and _looks_like_person(en)):
+            typ = "Person"
+        elif zh.endswith(rules.org_suffix_zh) or how == "org" or rules.strip_legal(en) != en:
+            typ = "Organization"
+        if typ:
+            out.append(Candidate((("en", rules.strip_legal(en)), ("zh", zh)), typ, "gloss"))
+    return out
+
+
+def _holds_other_name(rules: _Rules, zh: str, own: frozenset | set = frozenset()) -> bool:
+    """Whether a Chinese name holds the name of an actor other than ``own``."""
+    return any(rules.known(zh[i:j]) - own for i in range(len(zh)) for j in range(i + 2, len(zh) + 1))
+
+
+def _looks_like_person(name: str) -> bool:
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() and not w.isupper() for w in words)
+
+
+# ------------------------------------------------------------------------- other cues
+def _title_case(sentence: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", sentence) if len(w) > 3]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _english(rules: _Rules, text: str) -> list[Candidate]:
+    out = []
+    for span in sentences(text):
+        if not _title_case(span.text):
+            out.extend(_english_sentence(rules, span.text))
+    return out
+
+
+def _english_sentence(rules: _Rules, text: str) -> list[Candidate]:
+    out = []
+    for m in rules.title_en.finditer(text):
+        name = rules.en_name(m.group(1))
+        if name and _looks_like_person(name) and not rules.known(name):
+            out.append(Candidate((("en", name),), "Person", "title"))
+    for rx, how in ((rules.org_title_en, "org-title"), (rules.suffix_en, "suffix"), (rules.descriptor_en, "descriptor")):
+        for m in rx.finditer(text):
+            name = rules.en_name(m.group(1))
+            if not name or rules.known(name) or rules.known(rules.strip_legal(name)):
+                continue
+            if how == "suffix" and (len(name.split()) < 2 or rules.generic(name)):
+                continue
+            if rules.known_head(name):
+                continue
+            start = m.start(1)
+            if how == "org-title" and _looks_like_person(name):
+                continue  # "Secretary Gina Raimondo's spokesman": a person, not an organization
+            if how != "suffix" and start > 0 and text[:start].rstrip()[-1:] in ".!?\n" and " " not in name \
+                    and name.lower() in _COMMON_WORDS:
+                continue
+            out.append(Candidate((("en", rules.strip_legal(name)),), "Organization", how))
+    return out
+
+
+# capitalized only because a sentence starts with them
+_COMMON_WORDS = frozenset("but and so yet also then still however meanwhile now today its".split())
+
+
+def _chinese_titles(rules: _Rules, text: str) -> list[Candidate]:
+    out = []
+    for m in rules.title_zh.finditer(text):
+        window = m.group(1)
+        if any(rules.known(window[:k]) for k in range(2, min(len(window), 6) + 1)):
+            continue
+        d = rules.dotted_head.match(window.lstrip("和与及跟同、"))
+        if d:
+            name = d.group(0)
+        else:
+            tokens = _segment_window(window[:6])
+            if not tokens:
+                continue
+            name, flag = tokens[0]
+            if not flag.startswith("nr") or not 2 <= len(name) <= 3:
+                continue
+        name = rules.zh_name(name)
+        if name and not rules.known(name) and name not in rules.titles_zh:
+            out.append(Candidate((("zh", name),), "Person", "title"))
+    return out
+
+
+def _chinese_orgs(rules: _Rules, text: str) -> list[Candidate]:
+    import jieba
+
+    seen: Counter = Counter()
+    for m in rules.org_zh.finditer(text):
+        before = to_simplified(text[max(0, m.start() - 6):m.start()])
+        word = _last_word(before)
+        if word.startswith(rules.leading_zh) and len(word) > 2:
+            word = word[1:]
+        if len(word) < 2 or word in rules.generic_zh or jieba.dt.FREQ.get(word, 0) >= rules.rare_below:
+            continue  # a common word, not a name
+        if any(rules.known(before[-k:]) for k in range(len(word) + 1, len(before) + 1)):
+            continue  # the end of a known name (英伟达公司)
+        seen[(word, m.group(0))] += 1
+    out = []
+    for (word, suffix), n in seen.items():
+        name = rules.zh_name(word + suffix)
+        if n >= rules.min_repeats and name and not rules.known(name) and not _holds_other_name(rules, word) \
+                and word not in rules.boundaries_zh:
+            out.append(Candidate((("zh", name), ("zh-short", word)), "Organization", "suffix"))
+    return out
+
+
+def find_candidates(text: str, lex: Lexicon) -> list[Candidate]:
+    """Candidate actors and names in an article's own text (see the module's docstring)."""
+    rules = _rules(lex)
+    text = unicodedata.normalize("NFKC", text).translate(rules.dot_table)
+    out = _glosses(rules, text)
+    if re.search(r"[A-Za-z]", text):
+        out.extend(_english(rules, text))
+    if re.search(f"[{HAN}]", text):
+        out.extend(_chinese_titles(rules, text))
+        out.extend(_chinese_orgs(rules, text))
+    return [_link_surname(rules, c) for c in out]
+
+
+def _link_surname(rules: _Rules, c: Candidate) -> Candidate:
+    """蒂埃里·布雷顿 is the known person 布雷顿: the full name becomes one of theirs."""
+    dot = rules.dots[0]
+    for lang, name in c.names:
+        if lang == "zh" and dot in name and c.type == "Person":
+            surname = name.rsplit(dot, 1)[1]
+            if any(rules.lex.actors[i].type == "Person" for i in rules.known(surname)):
+                return Candidate(c.names + (("zh", surname),), None, c.how)
+    return c
+
+
+# ------------------------------------------------------------------------------ learn
+def learn(lex: Lexicon, texts: Iterable[str]) -> Lexicon:
+    """The lexicon extended with what the texts teach: new names of known actors, and new
+    actors (``discovered`` set to how they were found). Deterministic: the result depends
+    on the set of candidates only, not on the order of the texts."""
+    cands = sorted({c for t in texts for c in find_candidates(t, lex)},
+                   key=lambda c: (c.names, c.type or "", c.how))
+    if not cands:
+        return lex
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    rules = _rules(lex)
+    for c in cands:
+        keys = [normalize_name(n) for lang, n in c.names if lang != "zh-short"]  # a short form links nothing
+        for k in keys[1:]:
+            union(keys[0], k)
+    clusters: dict[str, list[Candidate]] = defaultdict(list)
+    for c in cands:
+        clusters[find(normalize_name(c.names[0][1]))].append(c)
+
+    new_aliases: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    new_ambiguous: dict[str, list[str]] = defaultdict(list)
+    new_actors: list[Actor] = []
+    taken = set(lex.actors)
+    for root in sorted(clusters):
+        group = clusters[root]
+        names = Counter((lang, n) for c in group for lang, n in c.names)
+        known = set().union(*(rules.known(n) or rules.known(rules.strip_legal(n)) for _, n in names))
+        if len(known) > 1:
+            continue  # the names belong to different actors: leave them
+        if known:
+            (actor_id,) = known
+            person = lex.actors[actor_id].type == "Person"
+            for lang, n in sorted(names):
+                if lang != "zh-short" and not rules.known(n) and not rules.known(rules.strip_legal(n)):
+                    new_aliases[actor_id][lang].append(n)
+                    if person and lang == "zh" and not rules.plain_zh(n):
+                        new_ambiguous[actor_id].append(n)
+            continue
+        types = Counter(c.type for c in group if c.type)
+        if not types:
+            continue
+        (typ, top), *rest = types.most_common()
+        if rest and rest[0][1] == top:
+            continue  # as often a person as an organization: not sure enough
+        labels, aliases = {}, defaultdict(list)
+        for lang in ("en", "zh", "zh-short"):
+            ranked = sorted((n for (l, n) in names if l == lang), key=lambda n: (-names[(lang, n)], len(n), n))
+            if ranked and lang != "zh-short":
+                labels["zh-Hans" if lang == "zh" else "en"] = ranked[0]
+                ranked = ranked[1:]
+            aliases[lang[:2]].extend(n for n in ranked if n not in aliases[lang[:2]])
+        base = labels.get("en") or labels["zh-Hans"]
+        actor_id = slugify(base)
+        if actor_id in taken:
+            actor_id = f"{actor_id}-{typ.lower()}"
+        if actor_id in taken:
+            continue
+        taken.add(actor_id)
+        hows = sorted({c.how for c in group})
+        ambiguous = [n for (lang, n) in names if (typ == "Person" and lang == "zh" and not rules.plain_zh(n))
+                     or lang == "zh-short"]
+        new_actors.append(Actor(id=actor_id, type=typ, labels=labels, aliases=dict(aliases), ambiguous=ambiguous,
+                                source="discovered", discovered="+".join(hows)))
+    actors = []
+    for a in lex.actors.values():
+        extra = new_aliases.get(a.id)
+        if extra:
+            merged = {k: list(v) for k, v in a.aliases.items()}
+            for lang, ns in extra.items():
+                merged.setdefault(lang, []).extend(n for n in ns if n not in merged.get(lang, []))
+            a = replace(a, aliases=merged, learned=tuple(n for ns in extra.values() for n in ns),
+                        ambiguous=a.ambiguous + new_ambiguous.get(a.id, []))
+        actors.append(a)
+    return Lexicon(actors + new_actors)

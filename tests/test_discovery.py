@@ -1,0 +1,98 @@
+"""Discovery: actors the lexicon lacks become actors of the build, glosses teach names across
+languages, and junk never becomes an actor."""
+from __future__ import annotations
+
+from rdflib import Dataset, Literal, URIRef
+
+import kg
+from kg import lexicon
+from kg.extract.actors import find_mentions
+from kg.extract.discovery import find_candidates, learn
+
+KG = "https://w3id.org/newskg/ontology#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+def candidates(text):
+    return {(c.type, tuple(n for _, n in c.names)) for c in find_candidates(text, lexicon.load())}
+
+
+def test_gloss_of_a_transliterated_name_is_one_person_in_both_languages():
+    got = candidates("美国众议院外交委员会主席迈克尔‧索博利克（Michael Sobolik）表示，将推动立法。")
+    assert ("Person", ("Michael Sobolik", "迈克尔·索博利克")) in got
+
+
+def test_gloss_start_is_found_after_a_title_or_descriptor_not_in_it():
+    got = candidates("美国商务部长吉娜‧雷蒙多（Gina Raimondo）说。中国芯片设计商摩尔线程（Moore Threads）的股价下跌。")
+    names = {n for _, ns in got for n in ns}
+    assert "摩尔线程" in names and not any("设计商" in n or "部长" in n for n in names)
+
+
+def test_english_titles_suffixes_and_descriptors():
+    got = candidates("Cloudflare CEO Matthew Prince said the Taiwanese chipmaker Kneron raised money "
+                     "from Horizon Ventures and Canaan Inc. on Monday.")
+    assert ("Person", ("Matthew Prince",)) in got
+    assert {("Organization", (n,)) for n in ("Cloudflare", "Kneron", "Horizon Ventures", "Canaan")} <= got
+
+
+def test_junk_never_becomes_an_actor():
+    text = ("The company said on Monday that Information Technology and Consumer Electronics grew. "
+            "该公司表示，芯片公司和初创公司都受到影响。Chip Export Curbs Hit Chinese Firms Hard This Week.")
+    assert candidates(text) == set()
+
+
+def test_a_rare_word_before_an_organization_suffix_seen_twice():
+    got = candidates("员工已经向明略科技发起劳动仲裁。据悉明略科技拖欠年终奖。")
+    assert ("Organization", ("明略科技", "明略")) in got
+    assert candidates("员工已经向明略科技发起劳动仲裁。") == set()  # once is not enough
+
+
+def test_learned_names_resolve_across_articles_and_languages():
+    lex = learn(lexicon.load(), [
+        "美国联邦参议员马克‧华纳（Mark Warner）表示。",
+        "荷兰光刻机巨头阿斯迈（ASML）的股价上涨。",
+    ])
+    warner = [a for a in lex.actors.values() if a.labels.get("en") == "Mark Warner"]
+    assert len(warner) == 1 and warner[0].discovered and warner[0].type == "Person"
+    # the Chinese name alone, in another article, is the same actor
+    assert {m.actor_id for m in find_mentions("马克‧华纳周三说", lex)} == {warner[0].id}
+    assert {m.actor_id for m in find_mentions("Senator Mark Warner said", lex)} == {warner[0].id}
+    # a gloss of a known actor teaches it a new name
+    assert "阿斯迈" in lex.get("asml").learned
+    assert {m.actor_id for m in find_mentions("阿斯迈表示", lex)} == {"asml"}
+
+
+def test_a_surname_alone_counts_only_where_the_person_is_named_in_full():
+    lex = learn(lexicon.load(), ["美国联邦众议员拜尔（Stephen Buyer）表示。"])
+    (buyer,) = [a for a in lex.actors.values() if a.labels.get("en") == "Stephen Buyer"]
+    assert find_mentions("拜尔表示反对", lex) == []
+    assert {m.actor_id for m in find_mentions("众议员拜尔（Stephen Buyer）表示", lex)} == {buyer.id}
+
+
+def test_a_gloss_holding_another_actors_name_teaches_nothing():
+    lex = learn(lexicon.load(), ["美国限制英伟达公司（Nvidia）出口芯片。"])
+    assert not lex.get("nvidia").learned
+
+
+def test_learning_does_not_depend_on_article_order():
+    texts = ["美国联邦参议员马克‧华纳（Mark Warner）表示。", "Senator Mark Warner said.", "chipmaker Kneron said"]
+    a, b = learn(lexicon.load(), texts), learn(lexicon.load(), texts[::-1])
+    assert {(x.id, x.type, tuple(sorted(x.labels.items()))) for x in a.actors.values()} == \
+           {(x.id, x.type, tuple(sorted(x.labels.items()))) for x in b.actors.values()}
+
+
+def test_discovered_actor_in_the_graph_has_lower_confidence(tmp_path):
+    (tmp_path / "a.md").write_text(
+        '---\ntitle: "Cloudflare CEO Matthew Prince warns on AI chips"\nwebUrl: "https://ex.org/a"\n---\n',
+        encoding="utf-8")
+    result = kg.build([tmp_path])
+    result.write(tmp_path / "out")
+    ds = Dataset()
+    ds.parse(tmp_path / "out" / "graph.nq", format="nquads")
+    prince = URIRef("https://w3id.org/newskg/id/actor/matthew-prince")
+    assert (prince, URIRef(SKOS + "prefLabel"), Literal("Matthew Prince", lang="en")) in ds
+    assert (prince, URIRef(KG + "confidence"), None) in ds
+    conf = float(next(ds.objects(prince, URIRef(KG + "confidence"))))
+    assert conf < 0.9
+    lexicon_conf = list(ds.objects(URIRef("https://w3id.org/newskg/id/actor/united-states"), URIRef(KG + "confidence")))
+    assert lexicon_conf == []  # lexicon actors carry no such mark
