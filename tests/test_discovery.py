@@ -96,3 +96,7 @@ def test_discovered_actor_in_the_graph_has_lower_confidence(tmp_path):
     assert conf < 0.9
     lexicon_conf = list(ds.objects(URIRef("https://w3id.org/newskg/id/actor/united-states"), URIRef(KG + "confidence")))
     assert lexicon_conf == []  # lexicon actors carry no such mark
+
+
+def test_state_abbreviations_before_a_suffix_are_not_a_company():
+    assert candidates("美中科技战升级。美中科技竞争加剧。") == set()

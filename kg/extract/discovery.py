@@ -60,6 +60,7 @@ class _Rules:
         self.lex = lex
         self.stop_en = set(r["stopwords_en"])
         self.weak_en = set(r["weak_suffixes_en"])
+        self.suffix_words = set(r["org_suffixes_en"]) | set(r["legal_suffixes_en"])
         self.generic_en = set(r["generic_en"])
         self.surnames = set(to_simplified(r["surnames_zh"]))
         self.stop_zh = {to_simplified(w) for w in r["stopwords_zh"]}
@@ -91,6 +92,7 @@ class _Rules:
         self.org_zh = re.compile(rf"(?<=[{HAN}])(?:{_alternation(to_simplified(w) for w in r['org_suffixes_zh_standalone'])})")
         self.rare_below, self.min_repeats = int(r["rare_below"]), int(r["min_repeats"])
         self.generic_zh = {to_simplified(w) for w in r["generic_zh"]}
+        self.state_chars = set(load_yaml("matching.yaml")["abbreviations"])  # 中美, 美日: states, not a name
         self.leading_zh = tuple(to_simplified(w) for w in r["leading_zh"])
         self.title_zh = re.compile(rf"(?:{_alternation(self.titles_zh)})([{HAN}{dots}]{{2,12}})")
 
@@ -295,7 +297,10 @@ def _english_sentence(rules: _Rules, text: str) -> list[Candidate]:
             if how != "suffix" and start > 0 and text[:start].rstrip()[-1:] in ".!?\n" and " " not in name \
                     and name.lower() in _COMMON_WORDS:
                 continue
-            out.append(Candidate((("en", rules.strip_legal(name)),), "Organization", how))
+            final = rules.strip_legal(name)
+            if final in rules.suffix_words or rules.generic(final + " Technology"):
+                continue  # nothing left but a suffix or common words ("Group Co.")
+            out.append(Candidate((("en", final),), "Organization", how))
     return out
 
 
@@ -334,7 +339,7 @@ def _chinese_orgs(rules: _Rules, text: str) -> list[Candidate]:
         word = _last_word(before)
         if word.startswith(rules.leading_zh) and len(word) > 2:
             word = word[1:]
-        if len(word) < 2 or word in rules.generic_zh or jieba.dt.FREQ.get(word, 0) >= rules.rare_below:
+        if len(word) < 2 or word in rules.generic_zh or set(word) <= rules.state_chars or jieba.dt.FREQ.get(word, 0) >= rules.rare_below:
             continue  # a common word, not a name
         if any(rules.known(before[-k:]) for k in range(len(word) + 1, len(before) + 1)):
             continue  # the end of a known name (英伟达公司)
