@@ -61,7 +61,7 @@ OWN_FLOORS = {
     "metadata_accuracy": (">=", 1.0),
     "actors_split_across_iris": ("==", 0),
     "actor_precision": (">=", 0.95),
-    "actor_f1": (">=", 0.93),
+    "actor_f1": (">=", 0.95),
 }
 
 

@@ -100,3 +100,8 @@ def test_discovered_actor_in_the_graph_has_lower_confidence(tmp_path):
 
 def test_state_abbreviations_before_a_suffix_are_not_a_company():
     assert candidates("美中科技战升级。美中科技竞争加剧。") == set()
+
+
+def test_a_stock_code_marks_a_listed_company_and_titles_merge_split_names():
+    got = candidates("服务器厂包括：瑞昱达 (2382-TW)、泰芯 (3231)。研究中心分析师龚明德观察，")
+    assert {("Organization", ("瑞昱达",)), ("Organization", ("泰芯",)), ("Person", ("龚明德",))} <= got

@@ -94,6 +94,7 @@ class _Rules:
         self.generic_zh = {to_simplified(w) for w in r["generic_zh"]}
         self.state_chars = set(load_yaml("matching.yaml")["abbreviations"])  # 中美, 美日: states, not a name
         self.leading_zh = tuple(to_simplified(w) for w in r["leading_zh"])
+        self.ticker = re.compile(rf"([{HAN}]{{2,12}}) ?\((?:{r['ticker_pattern']})\)")
         self.title_zh = re.compile(rf"(?:{_alternation(self.titles_zh)})([{HAN}{dots}]{{2,12}})")
 
     # ------------------------------------------------------------------ checks
@@ -321,8 +322,12 @@ def _chinese_titles(rules: _Rules, text: str) -> list[Candidate]:
             tokens = _segment_window(window[:6])
             if not tokens:
                 continue
-            name, flag = tokens[0]
-            if not flag.startswith("nr") or not 2 <= len(name) <= 3:
+            name = ""
+            for word, flag in tokens:  # the leading name-tagged words (龚/明德)
+                if not flag.startswith("nr") or len(name) + len(word) > 3:
+                    break
+                name += word
+            if not 2 <= len(name) <= 3:
                 continue
         name = rules.zh_name(name)
         if name and not rules.known(name) and name not in rules.titles_zh:
@@ -353,11 +358,22 @@ def _chinese_orgs(rules: _Rules, text: str) -> list[Candidate]:
     return out
 
 
+def _tickers(rules: _Rules, text: str) -> list[Candidate]:
+    """A Chinese name followed by its stock code is a listed company: 广达 (2382-TW)."""
+    out = []
+    for m in rules.ticker.finditer(text):
+        zh, how = _gloss_left(rules, m.group(1))
+        zh = zh and rules.zh_name(zh)
+        if zh and how != "known" and how != "jieba" and not _holds_other_name(rules, zh):
+            out.append(Candidate((("zh", zh),), "Organization", "ticker"))
+    return out
+
+
 def find_candidates(text: str, lex: Lexicon) -> list[Candidate]:
     """Candidate actors and names in an article's own text (see the module's docstring)."""
     rules = _rules(lex)
     text = unicodedata.normalize("NFKC", text).translate(rules.dot_table)
-    out = _glosses(rules, text)
+    out = _glosses(rules, text) + _tickers(rules, text)
     if re.search(r"[A-Za-z]", text):
         out.extend(_english(rules, text))
     if re.search(f"[{HAN}]", text):
