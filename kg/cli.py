@@ -31,6 +31,18 @@ class SparqlFmt(str, Enum):
     xml = "xml"
 
 
+class Direction(str, Enum):
+    both = "both"
+    out = "out"
+    in_ = "in"
+
+
+class ExportFmt(str, Enum):
+    graphml = "graphml"
+    ttl = "ttl"
+    jsonld = "jsonld"
+
+
 GRAPH_OPT = typer.Option(Path("exports"), "--graph", "-g", help="Build folder to read (default: exports/).")
 
 
@@ -75,8 +87,8 @@ def build(
         if bar:
             bar.update(task, description="writing")
         paths = result.write(out)
-    except BuildError as exc:
-        fail(str(exc))
+    except (BuildError, ValueError) as exc:  # ValueError: bad data in the ontology/ YAML
+        fail(str(exc).splitlines()[0])
     except OSError as exc:
         fail(f"{getattr(exc, 'filename', '') or out}: {exc.strerror or exc}")
     finally:
@@ -98,27 +110,129 @@ def build(
     typer.echo(f"{len(result.quads)} quads -> " + ", ".join(str(p) for p in paths))
 
 
+def _resolve(store, name: str):
+    from .query import Ambiguous, NotFound, resolve
+
+    try:
+        return resolve(store, name)
+    except (NotFound, Ambiguous) as exc:
+        fail(str(exc))
+
+
 @app.command()
 def neighbors(
     name: str = typer.Argument(..., help="A label in any language, an IRI or a CURIE."),
     depth: int = typer.Option(1, "--depth", "-d", min=1, max=4, help="How many hops out."),
+    relation: List[str] = typer.Option([], "--relation", "-r", help="Only these relations (restricts, kg:targets...)."),
+    type_: List[str] = typer.Option([], "--type", "-t", help="Only neighbours of these types (Country, Person, Policy...)."),
+    direction: Direction = typer.Option(Direction.both, "--direction", help="in, out or both."),
+    limit: int = typer.Option(0, "--limit", "-n", min=0, help="At most this many rows (0: all)."),
+    with_evidence: bool = typer.Option(False, "--evidence", "-e", help="Add the sentences that say so."),
     fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
     graph: Path = GRAPH_OPT,
 ) -> None:
-    """What is linked to NAME, grouped by relation."""
+    """What is linked to NAME, grouped by relation, with how many articles say so."""
     from .output import render
-    from .query import Ambiguous, NotFound, resolve
     from .query.neighbors import neighbors as find
 
     store = _open(graph)
-    try:
-        node = resolve(store, name)
-    except (NotFound, Ambiguous) as exc:
-        fail(str(exc))
-    rows = find(store, node, depth)
-    rows.sort(key=lambda r: (r["depth"], r["relation"], r["direction"], r["label"]))
-    cols = ["depth", "direction", "relation", "label", "type", "iri"] + (["via"] if depth > 1 else [])
+    node = _resolve(store, name)
+    rows = find(store, node, depth, relations=relation, types=type_, direction=direction.value,
+                limit=limit or None, with_evidence=with_evidence)
+    cols = ["depth", "relation", "direction", "label", "type", "articles", "iri"]
+    cols += (["via"] if depth > 1 else []) + (["evidence"] if with_evidence else [])
     typer.echo(render(rows, cols, fmt.value), nl=False)
+
+
+@app.command()
+def show(
+    name: str = typer.Argument(..., help="An actor or policy: a label in any language, an IRI or a CURIE."),
+    limit: int = typer.Option(10, "--limit", "-n", min=1, help="Rows per section."),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+    graph: Path = GRAPH_OPT,
+) -> None:
+    """NAME's card: labels, types, Wikidata, policies, relations, co-mentions, latest articles."""
+    from .output import render_sections
+    from .query.cards import card
+
+    store = _open(graph)
+    typer.echo(render_sections(card(store, _resolve(store, name), limit), fmt.value), nl=False)
+
+
+@app.command()
+def search(
+    text: str = typer.Argument(..., help="Words to look for in names and headlines (any language)."),
+    type_: List[str] = typer.Option([], "--type", "-t", help="Only these types (Country, Policy, Article...)."),
+    limit: int = typer.Option(20, "--limit", "-n", min=1),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+    graph: Path = GRAPH_OPT,
+) -> None:
+    """Actors, policies, topics and articles whose names or headlines match TEXT, ranked."""
+    from .output import render
+    from .query.cards import search as find
+    from .query.neighbors import normalize_type
+
+    store = _open(graph)
+    rows = find(store, text, limit, tuple(normalize_type(t) for t in type_))
+    typer.echo(render(rows, ["label", "type", "articles", "match", "iri"], fmt.value), nl=False)
+
+
+@app.command()
+def path(
+    a: str = typer.Argument(..., help="One end: a name, IRI or CURIE."),
+    b: str = typer.Argument(..., help="The other end."),
+    max_hops: int = typer.Option(3, "--max-hops", min=1, max=6),
+    limit: int = typer.Option(5, "--limit", "-n", min=1, help="At most this many chains."),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+    graph: Path = GRAPH_OPT,
+) -> None:
+    """The shortest chains of links between A and B, each step with the articles that state it."""
+    from .output import render
+    from .query.cards import paths
+
+    store = _open(graph)
+    chains = paths(store, _resolve(store, a), _resolve(store, b), max_hops, limit)
+    if not chains:
+        fail(f"no chain of at most {max_hops} links between {a!r} and {b!r}")
+    rows = [{"chain": i + 1, "step": j + 1, **step} for i, chain in enumerate(chains) for j, step in enumerate(chain)]
+    cols = ["chain", "step", "from", "direction", "relation", "to", "articles"]
+    typer.echo(render(rows, cols + (["subject", "object"] if fmt != Fmt.table else []), fmt.value), nl=False)
+
+
+@app.command()
+def stats(
+    top: int = typer.Option(10, "--top", "-n", min=1),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+    graph: Path = GRAPH_OPT,
+) -> None:
+    """Counts by type and relation, the top actors and policies, and the build's report."""
+    from .output import render_sections
+    from .query.cards import stats as compute
+
+    typer.echo(render_sections(compute(_open(graph), top), fmt.value), nl=False)
+
+
+@app.command()
+def export(
+    around: str = typer.Option(..., "--around", help="The node at the centre: a name, IRI or CURIE."),
+    depth: int = typer.Option(1, "--depth", "-d", min=1, max=4),
+    fmt: ExportFmt = typer.Option(ExportFmt.graphml, "--format", "-f"),
+    out: Path = typer.Option(None, "--out", "-o", help="File to write (default: around-<name>.<ext>)."),
+    graph: Path = GRAPH_OPT,
+) -> None:
+    """Write the neighbourhood of a node as its own GraphML, Turtle or JSON-LD file."""
+    from .iri import slugify
+    from .query.around import export_around
+
+    store = _open(graph)
+    node = _resolve(store, around)
+    ext = {"graphml": "graphml", "ttl": "ttl", "jsonld": "jsonld"}[fmt.value]
+    target = out or Path(f"around-{slugify(around)}.{ext}")
+    try:
+        info = export_around(store, node, depth, fmt.value, target)
+    except OSError as exc:
+        fail(f"{target}: {exc.strerror or exc}")
+    typer.echo(f"{info['nodes']} nodes, {info['triples']} triples -> {info['file']}")
 
 
 @app.command()
@@ -127,24 +241,34 @@ def sparql(
     fmt: SparqlFmt = typer.Option(SparqlFmt.table, "--format", "-f",
                                   help="table, or a W3C results format: json, csv, tsv, xml."),
     graph: Path = GRAPH_OPT,
+    endpoint: str = typer.Option(None, "--endpoint", help="Ask this remote SPARQL endpoint instead of the build."),
     allow_network: bool = typer.Option(False, "--allow-network", help="Allow SERVICE and LOAD."),
 ) -> None:
     """Run a SPARQL query over a build (the contract's prefixes are predeclared)."""
     from .output import render
     from .query import QueryError
-    from .query.sparql import select_rows, serialize_results
+    from .query.sparql import remote_query, select_rows, serialize_results
 
     if query == "-":
         text = sys.stdin.read()
-    elif query.endswith(".rq") or (len(query) < 4096 and Path(query).is_file()):
+    elif query.endswith(".rq") or (len(query) < 4096 and "\n" not in query and Path(query).is_file()):
         try:
             text = Path(query).read_text(encoding="utf-8")
         except OSError as exc:
             fail(f"{query}: {exc.strerror or exc}")
     else:
         text = query
-    store = _open(graph)
     try:
+        if endpoint:
+            body = remote_query(endpoint, text, fmt.value, allow_network=allow_network)
+            if fmt == SparqlFmt.table:
+                cols, rows = body
+                typer.echo(render(rows, cols, "table"), nl=False)
+            else:
+                sys.stdout.buffer.write(body)
+                sys.stdout.flush()
+            return
+        store = _open(graph)
         results = store.query(text, allow_network=allow_network)
         if fmt == SparqlFmt.table:
             cols, rows = select_rows(results)

@@ -58,3 +58,40 @@ def render(rows: Sequence[dict], columns: Sequence[str], fmt: str = "table") -> 
     if fmt == "table":
         return table(rows, columns)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def render_sections(doc: dict, fmt: str = "table") -> str:
+    """A card (a dict of fields and lists of rows) as text sections, JSON, or CSV rows of
+    (section, field, value)."""
+    if fmt == "json":
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if fmt in ("csv", "tsv"):
+        flat = []
+        for key, value in doc.items():
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, dict):
+                        flat.extend({"section": key, "item": i, "field": k, "value": v} for k, v in item.items())
+                    else:
+                        flat.append({"section": key, "item": i, "field": "", "value": item})
+            elif isinstance(value, dict):
+                flat.extend({"section": key, "item": "", "field": k, "value": json.dumps(v, ensure_ascii=False)
+                             if isinstance(v, (dict, list)) else v} for k, v in value.items())
+            else:
+                flat.append({"section": "", "item": "", "field": key, "value": value})
+        return render(flat, ["section", "item", "field", "value"], fmt)
+    if fmt != "table":
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    out = []
+    for key, value in doc.items():
+        title = key.replace("_", " ")
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            cols = [c for c in value[0] if c not in ("iri", "subject", "object")] + (["iri"] if "iri" in value[0] else [])
+            out.append(f"\n{title}:\n" + table(value, cols))
+        elif isinstance(value, list):
+            out.append(f"{title}: {', '.join(map(str, value)) if value else '-'}\n")
+        elif isinstance(value, dict):
+            out.append(f"\n{title}:\n" + "".join(f"  {k}: {v}\n" for k, v in value.items()))
+        else:
+            out.append(f"{title}: {value}\n")
+    return "".join(out)

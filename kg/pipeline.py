@@ -38,8 +38,12 @@ class BuildResult:
 
     def write(self, out: str | os.PathLike, formats: Optional[Sequence[str]] = None) -> list[Path]:
         from .exporters import write_all
+        from .query.store import write_store
 
-        return write_all(self, Path(out), formats)
+        paths = write_all(self, Path(out), formats)
+        if formats is None or "nquads" in formats:
+            write_store(out)  # the query index beside the exports (not an export itself)
+        return paths
 
 
 def collect_inputs(inputs: Iterable[str | os.PathLike]) -> list[tuple[Path, str]]:

@@ -79,3 +79,109 @@ def test_no_build_is_a_clean_error(tmp_path):
 def test_build_of_missing_input_is_a_clean_error(tmp_path):
     r = runner.invoke(app, ["build", str(tmp_path / "missing"), "--out", str(tmp_path / "o")])
     assert r.exit_code == 1 and "no such file or folder" in r.stderr
+
+
+def test_build_writes_a_store_that_queries_open_without_parsing(built):
+    from kg.query.store import _fresh
+
+    assert (built / "store" / "names.sqlite").is_file() and _fresh(built)
+
+
+def test_stale_store_is_made_again(tmp_path):
+    out = tmp_path / "b"
+    assert runner.invoke(app, ["build", str(SEEDS), "--out", str(out), "-q"]).exit_code == 0
+    import shutil
+    shutil.rmtree(out / "store")
+    r = runner.invoke(app, ["neighbors", "Japan", "--graph", str(out), "--format", "json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)
+
+
+def test_neighbors_filters_and_evidence(built):
+    r = runner.invoke(app, ["neighbors", "日本", "--relation", "restricts", "--direction", "out", "--evidence",
+                            "--graph", str(built), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)
+    assert rows and {x["relation"] for x in rows} == {"kg:restricts"} and {x["direction"] for x in rows} == {"out"}
+    assert any("Japan" in x["evidence"] or "日本" in x["evidence"] for x in rows)
+    t = runner.invoke(app, ["neighbors", "Japan", "--type", "Country", "--limit", "2", "--graph", str(built),
+                            "--format", "json"])
+    rows = json.loads(t.stdout)
+    assert len(rows) == 2 and {x["type"] for x in rows} == {"schema:Country"}
+
+
+def test_show_card_in_both_languages(built):
+    en = json.loads(runner.invoke(app, ["show", "Japan", "--graph", str(built), "--format", "json"]).stdout)
+    zh = json.loads(runner.invoke(app, ["show", "日本", "--graph", str(built), "--format", "json"]).stdout)
+    assert en == zh
+    assert {"en", "zh-Hans"} <= {x["lang"] for x in en["labels"]}
+    assert en["wikidata"] == ["http://www.wikidata.org/entity/Q17"]
+    assert any(p["role"] == "issued" for p in en["policies"])
+    assert {r["relation"] for r in en["relations"]} >= {"restricts", "cooperatesWith"}
+    assert en["co_mentioned"] and en["latest_articles"]
+
+
+def test_search_ranks_exact_names_before_headlines(built):
+    rows = json.loads(runner.invoke(app, ["search", "japan", "--graph", str(built), "--format", "json"]).stdout)
+    assert rows[0]["label"] == "Japan"
+    assert any(r["type"] == "schema:NewsArticle" for r in rows)
+    zh = json.loads(runner.invoke(app, ["search", "出口管制", "--graph", str(built), "--format", "json"]).stdout)
+    assert zh and all("出口管制" in r["match"] for r in zh)
+
+
+def test_path_explains_each_step(built):
+    r = runner.invoke(app, ["path", "Japan", "ASML", "--graph", str(built), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    steps = json.loads(r.stdout)
+    chain1 = [s for s in steps if s["chain"] == 1]
+    assert chain1[0]["from"] == "Japan" and chain1[-1]["to"] == "ASML"
+
+
+def test_stats_and_export_around(built, tmp_path):
+    s = json.loads(runner.invoke(app, ["stats", "--graph", str(built), "--format", "json"]).stdout)
+    assert s["report"]["articles"] == 3 and any(r["type"] == "kg:Policy" for r in s["by_type"])
+    target = tmp_path / "japan.graphml"
+    r = runner.invoke(app, ["export", "--around", "日本", "--depth", "1", "--out", str(target), "--graph", str(built)])
+    assert r.exit_code == 0, r.output
+    import networkx as nx
+    g = nx.read_graphml(target)
+    assert "https://w3id.org/newskg/id/actor/japan" in g and g.number_of_nodes() > 5
+    ttl = tmp_path / "japan.ttl"
+    assert runner.invoke(app, ["export", "--around", "Japan", "-f", "ttl", "-o", str(ttl), "--graph", str(built)]).exit_code == 0
+    from rdflib import Graph
+    assert len(Graph().parse(ttl, format="turtle")) > 10
+
+
+def test_sparql_from_stdin(built):
+    r = runner.invoke(app, ["sparql", "-", "--graph", str(built), "--format", "csv"],
+                      input="SELECT (COUNT(*) AS ?n) WHERE { ?a a schema:NewsArticle }")
+    assert r.exit_code == 0 and r.stdout.splitlines()[0] == "n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["neighbors", "Jappan"], "did you mean 'Japan'"),
+    (["show", "no such thing at all"], "nothing in this build is called"),
+    (["path", "Japan", "kgr:actor/nowhere"], "no resource"),
+    (["sparql", "SELECT * WHERE { ?s ?p ?o }", "--endpoint", "ftp://x"], "http(s) URL"),
+])
+def test_more_errors_are_one_line_exit_1(built, args, message):
+    r = runner.invoke(app, [*args, "--graph", str(built)])
+    assert r.exit_code == 1, r.output
+    assert message in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_ambiguous_name_lists_candidates(tmp_path):
+    (tmp_path / "a.md").write_text('---\ntitle: "Same title"\nwebUrl: "https://ex.org/a"\n---\n', encoding="utf-8")
+    (tmp_path / "b.md").write_text('---\ntitle: "Same title"\nwebUrl: "https://ex.org/b"\n---\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", str(tmp_path), "--out", str(out), "-q"]).exit_code == 0
+    r = runner.invoke(app, ["show", "same title", "--graph", str(out)])
+    assert r.exit_code == 1 and "names 2 resources" in r.stderr and "https://w3id.org/newskg/id/article/" in r.stderr
+
+
+def test_help_does_not_import_rdflib():
+    import subprocess
+    import sys
+    code = "import sys; from kg.cli import app; import typer.testing as t; " \
+           "t.CliRunner().invoke(app, ['--help']); print('rdflib' in sys.modules, 'pyoxigraph' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False False"

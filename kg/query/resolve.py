@@ -1,57 +1,69 @@
-"""Name resolution shared by every query command: an IRI or CURIE is taken as is; a name
-matches any label (rdfs:label, skos:prefLabel/altLabel, schema:name, schema:headline) in
-any language, case-insensitively, Traditional or Simplified."""
+"""Name resolution shared by every query command.
+
+- an IRI (``<...>`` or bare) or a CURIE (``kgr:actor/japan``) is taken as is;
+- a name matches any label, alias, name or headline in any language, case-insensitively,
+  Traditional or Simplified (the index in :mod:`kg.query.names`);
+- several matches: an actor, policy or topic wins over article headlines; if several of
+  those remain, :class:`Ambiguous` lists them (the caller shows the list, exit code 1);
+- no match: :class:`NotFound`, with the nearest names ("did you mean", rapidfuzz).
+"""
 from __future__ import annotations
 
 import pyoxigraph as ox
 
 from ..lexicon import normalize_name
-from ..terms import RDFS, SCHEMA, SKOS, expand
+from ..terms import expand
 from .store import Store
 
-__all__ = ["NotFound", "Ambiguous", "resolve", "label_of"]
-
-LABELS = [RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", SCHEMA + "name", SCHEMA + "headline"]
+__all__ = ["NotFound", "Ambiguous", "resolve", "label_of", "type_of", "suggest"]
 
 
 class NotFound(Exception):
-    pass
+    def __init__(self, message: str, suggestions: list[str] | None = None):
+        self.suggestions = suggestions or []
+        if self.suggestions:
+            message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(message)
 
 
 class Ambiguous(Exception):
-    def __init__(self, name: str, candidates: list[tuple[str, str]]):
+    def __init__(self, name: str, candidates: list[tuple[str, str, str]]):
         self.name = name
-        self.candidates = candidates
-        listing = "; ".join(f"{label} <{iri}>" for iri, label in candidates[:10])
-        super().__init__(f"{name!r} names {len(candidates)} resources: {listing}")
+        self.candidates = candidates  # (iri, label, type)
+        listing = "; ".join(f"{label} ({typ or 'resource'}) <{iri}>" for iri, label, typ in candidates[:10])
+        more = f" and {len(candidates) - 10} more" if len(candidates) > 10 else ""
+        super().__init__(f"{name!r} names {len(candidates)} resources: {listing}{more}. "
+                         "Give the IRI or CURIE of the one you mean")
 
 
-def label_of(store: Store, node: ox.NamedNode) -> str:
-    for pred in LABELS:
-        best = None
-        for q in store.quads(node, ox.NamedNode(pred), None):
-            lit = q.object
-            if isinstance(lit, ox.Literal):
-                lang = (lit.language or "")
-                rank = 0 if lang == "en" else 1 if lang.startswith("zh") else 2
-                if best is None or (rank, lit.value) < best[0]:
-                    best = ((rank, lit.value), lit.value)
-        if best:
-            return best[1]
-    return node.value.rsplit("/", 1)[-1]
+def _node_row(store: Store, iri: str):
+    return store.names.execute("SELECT label, type, weight FROM nodes WHERE iri = ?", (iri,)).fetchone()
 
 
-def _labels_index(store: Store) -> dict[str, set[str]]:
-    cache = getattr(store, "_label_index", None)
-    if cache is not None:
-        return cache
-    index: dict[str, set[str]] = {}
-    for pred in LABELS:
-        for q in store.quads(None, ox.NamedNode(pred), None):
-            if isinstance(q.object, ox.Literal) and isinstance(q.subject, ox.NamedNode):
-                index.setdefault(normalize_name(q.object.value), set()).add(q.subject.value)
-    store._label_index = index  # type: ignore[attr-defined]
-    return index
+def label_of(store: Store, node: ox.NamedNode | str) -> str:
+    iri = node.value if isinstance(node, ox.NamedNode) else node
+    row = _node_row(store, iri)
+    return row[0] if row else iri.rsplit("/", 1)[-1]
+
+
+def type_of(store: Store, node: ox.NamedNode | str) -> str:
+    iri = node.value if isinstance(node, ox.NamedNode) else node
+    row = _node_row(store, iri)
+    return row[1] if row else ""
+
+
+def suggest(store: Store, name: str, limit: int = 3) -> list[str]:
+    """The names nearest to ``name`` (actors, policies, topics; not headlines)."""
+    from rapidfuzz import fuzz, process
+
+    choices = [r[0] for r in store.names.execute(
+        "SELECT DISTINCT n.name FROM names n JOIN nodes d ON d.iri = n.iri "
+        "WHERE d.type != 'schema:NewsArticle'")]
+    by_norm = {}
+    for c in choices:
+        by_norm.setdefault(normalize_name(c), c)
+    hits = process.extract(normalize_name(name), list(by_norm), scorer=fuzz.QRatio, limit=limit, score_cutoff=70)
+    return [by_norm[h[0]] for h in hits]
 
 
 def resolve(store: Store, name: str) -> ox.NamedNode:
@@ -64,11 +76,14 @@ def resolve(store: Store, name: str) -> ox.NamedNode:
         if next(iter(store.quads(node, None, None)), None) or next(iter(store.quads(None, None, node)), None):
             return node
         raise NotFound(f"no resource <{iri}> in this build")
-    hits = sorted(_labels_index(store).get(normalize_name(name), ()))
-    if len(hits) == 1:
-        return ox.NamedNode(hits[0])
-    if len(hits) > 1:
-        raise Ambiguous(name, [(h, label_of(store, ox.NamedNode(h))) for h in hits])
-    raise NotFound(f"nothing in this build is called {name!r}")
-
-
+    rows = store.names.execute(
+        "SELECT DISTINCT n.iri, d.label, d.type, d.weight FROM names n JOIN nodes d ON d.iri = n.iri "
+        "WHERE n.norm = ? ORDER BY d.weight DESC, n.iri", (normalize_name(name),)).fetchall()
+    if not rows:
+        raise NotFound(f"nothing in this build is called {name!r}", suggest(store, name))
+    if len(rows) > 1:
+        named = [r for r in rows if r[2] != "schema:NewsArticle"]
+        rows = named or rows
+    if len(rows) == 1:
+        return ox.NamedNode(rows[0][0])
+    raise Ambiguous(name, [(r[0], r[1], r[2]) for r in rows])

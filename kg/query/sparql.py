@@ -40,3 +40,43 @@ def serialize_results(results, fmt: str) -> bytes:
     if isinstance(results, ox.QueryTriples):
         return ox.serialize(results, format=ox.RdfFormat.N_TRIPLES)
     return results.serialize(format=_W3C[fmt])
+
+
+_ACCEPT = {"table": "application/sparql-results+json", "json": "application/sparql-results+json",
+           "csv": "text/csv", "tsv": "text/tab-separated-values", "xml": "application/sparql-results+xml"}
+
+
+def remote_query(endpoint: str, sparql: str, fmt: str, *, allow_network: bool = False, timeout: float = 60.0):
+    """Ask a remote SPARQL endpoint (SPARQL 1.1 protocol, POST). ``table`` gives (columns,
+    rows) from the JSON results; other formats give the response body as it came."""
+    import json
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from .store import PREFIX_HEADER, QueryError, check_network
+
+    check_network(sparql, allow_network)
+    if not endpoint.startswith(("http://", "https://")):
+        raise QueryError(f"{endpoint}: an endpoint is an http(s) URL")
+    data = urllib.parse.urlencode({"query": PREFIX_HEADER + sparql}).encode()
+    req = urllib.request.Request(endpoint, data=data, headers={
+        "Accept": _ACCEPT[fmt], "Content-Type": "application/x-www-form-urlencoded", "User-Agent": "kg"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            body = resp.read()
+    except urllib.error.HTTPError as exc:
+        raise QueryError(f"{endpoint}: HTTP {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise QueryError(f"{endpoint}: {getattr(exc, 'reason', exc)}") from None
+    if fmt != "table":
+        return body
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        raise QueryError(f"{endpoint}: the answer is not SPARQL JSON results") from None
+    if "boolean" in doc:
+        return ["result"], [{"result": "true" if doc["boolean"] else "false"}]
+    cols = doc["head"]["vars"]
+    rows = [{c: b.get(c, {}).get("value") for c in cols} for b in doc["results"]["bindings"]]
+    return cols, rows

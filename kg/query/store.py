@@ -1,19 +1,33 @@
 """A build opened for querying, over Oxigraph (pyoxigraph): 10-30x faster than rdflib's
-in-memory engine on the aggregates analysts run (see FACTS.md). The named graphs of
-``graph.nq`` are kept; SPARQL sees their union as the default graph."""
+in-memory engine on the aggregates analysts run (see FACTS.md).
+
+``kg build`` writes, beside the five exports, ``store/``: an on-disk Oxigraph store of
+``graph.nq`` (named graphs kept; SPARQL sees their union as the default graph) and
+``store/names.sqlite``, the index every command resolves names through. Query commands
+open the store read-only, with no parsing, so a command on a large build starts in
+milliseconds. The store records which ``graph.nq`` it was made from; if that file changed
+(or the store is missing, e.g. a build copied without it) it is made again on first use.
+The store is an index, not an export: the byte-identical guarantee covers the five files.
+"""
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..terms import PREFIXES
 
-__all__ = ["GraphNotFound", "QueryError", "Store", "open_store", "PREFIX_HEADER"]
+__all__ = ["GraphNotFound", "QueryError", "Store", "open_store", "write_store", "PREFIX_HEADER"]
 
 PREFIX_HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 _NETWORK = re.compile(r"\b(SERVICE|LOAD)\b", re.I)
+STORE_DIR = "store"
+_FORMAT = 1  # bump when the store's layout changes
 
 
 class GraphNotFound(Exception):
@@ -24,33 +38,95 @@ class QueryError(Exception):
     pass
 
 
+def _stamp(nq: Path) -> dict:
+    st = nq.stat()
+    return {"format": _FORMAT, "graph.nq": {"size": st.st_size, "mtime_ns": st.st_mtime_ns}}
+
+
+def _fresh(folder: Path) -> bool:
+    try:
+        saved = json.loads((folder / STORE_DIR / "STAMP.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return saved == _stamp(folder / "graph.nq")
+
+
+def write_store(folder: str | Path) -> Path:
+    """Make ``folder/store/`` from ``folder/graph.nq`` (replacing any older one)."""
+    from .names import write_names
+
+    folder = Path(folder)
+    nq = folder / "graph.nq"
+    tmp = folder / f".{STORE_DIR}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    store = ox.Store(str(tmp / "oxigraph"))
+    with nq.open("rb") as fh:
+        store.bulk_load(fh, ox.RdfFormat.N_QUADS)
+    store.flush()
+    write_names(store, tmp / "names.sqlite")
+    del store  # Oxigraph writes its files when the store is dropped
+    (tmp / "STAMP.json").write_text(json.dumps(_stamp(nq)), encoding="utf-8")
+    dest = folder / STORE_DIR
+    old = folder / f".{STORE_DIR}.old-{os.getpid()}"
+    if dest.exists():
+        dest.rename(old)
+    tmp.rename(dest)
+    shutil.rmtree(old, ignore_errors=True)
+    return dest
+
+
 class Store:
-    def __init__(self, folder: Path):
+    """A build's graph and names, ready for queries."""
+
+    def __init__(self, folder: Path, store: ox.Store, names: sqlite3.Connection | None):
         self.folder = folder
-        self.store = ox.Store()
-        nq = folder / "graph.nq"
-        with nq.open("rb") as fh:
-            self.store.bulk_load(fh, ox.RdfFormat.N_QUADS)
+        self.store = store
+        self._names = names
+
+    @property
+    def names(self) -> sqlite3.Connection:
+        if self._names is None:  # an in-memory store over a read-only folder: index in memory
+            from .names import write_names
+
+            self._names = sqlite3.connect(":memory:")
+            write_names(self.store, self._names)
+        return self._names
 
     def query(self, sparql: str, *, allow_network: bool = False):
         """Run SPARQL with the contract's prefixes declared; returns pyoxigraph results."""
-        body = re.sub(r"(?m)^\s*#.*$", "", sparql)
-        if not allow_network and _NETWORK.search(re.sub(r'"[^"]*"|<[^>]*>', "", body)):
-            raise QueryError("SERVICE and LOAD would reach the network: refused (use --allow-network)")
-        text = PREFIX_HEADER + sparql
+        check_network(sparql, allow_network)
         try:
-            return self.store.query(text, use_default_graph_as_union=True)
+            return self.store.query(PREFIX_HEADER + sparql, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QueryError(f"bad SPARQL: {str(exc).splitlines()[0]}") from None
         except (ValueError, OSError, RuntimeError) as exc:
             raise QueryError(f"query failed: {str(exc).splitlines()[0]}") from None
 
-    def quads(self, s=None, p=None, o=None):
-        return self.store.quads_for_pattern(s, p, o, None)
+    def quads(self, s=None, p=None, o=None, g=None):
+        return self.store.quads_for_pattern(s, p, o, g)
+
+
+def check_network(sparql: str, allow_network: bool) -> None:
+    body = re.sub(r"(?m)^\s*#.*$", "", sparql)
+    if not allow_network and _NETWORK.search(re.sub(r'"[^"]*"|<[^>]*>', "", body)):
+        raise QueryError("SERVICE and LOAD would reach the network: refused (use --allow-network)")
 
 
 def open_store(folder: str | Path = "exports") -> Store:
+    """Open the build in ``folder`` for querying (making its store first if needed)."""
     folder = Path(folder)
     if not (folder / "graph.nq").is_file():
         raise GraphNotFound(f"{folder}: no build here (graph.nq missing); run `kg build INPUT --out {folder}` first")
-    return Store(folder)
+    if not _fresh(folder):
+        try:
+            write_store(folder)
+        except OSError:  # a read-only folder: query from memory
+            store = ox.Store()
+            with (folder / "graph.nq").open("rb") as fh:
+                store.bulk_load(fh, ox.RdfFormat.N_QUADS)
+            return Store(folder, store, None)
+    path = folder / STORE_DIR
+    store = ox.Store.read_only(str(path / "oxigraph"))
+    names = sqlite3.connect(f"file:{path / 'names.sqlite'}?mode=ro", uri=True)
+    return Store(folder, store, names)

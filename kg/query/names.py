@@ -1,0 +1,76 @@
+"""The names index of a build (``store/names.sqlite``): every label, alias, name and headline,
+normalized as the matcher normalizes text (NFKC, case-folded, Traditional → Simplified), with
+each node's display label, main type and weight (how many articles mention it).
+
+Name resolution, search and "did you mean" all read it, so every command agrees on what a
+name means and none has to scan the graph.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..lexicon import normalize_name
+from ..terms import KG, RDF_TYPE, RDFS, SCHEMA, SKOS, compact
+
+__all__ = ["write_names", "LABELS", "MAIN_TYPES", "main_type"]
+
+LABELS = [RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", SCHEMA + "name", SCHEMA + "headline"]
+# the type a node is listed under, first that applies
+MAIN_TYPES = ("schema:Country", "schema:Person", "schema:Organization", "kg:Policy", "schema:NewsArticle",
+              "kg:Technology", "skos:Concept")
+_SCHEMA = """
+CREATE TABLE names (norm TEXT NOT NULL, iri TEXT NOT NULL, name TEXT NOT NULL, lang TEXT);
+CREATE TABLE nodes (iri TEXT PRIMARY KEY, label TEXT NOT NULL, type TEXT, weight INTEGER NOT NULL);
+"""
+
+
+def main_type(types: set[str]) -> str:
+    for t in MAIN_TYPES:
+        if t in types:
+            return t
+    return sorted(types)[0] if types else ""
+
+
+def _display(labels: list[tuple[str, str, str]]) -> str:
+    """English rdfs:label first, then any English, then Chinese, then anything."""
+    def rank(item):
+        pred, value, lang = item
+        return (0 if lang == "en" else 1 if lang.startswith("zh") else 2,
+                LABELS.index(pred) if pred in LABELS else 9, value)
+    return min(labels, key=rank)[1]
+
+
+def write_names(store: ox.Store, target: str | Path | sqlite3.Connection) -> None:
+    db = target if isinstance(target, sqlite3.Connection) else sqlite3.connect(str(target))
+    db.executescript(_SCHEMA)
+    labels: dict[str, list[tuple[str, str, str]]] = {}
+    rows = []
+    for pred in LABELS:
+        for q in store.quads_for_pattern(None, ox.NamedNode(pred), None, None):
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
+                lang = (q.object.language or "").lower()
+                labels.setdefault(q.subject.value, []).append((pred, q.object.value, lang))
+                rows.append((normalize_name(q.object.value), q.subject.value, q.object.value, lang))
+    types: dict[str, set[str]] = {}
+    for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None):
+        if isinstance(q.subject, ox.NamedNode) and q.subject.value in labels:
+            types.setdefault(q.subject.value, set()).add(compact(q.object.value))
+    weight: dict[str, set[str]] = {}
+    for q in store.quads_for_pattern(None, ox.NamedNode(SCHEMA + "mentions"), None, None):
+        weight.setdefault(q.object.value, set()).add(q.subject.value)
+    db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", sorted(set(rows)))
+    db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?)", sorted(
+        (iri, _display(ls), main_type(types.get(iri, set())), len(weight.get(iri, ())))
+        for iri, ls in labels.items() if not _is_assertion(types.get(iri, set()))))
+    db.execute("CREATE INDEX names_norm ON names (norm)")
+    db.execute("CREATE INDEX names_iri ON names (iri)")
+    db.commit()
+    if not isinstance(target, sqlite3.Connection):
+        db.close()
+
+
+def _is_assertion(types: set[str]) -> bool:
+    return compact(KG + "Assertion") in types
