@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 import pyoxigraph as ox
 
 from ..terms import KG, PROV, RDF, RDF_TYPE, compact, expand
-from .resolve import label_of, type_of
+from .resolve import node_info
 from .store import Store
 
 __all__ = ["Edge", "edges", "neighbors", "evidence", "normalize_relation", "normalize_type"]
@@ -102,19 +102,20 @@ def neighbors(store: Store, start: ox.NamedNode | str, depth: int = 1, *,
     for d in range(1, depth + 1):
         nxt = []
         for node in frontier:
-            for e in edges(store, node):
-                if e.other in visited or (rels and e.predicate not in rels):
+            found = [e for e in edges(store, node) if e.other not in visited and (not rels or e.predicate in rels)
+                     and (direction == "both" or e.direction == direction)]
+            info = node_info(store, [e.other for e in found] + [node])
+            for e in found:
+                if e.other in visited:
                     continue
-                if direction != "both" and e.direction != direction:
-                    continue
-                typ = type_of(store, e.other)
+                label, typ = info[e.other]
                 if wanted and typ not in wanted:
                     continue
                 visited.add(e.other)
                 nxt.append(e.other)
                 row = {"depth": d, "direction": e.direction, "relation": compact(e.predicate),
-                       "label": label_of(store, e.other), "type": typ, "articles": len(e.articles),
-                       "iri": e.other, "via": "" if d == 1 else label_of(store, node)}
+                       "label": label, "type": typ, "articles": len(e.articles),
+                       "iri": e.other, "via": "" if d == 1 else info[node][0]}
                 if with_evidence:
                     s, o = (node, e.other) if e.direction == "out" else (e.other, node)
                     ev = evidence(store, s, e.predicate, o)

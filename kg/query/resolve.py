@@ -15,7 +15,7 @@ from ..lexicon import normalize_name
 from ..terms import expand
 from .store import Store
 
-__all__ = ["NotFound", "Ambiguous", "resolve", "label_of", "type_of", "suggest"]
+__all__ = ["NotFound", "Ambiguous", "resolve", "label_of", "type_of", "node_info", "suggest"]
 
 
 class NotFound(Exception):
@@ -38,6 +38,20 @@ class Ambiguous(Exception):
 
 def _node_row(store: Store, iri: str):
     return store.names.execute("SELECT label, type, weight FROM nodes WHERE iri = ?", (iri,)).fetchone()
+
+
+def node_info(store: Store, iris) -> dict[str, tuple[str, str]]:
+    """(label, main type) of many nodes at once."""
+    iris = sorted(set(iris))
+    out: dict[str, tuple[str, str]] = {}
+    for i in range(0, len(iris), 500):
+        chunk = iris[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        for iri, label, typ in store.names.execute(f"SELECT iri, label, type FROM nodes WHERE iri IN ({marks})", chunk):
+            out[iri] = (label, typ or "")
+    for iri in iris:
+        out.setdefault(iri, (iri.rsplit("/", 1)[-1], ""))
+    return out
 
 
 def label_of(store: Store, node: ox.NamedNode | str) -> str:
