@@ -57,7 +57,7 @@ def collect_inputs(inputs: Iterable[str | os.PathLike]) -> list[tuple[Path, str]
             found.setdefault(root.resolve(), root.name)
             continue
         for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if d not in _IGNORED_DIRS)
+            dirnames[:] = sorted(d for d in dirnames if d not in _IGNORED_DIRS and not d.startswith("."))
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue  # hidden files (editor swap files, .DS_Store, our temporaries)

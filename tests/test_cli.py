@@ -84,14 +84,14 @@ def test_build_of_missing_input_is_a_clean_error(tmp_path):
 def test_build_writes_a_store_that_queries_open_without_parsing(built):
     from kg.query.store import _fresh
 
-    assert (built / "store" / "names.sqlite").is_file() and _fresh(built)
+    assert (built / ".store" / "names.sqlite").is_file() and _fresh(built)
 
 
 def test_stale_store_is_made_again(tmp_path):
     out = tmp_path / "b"
     assert runner.invoke(app, ["build", str(SEEDS), "--out", str(out), "-q"]).exit_code == 0
     import shutil
-    shutil.rmtree(out / "store")
+    shutil.rmtree(out / ".store")
     r = runner.invoke(app, ["neighbors", "Japan", "--graph", str(out), "--format", "json"])
     assert r.exit_code == 0 and json.loads(r.stdout)
 

@@ -97,7 +97,7 @@ def test_a_failed_write_leaves_previous_exports_whole(tmp_path, corpus_dir, monk
     with pytest.raises(RuntimeError):
         kg.build([corpus_dir]).write(out)
     assert {n: (out / n).read_bytes() for n in FILES} == before
-    assert sorted(p.name for p in out.iterdir()) == sorted([*FILES, "store"])  # no temporary files left
+    assert sorted(p.name for p in out.iterdir()) == sorted([*FILES, ".store"])  # no temporary files left
 
 
 def test_load_graph_gives_rdflib_dataset(seeds_build):

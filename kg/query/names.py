@@ -1,4 +1,4 @@
-"""The names index of a build (``store/names.sqlite``): every label, alias, name and headline,
+"""The names index of a build (``.store/names.sqlite``): every label, alias, name and headline,
 normalized as the matcher normalizes text (NFKC, case-folded, Traditional → Simplified), with
 each node's display label, main type and weight (how many articles mention it).
 

@@ -1,9 +1,9 @@
 """A build opened for querying, over Oxigraph (pyoxigraph): 10-30x faster than rdflib's
 in-memory engine on the aggregates analysts run (see FACTS.md).
 
-``kg build`` writes, beside the five exports, ``store/``: an on-disk Oxigraph store of
+``kg build`` writes, beside the five exports, ``.store/``: an on-disk Oxigraph store of
 ``graph.nq`` (named graphs kept; SPARQL sees their union as the default graph) and
-``store/names.sqlite``, the index every command resolves names through. Query commands
+``.store/names.sqlite``, the index every command resolves names through. Query commands
 open the store read-only, with no parsing, so a command on a large build starts in
 milliseconds. The store records which ``graph.nq`` it was made from; if that file changed
 (or the store is missing, e.g. a build copied without it) it is made again on first use.
@@ -26,7 +26,7 @@ __all__ = ["GraphNotFound", "QueryError", "Store", "open_store", "write_store", 
 
 PREFIX_HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 _NETWORK = re.compile(r"\b(SERVICE|LOAD)\b", re.I)
-STORE_DIR = "store"
+STORE_DIR = ".store"
 _FORMAT = 1  # bump when the store's layout changes
 
 
@@ -52,7 +52,7 @@ def _fresh(folder: Path) -> bool:
 
 
 def write_store(folder: str | Path) -> Path:
-    """Make ``folder/store/`` from ``folder/graph.nq`` (replacing any older one)."""
+    """Make ``folder/.store/`` from ``folder/graph.nq`` (replacing any older one)."""
     from .names import write_names
 
     folder = Path(folder)
