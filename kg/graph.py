@@ -33,6 +33,7 @@ from .terms import (
     VOID,
     DCTERMS,
 )
+from .resources import load_yaml
 from .text import detect_language
 
 __all__ = ["QuadSet", "ArticleIndex", "Context", "add_article", "add_used_actors", "add_used_technologies",
@@ -253,7 +254,6 @@ def add_used_actors(ctx: Context) -> None:
 
 
 def _discovered_confidence() -> float:
-    from .resources import load_yaml
     return float(load_yaml("matching.yaml")["confidence"]["discovered"])
 
 

@@ -73,10 +73,11 @@ class _Rules:
         self.trailing_zh = tuple(to_simplified(w) for w in r["trailing_titles_zh"])
         self.legal = re.compile(r"[\s,]+(?:" + _alternation(r["legal_suffixes_en"]) + r")$")
         self.titles_zh = sorted({to_simplified(w) for w in r["titles_zh"]}, key=len, reverse=True)
-        self.boundaries_zh = sorted({to_simplified(w) for w in r["boundaries_zh"]} | set(self.titles_zh),
+        self.org_descriptors_zh = {to_simplified(w) for w in r["descriptors_zh"]}
+        self.boundaries_zh = sorted({to_simplified(w) for w in r["boundaries_zh"]} | self.org_descriptors_zh
+                                    | set(self.titles_zh),
                                     key=len, reverse=True)
         self.org_suffix_zh = tuple(sorted({to_simplified(w) for w in r["org_suffixes_zh"]}, key=len, reverse=True))
-        self.org_descriptors_zh = {to_simplified(w) for w in r["boundaries_zh"][:16]}  # the nouns, not particles
         dots = re.escape(r["name_dots"])
         self.dotted = re.compile(rf"[{HAN}]+(?:[{dots}][{HAN}]+)+$")
         self.dotted_head = re.compile(rf"^[{HAN}]{{1,4}}(?:[{dots}][{HAN}]+)+")
@@ -116,10 +117,17 @@ class _Rules:
             return None
         return name
 
+    def common(self, words: list[str]) -> bool:
+        return all(w in self.generic_en or w in self.weak_en for w in words)
+
     def generic(self, name: str) -> bool:
         """A phrase of common words ending in a weak suffix ("Consumer Electronics")."""
         words = name.split()
-        return words[-1] in self.weak_en and all(w in self.generic_en or w in self.weak_en for w in words[:-1])
+        return words[-1] in self.weak_en and self.common(words[:-1])
+
+    def known_loose(self, name: str) -> set[str]:
+        """Actors a Latin name is known for, with or without its legal suffix ("Canaan Inc.")."""
+        return self.known(name) | self.known(self.strip_legal(name))
 
     def known_head(self, name: str) -> bool:
         """A known actor's name followed by more words ("Tencent Holdings", "Sony Semiconductor")."""
@@ -232,7 +240,7 @@ def _glosses(rules: _Rules, text: str) -> list[Candidate]:
         en = rules.en_name(right)
         if not zh or not en:
             continue
-        en_known = rules.known(en) or rules.known(rules.strip_legal(en))
+        en_known = rules.known_loose(en)
         zh_known = rules.known(zh)
         if en_known or zh_known:
             if en_known and zh_known:
@@ -286,27 +294,20 @@ def _english_sentence(rules: _Rules, text: str) -> list[Candidate]:
     for rx, how in ((rules.org_title_en, "org-title"), (rules.suffix_en, "suffix"), (rules.descriptor_en, "descriptor")):
         for m in rx.finditer(text):
             name = rules.en_name(m.group(1))
-            if not name or rules.known(name) or rules.known(rules.strip_legal(name)):
+            if not name or rules.known_loose(name):
                 continue
             if how == "suffix" and (len(name.split()) < 2 or rules.generic(name)):
                 continue
             if rules.known_head(name):
                 continue
-            start = m.start(1)
             if how == "org-title" and _looks_like_person(name):
                 continue  # "Secretary Gina Raimondo's spokesman": a person, not an organization
-            if how != "suffix" and start > 0 and text[:start].rstrip()[-1:] in ".!?\n" and " " not in name \
-                    and name.lower() in _COMMON_WORDS:
-                continue
             final = rules.strip_legal(name)
-            if final in rules.suffix_words or rules.generic(final + " Technology"):
+            if final in rules.suffix_words or rules.common(final.split()):
                 continue  # nothing left but a suffix or common words ("Group Co.")
             out.append(Candidate((("en", final),), "Organization", how))
     return out
 
-
-# capitalized only because a sentence starts with them
-_COMMON_WORDS = frozenset("but and so yet also then still however meanwhile now today its".split())
 
 
 def _chinese_titles(rules: _Rules, text: str) -> list[Candidate]:
@@ -431,14 +432,14 @@ def learn(lex: Lexicon, texts: Iterable[str]) -> Lexicon:
     for root in sorted(clusters):
         group = clusters[root]
         names = Counter((lang, n) for c in group for lang, n in c.names)
-        known = set().union(*(rules.known(n) or rules.known(rules.strip_legal(n)) for _, n in names))
+        known = set().union(*(rules.known_loose(n) for _, n in names))
         if len(known) > 1:
             continue  # the names belong to different actors: leave them
         if known:
             (actor_id,) = known
             person = lex.actors[actor_id].type == "Person"
             for lang, n in sorted(names):
-                if lang != "zh-short" and not rules.known(n) and not rules.known(rules.strip_legal(n)):
+                if lang != "zh-short" and not rules.known_loose(n):
                     new_aliases[actor_id][lang].append(n)
                     if person and lang == "zh" and not rules.plain_zh(n):
                         new_ambiguous[actor_id].append(n)
