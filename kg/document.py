@@ -80,6 +80,13 @@ class Document:
     _text: Optional[str] = field(default=None, repr=False, compare=False)
     _sections: Optional[list[Section]] = field(default=None, repr=False, compare=False)
 
+    def __getstate__(self) -> dict:
+        # the assembled text is a cache: not worth its space in a pickle
+        return {k: v for k, v in self.__dict__.items() if k not in ("_text", "_sections")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _text=None, _sections=None)
+
     def _assemble(self) -> None:
         parts: list[tuple[str, str]] = []
         if self.headline and not self.headline_derived:

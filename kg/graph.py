@@ -18,7 +18,6 @@ from .terms import (
     ONTOLOGY_IRI,
     RDF_TYPE,
     Literal,
-    Quad,
     Term,
     kg,
     lit,
@@ -28,11 +27,11 @@ from .terms import (
     rdfs,
     schema,
     skos,
-    term_sort_key,
     typed,
     VOID,
     DCTERMS,
 )
+from .quads import QuadSet
 from .resources import load_yaml
 from .text import detect_language
 
@@ -40,35 +39,6 @@ __all__ = ["QuadSet", "ArticleIndex", "Context", "add_article", "add_used_actors
            "add_technology", "add_assertion", "add_dataset", "date_literal"]
 
 ACTOR_CLASS = {"Country": schema("Country"), "Organization": schema("Organization"), "Person": schema("Person")}
-
-
-class QuadSet:
-    """The graph under construction: a set of quads, sorted on the way out."""
-
-    def __init__(self) -> None:
-        self._quads: set[Quad] = set()
-
-    def add(self, s: IRI, p: IRI, o: Term | None, g: Optional[IRI] = None) -> None:
-        if o is None or (isinstance(o, Literal) and not o.value):
-            return
-        self._quads.add((s, p, o, g))
-
-    def discard(self, s: IRI, p: IRI, o: Term, g: Optional[IRI] = None) -> None:
-        self._quads.discard((s, p, o, g))
-
-    def __len__(self) -> int:
-        return len(self._quads)
-
-    def __iter__(self):
-        return iter(self._quads)
-
-    def sorted(self) -> list[Quad]:
-        return sorted(self._quads, key=lambda q: (q[3] or "", q[0], q[1], term_sort_key(q[2])))
-
-    def triples(self) -> list[tuple[IRI, IRI, Term]]:
-        """The union graph (each triple once), sorted by subject, predicate, object."""
-        uniq = {(s, p, o) for s, p, o, _ in self._quads}
-        return sorted(uniq, key=lambda t: (t[0], t[1], term_sort_key(t[2])))
 
 
 def date_literal(value: str | None) -> Literal | None:

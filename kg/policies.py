@@ -166,9 +166,9 @@ def policy_names(ctx: Context, node: PolicyNode) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- graph
-def add_policies(ctx: Context, items: list[tuple[Optional[str], IRI, ArticlePolicy, object]]) -> list[PolicyNode]:
-    """Write every policy: (date, article IRI, article policy, document) per mention."""
-    language = {article: doc.language for _, article, _, doc in items}
+def add_policies(ctx: Context, items: list[tuple[Optional[str], IRI, ArticlePolicy, str]]) -> list[PolicyNode]:
+    """Write every policy: (date, article IRI, article policy, article language) per mention."""
+    language = {article: lang for _, article, _, lang in items}
     nodes = cluster_policies([(d, a, ap) for d, a, ap, _ in items], ctx.lex)
     q = ctx.q
     named_specs = rules().named
@@ -207,4 +207,6 @@ def add_policies(ctx: Context, items: list[tuple[Optional[str], IRI, ArticlePoli
                 q.add(p, kg(ev.role), obj, g)
                 add_assertion(ctx, g, p, kg(ev.role), obj, ev.sentence, language[article], ev.confidence,
                               "policies" if ev.how != "inherited" else "policies/implied-target")
+        ctx.assertions.clear()  # all said of this policy is final: it may go to disk
+        ctx.q.checkpoint()
     return nodes

@@ -16,7 +16,7 @@ def seeds_build(tmp_path_factory):
     import kg
 
     out = tmp_path_factory.mktemp("seeds-build")
-    result = kg.build([SEEDS])
+    result = kg.build([SEEDS], keep_documents=True)
     result.write(out)
     return out, result
 

@@ -6,16 +6,19 @@ beside the specific link property it generalizes.
 """
 from __future__ import annotations
 
-import io
+import tempfile
 from collections import defaultdict
 
-import networkx as nx
+from lxml import etree
 
+from ..quads import read_spooled, spooled
 from ..terms import KG, RDF_TYPE, SCHEMA, SKOS, VOID, IRI, compact
 
 NAME = "graphml"
 FILENAME = "graph.graphml"
 
+_NS = "http://graphml.graphdrawing.org/xmlns"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _NOT_NODES = {KG + "Assertion", SCHEMA + "ImageObject", VOID + "Dataset"}
 _SKIP_EDGES = {RDF_TYPE, KG + "relatedTo"}
 _LABEL_PREDICATES = (SKOS + "prefLabel", SCHEMA + "name", SCHEMA + "headline")
@@ -49,42 +52,77 @@ def _label(props: dict, node: str) -> str:
     return node.rsplit("/", 1)[-1]
 
 
-def to_networkx(result) -> nx.MultiDiGraph:
-    props: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    triples = result.quads.triples()
-    for s, p, o in triples:
-        props[s][p].append(o)
-    nodes = {
-        s for s, pp in props.items()
-        if pp.get(RDF_TYPE) and not any(t in _NOT_NODES for t in pp[RDF_TYPE])
-    }
-    g = nx.MultiDiGraph()
-    for node in sorted(nodes):
-        pp = props[node]
-        label = _label(pp, node)
-        attrs = {"label": label, "name": label, "type": _type_name(pp[RDF_TYPE]), "iri": str(node)}
-        for pred, key in _SCALARS.items():
-            vals = sorted(compact(v) if isinstance(v, IRI) and pred != SCHEMA + "url" else
-                          (str(v) if isinstance(v, IRI) else v.value) for v in pp.get(pred, []))
-            if vals:
-                attrs[key] = " | ".join(str(v) for v in vals)
-        same = [str(v) for v in pp.get("http://www.w3.org/2002/07/owl#sameAs", [])]
-        if same:
-            attrs["wikidata"] = " | ".join(sorted(same))
-        g.add_node(str(node), **attrs)
-    n = 0
-    for s, p, o in triples:
-        if p in _SKIP_EDGES or s not in nodes or not isinstance(o, IRI) or o not in nodes:
-            continue
-        rel = compact(p)
-        name = rel.split(":", 1)[-1]
-        g.add_edge(str(s), str(o), key=f"e{n}", relation=name, label=name, predicate=str(p))
-        n += 1
-    return g
+#: the GraphML keys, declared in every file whether used or not: (for, name) -> id
+_NODE_KEYS = ("label", "name", "type", "iri", "url", "wikidata", "date", "language", "sourceFile", "policyType",
+              "status")
+_EDGE_KEYS = ("relation", "label", "predicate")
+_KEYS = {**{("node", k): f"d{i}" for i, k in enumerate(_NODE_KEYS)},
+         **{("edge", k): f"d{len(_NODE_KEYS) + i}" for i, k in enumerate(_EDGE_KEYS)}}
+
+
+def _node_attrs(node: str, triples: list) -> dict | None:
+    """A subject's GraphML attributes, or None if it is not drawn as a node."""
+    props: dict[str, list] = defaultdict(list)
+    for _, p, o in triples:
+        props[p].append(o)
+    types = props.get(RDF_TYPE)
+    if not types or any(t in _NOT_NODES for t in types):
+        return None
+    label = _label(props, node)
+    attrs = {"label": label, "name": label, "type": _type_name(types), "iri": str(node)}
+    for pred, key in _SCALARS.items():
+        vals = sorted(compact(v) if isinstance(v, IRI) and pred != SCHEMA + "url" else
+                      (str(v) if isinstance(v, IRI) else v.value) for v in props.get(pred, []))
+        if vals:
+            attrs[key] = " | ".join(str(v) for v in vals)
+    same = [str(v) for v in props.get("http://www.w3.org/2002/07/owl#sameAs", [])]
+    if same:
+        attrs["wikidata"] = " | ".join(sorted(same))
+    return attrs
+
+
+def elements(result):
+    """("node", id, attrs) for every node, then ("edge", (source, target, id), attrs) for every
+    edge, in a stable order, reading the graph once: edges wait in a spool on disk until
+    every node is known."""
+    nodes: set[str] = set()
+    with tempfile.TemporaryFile() as spool:
+        pending: list[tuple[str, str, str]] = []
+        for s, triples in result.quads.subjects():
+            attrs = _node_attrs(s, triples)
+            if attrs is None:
+                continue
+            nodes.add(str(s))
+            yield ("node", str(s), attrs)
+            pending.extend((str(s), str(p), str(o)) for _, p, o in triples
+                           if p not in _SKIP_EDGES and isinstance(o, IRI))
+            if len(pending) >= 20_000:
+                spooled(pending, spool)
+                pending = []
+        spooled(pending, spool)
+        spool.seek(0)
+        n = 0
+        for s, p, o in read_spooled(spool):
+            if o in nodes:
+                name = compact(p).split(":", 1)[-1]
+                yield ("edge", (s, o, f"e{n}"), {"relation": name, "label": name, "predicate": p})
+                n += 1
 
 
 def write(result, fh) -> None:
-    g = to_networkx(result)
-    buf = io.BytesIO()
-    nx.write_graphml_lxml(g, buf, encoding="utf-8", prettyprint=True, named_key_ids=False)
-    fh.write(buf.getvalue())
+    """GraphML as networkx writes it, streamed: one element at a time through lxml."""
+    with etree.xmlfile(fh, encoding="utf-8") as xf:
+        xf.write_declaration()
+        with xf.element("graphml", {"xmlns": _NS, "xmlns:xsi": _XSI, "xsi:schemaLocation": f"{_NS} {_NS}/1.0/graphml.xsd"}):
+            for (scope, name), ident in sorted(_KEYS.items(), key=lambda kv: -int(kv[1][1:])):
+                xf.write(etree.Element("key", {"id": ident, "for": scope, "attr.name": name, "attr.type": "string"}),
+                         pretty_print=True)
+            with xf.element("graph", edgedefault="directed"):
+                for kind, ident, attrs in elements(result):
+                    if kind == "node":
+                        el = etree.Element("node", id=ident)
+                    else:
+                        el = etree.Element("edge", source=ident[0], target=ident[1], id=ident[2])
+                    for k, v in attrs.items():
+                        etree.SubElement(el, "data", key=_KEYS[(kind, k)]).text = v
+                    xf.write(el, pretty_print=True)

@@ -30,18 +30,30 @@ def _value(o):
     return o.value
 
 
+def _node(subject, triples) -> dict:
+    node: dict = {"@id": compact(subject)}
+    for pred, group in groupby(triples, key=lambda t: t[1]):
+        objs = [t[2] for t in group]
+        if pred == RDF_TYPE and all(isinstance(o, IRI) for o in objs):
+            node["@type"] = [compact(o) for o in objs] if len(objs) > 1 else compact(objs[0])
+            continue
+        vals = [_value(o) for o in objs]
+        node[compact(pred)] = vals if len(vals) > 1 else vals[0]
+    return node
+
+
+def _dumps(value, depth: int) -> str:
+    """``json.dumps(value, indent=1)`` as it reads nested ``depth`` levels deep."""
+    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth)
+
+
 def write(result, fh) -> None:
-    nodes = []
-    for subject, triples in groupby(result.quads.triples(), key=lambda t: t[0]):
-        node: dict = {"@id": compact(subject)}
-        for pred, group in groupby(triples, key=lambda t: t[1]):
-            objs = [t[2] for t in group]
-            if pred == RDF_TYPE and all(isinstance(o, IRI) for o in objs):
-                node["@type"] = [compact(o) for o in objs] if len(objs) > 1 else compact(objs[0])
-                continue
-            vals = [_value(o) for o in objs]
-            node[compact(pred)] = vals if len(vals) > 1 else vals[0]
-        nodes.append(node)
-    doc = {"@context": dict(PREFIXES), "@graph": nodes}
-    fh.write(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8"))
-    fh.write(b"\n")
+    # written node by node, byte for byte as json.dumps(document, indent=1) would write it
+    fh.write(('{\n "@context": ' + _dumps(dict(PREFIXES), 1) + ',\n "@graph": [').encode("utf-8"))
+    first = True
+    for subject, triples in result.quads.subjects():
+        fh.write(("\n  " if first else ",\n  ").encode("utf-8"))
+        fh.write(_dumps(_node(subject, triples), 2).encode("utf-8"))
+        first = False
+    fh.write(("]" if first else "\n ]").encode("utf-8"))
+    fh.write(b"\n}\n")

@@ -12,4 +12,7 @@ def write(result, fh) -> None:
     for s, p, o, g in result.quads.sorted():
         graph = f" <{g}>" if g else ""
         lines.append(f"<{s}> <{p}> {nt_term(o)}{graph} .\n")
+        if len(lines) >= 10_000:
+            fh.write("".join(lines).encode("utf-8"))
+            lines = []
     fh.write("".join(lines).encode("utf-8"))

@@ -11,15 +11,26 @@ FILENAME = "report.json"
 
 
 def graph_counts(result) -> dict:
-    triples = result.quads.triples()
-    types = Counter(compact(o) for s, p, o in triples if p == RDF_TYPE)
-    preds = Counter(compact(p) for s, p, o in triples)
+    types: Counter = Counter()
+    preds: Counter = Counter()
+    triples = 0
+    for _, p, o in result.quads.triples():
+        triples += 1
+        preds[p] += 1
+        if p == RDF_TYPE:
+            types[o] += 1
+    quads, graphs, last = 0, 0, None
+    for q in result.quads.sorted():  # graph by graph
+        quads += 1
+        if q[3] and q[3] != last:
+            graphs += 1
+            last = q[3]
     return {
-        "quads": len(result.quads),
-        "triples": len(triples),
-        "named_graphs": len({q[3] for q in result.quads if q[3]}),
-        "by_type": dict(sorted(types.items())),
-        "by_predicate": dict(sorted(preds.items())),
+        "quads": quads,
+        "triples": triples,
+        "named_graphs": graphs,
+        "by_type": dict(sorted((compact(k), v) for k, v in types.items())),
+        "by_predicate": dict(sorted((compact(k), v) for k, v in preds.items())),
     }
 
 

@@ -34,7 +34,7 @@ from ..resources import load_yaml
 from ..text import to_simplified
 from .sentences import sentences
 
-__all__ = ["Candidate", "find_candidates", "learn"]
+__all__ = ["Candidate", "find_candidates", "learn", "learn_from"]
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CAP = r"(?:[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|[A-Z]{2,}[a-z]*|[A-Z][a-z]*[A-Z][a-z]+|[A-Z]\.)"
@@ -399,8 +399,13 @@ def learn(lex: Lexicon, texts: Iterable[str]) -> Lexicon:
     """The lexicon extended with what the texts teach: new names of known actors, and new
     actors (``discovered`` set to how they were found). Deterministic: the result depends
     on the set of candidates only, not on the order of the texts."""
-    cands = sorted({c for t in texts for c in find_candidates(t, lex)},
-                   key=lambda c: (c.names, c.type or "", c.how))
+    return learn_from(lex, {c for t in texts for c in find_candidates(t, lex)})
+
+
+def learn_from(lex: Lexicon, candidates: Iterable[Candidate]) -> Lexicon:
+    """:func:`learn` over candidates already found (by :func:`find_candidates`), so that a
+    build can read each text once and keep only its candidates."""
+    cands = sorted(set(candidates), key=lambda c: (c.names, c.type or "", c.how))
     if not cands:
         return lex
     parent: dict[str, str] = {}

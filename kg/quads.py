@@ -1,0 +1,167 @@
+"""The graph under construction, in bounded memory.
+
+A :class:`QuadSet` keeps quads in memory until the build says it may spill
+(:meth:`QuadSet.checkpoint`, called between articles) and there are more than
+``spill_at`` of them; it then sorts them and writes them to two run files on disk, one in
+quad order (graph, subject, predicate, object) and one in triple order (subject,
+predicate, object, each triple once). The exports read the runs back merged
+(:func:`heapq.merge`), so a build of any size writes sorted, duplicate-free output while
+holding one batch of quads at a time. A small build never touches the disk.
+
+Quads are held as plain tuples of strings, in an order where Python's own tuple comparison
+is the export order: ``(graph or "", subject, predicate, 0, iri, "", "")`` for an IRI
+object and ``(graph or "", subject, predicate, 1, value, lang or "", datatype or "")`` for
+a literal. So IRIs sort before literals, literals by value, then language, then datatype.
+"""
+from __future__ import annotations
+
+import heapq
+import marshal
+import os
+import shutil
+import tempfile
+import weakref
+from itertools import groupby
+from typing import Iterable, Iterator, Optional
+
+from .terms import IRI, Literal, Term
+
+__all__ = ["QuadSet", "SPILL_AT", "spooled", "read_spooled"]
+
+#: quads held in memory before a checkpoint spills them to disk (about 0.4 KB each)
+SPILL_AT = 400_000
+_CHUNK = 20_000  # rows per marshal record in a run file
+
+Row = tuple  # (g, s, p, kind, value, lang, datatype), all str but kind (0 IRI, 1 literal)
+
+
+def _row(s: str, p: str, o: Term, g: Optional[str]) -> Row:
+    if isinstance(o, IRI):
+        return (str(g or ""), str(s), str(p), 0, str(o), "", "")
+    return (str(g or ""), str(s), str(p), 1, o.value, o.lang or "", o.datatype or "")
+
+
+def _term(kind: int, value: str, lang: str, datatype: str) -> Term:
+    return IRI(value) if kind == 0 else Literal(value, lang or None, datatype or None)
+
+
+def spooled(rows: Iterable, fh) -> None:
+    """Write rows (tuples of str, int, None) to ``fh`` in marshal records."""
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= _CHUNK:
+            marshal.dump(chunk, fh)
+            chunk = []
+    if chunk:
+        marshal.dump(chunk, fh)
+
+
+def read_spooled(fh) -> Iterator:
+    """The rows :func:`spooled` wrote, in order."""
+    while True:
+        try:
+            chunk = marshal.load(fh)
+        except EOFError:
+            return
+        yield from chunk
+
+
+def _read_run(path: str) -> Iterator[Row]:
+    with open(path, "rb") as fh:
+        yield from read_spooled(fh)
+
+
+def _unique(rows: Iterable[Row]) -> Iterator[Row]:
+    prev = None
+    for row in rows:
+        if row != prev:
+            yield row
+            prev = row
+
+
+class QuadSet:
+    """A set of quads, sorted on the way out; spills to disk beyond ``spill_at`` quads."""
+
+    def __init__(self, spill_at: int = SPILL_AT, tmpdir: Optional[str] = None) -> None:
+        self.spill_at = spill_at
+        self._tmpdir = tmpdir
+        self._mem: set[Row] = set()
+        self._quad_runs: list[str] = []
+        self._triple_runs: list[str] = []
+        self._dir: Optional[str] = None
+        self._count: Optional[int] = None  # distinct quads, once a full pass has counted them
+
+    # ------------------------------------------------------------------ building
+    def add(self, s: IRI, p: IRI, o: Term | None, g: Optional[IRI] = None) -> None:
+        if o is None or (isinstance(o, Literal) and not o.value):
+            return
+        self._mem.add(_row(s, p, o, g))
+        self._count = None
+
+    def discard(self, s: IRI, p: IRI, o: Term, g: Optional[IRI] = None) -> None:
+        """Remove a quad added since the last spill (a checkpoint is a promise that no
+        quad before it will be discarded)."""
+        self._mem.discard(_row(s, p, o, g))
+        self._count = None
+
+    def checkpoint(self) -> None:
+        """A point where every quad so far is final: spill them if there are many."""
+        if len(self._mem) >= self.spill_at:
+            self._spill()
+
+    @property
+    def spilled(self) -> int:
+        """How many times quads went to disk."""
+        return len(self._quad_runs)
+
+    def _spill(self) -> None:
+        if self._dir is None:
+            self._dir = tempfile.mkdtemp(prefix="kg-quads-", dir=self._tmpdir)
+            weakref.finalize(self, shutil.rmtree, self._dir, True)
+        rows = sorted(self._mem)
+        self._mem = set()
+        n = len(self._quad_runs)
+        for runs, name, data in ((self._quad_runs, f"q{n}", rows),
+                                 (self._triple_runs, f"t{n}", _unique(sorted(r[1:] for r in rows)))):
+            path = os.path.join(self._dir, name)
+            with open(path, "wb") as fh:
+                spooled(data, fh)
+            runs.append(path)
+        del rows
+
+    # ------------------------------------------------------------------ reading
+    def _rows(self) -> Iterator[Row]:
+        if not self._quad_runs:
+            return iter(sorted(self._mem))
+        return _unique(heapq.merge(*(_read_run(p) for p in self._quad_runs), sorted(self._mem)))
+
+    def sorted(self) -> Iterator[tuple[IRI, IRI, Term, Optional[IRI]]]:
+        """Every quad once, by graph (default graph first), subject, predicate, object."""
+        n = 0
+        for g, s, p, k, v, lang, dt in self._rows():
+            n += 1
+            yield IRI(s), IRI(p), _term(k, v, lang, dt), (IRI(g) if g else None)
+        self._count = n
+
+    def triples(self) -> Iterator[tuple[IRI, IRI, Term]]:
+        """The union graph (each triple once), by subject, predicate, object."""
+        mem = _unique(sorted(r[1:] for r in self._mem))
+        rows = _unique(heapq.merge(*(_read_run(p) for p in self._triple_runs), mem)) if self._triple_runs else mem
+        for s, p, k, v, lang, dt in rows:
+            yield IRI(s), IRI(p), _term(k, v, lang, dt)
+
+    def subjects(self) -> Iterator[tuple[IRI, list[tuple[IRI, IRI, Term]]]]:
+        """The union graph grouped by subject: (subject, its triples in order)."""
+        for s, group in groupby(self.triples(), key=lambda t: t[0]):
+            yield s, list(group)
+
+    def __len__(self) -> int:
+        if not self._quad_runs:
+            return len(self._mem)
+        if self._count is None:
+            self._count = sum(1 for _ in self._rows())
+        return self._count
+
+    def __iter__(self):
+        return self.sorted()
