@@ -6,6 +6,7 @@ to sort) and only turns them into rdflib or Oxigraph objects at the edges.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple, Optional, Union
 
 KG = "https://w3id.org/newskg/ontology#"
@@ -115,6 +116,7 @@ def term_sort_key(t: Term) -> tuple:
     return (1, t.value, t.lang or "", t.datatype or "")
 
 
+@lru_cache(maxsize=1 << 16)  # predicates, types and classes repeat on every line
 def compact(iri: str) -> str:
     """CURIE for an IRI under one of PREFIXES, else the IRI itself."""
     for prefix, ns in PREFIXES.items():

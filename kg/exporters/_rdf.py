@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..terms import PREFIXES, XSD, IRI, Literal, Term
 
@@ -31,6 +32,7 @@ def nt_term(t: Term) -> str:
     return s
 
 
+@lru_cache(maxsize=1 << 16)  # predicates, types and classes repeat on every line
 def curie(iri: str) -> str | None:
     for prefix, ns in _PREFIX_ORDER:
         if iri.startswith(ns):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from itertools import groupby
 
 from ..terms import PREFIXES, RDF_TYPE, XSD, IRI
@@ -13,6 +14,7 @@ FILENAME = "graph.jsonld"
 _ORDER = sorted(PREFIXES.items(), key=lambda kv: len(kv[1]), reverse=True)
 
 
+@lru_cache(maxsize=1 << 16)  # predicates, types and classes repeat on every line
 def compact(iri: str) -> str:
     for prefix, ns in _ORDER:
         if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):

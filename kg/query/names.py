@@ -58,12 +58,12 @@ def write_names(store: ox.Store, target: str | Path | sqlite3.Connection) -> Non
     for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None):
         if isinstance(q.subject, ox.NamedNode) and q.subject.value in labels:
             types.setdefault(q.subject.value, set()).add(compact(q.object.value))
-    weight: dict[str, set[str]] = {}
-    for q in store.quads_for_pattern(None, ox.NamedNode(SCHEMA + "mentions"), None, None):
-        weight.setdefault(q.object.value, set()).add(q.subject.value)
+    weight = {row["o"].value: int(row["n"].value) for row in store.query(
+        f"SELECT ?o (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{SCHEMA}mentions> ?o }} GROUP BY ?o",
+        use_default_graph_as_union=True)}
     db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", sorted(set(rows)))
     db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?)", sorted(
-        (iri, _display(ls), main_type(types.get(iri, set())), len(weight.get(iri, ())))
+        (iri, _display(ls), main_type(types.get(iri, set())), weight.get(iri, 0))
         for iri, ls in labels.items() if not _is_assertion(types.get(iri, set()))))
     db.execute("CREATE INDEX names_norm ON names (norm)")
     db.execute("CREATE INDEX names_iri ON names (iri)")

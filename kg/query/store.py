@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import sqlite3
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,6 +29,7 @@ PREFIX_HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 _NETWORK = re.compile(r"\b(SERVICE|LOAD)\b", re.I)
 STORE_DIR = ".store"
 _FORMAT = 1  # bump when the store's layout changes
+_LOAD_LINES = 100_000
 
 
 class GraphNotFound(Exception):
@@ -61,8 +63,7 @@ def write_store(folder: str | Path) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     store = ox.Store(str(tmp / "oxigraph"))
-    with nq.open("rb") as fh:
-        store.bulk_load(fh, ox.RdfFormat.N_QUADS)
+    _load(store, nq)
     store.flush()
     write_names(store, tmp / "names.sqlite")
     del store  # Oxigraph writes its files when the store is dropped
@@ -74,6 +75,17 @@ def write_store(folder: str | Path) -> Path:
     tmp.rename(dest)
     shutil.rmtree(old, ignore_errors=True)
     return dest
+
+
+def _load(store: ox.Store, nq: Path) -> None:
+    """Bulk-load N-Quads a slice at a time: Oxigraph's bulk loader holds what it is given in
+    memory (about 0.8 KB a quad), so slices of _LOAD_LINES bound the memory of any build."""
+    with nq.open("rb") as fh:
+        while True:
+            chunk = b"".join(islice(fh, _LOAD_LINES))
+            if not chunk:
+                return
+            store.bulk_load(chunk, ox.RdfFormat.N_QUADS)
 
 
 class Store:
@@ -123,8 +135,7 @@ def open_store(folder: str | Path = "exports") -> Store:
             write_store(folder)
         except OSError:  # a read-only folder: query from memory
             store = ox.Store()
-            with (folder / "graph.nq").open("rb") as fh:
-                store.bulk_load(fh, ox.RdfFormat.N_QUADS)
+            _load(store, folder / "graph.nq")
             return Store(folder, store, None)
     path = folder / STORE_DIR
     store = ox.Store.read_only(str(path / "oxigraph"))
