@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import typer
 
@@ -21,6 +21,18 @@ class Fmt(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
+    tsv = "tsv"
+
+
+FMT_HELP = "table (the default on a terminal), json, csv, or tsv (the default when output is piped)."
+
+
+def _fmt(fmt: Optional["Fmt | SparqlFmt"]) -> str:
+    """The format asked for; else a table for a person at a terminal, and tab-separated rows
+    (one per line, nothing cut to the terminal's width) for a pipe or a file."""
+    if fmt is not None:
+        return fmt.value
+    return "table" if sys.stdout.isatty() else "tsv"
 
 
 class SparqlFmt(str, Enum):
@@ -128,7 +140,7 @@ def neighbors(
     direction: Direction = typer.Option(Direction.both, "--direction", help="in, out or both."),
     limit: int = typer.Option(0, "--limit", "-n", min=0, help="At most this many rows (0: all)."),
     with_evidence: bool = typer.Option(False, "--evidence", "-e", help="Add the sentences that say so."),
-    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+    fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
     graph: Path = GRAPH_OPT,
 ) -> None:
     """What is linked to NAME, grouped by relation, with how many articles say so."""
@@ -141,14 +153,14 @@ def neighbors(
                 limit=limit or None, with_evidence=with_evidence)
     cols = ["depth", "relation", "direction", "label", "type", "articles", "iri"]
     cols += (["via"] if depth > 1 else []) + (["evidence"] if with_evidence else [])
-    typer.echo(render(rows, cols, fmt.value), nl=False)
+    typer.echo(render(rows, cols, _fmt(fmt)), nl=False)
 
 
 @app.command()
 def show(
     name: str = typer.Argument(..., help="An actor or policy: a label in any language, an IRI or a CURIE."),
     limit: int = typer.Option(10, "--limit", "-n", min=1, help="Rows per section."),
-    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+    fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
     graph: Path = GRAPH_OPT,
 ) -> None:
     """NAME's card: labels, types, Wikidata, policies, relations, co-mentions, latest articles."""
@@ -156,7 +168,7 @@ def show(
     from .query.cards import card
 
     store = _open(graph)
-    typer.echo(render_sections(card(store, _resolve(store, name), limit), fmt.value), nl=False)
+    typer.echo(render_sections(card(store, _resolve(store, name), limit), _fmt(fmt)), nl=False)
 
 
 @app.command()
@@ -164,7 +176,7 @@ def search(
     text: str = typer.Argument(..., help="Words to look for in names and headlines (any language)."),
     type_: List[str] = typer.Option([], "--type", "-t", help="Only these types (Country, Policy, Article...)."),
     limit: int = typer.Option(20, "--limit", "-n", min=1),
-    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+    fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
     graph: Path = GRAPH_OPT,
 ) -> None:
     """Actors, policies, topics and articles whose names or headlines match TEXT, ranked."""
@@ -174,7 +186,7 @@ def search(
 
     store = _open(graph)
     rows = find(store, text, limit, tuple(normalize_type(t) for t in type_))
-    typer.echo(render(rows, ["label", "type", "articles", "match", "iri"], fmt.value), nl=False)
+    typer.echo(render(rows, ["label", "type", "articles", "match", "iri"], _fmt(fmt)), nl=False)
 
 
 @app.command()
@@ -183,7 +195,7 @@ def path(
     b: str = typer.Argument(..., help="The other end."),
     max_hops: int = typer.Option(3, "--max-hops", min=1, max=6),
     limit: int = typer.Option(5, "--limit", "-n", min=1, help="At most this many chains."),
-    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+    fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
     graph: Path = GRAPH_OPT,
 ) -> None:
     """The shortest chains of links between A and B, each step with the articles that state it."""
@@ -196,20 +208,20 @@ def path(
         fail(f"no chain of at most {max_hops} links between {a!r} and {b!r}")
     rows = [{"chain": i + 1, "step": j + 1, **step} for i, chain in enumerate(chains) for j, step in enumerate(chain)]
     cols = ["chain", "step", "from", "direction", "relation", "to", "articles"]
-    typer.echo(render(rows, cols + (["subject", "object"] if fmt != Fmt.table else []), fmt.value), nl=False)
+    typer.echo(render(rows, cols + (["subject", "object"] if _fmt(fmt) != "table" else []), _fmt(fmt)), nl=False)
 
 
 @app.command()
 def stats(
     top: int = typer.Option(10, "--top", "-n", min=1),
-    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
+    fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
     graph: Path = GRAPH_OPT,
 ) -> None:
     """Counts by type and relation, the top actors and policies, and the build's report."""
     from .output import render_sections
     from .query.cards import stats as compute
 
-    typer.echo(render_sections(compute(_open(graph), top), fmt.value), nl=False)
+    typer.echo(render_sections(compute(_open(graph), top), _fmt(fmt)), nl=False)
 
 
 @app.command()
@@ -238,8 +250,9 @@ def export(
 @app.command()
 def sparql(
     query: str = typer.Argument(..., help="A SPARQL query, a path to a .rq file, or - for stdin."),
-    fmt: SparqlFmt = typer.Option(SparqlFmt.table, "--format", "-f",
-                                  help="table, or a W3C results format: json, csv, tsv, xml."),
+    fmt: Optional[SparqlFmt] = typer.Option(
+        None, "--format", "-f", help="table (the default on a terminal), or a W3C results format: json, csv, "
+        "tsv, xml. Piped output is plain tab-separated rows unless a format is given."),
     graph: Path = GRAPH_OPT,
     endpoint: str = typer.Option(None, "--endpoint", help="Ask this remote SPARQL endpoint instead of the build."),
     allow_network: bool = typer.Option(False, "--allow-network", help="Allow SERVICE and LOAD."),
@@ -260,19 +273,19 @@ def sparql(
         text = query
     try:
         if endpoint:
-            body = remote_query(endpoint, text, fmt.value, allow_network=allow_network)
-            if fmt == SparqlFmt.table:
+            body = remote_query(endpoint, text, fmt.value if fmt else "table", allow_network=allow_network)
+            if fmt is None or fmt == SparqlFmt.table:
                 cols, rows = body
-                typer.echo(render(rows, cols, "table"), nl=False)
+                typer.echo(render(rows, cols, _fmt(fmt)), nl=False)
             else:
                 sys.stdout.buffer.write(body)
                 sys.stdout.flush()
             return
         store = _open(graph)
         results = store.query(text, allow_network=allow_network)
-        if fmt == SparqlFmt.table:
+        if fmt is None or fmt == SparqlFmt.table:
             cols, rows = select_rows(results)
-            typer.echo(render(rows, cols, "table"), nl=False)
+            typer.echo(render(rows, cols, _fmt(fmt)), nl=False)
         else:
             sys.stdout.buffer.write(serialize_results(results, fmt.value))
             sys.stdout.flush()

@@ -149,6 +149,12 @@ def test_stats_and_export_around(built, tmp_path):
     assert runner.invoke(app, ["export", "--around", "Japan", "-f", "ttl", "-o", str(ttl), "--graph", str(built)]).exit_code == 0
     from rdflib import Graph
     assert len(Graph().parse(ttl, format="turtle")) > 10
+    jl = tmp_path / "japan.jsonld"
+    assert runner.invoke(app, ["export", "--around", "Japan", "-f", "jsonld", "-o", str(jl), "--graph", str(built)]).exit_code == 0
+    doc = json.loads(jl.read_text(encoding="utf-8"))
+    assert doc["@context"]["kg"] == "https://w3id.org/newskg/ontology#"
+    japan = next(n for n in doc["@graph"] if n["@id"] == "kgr:actor/japan")
+    assert "schema:Country" in japan["@type"] and len(Graph().parse(jl, format="json-ld")) == len(Graph().parse(ttl))
 
 
 def test_sparql_from_stdin(built):
@@ -185,3 +191,22 @@ def test_help_does_not_import_rdflib():
            "t.CliRunner().invoke(app, ['--help']); print('rdflib' in sys.modules, 'pyoxigraph' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False False"
+
+
+def test_piped_output_is_tab_separated_rows_and_a_terminal_gets_a_table(built, monkeypatch):
+    r = runner.invoke(app, ["neighbors", "Japan", "--graph", str(built)])  # CliRunner output is not a terminal
+    lines = r.stdout.splitlines()
+    assert r.exit_code == 0 and lines[0].split("\t")[:3] == ["depth", "relation", "direction"]
+    assert all(len(line.split("\t")) == len(lines[0].split("\t")) for line in lines)
+    s = runner.invoke(app, ["sparql", "ASK { ?a a schema:NewsArticle }", "--graph", str(built)])
+    assert s.stdout.splitlines() == ["result", "true"]
+
+    import kg.cli
+
+    class Terminal:
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(kg.cli.sys, "stdout", Terminal())
+    assert kg.cli._fmt(None) == "table"
+    assert kg.cli._fmt(kg.cli.Fmt.json) == "json"

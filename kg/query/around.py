@@ -1,76 +1,58 @@
 """A neighbourhood of a build as its own file (``kg export --around``): the nodes within N
-hops of one node, the links among them, and their labels and types, as GraphML (Gephi,
-Cytoscape, yEd), Turtle or JSON-LD."""
+hops of one node, the links among them, and what describes them (types, labels, URLs,
+dates, Wikidata), as GraphML (Gephi, Cytoscape, yEd), Turtle or JSON-LD.
+
+The files are written by the build's own exporters, so a neighbourhood reads exactly like
+the whole graph: same GraphML keys, same prefixes, same compact JSON-LD ``@context``.
+"""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pyoxigraph as ox
 
-from ..terms import PREFIXES, RDF_TYPE, compact
-from .neighbors import neighbors
+from ..quads import QuadSet
+from ..terms import IRI, KG, OWL, RDF_TYPE, SCHEMA, XSD, Literal, Term
 from .names import LABELS
-from .resolve import label_of, type_of
+from .neighbors import neighbors
 from .store import Store
 
 __all__ = ["FORMATS", "export_around"]
 
-FORMATS = ("graphml", "ttl", "jsonld")
+#: format -> exporter
+FORMATS = {"graphml": "graphml", "ttl": "turtle", "jsonld": "jsonld"}
+#: what is kept of a member beside its links to other members
+_DESCRIBE = {RDF_TYPE, OWL + "sameAs", KG + "policyType", KG + "status", KG + "sourceFile", SCHEMA + "url",
+             SCHEMA + "datePublished", SCHEMA + "inLanguage", *LABELS}
+_PLAIN = {XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 
 
 def _members(store: Store, node: ox.NamedNode, depth: int) -> set[str]:
     return {node.value} | {r["iri"] for r in neighbors(store, node, depth)}
 
 
+def _term(o) -> Term:
+    if isinstance(o, ox.NamedNode):
+        return IRI(o.value)
+    dt = o.datatype.value
+    return Literal(o.value, o.language or None, None if dt in _PLAIN else dt)
+
+
 def export_around(store: Store, node: ox.NamedNode, depth: int, fmt: str, out: Path) -> dict:
+    from ..exporters import EXPORTERS
+
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     members = _members(store, node, depth)
-    keep_literals = set(LABELS) | {RDF_TYPE}
-    triples = set()
+    quads = QuadSet()
     for iri in sorted(members):
         for q in store.quads(ox.NamedNode(iri), None, None):
-            o = q.object
-            if isinstance(o, ox.NamedNode) and (o.value in members or q.predicate.value == RDF_TYPE):
-                triples.add(ox.Triple(q.subject, q.predicate, o))
-            elif isinstance(o, ox.Literal) and q.predicate.value in keep_literals:
-                triples.add(ox.Triple(q.subject, q.predicate, o))
-    ordered = sorted(triples, key=str)
+            o, p = q.object, q.predicate.value
+            if (isinstance(o, ox.NamedNode) and o.value in members) or p in _DESCRIBE:
+                if isinstance(o, (ox.NamedNode, ox.Literal)):
+                    quads.add(IRI(iri), IRI(p), _term(o))
     out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "graphml":
-        _graphml(store, members, ordered, out)
-    else:
-        rdf_fmt = ox.RdfFormat.TURTLE if fmt == "ttl" else ox.RdfFormat.JSON_LD
-        kwargs = {"prefixes": dict(PREFIXES)} if fmt == "ttl" else {}
-        try:
-            data = ox.serialize(ordered, format=rdf_fmt, **kwargs)
-        except (TypeError, ValueError):
-            data = _rdflib_serialize(ordered, fmt)
-        out.write_bytes(data)
-    return {"nodes": len(members), "triples": len(ordered), "file": str(out)}
-
-
-def _rdflib_serialize(triples, fmt: str) -> bytes:
-    import rdflib
-
-    from .. import _to_rdflib
-
-    g = rdflib.Graph()
-    for p, ns in PREFIXES.items():
-        g.bind(p, ns)
-    for t in triples:
-        g.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
-    return g.serialize(format="turtle" if fmt == "ttl" else "json-ld").encode("utf-8")
-
-
-def _graphml(store: Store, members: set[str], triples, out: Path) -> None:
-    import networkx as nx
-
-    g = nx.MultiDiGraph()
-    for iri in sorted(members):
-        g.add_node(iri, label=label_of(store, iri), type=type_of(store, iri))
-    for t in triples:
-        if isinstance(t.object, ox.NamedNode) and t.object.value in members and t.predicate.value != RDF_TYPE:
-            rel = compact(t.predicate.value)
-            g.add_edge(t.subject.value, t.object.value, key=rel, relation=rel)
-    nx.write_graphml(g, out)
+    with out.open("wb") as fh:
+        EXPORTERS[FORMATS[fmt]].write(SimpleNamespace(quads=quads), fh)
+    return {"nodes": len(members), "triples": len(quads), "file": str(out)}
