@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from ..quads import QuadSet
 from ..terms import IRI, KG, OWL, RDF_TYPE, SCHEMA, XSD, Literal, Term
+from .cards import bcp47
 from .names import LABELS
 from .neighbors import neighbors
 from .store import Store
@@ -36,7 +37,7 @@ def _term(o) -> Term:
     if isinstance(o, ox.NamedNode):
         return IRI(o.value)
     dt = o.datatype.value
-    return Literal(o.value, o.language or None, None if dt in _PLAIN else dt)
+    return Literal(o.value, bcp47(o.language) if o.language else None, None if dt in _PLAIN else dt)
 
 
 def export_around(store: Store, node: ox.NamedNode, depth: int, fmt: str, out: Path) -> dict:
