@@ -33,15 +33,15 @@ class PolicyNode:
     issuers: tuple[str, ...]
     named: Optional[str]
     members: list[tuple[Optional[str], IRI, ArticlePolicy]] = field(default_factory=list)  # (date, article, policy)
+    #: kept as members are added: clustering asks for them once per mention
+    targets: set[str] = field(default_factory=set)
+    first_date: Optional[str] = None
 
-    @property
-    def targets(self) -> set[str]:
-        return {t for _, _, ap in self.members for t in ap.targets}
-
-    @property
-    def first_date(self) -> Optional[str]:
-        dates = [d for d, _, _ in self.members if d]
-        return min(dates) if dates else None
+    def add(self, when: Optional[str], article: IRI, ap: ArticlePolicy) -> None:
+        self.members.append((when, article, ap))
+        self.targets.update(ap.targets)
+        if when and (self.first_date is None or when < self.first_date):
+            self.first_date = when
 
 
 def _day(value: Optional[str]) -> Optional[date]:
@@ -77,6 +77,7 @@ def cluster_policies(items: list[tuple[Optional[str], IRI, ArticlePolicy]], lex=
     """Group article policies (date, article IRI, policy) into policy nodes."""
     window = rules().window_days
     groups: dict[tuple, list[PolicyNode]] = {}
+    expired: dict[tuple, int] = {}  # per key: how many of its nodes no dated mention can join
     order = sorted(items, key=lambda x: (x[0] is None, x[0] or "", x[1], x[2].key, sorted(x[2].targets)))
     for when, article, ap in order:
         key = (ap.named or "", ap.type, _states(lex, ap.issuers)) if not ap.named else ap.key
@@ -84,11 +85,20 @@ def cluster_policies(items: list[tuple[Optional[str], IRI, ArticlePolicy]], lex=
         if ap.named:
             if not nodes:
                 nodes.append(PolicyNode(mint.policy(ap.named), ap.type, ap.issuers, ap.named))
-            nodes[0].members.append((when, article, ap))
+            nodes[0].add(when, article, ap)
             continue
         day = _day(when)
         home = None
-        for node in nodes:
+        lo = 0
+        if day is not None:
+            # dated mentions come in date order, so a node too old for this one is too old for
+            # every later one: skip past them once (a long corpus has many nodes per key)
+            lo = expired.get(key, 0)
+            while lo < len(nodes) and (first := _day(nodes[lo].first_date)) is not None \
+                    and (day - first).days > window:
+                lo += 1
+            expired[key] = lo
+        for node in nodes[lo:] if lo else nodes:
             first = _day(node.first_date)
             if not _compatible(node, ap):
                 continue
@@ -98,7 +108,7 @@ def cluster_policies(items: list[tuple[Optional[str], IRI, ArticlePolicy]], lex=
         if home is None:
             home = PolicyNode(IRI(""), ap.type, key[2], None)
             nodes.append(home)
-        home.members.append((when, article, ap))
+        home.add(when, article, ap)
     out = [n for nodes in groups.values() for n in nodes]
     seen: Counter = Counter()
     for node in out:
