@@ -105,8 +105,8 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
                 warnings.extend({"file": doc.source_file, "warning": w} for w in doc.warnings)
                 offsets.append(spool.tell())
                 pickle.dump(doc, spool, protocol=pickle.HIGHEST_PROTOCOL)
-            if progress:
-                progress(i + 1, len(files))
+            if progress:  # two passes: reading, then extracting
+                progress(i + 1, 2 * len(files))
         lex = learn_from(lex, candidates)  # names and actors the articles teach
         del candidates
 
@@ -131,6 +131,8 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
             by_iri.setdefault(node, []).append(doc.source_file)
             if keep_documents:
                 documents.append((i, doc))
+            if progress:
+                progress(len(files) + n + 1, len(files) + len(order))
             if n + 1 == len(order) or iris[order[n + 1]] != node:
                 ctx.assertions.clear()
                 ctx.q.checkpoint()

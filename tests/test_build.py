@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 import kg
+from conftest import SEEDS
 from kg import iri
 
 P = """PREFIX kg: <https://w3id.org/newskg/ontology#>
@@ -120,3 +121,10 @@ def test_iris_are_valid_and_stable():
     assert iri.article("https://ex.org/a") != iri.article("https://ex.org/a", mirror=True)
     assert iri.actor("Associated Press").endswith("/actor/associated-press")
     assert iri.topic("供应链").endswith("/topic/供应链")
+
+
+def test_progress_covers_both_passes_and_ends_complete():
+    calls = []
+    kg.build([SEEDS], progress=lambda done, total: calls.append((done, total)))
+    assert [d for d, _ in calls] == list(range(1, len(calls) + 1))
+    assert calls[-1][0] == calls[-1][1] == 6  # three files read, then three extracted
