@@ -109,13 +109,6 @@ def typed(value: object, datatype_local: str) -> Literal:
     return Literal(str(value), None, XSD + datatype_local)
 
 
-def term_sort_key(t: Term) -> tuple:
-    """IRIs before literals; literals by value, then language, then datatype."""
-    if isinstance(t, IRI):
-        return (0, str(t), "", "")
-    return (1, t.value, t.lang or "", t.datatype or "")
-
-
 @lru_cache(maxsize=1 << 16)  # predicates, types and classes repeat on every line
 def compact(iri: str) -> str:
     """CURIE for an IRI under one of PREFIXES, else the IRI itself."""
