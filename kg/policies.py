@@ -36,6 +36,7 @@ class PolicyNode:
     #: kept as members are added: clustering asks for them once per mention
     targets: set[str] = field(default_factory=set)
     first_date: Optional[str] = None
+    listing: Optional[str] = None  # designations: the list (Entity List) they put targets on
 
     def add(self, when: Optional[str], article: IRI, ap: ArticlePolicy) -> None:
         self.members.append((when, article, ap))
@@ -80,7 +81,7 @@ def cluster_policies(items: list[tuple[Optional[str], IRI, ArticlePolicy]], lex=
     expired: dict[tuple, int] = {}  # per key: how many of its nodes no dated mention can join
     order = sorted(items, key=lambda x: (x[0] is None, x[0] or "", x[1], x[2].key, sorted(x[2].targets)))
     for when, article, ap in order:
-        key = (ap.named or "", ap.type, _states(lex, ap.issuers)) if not ap.named else ap.key
+        key = (ap.listing or "", ap.type, _states(lex, ap.issuers)) if not ap.named else ap.key
         nodes = groups.setdefault(key, [])
         if ap.named:
             if not nodes:
@@ -106,7 +107,7 @@ def cluster_policies(items: list[tuple[Optional[str], IRI, ArticlePolicy]], lex=
                 home = node
                 break
         if home is None:
-            home = PolicyNode(IRI(""), ap.type, key[2], None)
+            home = PolicyNode(IRI(""), ap.type, key[2], None, listing=ap.listing)
             nodes.append(home)
         home.add(when, article, ap)
     out = [n for nodes in groups.values() for n in nodes]
@@ -115,7 +116,8 @@ def cluster_policies(items: list[tuple[Optional[str], IRI, ArticlePolicy]], lex=
         if node.named:
             continue
         first = node.members[0][2]
-        stem = "-".join([*node.issuers, node.type, *sorted(first.targets), (node.first_date or "undated")[:7]])
+        stem = "-".join([*node.issuers, node.listing or node.type, *sorted(first.targets),
+                         (node.first_date or "undated")[:7]])
         seen[stem] += 1
         node.iri = mint.policy(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
     return sorted(out, key=lambda n: n.iri)
@@ -156,7 +158,15 @@ def policy_names(ctx: Context, node: PolicyNode) -> dict[str, str]:
     counts = Counter(t for _, _, ap in node.members for t in ap.targets)
     top = max(counts.values(), default=0)
     targets = sorted(t for t, n in counts.items() if n == top)[:2]
-    if node.type == "CooperationAgreement":
+    if node.listing:  # "United States Entity List designation of Huawei", 美国将华为列入实体清单
+        lname = rules().named[node.listing]["labels"]
+        en = " and ".join(_label(ctx, a, "en") for a in node.issuers) + f" {lname['en']} designation"
+        zh = "、".join(_label(ctx, a, "zh-Hans") for a in node.issuers)
+        if targets:
+            en += " of " + " and ".join(_label(ctx, a, "en") for a in targets)
+            zh += "将" + "、".join(_label(ctx, a, "zh-Hans") for a in targets)
+        zh += f"列入{lname['zh-Hans']}"
+    elif node.type == "CooperationAgreement":
         en = "–".join(_label(ctx, a, "en") for a in node.issuers) + " " + tnames["en"]
         zh = "—".join(_label(ctx, a, "zh-Hans") for a in node.issuers) + tnames["zh-Hans"]
     else:

@@ -53,15 +53,18 @@ def test_answer_key_floor(summary, metric):
     _check(summary, FLOORS, metric)
 
 
-#: our own key (tests/data/answer_key): seven corpus documents read by hand. Its floors are
-#: what kg measures today; they record the gap (actors missing from the lexicon, policies
-#: whose target the text only implies) as much as they guard against regressions.
+#: our own key (tests/data/answer_key): 47 corpus documents read by hand, 36 of them
+#: annotated from the text alone by GUIDE.md. Its floors are what kg measures today: raise
+#: them as extraction improves, never lower them to make a change pass.
 OWN_FLOORS = {
     "documents_missing": ("==", 0),
     "metadata_accuracy": (">=", 1.0),
     "actors_split_across_iris": ("==", 0),
-    "actor_precision": (">=", 0.95),
-    "actor_f1": (">=", 0.95),
+    "policies_targeting_own_issuer": ("==", 0),
+    "actor_precision": (">=", 0.97),
+    "actor_f1": (">=", 0.87),
+    "policy_f1_in_article": (">=", 0.58),
+    "relation_f1": (">=", 0.5),
 }
 
 

@@ -33,7 +33,8 @@ def one(text: str) -> ArticlePolicy:
     ("荷兰政府周五公布新一轮出口管制措施，进一步限制该公司向中国出口其先进的芯片制造设备。",
      "ExportControl", ("netherlands",), {"china"}),
     ("美国对中国的出口管制再度升级。", "ExportControl", ("united-states",), {"china"}),
-    ("The U.S. Treasury imposed sanctions on Huawei.", "Sanction", ("us-department-of-the-treasury",), {"huawei"}),
+    ("The U.S. Treasury imposed sanctions on Huawei.", "Sanction", ("united-states", "us-department-of-the-treasury"),
+     {"huawei"}),  # a body's measure is its state's too: either name finds it
     ("中国宣布对美光实施制裁。", "Sanction", ("china",), {"micron"}),
 ])
 def test_issuer_and_targets_from_the_sentence(text, ptype, issuers, targets):

@@ -57,6 +57,7 @@ class ArticlePolicy:
     issuers: tuple[str, ...]
     named: Optional[str] = None
     targets: set[str] = field(default_factory=set)
+    listing: Optional[str] = None  # for a designation: the list (a named measure whose rounds are events)
     covers: set[str] = field(default_factory=set)
     statuses: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
@@ -71,7 +72,7 @@ class ArticlePolicy:
 
     @property
     def key(self) -> tuple:
-        return (self.named or "", self.type, self.issuers)
+        return (self.named or self.listing or "", self.type, self.issuers)
 
 
 @dataclass
@@ -84,6 +85,7 @@ class _Mention:
     status: Optional[str]
     sentence: Span
     inherited: set[str] = field(default_factory=set)
+    listing: Optional[str] = None  # a list a designation puts targets on (the Entity List)
 
 
 # ----------------------------------------------------------------------------- data
@@ -127,6 +129,10 @@ class _Rules:
         self.target_after = words_regex(both("target_after"), at_end=False)
         self.issuer_before = words_regex(both("issuer_before"), at_end=True)
         self.partner_before = words_regex(both("partner_before"), at_end=True)
+        self.joins = PhraseMatcher((w, True) for w in both("joins"))
+        self.speech = PhraseMatcher((w, True) for w in both("speech"))
+        self.not_a_fact = PhraseMatcher((w, True) for w in both("not_a_fact"))
+        self.own_people_after = words_regex(both("own_people_after"), at_end=False)
         self.directional = words_regex(both("directional"), at_end=True)
         self.not_target_before = words_regex(both("not_target_before"), at_end=True)
         filler = sorted({normalize_chars(w) for w in both("filler") + both("party_joiners")}, key=len, reverse=True)
@@ -160,6 +166,22 @@ def _can_be_targeted(lex: Lexicon, actor_id: str) -> bool:
     return actor is not None and "NewsMediaOrganization" not in actor.types
 
 
+def state_of(lex: Lexicon, actor_id: str) -> str:
+    """A government body's state (the US Commerce Department → the United States); any
+    other actor is its own."""
+    actor = lex.get(actor_id)
+    if actor is not None and "GovernmentOrganization" in actor.types and actor.based_in:
+        based = lex.get(actor.based_in)
+        if based is not None and based.type == "Country":
+            return based.id
+    return actor_id
+
+
+def own_side(lex: Lexicon, issuers) -> set[str]:
+    """The issuers, their states and every body of those states: none of them is a target."""
+    return set(issuers) | {state_of(lex, a) for a in issuers}
+
+
 class _Sentence:
     """One sentence with the actor mentions, triggers and cues inside it."""
 
@@ -188,6 +210,13 @@ def is_target(r: _Rules, norm: str, m, clause: Span) -> bool:
     if r.target_before.search(before) and not r.not_target_before.search(before):
         return True
     return bool(r.target_after.search(norm[m.end:min(clause.end, m.end + 24)]))
+
+
+def _names_own_people(r: _Rules, norm: str, m) -> bool:
+    """"US citizens", 美国公民: the people of a state, regulated by the measure, not its target."""
+    after = norm[m.end:m.end + 16]
+    after = after[1:] if after.startswith("的") else after
+    return bool(r.own_people_after.search(after))
 
 
 def _chain_before(r: _Rules, norm: str, pos: int, mentions, clause: Span, ok) -> list:
@@ -219,25 +248,32 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     if is_cjk(trig.surface[:1]):  # 对中国的出口管制: in Chinese the target comes before the trigger
         adjacent = [m for m in adjacent if not is_target(r, norm, m, clause)]
     targets = [m.actor_id for m in in_clause if m not in adjacent and is_target(r, norm, m, clause)
-               and _can_be_targeted(lex, m.actor_id)]
+               and _can_be_targeted(lex, m.actor_id) and not _names_own_people(r, norm, m)]
     directional = [m.actor_id for m in in_clause if m not in adjacent and r.directional.search(
-        norm[max(clause.start, m.start - 8):m.start]) and _can_be_targeted(lex, m.actor_id)]
+        norm[max(clause.start, m.start - 8):m.start]) and _can_be_targeted(lex, m.actor_id)
+        and not _names_own_people(r, norm, m)]
     if directional:  # "限制美国供应商向中国出口": the direction names the target, not the verb
         targets = directional
     ok = lambda a: _can_issue(lex, a, ptype) and a not in targets  # noqa: E731
     issuers = [m.actor_id for m in adjacent]
     by_adjacency = bool(issuers)
-    if not issuers:
-        issuers = [m.actor_id for m in in_clause if m.start >= trig.end and ok(m.actor_id)
-                   and r.issuer_before.search(norm[max(clause.start, m.start - 16):m.start])]
+    if not issuers:  # "curbs imposed by Japan", "export controls from the U.S., Netherlands, Japan"
+        after = [m for m in in_clause if m.start >= trig.end and ok(m.actor_id)]
+        first = next((m for m in after if r.issuer_before.search(norm[max(clause.start, m.start - 16):m.start])), None)
+        if first is not None:  # an enumeration goes on past the clause's commas
+            rest = [m for m in s.mentions if m.start >= first.start and ok(m.actor_id)]
+            issuers = [m.actor_id for m in chain_after(r, norm, first, rest, s.span.end)]
     if not issuers:  # a relative clause: "restrictions Washington and its allies have imposed"
         after = [m for m in in_clause if m.start >= trig.end and ok(m.actor_id)]
         if after and re.fullmatch(r"\s*(?:that|which)?\s*(?:the)?\s*", norm[trig.end:after[0].start]):
             issuers = [after[0].actor_id]
+    before = [m for m in in_clause if m.end <= trig.start and ok(m.actor_id) and not _is_partner(r, norm, m, clause)
+              and not is_target(r, norm, m, clause)]
+    joined = _joiners(r, norm, before, adjacent or before, trig.start)
+    if joined:  # "Japan and the Netherlands are joining the US in chip restrictions": each acts
+        issuers = sorted(set(issuers) | joined)
     if not issuers:  # the subject of the clause, with those coordinated with it ("荷兰和日本")
-        before = [m for m in in_clause if m.end <= trig.start and ok(m.actor_id) and not _is_partner(r, norm, m, clause)]
-        if before and _enacts(r, s.norm, before[0].end, trig.start):
-            issuers = [m.actor_id for m in chain_after(r, norm, before[0], before, trig.start)]
+        issuers = [m.actor_id for m in _subject_issuers(r, norm, before, trig.start)]
     if not issuers and is_cjk(trig.surface[:1]):
         # Chinese clauses share the subject of the sentence: the nearest state that opens a clause
         for c in reversed([c for c in s.clauses if c.start < trig.start]):
@@ -250,13 +286,58 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         # the parties of an agreement: every organization or state of the clause
         issuers += [m.actor_id for m in in_clause if ok(m.actor_id)]
     issuers = sorted(set(issuers))
-    targets = sorted(set(targets) - set(issuers))
+    targets = sorted(set(targets) - own_side(lex, issuers))
     return issuers, targets, by_adjacency
 
 
+def _joiners(r: _Rules, norm: str, before, partners, limit: int) -> set[str]:
+    """Subjects that join a partner's measure: the subject chain before a "join" verb, and
+    the partners named after it, all issue a measure of their own."""
+    if not before:
+        return set()
+    subject = before[0]
+    for hit in r.joins.find_all(norm[subject.end:limit]):
+        pos = subject.end + hit.end
+        named = [m for m in partners if m.start >= pos]
+        if not named:
+            continue
+        subjects = chain_after(r, norm, subject, before, subject.end + hit.start)
+        if _said(r, norm, subject.end, subject.end + hit.start):
+            return set()
+        return {m.actor_id for m in subjects} | {m.actor_id for m in chain_after(r, norm, named[0], named, limit)}
+    return set()
+
+
+def _said(r: _Rules, norm: str, start: int, end: int) -> bool:
+    return bool(r.speech.find_all(norm[start:end]))
+
+
 def _enacts(r: _Rules, norm: str, start: int, end: int) -> bool:
-    """An issuing verb ("imposed", 实施) between a subject and a trigger."""
-    return bool(r.issuing.find_all(norm[start:end]))
+    """An issuing verb ("imposed", 实施) between a subject and a trigger, after any speech
+    verb: "China said it would impose curbs" enacts, "China criticized the curbs" does not."""
+    gap = norm[start:end]
+    issuing = r.issuing.find_all(gap)
+    if not issuing:
+        return False
+    speech = r.speech.find_all(gap)
+    return not speech or max(i.start for i in issuing) > max(x.end for x in speech) - 1
+
+
+def _subject_issuers(r: _Rules, norm: str, before, limit: int) -> list:
+    """The subject of the clause as issuer, with those coordinated with it; where the
+    subject only speaks of the measure (中方表示反对美方实施的管制), the actor named after
+    the speech verb enacts it, if any does."""
+    if not before:
+        return []
+    speech = r.speech.find_all(norm[before[0].end:limit])
+    if speech:
+        said_end = before[0].end + max(x.end for x in speech)
+        later = [m for m in before if m.start >= said_end]
+        if later:
+            before = later
+    if _enacts(r, norm, before[0].end, limit):
+        return chain_after(r, norm, before[0], before, limit)
+    return []
 
 
 def _is_partner(r: _Rules, norm: str, m, clause: Span) -> bool:
@@ -300,30 +381,63 @@ def _masked(norm: str, techs) -> str:
 
 
 # ----------------------------------------------------------------------------- extraction
+def _not_a_fact(r: _Rules, norm: str, clause: Span, trig) -> bool:
+    """A negation, denial or hypothetical before the trigger in its clause ("has no plans
+    to", 如果, 否认): the clause does not report a measure."""
+    return bool(r.not_a_fact.find_all(norm[clause.start:trig.start]))
+
+
+def _by_state(lex: Lexicon, issuers: list[str]) -> list[list[str]]:
+    """Issuers grouped by state: "export controls from the U.S., the Netherlands and Japan"
+    are three measures; the Commerce Department and the United States are one issuer. A
+    government body's state is added to it, so either name finds the measure."""
+    groups: dict[str, set[str]] = {}
+    for a in issuers:
+        st = state_of(lex, a)
+        groups.setdefault(st, set()).update({a, st})
+    return [sorted(g) for _, g in sorted(groups.items())]
+
+
 def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_hits) -> list[_Mention]:
     found: list[_Mention] = []
     for trig in triggers:
         kind, value = trig.payload
         clause = s.clause_of(trig.start)
+        if _not_a_fact(r, s.norm, clause, trig):
+            continue
         techs = {t.payload for t in s.within(s.techs, clause)} or {t.payload for t in s.techs}
         status_hits = [x.payload for x in s.within(s.statuses, clause)] or [x.payload for x in s.statuses]
         status = next((st for st in _STATUS_ORDER if st in status_hits), None)
+        listing = None
         if kind == "named":
             spec = r.named[value]
             ptype = spec["type"]
-            issuers = sorted(spec.get("issuer") or [])
-            targets = _roles(r, lex, s, trig, ptype)[1] if ptype in RESTRICTIVE else []
-            targets = sorted((set(targets) | set(spec.get("targets") or [])) - set(issuers))
-            techs |= set(spec.get("covers") or [])
-            found.append(_Mention(ptype, value, issuers, targets, techs, status, s.span))
+            if not spec.get("event"):
+                issuers = sorted(spec.get("issuer") or [])
+                targets = _roles(r, lex, s, trig, ptype)[1] if ptype in RESTRICTIVE else []
+                targets = sorted((set(targets) | set(spec.get("targets") or [])) - own_side(lex, issuers))
+                techs |= set(spec.get("covers") or [])
+                found.append(_Mention(ptype, value, issuers, targets, techs, status, s.span))
+                continue
+            # a list (the Entity List): each designation is an event, its issuer and the
+            # listed targets read from the sentence
+            listing = value
+            issuers, targets, _ = _roles(r, lex, s, trig, ptype)
+            issuers = issuers or sorted(spec.get("issuer") or [])
+            targets = sorted(set(targets) - own_side(lex, issuers))
+        else:
+            ptype = value
+            issuers, targets, adjacent = _roles(r, lex, s, trig, ptype)
+            if kind == "weak" and not s.within(export_hits, clause) and not (techs and (targets or adjacent)):
+                continue  # "new rules", "the lockdown": not a measure on technology
+            if ptype == "CooperationAgreement" and len(issuers) < 2:
+                continue  # an agreement has two parties at least; with one, the sentence does not say whose
+        if ptype == "CooperationAgreement" or not issuers:
+            found.append(_Mention(ptype, None, issuers, targets, techs, status, s.span, listing=listing))
             continue
-        ptype = value
-        issuers, targets, adjacent = _roles(r, lex, s, trig, ptype)
-        if kind == "weak" and not s.within(export_hits, clause) and not (techs and (targets or adjacent)):
-            continue  # "new rules", "the lockdown": not a measure on technology
-        if ptype == "CooperationAgreement" and len(issuers) < 2:
-            continue  # an agreement has two parties at least; with one, the sentence does not say whose
-        found.append(_Mention(ptype, None, issuers, targets, techs, status, s.span))
+        for group in _by_state(lex, issuers):
+            found.append(_Mention(ptype, None, group, sorted(set(targets) - own_side(lex, group)), set(techs),
+                                  status, s.span, listing=listing))
     # within a sentence: a mention without issuer belongs to one of the same type with one
     merged: list[_Mention] = []
     for m in found:
@@ -335,7 +449,8 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
             host.targets = sorted((set(host.targets) | set(m.targets)) - set(host.issuers))
             host.covers |= m.covers
             continue
-        same = next((o for o in merged if (o.named, o.type, o.issuers) == (m.named, m.type, m.issuers)), None)
+        same = next((o for o in merged if (o.named, o.listing, o.type, o.issuers) ==
+                     (m.named, m.listing, m.type, m.issuers)), None)
         if same:
             same.targets = sorted(set(same.targets) | set(m.targets))
             same.covers |= m.covers
@@ -350,6 +465,25 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
                 m.targets = sorted(others)
                 m.inherited |= others
     return merged
+
+
+def _absorbed_by(r: _Rules, lex: Lexicon, m: _Mention) -> Optional[str]:
+    """The named measure an unnamed mention reports: same type, same issuing states, and a
+    specific technology of the named measure ("China restricts exports of gallium" is
+    China's gallium and germanium controls). Broad technologies (semiconductors) say too
+    little to tell one measure from another."""
+    if m.listing or not m.issuers:
+        return None
+    states = {state_of(lex, a) for a in m.issuers}
+    specific = {t for t in m.covers if load_technologies().get(t, {}).get("broader")}
+    for nid, spec in r.named.items():
+        if spec.get("event") or spec["type"] != m.type:
+            continue
+        if {state_of(lex, a) for a in spec.get("issuer") or []} != states:
+            continue
+        if specific & set(spec.get("covers") or []):
+            return nid
+    return None
 
 
 def find_policies(text: str, mentions, lex: Lexicon) -> list[ArticlePolicy]:
@@ -372,10 +506,11 @@ def find_policies(text: str, mentions, lex: Lexicon) -> list[ArticlePolicy]:
             continue
         s = _Sentence(span, norm, mentions, techs, statuses)
         for m in _sentence_mentions(r, lex, s, trig_here, export_hits):
-            key = (m.named or "", m.type, tuple(m.issuers))
+            m.named = m.named or _absorbed_by(r, lex, m)
+            key = (m.named or m.listing or "", m.type, tuple(m.issuers))
             ap = by_key.get(key)
             if ap is None:
-                ap = by_key[key] = ArticlePolicy(m.type, tuple(m.issuers), m.named)
+                ap = by_key[key] = ArticlePolicy(m.type, tuple(m.issuers), m.named, listing=m.listing)
             ap.targets |= set(m.targets)
             ap.covers |= m.covers
             if m.status:
@@ -390,16 +525,32 @@ def find_policies(text: str, mentions, lex: Lexicon) -> list[ArticlePolicy]:
                 ap.evidence.append(Evidence("targets", a, m.sentence, 0.55 if inherited else 0.75,
                                             "inherited" if inherited else how))
     policies = list(by_key.values())
-    # the article plainly implies the target of a restrictive measure that names none, when
-    # its other measures of the same type name exactly one
     for ap in policies:
-        if ap.type in RESTRICTIVE and not ap.targets:
-            named_targets = {t for o in policies if o is not ap and o.type == ap.type for t in o.targets} - set(ap.issuers)
-            if len(named_targets) == 1:
-                (target,) = named_targets
-                ap.targets.add(target)
-                ap.evidence.append(Evidence("targets", target, ap.sentences[0], 0.5, "inherited"))
+        if ap.type in RESTRICTIVE and not ap.targets and ap.issuers:
+            _implied_target(r, norm, lex, ap, policies, mentions)
     return sorted(policies, key=lambda p: (p.sentences[0].start, p.key))
+
+
+def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, policies, mentions) -> None:
+    """The target a restrictive measure's article plainly implies when it names none: the
+    one other state its sentences name ("China's chip industry set for deep pain from US
+    export controls"); else the one target the article's other measures of its type name;
+    else the one other state the whole article names."""
+    mine = own_side(lex, ap.issuers)
+
+    def states(spans) -> set[str]:
+        return {m.actor_id for m in mentions if any(sp.start <= m.start < sp.end for sp in spans)
+                and m.actor_id not in mine and (lex.get(m.actor_id) is not None and lex.get(m.actor_id).type == "Country")
+                and not _names_own_people(r, norm, m)}
+
+    for candidates, where in ((states(ap.sentences), None),
+                              ({t for o in policies if o is not ap and o.type == ap.type for t in o.targets} - mine, None),
+                              (states([Span(0, 1 << 62, "")]), None)):
+        if len(candidates) == 1:
+            (target,) = candidates
+            ap.targets.add(target)
+            ap.evidence.append(Evidence("targets", target, ap.sentences[0], 0.5, "inherited"))
+            return
 
 
 @register("policies", produces=("schema:mentions", "kg:Policy", "kg:issuedBy", "kg:targets", "kg:covers", "kg:status"))
