@@ -30,7 +30,7 @@ from ..terms import kg
 from ..text import is_cjk, normalize_chars
 from . import register
 from .phrases import PhraseMatcher, words_regex
-from .policies import RESTRICTIVE, chain_after, chain_before, is_target
+from .policies import RESTRICTIVE, _names_own_people, chain_after, chain_before, is_target
 from .policies import rules as policy_rules
 from .sentences import Span, clauses, sentences
 
@@ -70,6 +70,14 @@ class _Rules:
         self.descriptor_gap = _token_set_regex(desc)
         self.based_cues = PhraseMatcher((w, True) for ws in data["based_in"]["cues"].values() for w in ws)
         self.after_person = re.compile(r"\s*[,，]\s*(?:(?:the|a|an)\s+)?")
+        self.join_cues = PhraseMatcher((w, True) for ws in data["join_cues"].values() for w in ws)
+        self.not_a_fact = PhraseMatcher((w, True) for ws in data["not_a_fact"].values() for w in ws)
+        self.object_gap = data["object_gap"]
+        self.partner_before = words_regex([w for ws in data["partner_words"].values() for w in ws], at_end=True)
+        zh_titles = sorted({normalize_chars(w) for w in [*data["titles"]["zh"], *load_yaml("discovery.yaml")["titles_zh"]]
+                            if len(w) >= 2 and w not in ("又名", "名叫", "名为", "记者", "作者")}, key=len, reverse=True)
+        # 台湾经济研究院产经数据库总监刘佩真: a short run of words ending in a title
+        self.zh_title_run = re.compile(r"[\u4e00-\u9fff]{0,8}(?:" + "|".join(map(re.escape, zh_titles)) + r")")
 
 
 @lru_cache(maxsize=1)
@@ -130,6 +138,8 @@ class _Reader:
             clause = next((c for c in parts if c.start <= pos < c.end), sentence)
             if (pred, clause.start) in done:
                 continue
+            if self.r.not_a_fact.find_all(self.norm[clause.start:pos]):
+                continue  # "China must cooperate with the US", 如果, 否认: not a fact
             spec = self.r.cues_spec[pred]
             if spec.get("symmetric"):
                 done.add((pred, clause.start))
@@ -152,7 +162,10 @@ class _Reader:
                     subjects = [opening[0]]
                     break
         obj_c = [m for m in here if m.start >= cue_end and _is_party(self.lex, m.actor_id, allowed_o)]
+        if obj_c and not self._near(cue_end, obj_c[0].start):
+            obj_c = []  # the first actor after the cue is too far to be its object
         objects = chain_after(self.pr, self.norm, obj_c[0], obj_c, clause.end) if obj_c else []
+        objects = [o for o in objects if not _names_own_people(self.pr, self.norm, o)]  # "要求美国员工": not the US
         if not objects:  # 中方对美方的做法表示不满: the object comes with 对/向 before the cue
             objects = [m for m in here if m.end <= cue_start and m not in subjects
                        and _is_party(self.lex, m.actor_id, allowed_o) and is_target(self.pr, self.norm, m, clause)][:1]
@@ -161,10 +174,39 @@ class _Reader:
                 if not _related_by_lexicon(self.lex, s.actor_id, o.actor_id):
                     self.add(s.actor_id, pred, o.actor_id, sentence, "cue")
 
+    def _near(self, start: int, end: int) -> bool:
+        gap = self.norm[start:end]
+        limit = self.r.object_gap["cjk"] if any(is_cjk(c) for c in gap) or not gap.strip() and is_cjk(
+            self.norm[end:end + 1]) else self.r.object_gap["latin"]
+        return len(gap.strip()) <= limit
+
     def _symmetric(self, pred, clause, parts, sentence, cue_start) -> None:
         allowed = ("Country", "Organization")
         parties = [m for m in self.within(clause) if _is_party(self.lex, m.actor_id, allowed)
                    and not self.outside_role(m, clause)]
+        cue_text = self.norm[cue_start:clause.end]
+        if self.r.join_cues.find_all(cue_text[:8]):
+            # "荷兰和日本同意加入美国的行动": the joiners cooperate with whom they join
+            joiners = [m for m in parties if m.end <= cue_start]
+            joined = [m for m in parties if m.start >= cue_start]
+            if joiners and joined:
+                group = chain_before(self.pr, self.norm, joiners[-1], joiners)
+                lead = chain_after(self.pr, self.norm, joined[0], joined, clause.end)
+                for a in group:
+                    for b in lead:
+                        if a.actor_id != b.actor_id and not _related_by_lexicon(self.lex, a.actor_id, b.actor_id):
+                            x, y = sorted((a.actor_id, b.actor_id))
+                            self.add(x, pred, y, sentence, "cue")
+            return
+        if len({m.actor_id for m in parties}) == 1 and parties[0].start < cue_start and self.r.partner_before.search(
+                self.norm[max(clause.start, parties[0].start - 6):parties[0].start]):
+            # "Rapidus表示，正在与IBM合作": the partner in this clause, the subject of the sentence before
+            first = next((m for m in self.within(sentence) if _is_party(self.lex, m.actor_id, allowed)), None)
+            if first is not None and first.start < clause.start and first.actor_id != parties[0].actor_id \
+                    and first.start - sentence.start <= 2 and not _related_by_lexicon(self.lex, first.actor_id, parties[0].actor_id):
+                x, y = sorted((first.actor_id, parties[0].actor_id))
+                self.add(x, pred, y, sentence, "cue")
+            return
         if len({m.actor_id for m in parties}) < 2 and self.r.anaphora.find(clause.text):
             earlier = [c for c in parts if c.end <= clause.start]
             if earlier:
@@ -212,7 +254,8 @@ class _Reader:
         if i > 0:  # 中国外交部发言人华春莹, US Commerce Secretary Gina Raimondo
             prev = here[i - 1]
             if _is_party(self.lex, prev.actor_id, ("Country", "Organization")) and "Person" not in _kinds(self.lex, prev.actor_id):
-                if self.r.title_gap.fullmatch(norm[prev.end:m.start]):
+                gap = norm[prev.end:m.start]
+                if self.r.title_gap.fullmatch(gap) or self.r.zh_title_run.fullmatch(gap.strip()):
                     self.add(m.actor_id, "affiliatedWith", prev.actor_id, sentence, "apposition")
                     return
         if i + 1 < len(here):  # Gina Raimondo, the US commerce secretary
@@ -232,9 +275,6 @@ class _Reader:
             actor = self.lex.get(a)
             if actor is None:
                 continue
-            plain_org = actor.type == "Organization" and not {"NewsMediaOrganization", "GovernmentOrganization"} & set(actor.types)
-            if plain_org and actor.based_in in ids:
-                self.add(a, "basedIn", actor.based_in, sentence, "lexicon")
             for b in actor.affiliated_with:
                 if b in ids:
                     self.add(a, "affiliatedWith", b, sentence, "lexicon")
