@@ -56,9 +56,15 @@ def test_no_relation_without_two_parties(text):
     assert not {t for t in triples(text) if t[1] in ("cooperatesWith", "criticizes")}
 
 
-def test_lexicon_facts_need_both_actors_in_one_sentence():
-    assert ("rapidus", "basedIn", "japan") in triples("日本还在支持芯片代工企业Rapidus。")
+def test_based_in_only_from_a_stated_seat():
+    # two actors in one sentence state no seat (GUIDE.md: basedIn where the text states it)
+    assert not any(p == "basedIn" for _, p, _ in triples("英特尔、美光科技和IBM都邀请美国总统来访。"))
     assert not any(p == "basedIn" for _, p, _ in triples("Rapidus met officials. Japan said nothing."))
+    # a seat given as a city places the firm in that city's state
+    assert ("smic", "basedIn", "china") in triples("总部位于上海的中芯国际已被美国列入黑名单。")
+    assert ("smic", "basedIn", "united-states") not in triples("总部位于上海的中芯国际已被美国列入黑名单。")
+    assert ("asml", "basedIn", "netherlands") in triples("ASML, headquartered in Veldhoven, said sales would fall.")
+    assert ("smic", "basedIn", "china") in triples("Shanghai-based SMIC said demand was weak.")
     # a government body's seat is part of its name, not news
     assert not any(p == "basedIn" for _, p, _ in triples("美国国防部说，美国将加强合作。"))
 

@@ -69,6 +69,9 @@ class _Rules:
         desc = [w for ws in data["based_in"]["descriptors"].values() for w in ws]
         self.descriptor_gap = _token_set_regex(desc)
         self.based_cues = PhraseMatcher((w, True) for ws in data["based_in"]["cues"].values() for w in ws)
+        self.seat_cues = PhraseMatcher((w, True) for ws in data["based_in"]["seat_cues"].values() for w in ws)
+        self.based_suffix = tuple(normalize_chars(w) for w in data["based_in"]["based_suffix"])
+        self.places = PhraseMatcher((name, state) for state, names in load_yaml("places.yaml").items() for name in names)
         self.after_person = re.compile(r"\s*[,，]\s*(?:(?:the|a|an)\s+)?")
         self.join_cues = PhraseMatcher((w, True) for ws in data["join_cues"].values() for w in ws)
         self.not_a_fact = PhraseMatcher((w, True) for ws in data["not_a_fact"].values() for w in ws)
@@ -249,6 +252,54 @@ class _Reader:
                 for o in orgs:
                     self.add(o.actor_id, "basedIn", countries[0].actor_id, sentence, "based-in-cue")
 
+    def _place_at(self, pos: int, limit: int):
+        """The state a place starting at ``pos`` (after white space or "the") names: a
+        country mention, or a city of places.yaml."""
+        lead = re.match(r"\s*(?:the\s+)?", self.norm[pos:limit])
+        start = pos + lead.end()
+        for m in self.mentions:
+            if m.start == start and "Country" in _kinds(self.lex, m.actor_id):
+                return m.actor_id, m.end
+        hits = [h for h in self.r.places.find(self.text[start:limit], self.norm[start:limit]) if h.start == 0]
+        if hits:
+            return hits[0].payload, start + hits[0].end
+        return None, pos
+
+    def _place_before(self, pos: int, start: int):
+        for m in self.mentions:
+            if m.end == pos and "Country" in _kinds(self.lex, m.actor_id):
+                return m.actor_id
+        hits = [h for h in self.r.places.find(self.text[start:pos], self.norm[start:pos]) if start + h.end == pos]
+        return hits[-1].payload if hits else None
+
+    def _seats(self, sentence: Span, parts: list[Span]) -> None:
+        """basedIn from a stated seat: "headquartered in Shanghai", 总部位于上海的中芯国际,
+        "Shanghai-based SMIC"."""
+        orgs = [m for m in self.within(sentence) if "Organization" in _kinds(self.lex, m.actor_id)
+                and "GovernmentOrganization" not in _kinds(self.lex, m.actor_id)]
+        if not orgs:
+            return
+        for cue in self.r.seat_cues.find_all(sentence.text):
+            cue_start, cue_end = sentence.start + cue.start, sentence.start + cue.end
+            state, place_end = self._place_at(cue_end, sentence.end)
+            if state is None:
+                continue
+            clause = next((c for c in parts if c.start <= cue_start < c.end), sentence)
+            after = [m for m in orgs if m.start >= place_end and m.start - place_end <= 3
+                     and self.norm[place_end:m.start].strip() in ("的", "")] if is_cjk(self.norm[cue_start]) else []
+            before = [m for m in orgs if m.end <= cue_start and m.start >= clause.start - 40]
+            org = after[0] if after else (before[-1] if before else None)
+            if org is not None and state != org.actor_id:
+                self.add(org.actor_id, "basedIn", state, sentence, "based-in-cue")
+        for suffix in self.r.based_suffix:
+            at = self.norm.find(suffix, sentence.start, sentence.end)
+            while at != -1:
+                state = self._place_before(at, sentence.start)
+                org = next((m for m in orgs if 0 <= m.start - (at + len(suffix)) <= 24), None)
+                if state and org is not None:
+                    self.add(org.actor_id, "basedIn", state, sentence, "based-in-cue")
+                at = self.norm.find(suffix, at + 1, sentence.end)
+
     def _person(self, i: int, m, here, sentence: Span) -> None:
         norm = self.norm
         if i > 0:  # 中国外交部发言人华春莹, US Commerce Secretary Gina Raimondo
@@ -296,12 +347,15 @@ class _Reader:
 def find_relations(text: str, mentions, lex: Lexicon, policies=()) -> list[Relation]:
     """The relations ``text`` states between the actors it mentions."""
     reader = _Reader(text, mentions, lex)
-    if len({m.actor_id for m in mentions}) >= 2:
+    if mentions:
         for sentence in sentences(text):
             here = reader.within(sentence)
-            if len({m.actor_id for m in here}) < 2:
+            if not here:
                 continue
             parts = clauses(sentence)
+            reader._seats(sentence, parts)  # a seat may be a city, not an actor
+            if len({m.actor_id for m in here}) < 2:
+                continue
             reader.cues(sentence, parts)
             reader.appositions(sentence, parts)
             reader.lexicon(sentence)
