@@ -81,11 +81,23 @@ class Matcher:
         for key, entries in table.items():
             self.automaton.add_word(key, (key, tuple(entries)))
         self.automaton.make_automaton()
+        # short Chinese names that could be read inside a longer word (中芯 in 美中芯片战):
+        # those jieba's dictionary does not hold as common words are checked against the
+        # segmentation of the text around them
+        below = int(rules["boundary_check_below"])
+        short = [k for k in table if 2 <= len(k) <= 3 and all("\u4e00" <= c <= "\u9fff" for c in k)]
+        self.check_keys: frozenset[str] = frozenset()
+        if short:
+            freq = _jieba_freq()
+            self.check_keys = frozenset(k for k in short if freq.get(k, 0) < below)
         abbrev = rules["abbreviations"]
         self.abbrev = {to_simplified(k): v for k, v in abbrev.items()}
         chars = "".join(sorted(self.abbrev))
         ctx = "|".join(sorted(map(re.escape, rules["compound_context"]), key=len, reverse=True))
         self.compound = re.compile(rf"(?<![{chars}])([{chars}](?:、?[{chars}])+)(?={ctx})")
+        subj = "".join(sorted(to_simplified(c) for c in rules["subject_abbreviations"]))
+        sctx = "|".join(sorted(map(re.escape, rules["subject_context"]), key=len, reverse=True))
+        self.subject_abbrev = re.compile(rf"(?:^|(?<=[\s，。、：；！？“”‘’「」（）()【】《》,.:;!?\"']))([{subj}])(?={sctx})")
         self.loc_en = re.compile(r"(?:\b(?:" + "|".join(map(re.escape, rules["locatives_en"])) + r")\s+(?:the\s+)?)$", re.I)
         self.loc_zh = tuple(rules["locatives_zh"])
 
@@ -111,15 +123,41 @@ class Matcher:
             return True
         return before.endswith(self.loc_zh)
 
+    def _inside_a_word(self, norm: str, start: int, end: int, cache: dict) -> bool:
+        """True when the segmentation of the clause around ``norm[start:end]`` puts no word
+        boundary at one of its ends (美中芯片战: 美 中 芯片 战 has none between 芯 and 片)."""
+        lo = start
+        while lo > 0 and start - lo < 24 and "\u4e00" <= norm[lo - 1] <= "\u9fff":
+            lo -= 1
+        hi = end
+        while hi < len(norm) and hi - end < 24 and "\u4e00" <= norm[hi] <= "\u9fff":
+            hi += 1
+        bounds = cache.get((lo, hi))
+        if bounds is None:
+            import jieba
+            pos, bounds = lo, {lo}
+            for word in jieba.lcut(norm[lo:hi], HMM=False):  # dictionary words only: an unknown name stays whole or in single characters
+                pos += len(word)
+                bounds.add(pos)
+            cache[(lo, hi)] = bounds
+        return start not in bounds or end not in bounds
+
     def find(self, text: str) -> list[Mention]:
         norm = normalize_text(text)
         cands = self._candidates(text, norm)
+        if self.check_keys:
+            cache: dict = {}
+            cands = [c for c in cands if c[2].latin or norm[c[0]:c[1]] not in self.check_keys
+                     or not self._inside_a_word(norm, c[0], c[1], cache)]
         for m in self.compound.finditer(norm):
             pos = m.start()
             for ch in m.group(1):
                 if ch != "、":
                     cands.append((pos, pos + 1, _Entry(self.abbrev[ch], "compound", False, False, False, ch)))
                 pos += 1
+        for m in self.subject_abbrev.finditer(norm):
+            ch = m.group(1)
+            cands.append((m.start(1), m.end(1), _Entry(self.abbrev[ch], "compound", False, False, False, ch)))
         # longest match first, then earliest. Each character of a compound (中美) ranks like
         # a two-character name and yields only to longer names covering it (美国, 中美洲...)
         spans = sorted(cands, key=lambda c: (-(c[1] - c[0]) if c[2].kind != "compound" else -2, c[0]))
@@ -148,6 +186,16 @@ class Matcher:
             return True
         actor = self.lex.get(entry.actor_id)
         return actor is not None and actor.type == "Country" and not self._is_locative(text, start)
+
+
+@lru_cache(maxsize=1)
+def _jieba_freq() -> dict:
+    """jieba's dictionary frequencies (loads the dictionary once)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    return jieba.dt.FREQ
 
 
 @lru_cache(maxsize=4)

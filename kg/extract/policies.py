@@ -427,8 +427,14 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
             targets = sorted(set(targets) - own_side(lex, issuers))
         else:
             ptype = value
+            if ptype == "Sanction" and s.within(s.techs, clause):
+                ptype = "ExportControl"  # "U.S. sanctions on AI chips": the news' word for export controls
             issuers, targets, adjacent = _roles(r, lex, s, trig, ptype)
-            if kind == "weak" and not s.within(export_hits, clause) and not (techs and (targets or adjacent)):
+            if ptype == "ExportControl" and kind == "weak" and targets and not s.within(export_hits, clause) \
+                    and all((lex.get(t) is not None and lex.get(t).type == "Organization") for t in targets):
+                ptype = "Sanction"  # 中共禁美光芯片, "a ban on Huawei": a measure against a company
+            if kind == "weak" and not s.within(export_hits, clause) and not (techs and (targets or adjacent)) \
+                    and not (targets and issuers):
                 continue  # "new rules", "the lockdown": not a measure on technology
             if ptype == "CooperationAgreement" and len(issuers) < 2:
                 continue  # an agreement has two parties at least; with one, the sentence does not say whose
@@ -536,7 +542,9 @@ def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, polic
     one other state its sentences name ("China's chip industry set for deep pain from US
     export controls"); else the one target the article's other measures of its type name;
     else the one other state the whole article names."""
-    mine = own_side(lex, ap.issuers)
+    # neither its own side nor the issuers of the article's parallel measures ("export
+    # controls from the U.S., Netherlands, Japan": none targets another)
+    mine = own_side(lex, ap.issuers) | own_side(lex, [i for o in policies if o.type == ap.type for i in o.issuers])
 
     def states(spans) -> set[str]:
         return {m.actor_id for m in mentions if any(sp.start <= m.start < sp.end for sp in spans)
