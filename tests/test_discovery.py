@@ -23,9 +23,9 @@ def test_gloss_of_a_transliterated_name_is_one_person_in_both_languages():
 
 
 def test_gloss_start_is_found_after_a_title_or_descriptor_not_in_it():
-    got = candidates("美国商务部长吉娜‧雷蒙多（Gina Raimondo）说。中国芯片设计商摩尔线程（Moore Threads）的股价下跌。")
+    got = candidates("美国商务部长吉娜‧雷蒙多（Gina Raimondo）说。中国芯片设计商曦望微（Xiwang Micro）的股价下跌。")
     names = {n for _, ns in got for n in ns}
-    assert "摩尔线程" in names and not any("设计商" in n or "部长" in n for n in names)
+    assert "曦望微" in names and not any("设计商" in n or "部长" in n for n in names)
 
 
 def test_english_titles_suffixes_and_descriptors():
@@ -103,5 +103,5 @@ def test_state_abbreviations_before_a_suffix_are_not_a_company():
 
 
 def test_a_stock_code_marks_a_listed_company_and_titles_merge_split_names():
-    got = candidates("服务器厂包括：瑞昱达 (2382-TW)、泰芯 (3231)。研究中心分析师龚明德观察，")
-    assert {("Organization", ("瑞昱达",)), ("Organization", ("泰芯",)), ("Person", ("龚明德",))} <= got
+    got = candidates("服务器厂包括：泓毅达 (2382-TW)、泰芯 (3231)。研究中心分析师龚明德观察，")
+    assert {("Organization", ("泓毅达",)), ("Organization", ("泰芯",)), ("Person", ("龚明德",))} <= got

@@ -133,6 +133,7 @@ class _Rules:
         self.speech = PhraseMatcher((w, True) for w in both("speech"))
         self.not_a_fact = PhraseMatcher((w, True) for w in both("not_a_fact"))
         self.own_people_after = words_regex(both("own_people_after"), at_end=False)
+        self.self_reference = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, both("self_reference"))) + r")(?![a-z])")
         self.directional = words_regex(both("directional"), at_end=True)
         self.not_target_before = words_regex(both("not_target_before"), at_end=True)
         filler = sorted({normalize_chars(w) for w in both("filler") + both("party_joiners")}, key=len, reverse=True)
@@ -250,7 +251,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     targets = [m.actor_id for m in in_clause if m not in adjacent and is_target(r, norm, m, clause)
                and _can_be_targeted(lex, m.actor_id) and not _names_own_people(r, norm, m)]
     directional = [m.actor_id for m in in_clause if m not in adjacent and r.directional.search(
-        norm[max(clause.start, m.start - 8):m.start]) and _can_be_targeted(lex, m.actor_id)
+        norm[max(clause.start, m.start - 8):m.start]) and not r.not_target_before.search(
+        norm[max(clause.start, m.start - 16):m.start]) and _can_be_targeted(lex, m.actor_id)
         and not _names_own_people(r, norm, m)]
     if directional:  # "限制美国供应商向中国出口": the direction names the target, not the verb
         targets = directional
@@ -273,7 +275,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     if joined:  # "Japan and the Netherlands are joining the US in chip restrictions": each acts
         issuers = sorted(set(issuers) | joined)
     if not issuers:  # the subject of the clause, with those coordinated with it ("荷兰和日本")
-        issuers = [m.actor_id for m in _subject_issuers(r, norm, before, trig.start)]
+        candidates = [m for m in in_clause if m.end <= trig.start and ok(m.actor_id)]
+        issuers = [m.actor_id for m in _subject_issuers(r, norm, before, candidates, trig.start)]
     if not issuers and is_cjk(trig.surface[:1]):
         # Chinese clauses share the subject of the sentence: the nearest state that opens a clause
         for c in reversed([c for c in s.clauses if c.start < trig.start]):
@@ -323,21 +326,33 @@ def _enacts(r: _Rules, norm: str, start: int, end: int) -> bool:
     return not speech or max(i.start for i in issuing) > max(x.end for x in speech) - 1
 
 
-def _subject_issuers(r: _Rules, norm: str, before, limit: int) -> list:
-    """The subject of the clause as issuer, with those coordinated with it; where the
-    subject only speaks of the measure (中方表示反对美方实施的管制), the actor named after
-    the speech verb enacts it, if any does."""
+def _subject_issuers(r: _Rules, norm: str, before, candidates, limit: int) -> list:
+    """The actor that enacts a measure whose trigger has no issuer of its own: the one
+    standing before the last issuing verb (北京讨论如何应对美国政府公布的管制: the US), with
+    those joined to it, else the subject of the clause. Where the subject only speaks of the
+    measure (中方表示反对美方实施的管制, 毛宁指责其它国家对华采取限制), only an actor named
+    after the speech verb, or the speaker's own "it"/我们, enacts it."""
     if not before:
         return []
-    speech = r.speech.find_all(norm[before[0].end:limit])
+    start = before[0].end
+    speech = r.speech.find_all(norm[start:limit])
     if speech:
-        said_end = before[0].end + max(x.end for x in speech)
+        said_end = start + max(x.end for x in speech)
         later = [m for m in before if m.start >= said_end]
         if later:
             before = later
-    if _enacts(r, norm, before[0].end, limit):
-        return chain_after(r, norm, before[0], before, limit)
-    return []
+        elif not r.self_reference.search(norm[said_end:limit]):
+            return []
+    issuing = r.issuing.find_all(norm[before[0].end:limit])
+    if not issuing or not _enacts(r, norm, before[0].end, limit):
+        return []
+    verb = before[0].end + max(i.start for i in issuing)
+    near = [m for m in candidates if m.end <= verb and m.start >= before[0].start]
+    if near:
+        chain = chain_before(r, norm, near[-1], near)
+        if all(m in before for m in chain) and chain[0] is not before[0]:
+            return chain
+    return chain_after(r, norm, before[0], before, limit)
 
 
 def _is_partner(r: _Rules, norm: str, m, clause: Span) -> bool:
@@ -427,11 +442,12 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
             targets = sorted(set(targets) - own_side(lex, issuers))
         else:
             ptype = value
-            if ptype == "Sanction" and s.within(s.techs, clause):
-                ptype = "ExportControl"  # "U.S. sanctions on AI chips": the news' word for export controls
             issuers, targets, adjacent = _roles(r, lex, s, trig, ptype)
-            if ptype == "ExportControl" and kind == "weak" and targets and not s.within(export_hits, clause) \
-                    and all((lex.get(t) is not None and lex.get(t).type == "Organization") for t in targets):
+            on_firms = bool(targets) and all(
+                lex.get(t) is not None and lex.get(t).type == "Organization" for t in targets)
+            if ptype == "Sanction" and s.within(s.techs, clause) and not on_firms:
+                ptype = "ExportControl"  # "U.S. sanctions on AI chips to China": the news' word for export controls
+            elif ptype == "ExportControl" and kind == "weak" and on_firms and not s.within(export_hits, clause):
                 ptype = "Sanction"  # 中共禁美光芯片, "a ban on Huawei": a measure against a company
             if kind == "weak" and not s.within(export_hits, clause) and not (techs and (targets or adjacent)) \
                     and not (targets and issuers):
