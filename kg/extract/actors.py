@@ -90,6 +90,7 @@ class Matcher:
         if short:
             freq = _jieba_freq()
             self.check_keys = frozenset(k for k in short if freq.get(k, 0) < below)
+        self.keys = frozenset(table)
         abbrev = rules["abbreviations"]
         self.abbrev = {to_simplified(k): v for k, v in abbrev.items()}
         chars = "".join(sorted(self.abbrev))
@@ -132,15 +133,24 @@ class Matcher:
         hi = end
         while hi < len(norm) and hi - end < 24 and "\u4e00" <= norm[hi] <= "\u9fff":
             hi += 1
-        bounds = cache.get((lo, hi))
-        if bounds is None:
+        words = cache.get((lo, hi))
+        if words is None:
             import jieba
-            pos, bounds = lo, {lo}
+            pos, words = lo, []
             for word in jieba.lcut(norm[lo:hi], HMM=False):  # dictionary words only: an unknown name stays whole or in single characters
+                words.append((pos, pos + len(word)))
                 pos += len(word)
-                bounds.add(pos)
-            cache[(lo, hi)] = bounds
-        return start not in bounds or end not in bounds
+            cache[(lo, hi)] = words
+        bounds = {a for a, _ in words} | {b for _, b in words}
+        if start in bounds and end in bounds:
+            return False
+        # a dictionary word made of another name and this one (韩国三星) is two names
+        for a, b in words:
+            if a < start < b and b == end and norm[a:start] in self.keys:
+                return False
+            if a == start and start < end < b and norm[end:b] in self.keys:
+                return False
+        return True
 
     def find(self, text: str) -> list[Mention]:
         norm = normalize_text(text)
@@ -172,6 +182,12 @@ class Matcher:
             if entry.kind != "compound":
                 taken.append((s, e))
         confident = {entry.actor_id for _, _, entry in chosen if entry.kind != "ambiguous"}
+        # a name glossed by another of the same actor is no longer ambiguous: 苹果（Apple）
+        starts = {(s, entry.actor_id) for s, _, entry in chosen}
+        for s, e, entry in chosen:
+            gap = re.match(r"\s*[（(]\s*", norm[e:e + 4])
+            if gap and (e + gap.end(), entry.actor_id) in starts:
+                confident.add(entry.actor_id)
         mentions = []
         for s, e, entry in sorted(chosen, key=lambda c: (c[0], c[1], c[2].actor_id)):
             if entry.kind == "ambiguous" and not self._accept_ambiguous(text, s, entry, confident):

@@ -82,6 +82,8 @@ class _Rules:
         self.dotted = re.compile(rf"[{HAN}]+(?:[{dots}][{HAN}]+)+$")
         self.dotted_head = re.compile(rf"^[{HAN}]{{1,4}}(?:[{dots}][{HAN}]+)+")
         self.dots = r["name_dots"]
+        after = sorted(r["after_name_zh"], key=len, reverse=True)
+        self.after_name = re.compile("|".join(map(re.escape, after)))
         self.dot_table = str.maketrans({d: self.dots[0] for d in self.dots[1:]})
         name = rf"{_FIRST}(?: {_CAP}){{1,3}}"
         self.title_en = re.compile(rf"(?<![\w-])(?:{_alternation(r['titles_en'])})\s+({name})")
@@ -137,6 +139,15 @@ class _Rules:
     def plain_zh(self, name: str) -> bool:
         """A Chinese name specific enough to be matched anywhere (see surnames_zh)."""
         return self.dots[0] in name or len(name) >= 4 or (name[0] in self.surnames and len(name) <= 3)
+
+    def trim_dotted(self, name: str) -> str:
+        """A dotted name's last part ends before the words that follow a name
+        (格雷格·艾伦对路透社表示: 格雷格·艾伦)."""
+        head, _, last = name.rpartition(self.dots[0])
+        cut = self.after_name.search(last, 1)
+        if cut:
+            last = last[:cut.start()]
+        return f"{head}{self.dots[0]}{last}" if last else head
 
     def zh_name(self, name: str) -> Optional[str]:
         name = to_simplified(name).strip(self.dots)
@@ -318,7 +329,7 @@ def _chinese_titles(rules: _Rules, text: str) -> list[Candidate]:
             continue
         d = rules.dotted_head.match(window.lstrip("和与及跟同、"))
         if d:
-            name = d.group(0)
+            name = rules.trim_dotted(d.group(0))
         else:
             tokens = _segment_window(window[:6])
             if not tokens:
@@ -426,6 +437,21 @@ def learn_from(lex: Lexicon, candidates: Iterable[Candidate]) -> Lexicon:
         keys = [normalize_name(n) for lang, n in c.names if lang != "zh-short"]  # a short form links nothing
         for k in keys[1:]:
             union(keys[0], k)
+    # two renderings of one foreign name (格雷格·艾伦, 格雷戈里·艾伦): same surname, given
+    # names with the same first two characters
+    dot = rules.dots[0]
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for c in cands:
+        for lang, n in c.names:
+            if lang == "zh" and c.type == "Person" and dot in n:
+                given, _, surname = n.rpartition(dot)
+                by_surname[surname].append(n)
+    for surname, names in sorted(by_surname.items()):
+        names = sorted(set(names))
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                if len(a.split(dot)) == len(b.split(dot)) and a[:2] == b[:2] and len(a.split(dot)[0]) >= 2:
+                    union(normalize_name(a), normalize_name(b))
     clusters: dict[str, list[Candidate]] = defaultdict(list)
     for c in cands:
         clusters[find(normalize_name(c.names[0][1]))].append(c)
