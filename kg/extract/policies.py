@@ -133,6 +133,9 @@ class _Rules:
         self.speech = PhraseMatcher((w, True) for w in both("speech"))
         self.not_a_fact = PhraseMatcher((w, True) for w in both("not_a_fact"))
         self.own_people_after = words_regex(both("own_people_after"), at_end=False)
+        self.listing_span = re.compile(
+            r"(?:将|把|(?<![a-z])(?:added|adds|adding|put|puts|placed|places)(?![a-z]))(.{1,80}?)"
+            r"(?:列入|纳入|加入|列进|放入|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*)\s*[“\"「《]?\s*$")
         self.self_reference = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, both("self_reference"))) + r")(?![a-z])")
         self.directional = words_regex(both("directional"), at_end=True)
         self.not_target_before = words_regex(both("not_target_before"), at_end=True)
@@ -256,6 +259,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         and not _names_own_people(r, norm, m)]
     if directional:  # "限制美国供应商向中国出口": the direction names the target, not the verb
         targets = directional
+    listed = _listed(r, norm, in_clause, clause, trig)
+    targets += [m.actor_id for m in listed if m.actor_id not in targets and _can_be_targeted(lex, m.actor_id)]
     ok = lambda a: _can_issue(lex, a, ptype) and a not in targets  # noqa: E731
     issuers = [m.actor_id for m in adjacent]
     by_adjacency = bool(issuers)
@@ -265,7 +270,7 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         if first is not None:  # an enumeration goes on past the clause's commas
             rest = [m for m in s.mentions if m.start >= first.start and ok(m.actor_id)]
             issuers = [m.actor_id for m in chain_after(r, norm, first, rest, s.span.end)]
-    if not issuers:  # a relative clause: "restrictions Washington and its allies have imposed"
+    if not issuers and not is_cjk(trig.surface[:1]):  # a relative clause: "restrictions Washington and its allies have imposed"
         after = [m for m in in_clause if m.start >= trig.end and ok(m.actor_id)]
         if after and re.fullmatch(r"\s*(?:that|which)?\s*(?:the)?\s*", norm[trig.end:after[0].start]):
             issuers = [after[0].actor_id]
@@ -280,7 +285,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     if not issuers and is_cjk(trig.surface[:1]):
         # Chinese clauses share the subject of the sentence: the nearest state that opens a clause
         for c in reversed([c for c in s.clauses if c.start < trig.start]):
-            opening = [m for m in s.within(s.mentions, c) if m.start - c.start <= 2 and m.end <= trig.start]
+            opening = [m for m in s.within(s.mentions, c) if m.start - c.start <= 2 and m.end <= trig.start
+                       and not norm[c.start:m.start].strip().endswith(("在", "于"))]
             if (opening and ok(opening[0].actor_id) and not is_target(r, norm, opening[0], c)
                     and _enacts(r, norm, opening[0].end, trig.start)):
                 issuers = [opening[0].actor_id]
@@ -291,6 +297,18 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     issuers = sorted(set(issuers))
     targets = sorted(set(targets) - own_side(lex, issuers))
     return issuers, targets, by_adjacency
+
+
+def _listed(r: _Rules, norm: str, mentions, clause: Span, trig) -> list:
+    """The actors a designation puts on a list: between 将/把 and 列入 before the trigger
+    (美国将长江存储等30多家中国芯片企业列入实体清单), or between "added" and "to" ("added
+    YMTC and 35 other firms to the Entity List")."""
+    text = norm[clause.start:trig.start]
+    m = r.listing_span.search(text)
+    if not m:
+        return []
+    lo, hi = clause.start + m.start(1), clause.start + m.end(1)
+    return [x for x in mentions if lo <= x.start and x.end <= hi and not _names_own_people(r, norm, x)]
 
 
 def _joiners(r: _Rules, norm: str, before, partners, limit: int) -> set[str]:
@@ -348,7 +366,7 @@ def _subject_issuers(r: _Rules, norm: str, before, candidates, limit: int) -> li
         return []
     verb = before[0].end + max(i.start for i in issuing)
     near = [m for m in candidates if m.end <= verb and m.start >= before[0].start]
-    if near:
+    if near and r.filler.fullmatch(norm[near[-1].end:verb]):  # 美国政府最新公布的, 美国商务部宣布
         chain = chain_before(r, norm, near[-1], near)
         if all(m in before for m in chain) and chain[0] is not before[0]:
             return chain
