@@ -33,14 +33,17 @@ class PolicyNode:
     issuers: tuple[str, ...]
     named: Optional[str]
     members: list[tuple[Optional[str], IRI, ArticlePolicy]] = field(default_factory=list)  # (date, article, policy)
-    #: kept as members are added: clustering asks for them once per mention
+    #: the targets of the first member that names any (kept as members are added:
+    #: clustering compares each mention with them, so that one measure's node does not
+    #: grow into every measure of its issuer)
     targets: set[str] = field(default_factory=set)
     first_date: Optional[str] = None
     listing: Optional[str] = None  # designations: the list (Entity List) they put targets on
 
     def add(self, when: Optional[str], article: IRI, ap: ArticlePolicy) -> None:
         self.members.append((when, article, ap))
-        self.targets.update(ap.targets)
+        if not self.targets:  # the first report that names targets says whom the measure is against
+            self.targets.update(ap.targets)
         if when and (self.first_date is None or when < self.first_date):
             self.first_date = when
 

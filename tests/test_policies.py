@@ -166,3 +166,96 @@ def test_rule_files_hold_only_strings(name):
                 walk(item, where)
 
     walk(load_yaml(name), "")
+
+
+# ------------------------------------------------------------------ issue 11: what a reader signs
+def by_issuer(text: str) -> dict:
+    return {p.issuers: p for p in policies(text)}
+
+
+def test_coordinated_issuers_are_one_measure_each():
+    found = by_issuer("Japan and Netherlands are joining the US in chip restrictions on China")
+    assert set(found) == {("japan",), ("netherlands",), ("united-states",)}
+    assert all(p.targets == {"china"} and p.type == "ExportControl" for p in found.values())
+    # "from" names issuers; the group that opposes them issues nothing, and none of the
+    # three is another's target
+    found = by_issuer("Chinese chip trade group opposes export controls from U.S., Netherlands, Japan")
+    assert set(found) == {("japan",), ("netherlands",), ("united-states",)}
+    assert all(p.targets == {"china"} for p in found.values())
+
+
+@pytest.mark.parametrize("text, ptype, issuers, targets", [
+    ("China restricts exports of semiconductor metals", "ExportControl", ("china",), None),
+    ("The Commerce Department added YMTC and 35 other Chinese firms to the Entity List.",
+     "ExportControl", ("united-states", "us-department-of-commerce"), {"ymtc", "china"}),
+    ("美国将长江存储列入实体清单。", "ExportControl", ("united-states",), {"ymtc"}),
+    ("包括禁止高阶芯片出售中国。", None, None, None),   # no issuer named: not a measure of anyone's
+    ("美国禁止高阶芯片出售中国。", "ExportControl", ("united-states",), {"china"}),
+    ("美或对ASML祭新限制", "ExportControl", ("united-states",), {"asml"}),
+    ("中共禁美光芯片", "Sanction", ("china",), {"micron"}),
+    ("The US hit Huawei with harsh sanctions.", "Sanction", ("united-states",), {"huawei"}),
+])
+def test_measures_read_from_verbs_and_nouns(text, ptype, issuers, targets):
+    found = policies(text)
+    if ptype is None:
+        assert found == []
+        return
+    p = one(text)
+    assert (p.type, p.issuers) == (ptype, issuers)
+    if targets is not None:
+        assert p.targets == targets
+
+
+def test_a_target_is_never_the_issuer_nor_its_people():
+    p = one("美国也限制美国公民和永久居民在中国芯片公司从事某些技术工作。")
+    assert p.issuers == ("united-states",) and "united-states" not in p.targets
+
+
+@pytest.mark.parametrize("text", [
+    "中共外交部发言人毛宁指责“某些国家”胁迫和诱导其它国家对华采取出口限制措施。",  # a complaint, not a measure
+    "China's foreign ministry criticized the curbs.",
+    "Japan has no plans to impose export controls on chips.",                   # a denial
+    "如果美国实施新的出口管制，中国将受到影响。",                                    # a hypothetical
+])
+def test_who_speaks_of_a_measure_or_denies_it_does_not_issue_it(text):
+    assert not any("china" in p.issuers or "china-mfa" in p.issuers or "japan" in p.issuers or
+                   "united-states" in p.issuers for p in policies(text))
+
+
+def test_a_body_and_its_state_both_name_the_issuer():
+    p = one("美国商务部宣布新的芯片出口管制措施，限制向中国出口先进芯片。")
+    assert p.issuers == ("united-states", "us-department-of-commerce") and p.targets == {"china"}
+
+
+def test_named_measures_absorb_mentions_of_their_technology():
+    p = one("China said it would impose export controls on gallium.")
+    assert p.named == "china-gallium-germanium-controls"
+
+
+def test_distinct_targets_are_distinct_measures():
+    a, b, c = "https://example.org/a", "https://example.org/b", "https://example.org/c"
+    nodes = cluster_policies([("2022-10-07", a, _ap({"china"})), ("2022-12-15", b, _ap({"ymtc"})),
+                              ("2022-12-16", c, _ap({"china", "ymtc"}))])
+    assert sorted(len(n.members) for n in nodes) == [1, 2]  # the YMTC listing is its own event
+
+
+def test_policy_card_counts_the_articles_behind_each_role(tmp_path):
+    import json
+    from typer.testing import CliRunner
+    import kg
+    from kg.cli import app
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i, body in enumerate(["Japan's curbs on exports of chip-making tools to China took effect.",
+                              "Japan's export controls on chip equipment to China are in force."]):
+        (docs / f"{i}.md").write_text(f'---\ntitle: "Japan curbs {i}"\nexcerpt: "{body}"\n'
+                                      f'publishedDateTime: 2023-07-2{i}T00:00:00Z\n'
+                                      f'originalUrl: "https://example.com/{i}"\n---\n', encoding="utf-8")
+    kg.build([docs]).write(tmp_path / "out")
+    got = CliRunner().invoke(app, ["show", "kgr:policy/japan-exportcontrol-china-2023-07", "--format", "json",
+                                   "--graph", str(tmp_path / "out")])
+    assert got.exit_code == 0, got.output
+    card = json.loads(got.output)
+    assert card["issued_by"][0]["label"] == "Japan" and card["issued_by"][0]["articles"] == 2
+    assert card["targets"][0]["label"] == "China" and card["targets"][0]["articles"] == 2

@@ -136,10 +136,13 @@ class _Rules:
         self.listing_span = re.compile(
             r"(?:将|把|(?<![a-z])(?:added|adds|adding|put|puts|placed|places)(?![a-z]))(.{1,80}?)"
             r"(?:列入|纳入|加入|列进|放入|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*)\s*[“\"「《]?\s*$")
+        self.ban_words = re.compile("|".join(map(re.escape, sorted(
+            {normalize_chars(w) for w in both("ban_words")}, key=len, reverse=True))))
         self.self_reference = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, both("self_reference"))) + r")(?![a-z])")
         self.directional = words_regex(both("directional"), at_end=True)
         self.not_target_before = words_regex(both("not_target_before"), at_end=True)
-        filler = sorted({normalize_chars(w) for w in both("filler") + both("party_joiners")}, key=len, reverse=True)
+        self.still_target_before = words_regex(both("still_target_before"), at_end=True)
+        filler = sorted({normalize_chars(w) for w in both("filler")}, key=len, reverse=True)
         self.filler = re.compile(r"(?:\s+|(?<![a-z0-9])(?:" + "|".join(map(re.escape, filler)) + r")(?![a-z0-9])|[（(）)]|[\"“”'’])*$")
         self.joiner = re.compile(r"^(?:\s|(?<![a-z0-9])(?:" + "|".join(
             map(re.escape, sorted({normalize_chars(w) for w in both("party_joiners")}, key=len, reverse=True))
@@ -211,7 +214,8 @@ def is_target(r: _Rules, norm: str, m, clause: Span) -> bool:
     if m.surface.startswith(("对", "對")):
         return True  # 对华
     before = norm[max(clause.start, m.start - 16):m.start]
-    if r.target_before.search(before) and not r.not_target_before.search(before):
+    if r.target_before.search(before) and (not r.not_target_before.search(before)
+                                           or r.still_target_before.search(before)):
         return True
     return bool(r.target_after.search(norm[m.end:min(clause.end, m.end + 24)]))
 
@@ -287,9 +291,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         for c in reversed([c for c in s.clauses if c.start < trig.start]):
             opening = [m for m in s.within(s.mentions, c) if m.start - c.start <= 2 and m.end <= trig.start
                        and not norm[c.start:m.start].strip().endswith(("在", "于"))]
-            if (opening and ok(opening[0].actor_id) and not is_target(r, norm, opening[0], c)
-                    and _enacts(r, norm, opening[0].end, trig.start)):
-                issuers = [opening[0].actor_id]
+            if opening and ok(opening[0].actor_id) and not is_target(r, norm, opening[0], c):
+                issuers = [m.actor_id for m in _subject_issuers(r, norm, opening[:1], [], trig.start)][:1]
                 break
     if ptype == "CooperationAgreement" and issuers:
         # the parties of an agreement: every organization or state of the clause
@@ -465,7 +468,8 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
                 lex.get(t) is not None and lex.get(t).type == "Organization" for t in targets)
             if ptype == "Sanction" and s.within(s.techs, clause) and not on_firms:
                 ptype = "ExportControl"  # "U.S. sanctions on AI chips to China": the news' word for export controls
-            elif ptype == "ExportControl" and kind == "weak" and on_firms and not s.within(export_hits, clause):
+            elif ptype == "ExportControl" and on_firms and r.ban_words.fullmatch(normalize_chars(trig.surface)) \
+                    and not s.within(export_hits, clause):
                 ptype = "Sanction"  # 中共禁美光芯片, "a ban on Huawei": a measure against a company
             if kind == "weak" and not s.within(export_hits, clause) and not (techs and (targets or adjacent)) \
                     and not (targets and issuers):
