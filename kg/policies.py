@@ -19,7 +19,7 @@ from datetime import date
 from typing import Optional
 
 from . import iri as mint
-from .extract.policies import ArticlePolicy, load_technologies, rules
+from .extract.policies import ArticlePolicy, load_technologies, rules, state_of
 from .graph import Context, add_assertion, add_technology
 from .terms import IRI, RDF_TYPE, kg, lit, rdfs, schema, skos, typed
 
@@ -63,18 +63,11 @@ def _compatible(node: PolicyNode, ap: ArticlePolicy) -> bool:
 
 
 def _states(lex, issuers: tuple[str, ...]) -> tuple[str, ...]:
-    """Issuers as states: a government body counts as the state it belongs to, so that "the
-    Commerce Department's rules" and "US export controls" can be one measure."""
-    out = set()
-    for a in issuers:
-        actor = lex.get(a) if lex is not None else None
-        if actor is not None and "GovernmentOrganization" in actor.types and actor.based_in:
-            based = lex.get(actor.based_in)
-            if based is not None and based.type == "Country":
-                out.add(based.id)
-                continue
-        out.add(a)
-    return tuple(sorted(out))
+    """Issuers as states: a government body counts as the state (or bloc) it belongs to, so
+    that "the Commerce Department's rules" and "US export controls" can be one measure."""
+    if lex is None:
+        return tuple(sorted(set(issuers)))
+    return tuple(sorted({state_of(lex, a) for a in issuers}))
 
 
 def cluster_policies(items: list[tuple[Optional[str], IRI, ArticlePolicy]], lex=None) -> list[PolicyNode]:

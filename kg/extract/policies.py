@@ -136,6 +136,7 @@ class _Rules:
         self.listing_span = re.compile(
             r"(?:将|把|(?<![a-z])(?:added|adds|adding|put|puts|placed|places)(?![a-z]))(.{1,80}?)"
             r"(?:列入|纳入|加入|列进|放入|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*)\s*[“\"「《]?\s*$")
+        self.export_families = frozenset(data["export_technologies"])
         self.ban_words = re.compile("|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("ban_words")}, key=len, reverse=True))))
         self.self_reference = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, both("self_reference"))) + r")(?![a-z])")
@@ -177,10 +178,16 @@ def state_of(lex: Lexicon, actor_id: str) -> str:
     """A government body's state (the US Commerce Department → the United States); any
     other actor is its own."""
     actor = lex.get(actor_id)
-    if actor is not None and "GovernmentOrganization" in actor.types and actor.based_in:
-        based = lex.get(actor.based_in)
-        if based is not None and based.type == "Country":
-            return based.id
+    if actor is not None and "GovernmentOrganization" in actor.types:
+        if actor.based_in:
+            based = lex.get(actor.based_in)
+            if based is not None and based.type == "Country":
+                return based.id
+        # a bloc's body (the European Commission): the bloc
+        blocs = [b for b in actor.affiliated_with if lex.get(b) is not None and not lex.get(b).affiliated_with
+                 and not lex.get(b).based_in and "GovernmentOrganization" in lex.get(b).types]
+        if len(blocs) == 1:
+            return blocs[0]
     return actor_id
 
 
@@ -471,9 +478,13 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
             elif ptype == "ExportControl" and on_firms and r.ban_words.fullmatch(normalize_chars(trig.surface)) \
                     and not s.within(export_hits, clause):
                 ptype = "Sanction"  # 中共禁美光芯片, "a ban on Huawei": a measure against a company
-            if kind == "weak" and not s.within(export_hits, clause) and not (techs and (targets or adjacent)) \
+            if kind == "weak" and not s.within(export_hits, clause) and not (techs and (targets or adjacent or issuers)) \
                     and not (targets and issuers):
                 continue  # "new rules", "the lockdown": not a measure on technology
+            if kind == "weak" and ptype == "ExportControl" and issuers and not targets and techs \
+                    and not s.within(export_hits, clause) and not s.within(export_hits, s.span) \
+                    and not any(_in_family(t, r.export_families) for t in techs):
+                ptype = "OtherPolicy"  # "the EU considers a ban on facial recognition": a rule on use, not on exports
             if ptype == "CooperationAgreement" and len(issuers) < 2:
                 continue  # an agreement has two parties at least; with one, the sentence does not say whose
         if ptype == "CooperationAgreement" or not issuers:
@@ -509,6 +520,17 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
                 m.targets = sorted(others)
                 m.inherited |= others
     return merged
+
+
+def _in_family(tech: str, families) -> bool:
+    """``tech`` is one of ``families`` or narrower than one."""
+    techs, seen = load_technologies(), set()
+    while tech and tech not in seen:
+        if tech in families:
+            return True
+        seen.add(tech)
+        tech = techs.get(tech, {}).get("broader")
+    return False
 
 
 def _absorbed_by(r: _Rules, lex: Lexicon, m: _Mention) -> Optional[str]:
@@ -551,10 +573,15 @@ def find_policies(text: str, mentions, lex: Lexicon) -> list[ArticlePolicy]:
         s = _Sentence(span, norm, mentions, techs, statuses)
         for m in _sentence_mentions(r, lex, s, trig_here, export_hits):
             m.named = m.named or _absorbed_by(r, lex, m)
-            key = (m.named or m.listing or "", m.type, tuple(m.issuers))
+            # one measure per issuing state: "the Commission's ban" and "the EU's ban" are one
+            states = tuple(sorted({state_of(lex, a) for a in m.issuers})) if m.type != "CooperationAgreement" \
+                else tuple(m.issuers)
+            key = (m.named or m.listing or "", m.type, states)
             ap = by_key.get(key)
             if ap is None:
                 ap = by_key[key] = ArticlePolicy(m.type, tuple(m.issuers), m.named, listing=m.listing)
+            elif not m.named:
+                ap.issuers = tuple(sorted(set(ap.issuers) | set(m.issuers)))
             ap.targets |= set(m.targets)
             ap.covers |= m.covers
             if m.status:
