@@ -124,9 +124,24 @@ class Matcher:
             return True
         return before.endswith(self.loc_zh)
 
+    def _could_straddle(self, norm: str, start: int, end: int) -> bool:
+        """Whether some dictionary word could cross an end of ``norm[start:end]``: jieba's
+        prefix dictionary holds every word's prefixes, so a crossing word needs the text from
+        up to four characters before an end to one after it to be such a prefix."""
+        freq = _jieba_freq()
+        for edge in (start, end):
+            for k in range(1, 5):
+                if edge - k < 0 or edge >= len(norm):
+                    break
+                if norm[edge - k:edge + 1] in freq:
+                    return True
+        return False
+
     def _inside_a_word(self, norm: str, start: int, end: int, cache: dict) -> bool:
         """True when the segmentation of the clause around ``norm[start:end]`` puts no word
         boundary at one of its ends (美中芯片战: 美 中 芯片 战 has none between 芯 and 片)."""
+        if not self._could_straddle(norm, start, end):
+            return False
         lo = start
         while lo > 0 and start - lo < 24 and "\u4e00" <= norm[lo - 1] <= "\u9fff":
             lo -= 1

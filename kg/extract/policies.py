@@ -327,7 +327,7 @@ def _joiners(r: _Rules, norm: str, before, partners, limit: int) -> set[str]:
     if not before:
         return set()
     subject = before[0]
-    for hit in r.joins.find_all(norm[subject.end:limit]):
+    for hit in r.joins.find_all(*_twice(norm[subject.end:limit])):
         pos = subject.end + hit.end
         named = [m for m in partners if m.start >= pos]
         if not named:
@@ -340,17 +340,22 @@ def _joiners(r: _Rules, norm: str, before, partners, limit: int) -> set[str]:
 
 
 def _said(r: _Rules, norm: str, start: int, end: int) -> bool:
-    return bool(r.speech.find_all(norm[start:end]))
+    return bool(r.speech.find_all(*_twice(norm[start:end])))
+
+
+def _twice(norm: str) -> tuple[str, str]:
+    """Normalized text as both the text and its normalization (no second pass)."""
+    return norm, norm
 
 
 def _enacts(r: _Rules, norm: str, start: int, end: int) -> bool:
     """An issuing verb ("imposed", 实施) between a subject and a trigger, after any speech
     verb: "China said it would impose curbs" enacts, "China criticized the curbs" does not."""
     gap = norm[start:end]
-    issuing = r.issuing.find_all(gap)
+    issuing = r.issuing.find_all(gap, gap)
     if not issuing:
         return False
-    speech = r.speech.find_all(gap)
+    speech = r.speech.find_all(gap, gap)
     return not speech or max(i.start for i in issuing) > max(x.end for x in speech) - 1
 
 
@@ -363,7 +368,7 @@ def _subject_issuers(r: _Rules, norm: str, before, candidates, limit: int) -> li
     if not before:
         return []
     start = before[0].end
-    speech = r.speech.find_all(norm[start:limit])
+    speech = r.speech.find_all(*_twice(norm[start:limit]))
     if speech:
         said_end = start + max(x.end for x in speech)
         later = [m for m in before if m.start >= said_end]
@@ -371,7 +376,7 @@ def _subject_issuers(r: _Rules, norm: str, before, candidates, limit: int) -> li
             before = later
         elif not r.self_reference.search(norm[said_end:limit]):
             return []
-    issuing = r.issuing.find_all(norm[before[0].end:limit])
+    issuing = r.issuing.find_all(*_twice(norm[before[0].end:limit]))
     if not issuing or not _enacts(r, norm, before[0].end, limit):
         return []
     verb = before[0].end + max(i.start for i in issuing)
@@ -427,7 +432,7 @@ def _masked(norm: str, techs) -> str:
 def _not_a_fact(r: _Rules, norm: str, clause: Span, trig) -> bool:
     """A negation, denial or hypothetical before the trigger in its clause ("has no plans
     to", 如果, 否认): the clause does not report a measure."""
-    return bool(r.not_a_fact.find_all(norm[clause.start:trig.start]))
+    return bool(r.not_a_fact.find_all(*_twice(norm[clause.start:trig.start])))
 
 
 def _by_state(lex: Lexicon, issuers: list[str]) -> list[list[str]]:

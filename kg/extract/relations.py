@@ -132,7 +132,7 @@ class _Reader:
     # ------------------------------------------------------------------ cues
     def cues(self, sentence: Span, parts: list[Span]) -> None:
         actor_spans = [(m.start, m.end) for m in self.mentions]
-        hits = [c for c in self.r.cues.find(sentence.text) if not any(
+        hits = [c for c in self.r.cues.find(sentence.text, self.norm[sentence.start:sentence.end]) if not any(
             c.start + sentence.start < e and s < c.end + sentence.start for s, e in actor_spans)]
         done: set[tuple[str, int]] = set()
         for cue in hits:
@@ -141,7 +141,7 @@ class _Reader:
             clause = next((c for c in parts if c.start <= pos < c.end), sentence)
             if (pred, clause.start) in done:
                 continue
-            if self.r.not_a_fact.find_all(self.norm[clause.start:pos]):
+            if self.r.not_a_fact.find_all(self.norm[clause.start:pos], self.norm[clause.start:pos]):
                 continue  # "China must cooperate with the US", 如果, 否认: not a fact
             spec = self.r.cues_spec[pred]
             if spec.get("symmetric"):
@@ -188,7 +188,7 @@ class _Reader:
         parties = [m for m in self.within(clause) if _is_party(self.lex, m.actor_id, allowed)
                    and not self.outside_role(m, clause)]
         cue_text = self.norm[cue_start:clause.end]
-        if self.r.join_cues.find_all(cue_text[:8]):
+        if self.r.join_cues.find_all(cue_text[:8], cue_text[:8]):
             # "荷兰和日本同意加入美国的行动": the joiners cooperate with whom they join
             joiners = [m for m in parties if m.end <= cue_start]
             joined = [m for m in parties if m.start >= cue_start]
@@ -210,7 +210,7 @@ class _Reader:
                 x, y = sorted((first.actor_id, parties[0].actor_id))
                 self.add(x, pred, y, sentence, "cue")
             return
-        if len({m.actor_id for m in parties}) < 2 and self.r.anaphora.find(clause.text):
+        if len({m.actor_id for m in parties}) < 2 and self.r.anaphora.find(clause.text, self.norm[clause.start:clause.end]):
             earlier = [c for c in parts if c.end <= clause.start]
             if earlier:
                 parties = [m for m in self.within(earlier[-1]) if _is_party(self.lex, m.actor_id, allowed)
@@ -243,7 +243,7 @@ class _Reader:
                     if self.r.descriptor_gap.fullmatch(gap) and (gap.strip() or not is_cjk(norm[m.start:m.start + 1])):
                         self.add(m.actor_id, "basedIn", prev.actor_id, sentence, "descriptor")
         for clause in parts:
-            if not self.r.based_cues.find(clause.text):
+            if not self.r.based_cues.find(clause.text, self.norm[clause.start:clause.end]):
                 continue
             inside = self.within(clause)
             countries = [m for m in inside if "Country" in _kinds(self.lex, m.actor_id)]
@@ -279,7 +279,7 @@ class _Reader:
                 and "GovernmentOrganization" not in _kinds(self.lex, m.actor_id)]
         if not orgs:
             return
-        for cue in self.r.seat_cues.find_all(sentence.text):
+        for cue in self.r.seat_cues.find_all(sentence.text, self.norm[sentence.start:sentence.end]):
             cue_start, cue_end = sentence.start + cue.start, sentence.start + cue.end
             state, place_end = self._place_at(cue_end, sentence.end)
             if state is None:
