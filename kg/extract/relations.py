@@ -36,7 +36,7 @@ from .sentences import Span, clauses, sentences
 
 __all__ = ["Relation", "find_relations"]
 
-CONFIDENCE = {"cue": 0.75, "apposition": 0.85, "descriptor": 0.8, "based-in-cue": 0.75, "lexicon": 0.6,
+CONFIDENCE = {"agreement": 0.75, "cue": 0.75, "apposition": 0.85, "descriptor": 0.8, "based-in-cue": 0.75, "lexicon": 0.6,
               "restricts": 0.7, "restricts-implied": 0.5}
 
 
@@ -71,6 +71,7 @@ class _Rules:
         self.based_cues = PhraseMatcher((w, True) for ws in data["based_in"]["cues"].values() for w in ws)
         self.seat_cues = PhraseMatcher((w, True) for ws in data["based_in"]["seat_cues"].values() for w in ws)
         self.based_suffix = tuple(normalize_chars(w) for w in data["based_in"]["based_suffix"])
+        self.posted_to = re.compile(r"(?:(?<![a-z])(?:to|in)\s+(?:the\s+)?|驻)$")
         self.places = PhraseMatcher((name, state) for state, names in load_yaml("places.yaml").items() for name in names)
         self.after_person = re.compile(r"\s*[,，]\s*(?:(?:the|a|an)\s+)?")
         self.join_cues = PhraseMatcher((w, True) for ws in data["join_cues"].values() for w in ws)
@@ -96,6 +97,11 @@ def _kinds(lex: Lexicon, actor_id: str) -> set[str]:
 def _is_party(lex: Lexicon, actor_id: str, allowed=("Country", "Organization", "Person")) -> bool:
     kinds = _kinds(lex, actor_id)
     return bool(kinds & set(allowed)) and "NewsMediaOrganization" not in kinds
+
+
+def _is_employer(lex: Lexicon, actor_id: str) -> bool:
+    """A state or organization, news outlets included (their reporters and analysts)."""
+    return bool(_kinds(lex, actor_id) & {"Country", "Organization"}) and "Person" not in _kinds(lex, actor_id)
 
 
 def _related_by_lexicon(lex: Lexicon, a: str, b: str) -> bool:
@@ -240,7 +246,8 @@ class _Reader:
                 prev = here[i - 1]
                 if "Country" in _kinds(self.lex, prev.actor_id):
                     gap = norm[prev.end:m.start]
-                    if self.r.descriptor_gap.fullmatch(gap) and (gap.strip() or not is_cjk(norm[m.start:m.start + 1])):
+                    if self.r.descriptor_gap.fullmatch(gap) and (gap.strip() or not is_cjk(norm[m.start:m.start + 1])
+                                                                 or prev.end - prev.start >= 2 and "Corporation" in kinds):  # 韩国三星
                         self.add(m.actor_id, "basedIn", prev.actor_id, sentence, "descriptor")
         for clause in parts:
             if not self.r.based_cues.find(clause.text, self.norm[clause.start:clause.end]):
@@ -285,8 +292,9 @@ class _Reader:
             if state is None:
                 continue
             clause = next((c for c in parts if c.start <= cue_start < c.end), sentence)
-            after = [m for m in orgs if m.start >= place_end and m.start - place_end <= 3
-                     and self.norm[place_end:m.start].strip() in ("的", "")] if is_cjk(self.norm[cue_start]) else []
+            after = [m for m in orgs if m.start >= place_end and m.start - place_end <= 24
+                     and re.fullmatch(r"[\w\s]{0,20}的?", self.norm[place_end:m.start])
+                     and not any(place_end <= x.start < m.start for x in self.mentions)] if is_cjk(self.norm[cue_start]) else []
             before = [m for m in orgs if m.end <= cue_start and m.start >= clause.start - 40]
             org = after[0] if after else (before[-1] if before else None)
             if org is not None and state != org.actor_id:
@@ -302,17 +310,24 @@ class _Reader:
 
     def _person(self, i: int, m, here, sentence: Span) -> None:
         norm = self.norm
-        if i > 0:  # 中国外交部发言人华春莹, US Commerce Secretary Gina Raimondo
-            prev = here[i - 1]
-            if _is_party(self.lex, prev.actor_id, ("Country", "Organization")) and "Person" not in _kinds(self.lex, prev.actor_id):
+        if i > 0:  # 中国外交部发言人华春莹, US Commerce Secretary Gina Raimondo, DIGITIMES分析师龚明德
+            k = i - 1
+            # "China's Ambassador to Washington Xie Feng", 中共驻美大使谢锋: the post's place is
+            # not the employer; the actor before it is
+            while k > 0 and self.r.posted_to.search(norm[max(0, here[k].start - 8):here[k].start]) \
+                    and self.r.title_gap.fullmatch(norm[here[k].end:m.start]):
+                k -= 1
+            prev = here[k]
+            if _is_employer(self.lex, prev.actor_id):
                 gap = norm[prev.end:m.start]
-                if self.r.title_gap.fullmatch(gap) or self.r.zh_title_run.fullmatch(gap.strip()):
+                if self.r.title_gap.fullmatch(gap) or self.r.zh_title_run.fullmatch(gap.strip()) or (
+                        k < i - 1 and self.r.title_gap.fullmatch(norm[prev.end:here[k + 1].start] + " ")):
                     self.add(m.actor_id, "affiliatedWith", prev.actor_id, sentence, "apposition")
                     return
         if i + 1 < len(here):  # Gina Raimondo, the US commerce secretary
             nxt = here[i + 1]
             lead = self.r.after_person.match(norm, m.end)
-            if lead and _is_party(self.lex, nxt.actor_id, ("Country", "Organization")):
+            if lead and _is_employer(self.lex, nxt.actor_id):
                 gap = norm[lead.end():nxt.start]
                 if self.r.title_gap.fullmatch(gap) and re.search(r"[a-z\u4e00-\u9fff]", gap):
                     self.add(m.actor_id, "affiliatedWith", nxt.actor_id, sentence, "apposition")
@@ -333,6 +348,8 @@ class _Reader:
     # ------------------------------------------------------------------ policies
     def restricts(self, policies) -> None:
         for ap in policies:
+            if ap.type == "CooperationAgreement":
+                self._agreement(ap)
             if ap.type not in RESTRICTIVE:
                 continue
             for ev in ap.evidence:
@@ -342,6 +359,18 @@ class _Reader:
                     if _is_party(self.lex, issuer, ("Country", "Organization")):
                         how = "restricts-implied" if ev.how == "inherited" else "restricts"
                         self.add(issuer, "restricts", ev.actor_id, ev.sentence, how)
+
+
+    def _agreement(self, ap) -> None:
+        """The parties of an agreement cooperate: each pair the agreement's sentence names
+        ("美国与日本和荷兰达成协议")."""
+        for sentence in ap.sentences:
+            here = {m.actor_id for m in self.within(sentence)}
+            parties = sorted(a for a in ap.issuers if a in here and _is_party(self.lex, a, ("Country", "Organization")))
+            for i, a in enumerate(parties):
+                for b in parties[i + 1:]:
+                    if not _related_by_lexicon(self.lex, a, b):
+                        self.add(a, "cooperatesWith", b, sentence, "agreement")
 
 
 def find_relations(text: str, mentions, lex: Lexicon, policies=()) -> list[Relation]:
