@@ -139,6 +139,7 @@ class _Rules:
         self.export_families = frozenset(data["export_technologies"])
         self.ban_words = re.compile("|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("ban_words")}, key=len, reverse=True))))
+        self.passive = re.compile(r"(?:被|遭到?|受到)(?=[^，,。]{0,20}$)")
         self.self_reference = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, both("self_reference"))) + r")(?![a-z])")
         self.directional = words_regex(both("directional"), at_end=True)
         self.not_target_before = words_regex(both("not_target_before"), at_end=True)
@@ -272,6 +273,12 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         targets = directional
     listed = _listed(r, norm, in_clause, clause, trig)
     targets += [m.actor_id for m in listed if m.actor_id not in targets and _can_be_targeted(lex, m.actor_id)]
+    passive = _passive(r, norm, s, clause, trig)
+    if passive:  # 长江存储被美国列入实体清单: what comes before 被 suffers, who follows it acts
+        sufferers, agent = passive
+        targets += [m.actor_id for m in sufferers if m.actor_id not in targets and _can_be_targeted(lex, m.actor_id)]
+        if agent is not None and _can_issue(lex, agent.actor_id, ptype):
+            adjacent = [agent]
     ok = lambda a: _can_issue(lex, a, ptype) and a not in targets  # noqa: E731
     issuers = [m.actor_id for m in adjacent]
     by_adjacency = bool(issuers)
@@ -307,6 +314,25 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     issuers = sorted(set(issuers))
     targets = sorted(set(targets) - own_side(lex, issuers))
     return issuers, targets, by_adjacency
+
+
+def _passive(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig):
+    """A passive clause before the trigger (X被Y列入…, X遭Y制裁): the actors before the
+    passive marker (in this clause or opening the sentence) and the one right after it."""
+    text = norm[clause.start:trig.start]
+    m = r.passive.search(text)
+    if not m:
+        return None
+    at = clause.start + m.start()
+    after = [x for x in s.mentions if x.start >= at + len(m.group(0)) and x.end <= trig.start]
+    agent = after[0] if after and after[0].start - (at + len(m.group(0))) <= 1 else None
+    before = [x for x in s.mentions if x.end <= at and x.start >= s.span.start]
+    if not before:
+        return None
+    # the subject: the chain right before the marker, or the actor opening the sentence
+    chain = chain_before(r, norm, before[-1], before) if re.fullmatch(r"[\s，,]*", norm[before[-1].end:at]) \
+        else [before[0]] if before[0].start - s.span.start <= 2 else []
+    return chain, agent
 
 
 def _listed(r: _Rules, norm: str, mentions, clause: Span, trig) -> list:
@@ -429,6 +455,11 @@ def _masked(norm: str, techs) -> str:
 
 
 # ----------------------------------------------------------------------------- extraction
+def norm_at(s: "_Sentence", m, clause: Span) -> str:
+    """The few characters before a mention within its clause."""
+    return s.norm[max(clause.start, m.start - 8):m.start]
+
+
 def _not_a_fact(r: _Rules, norm: str, clause: Span, trig) -> bool:
     """A negation, denial or hypothetical before the trigger in its clause ("has no plans
     to", 如果, 否认): the clause does not report a measure."""
@@ -448,11 +479,15 @@ def _by_state(lex: Lexicon, issuers: list[str]) -> list[list[str]]:
 
 def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_hits) -> list[_Mention]:
     found: list[_Mention] = []
+    named_starts = [t.start for t in triggers if t.payload[0] == "named"]
     for trig in triggers:
         kind, value = trig.payload
         clause = s.clause_of(trig.start)
         if _not_a_fact(r, s.norm, clause, trig):
             continue
+        if kind != "named" and any(0 <= n - trig.end <= 4 and r.filler.fullmatch(s.norm[trig.end:n].strip("“”\"「《 "))
+                                   for n in named_starts):
+            continue  # 出口管制的“实体清单”, "export control Entity List": the words qualify the named measure
         techs = {t.payload for t in s.within(s.techs, clause)} or {t.payload for t in s.techs}
         status_hits = [x.payload for x in s.within(s.statuses, clause)] or [x.payload for x in s.statuses]
         status = next((st for st in _STATUS_ORDER if st in status_hits), None)
@@ -483,13 +518,19 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
             elif ptype == "ExportControl" and on_firms and r.ban_words.fullmatch(normalize_chars(trig.surface)) \
                     and not s.within(export_hits, clause):
                 ptype = "Sanction"  # 中共禁美光芯片, "a ban on Huawei": a measure against a company
-            if kind == "weak" and not s.within(export_hits, clause) and not (techs and (targets or adjacent or issuers)) \
+            if kind == "weak" and not s.within(export_hits, clause) \
+                    and not (techs and (targets or adjacent or issuers or len(triggers) > 1)) \
                     and not (targets and issuers):
                 continue  # "new rules", "the lockdown": not a measure on technology
             if kind == "weak" and ptype == "ExportControl" and issuers and not targets and techs \
                     and not s.within(export_hits, clause) and not s.within(export_hits, s.span) \
                     and not any(_in_family(t, r.export_families) for t in techs):
                 ptype = "OtherPolicy"  # "the EU considers a ban on facial recognition": a rule on use, not on exports
+            if ptype == "CooperationAgreement" and issuers and not targets:
+                # "达成协议，限制向中国出口": what the agreement restricts is said in the sentence
+                targets = sorted({m.actor_id for c in s.clauses for m in s.within(s.mentions, c)
+                                  if c.start > clause.start and r.directional.search(norm_at(s, m, c))
+                                  and m.actor_id not in issuers} - own_side(lex, issuers))
             if ptype == "CooperationAgreement" and len(issuers) < 2:
                 continue  # an agreement has two parties at least; with one, the sentence does not say whose
         if ptype == "CooperationAgreement" or not issuers:
@@ -504,6 +545,16 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
         if not m.issuers and not m.named:
             host = next((o for o in merged if o.type == m.type and o.issuers), None) or next(
                 (o for o in found if o is not m and o.type == m.type and o.issuers), None)
+            if host is None and m.type in RESTRICTIVE:
+                # "the US review of outbound investment and further curbs on AI chips": a
+                # restrictive measure coordinated with another takes its issuer
+                other = next((o for o in found if o is not m and o.type in RESTRICTIVE and o.issuers
+                              and not o.named), None)
+                if other is not None:
+                    merged.append(_Mention(m.type, None, list(other.issuers),
+                                           sorted(set(m.targets) - own_side(lex, other.issuers)),
+                                           set(m.covers), m.status, m.sentence))
+                continue
             if host is None:
                 continue
             host.targets = sorted((set(host.targets) | set(m.targets)) - set(host.issuers))
@@ -600,11 +651,39 @@ def find_policies(text: str, mentions, lex: Lexicon) -> list[ArticlePolicy]:
                 inherited = a in m.inherited
                 ap.evidence.append(Evidence("targets", a, m.sentence, 0.55 if inherited else 0.75,
                                             "inherited" if inherited else how))
-    policies = list(by_key.values())
+    policies = _fold(lex, list(by_key.values()))
     for ap in policies:
         if ap.type in RESTRICTIVE and not ap.targets and ap.issuers:
             _implied_target(r, norm, lex, ap, policies, mentions)
     return sorted(policies, key=lambda p: (p.sentences[0].start, p.key))
+
+
+def _fold(lex: Lexicon, policies: list[ArticlePolicy]) -> list[ArticlePolicy]:
+    """One article's loose words for one measure made one: the "sanctions" of an issuer
+    whose export controls the article reports against the same targets are those controls
+    (美国制裁 in an article on the US chip rules); a subsidy of an issuer whose named act the
+    article reports is that act's money (CHIPS Act funding)."""
+    def states(ap):
+        return {state_of(lex, a) for a in ap.issuers}
+
+    out = []
+    for ap in policies:
+        host = None
+        if ap.type == "Sanction" and not ap.named and not ap.listing and ap.issuers:
+            host = next((o for o in policies if o.type == "ExportControl" and not o.named and not o.listing
+                         and states(o) == states(ap) and (not ap.targets or ap.targets <= o.targets)), None)
+        elif ap.type == "Subsidy" and not ap.named and ap.issuers:
+            host = next((o for o in policies if o.named and o.type in ("IndustrialPolicy", "Subsidy")
+                         and {state_of(lex, a) for a in rules().named[o.named].get("issuer") or []} == states(ap)), None)
+        if host is None:
+            out.append(ap)
+            continue
+        host.targets |= ap.targets
+        host.covers |= ap.covers
+        host.statuses += ap.statuses
+        host.sentences += ap.sentences
+        host.evidence += [e for e in ap.evidence if not (host.named and e.role == "issuedBy")]
+    return out
 
 
 def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, policies, mentions) -> None:
