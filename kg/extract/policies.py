@@ -621,21 +621,25 @@ def find_policies(text: str, mentions, lex: Lexicon) -> list[ArticlePolicy]:
     techs = technology_matcher().find(text, norm)
     statuses = r.status.find(text, norm)
     export_hits = r.export_words.find(text, norm)
-    by_key: dict[tuple, ArticlePolicy] = {}
+    by_key: dict[tuple, list[ArticlePolicy]] = {}
     for span in sentences(text):
         trig_here = [t for t in triggers if span.start <= t.start and t.end <= span.end]
         if not trig_here:
             continue
         s = _Sentence(span, norm, mentions, techs, statuses)
-        for m in _sentence_mentions(r, lex, s, trig_here, export_hits):
+        found = _sentence_mentions(r, lex, s, trig_here, export_hits)
+        for m in found:
             m.named = m.named or _absorbed_by(r, lex, m)
             # one measure per issuing state: "the Commission's ban" and "the EU's ban" are one
             states = tuple(sorted({state_of(lex, a) for a in m.issuers})) if m.type != "CooperationAgreement" \
                 else tuple(m.issuers)
             key = (m.named or m.listing or "", m.type, states)
-            ap = by_key.get(key)
+            # the same issuer's measure against someone else is another measure ("Japan's curbs
+            # on China" and "Japan lifted its curbs on South Korea")
+            ap = next((o for o in by_key.get(key, []) if m.named or not m.targets or o.targets & set(m.targets)), None)
             if ap is None:
-                ap = by_key[key] = ArticlePolicy(m.type, tuple(m.issuers), m.named, listing=m.listing)
+                ap = ArticlePolicy(m.type, tuple(m.issuers), m.named, listing=m.listing)
+                by_key.setdefault(key, []).append(ap)
             elif not m.named:
                 ap.issuers = tuple(sorted(set(ap.issuers) | set(m.issuers)))
             ap.targets |= set(m.targets)
@@ -651,11 +655,35 @@ def find_policies(text: str, mentions, lex: Lexicon) -> list[ArticlePolicy]:
                 inherited = a in m.inherited
                 ap.evidence.append(Evidence("targets", a, m.sentence, 0.55 if inherited else 0.75,
                                             "inherited" if inherited else how))
-    policies = _fold(lex, list(by_key.values()))
+    policies = _fold(lex, [ap for aps in by_key.values() for ap in aps])
     for ap in policies:
         if ap.type in RESTRICTIVE and not ap.targets and ap.issuers:
             _implied_target(r, norm, lex, ap, policies, mentions)
-    return sorted(policies, key=lambda p: (p.sentences[0].start, p.key))
+    return sorted(_consolidate(lex, policies), key=lambda p: (p.sentences[0].start, p.key))
+
+
+def _consolidate(lex: Lexicon, policies: list[ArticlePolicy]) -> list[ArticlePolicy]:
+    """An issuer's measures of one type that now share a target (an implied one included)
+    are one; one that names no target belongs to its only sibling."""
+    def key(ap):
+        return (ap.named or ap.listing or "", ap.type, tuple(sorted({state_of(lex, a) for a in ap.issuers})))
+
+    out: list[ArticlePolicy] = []
+    for ap in policies:
+        siblings = [o for o in out if key(o) == key(ap)]
+        host = next((o for o in siblings if o.targets & ap.targets), None)
+        if host is None and (not ap.targets or any(not o.targets for o in siblings)) and len(siblings) == 1:
+            host = siblings[0]
+        if host is None:
+            out.append(ap)
+            continue
+        host.issuers = tuple(sorted(set(host.issuers) | set(ap.issuers)))
+        host.targets |= ap.targets
+        host.covers |= ap.covers
+        host.statuses += ap.statuses
+        host.sentences += ap.sentences
+        host.evidence += ap.evidence
+    return out
 
 
 def _fold(lex: Lexicon, policies: list[ArticlePolicy]) -> list[ArticlePolicy]:
