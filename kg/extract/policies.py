@@ -139,6 +139,10 @@ class _Rules:
         self.export_families = frozenset(data["export_technologies"])
         self.ban_words = re.compile("|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("ban_words")}, key=len, reverse=True))))
+        self.join_objects = re.compile(r"\s*(?:'s|’s|的)?\s*(?:相关)?(?:" + "|".join(map(re.escape, sorted(
+            {normalize_chars(w) for w in both("join_objects")}, key=len, reverse=True))) + r")")
+        self.join_not_yet = re.compile("|".join(map(re.escape, sorted(
+            {normalize_chars(w) for w in both("join_not_yet")}, key=len, reverse=True))))
         self.passive = re.compile(r"(?:被|遭到?|受到)(?=[^，,。]{0,20}$)")
         self.self_reference = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, both("self_reference"))) + r")(?![a-z])")
         self.directional = words_regex(both("directional"), at_end=True)
@@ -359,7 +363,8 @@ def _joiners(r: _Rules, norm: str, before, partners, limit: int) -> set[str]:
         if not named:
             continue
         subjects = chain_after(r, norm, subject, before, subject.end + hit.start)
-        if _said(r, norm, subject.end, subject.end + hit.start):
+        if _said(r, norm, subject.end, subject.end + hit.start) or r.join_not_yet.search(
+                norm[max(subject.end, subject.end + hit.start - 12):subject.end + hit.start]):
             return set()
         return {m.actor_id for m in subjects} | {m.actor_id for m in chain_after(r, norm, named[0], named, limit)}
     return set()
@@ -656,10 +661,46 @@ def find_policies(text: str, mentions, lex: Lexicon) -> list[ArticlePolicy]:
                 ap.evidence.append(Evidence("targets", a, m.sentence, 0.55 if inherited else 0.75,
                                             "inherited" if inherited else how))
     policies = _fold(lex, [ap for aps in by_key.values() for ap in aps])
+    policies += _joined_policies(r, lex, norm, text, mentions, policies)
     for ap in policies:
         if ap.type in RESTRICTIVE and not ap.targets and ap.issuers:
             _implied_target(r, norm, lex, ap, policies, mentions)
     return sorted(_consolidate(lex, policies), key=lambda p: (p.sentences[0].start, p.key))
+
+
+def _joined_policies(r: _Rules, lex: Lexicon, norm: str, text: str, mentions, policies) -> list[ArticlePolicy]:
+    """States that join another's policy ("荷兰和日本加入美国政策", "Japan joined the US
+    effort") each enact a measure of the kind the article reports of the one they join,
+    against the same targets."""
+    out: list[ArticlePolicy] = []
+    restrictive = [ap for ap in policies if ap.type in RESTRICTIVE and not ap.named and ap.issuers]
+    if not restrictive:
+        return out
+    for span in sentences(text):
+        here = [m for m in mentions if span.start <= m.start and m.end <= span.end]
+        for hit in r.joins.find_all(*_twice(norm[span.start:span.end])):
+            at, end = span.start + hit.start, span.start + hit.end
+            partner = next((m for m in here if m.start >= end and m.start - end <= 2), None)
+            if partner is None or not r.join_objects.match(norm, partner.end):
+                continue
+            if r.join_not_yet.search(norm[max(span.start, at - 12):at]):
+                continue  # "同意加入", "agreed in principle to join": no measure of its own yet
+            lead = next((ap for ap in restrictive if state_of(lex, partner.actor_id) in
+                         {state_of(lex, a) for a in ap.issuers}), None)
+            before = [m for m in here if m.end <= at and _can_issue(lex, m.actor_id, "ExportControl")]
+            if lead is None or not before:
+                continue
+            for m in chain_before(r, norm, before[-1], before):
+                if state_of(lex, m.actor_id) in {state_of(lex, a) for ap in policies for a in ap.issuers
+                                                 if ap.type == lead.type and not ap.named}:
+                    continue  # the article already reports this state's own measure
+                ap = ArticlePolicy(lead.type, (m.actor_id,), targets=set(lead.targets) - own_side(lex, [m.actor_id]))
+                ap.sentences.append(span)
+                ap.evidence.append(Evidence("issuedBy", m.actor_id, span, 0.6, "explicit"))
+                for t in sorted(ap.targets):
+                    ap.evidence.append(Evidence("targets", t, span, 0.5, "inherited"))
+                out.append(ap)
+    return out
 
 
 def _consolidate(lex: Lexicon, policies: list[ArticlePolicy]) -> list[ArticlePolicy]:
