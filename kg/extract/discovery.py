@@ -277,9 +277,18 @@ def _holds_other_name(rules: _Rules, zh: str, own: frozenset | set = frozenset()
     return any(rules.known(zh[i:j]) - own for i in range(len(zh)) for j in range(i + 2, len(zh) + 1))
 
 
+_PARTICLES = {"van", "von", "den", "der", "de", "la", "le", "du", "da", "di", "del", "bin", "al", "ter", "ten", "op"}
+
+
 def _looks_like_person(name: str) -> bool:
+    """Two to five words, the first capitalized and the others capitalized or name particles
+    ("Luc Van den hove", "Ursula von der Leyen"), none all in capitals."""
     words = name.split()
-    return 2 <= len(words) <= 4 and all(w[:1].isupper() and not w.isupper() for w in words)
+    if not 2 <= len(words) <= 5 or not words[0][:1].isupper() or any(w.isupper() and len(w) > 1 for w in words):
+        return False
+    lower = [w for w in words[1:] if not w[:1].isupper()]
+    return all(w.lower() in _PARTICLES for w in lower[:-1]) and len(lower) <= 2 and \
+        (not lower or lower[-1].lower() in _PARTICLES or words[-2].lower() in _PARTICLES)
 
 
 # ------------------------------------------------------------------------- other cues
@@ -340,6 +349,11 @@ def _chinese_titles(rules: _Rules, text: str) -> list[Candidate]:
                     break
                 name += word
             if not 2 <= len(name) <= 3:
+                # a common surname and one or two characters, then a word that follows names
+                # (研究员苏紫云表示): jieba does not know every given name
+                name = next((window[:n] for n in (3, 2) if window[:1] in rules.surnames
+                             and rules.after_name.match(window, n)), "")
+            if not 2 <= len(name) <= 3:
                 continue
         name = rules.zh_name(name)
         if name and not rules.known(name) and name not in rules.titles_zh:
@@ -389,7 +403,10 @@ def find_candidates(text: str, lex: Lexicon) -> list[Candidate]:
     if re.search(r"[A-Za-z]", text):
         out.extend(_english(rules, text))
     if re.search(f"[{HAN}]", text):
-        out.extend(_chinese_titles(rules, text))
+        glossed = {n for c in out for lang, n in c.names if lang == "zh"}
+        # a title's guess that only cuts short a name its gloss gives whole (范登 of 范登霍夫) is dropped
+        out.extend(c for c in _chinese_titles(rules, text)
+                   if not any(g != n and g.startswith(n) for _, n in c.names for g in glossed))
         out.extend(_chinese_orgs(rules, text))
     return [_link_surname(rules, c) for c in out]
 
