@@ -95,3 +95,33 @@ def test_lexicon_rejects_a_value_split_at_a_comma(tmp_path):
     with pytest.raises(ValueError, match="bad language key"):
         _actor({"id": "x", "type": "Organization",
                 "labels": {"en": "Ministry of Economy", "Trade and Industry": None}}, "t.yaml")
+
+
+# ------------------------------------------------------------------ issue 12: names in their words
+@pytest.mark.parametrize("text, present, absent", [
+    ("随着美中芯片战越来越激烈。", {"united-states", "china"}, {"smic"}),   # 中芯 inside 美中芯片
+    ("美国将中芯列入实体清单。", {"smic"}, set()),                           # 中芯 as a word of its own
+    ("中共禁美光芯片", {"micron", "china"}, set()),
+    ("因为英特尔、韩国三星、台积电已经表示", {"samsung", "south-korea", "tsmc"}, set()),  # 韩国三星 is two names
+    ("中华为了发展", set(), {"huawei"}),                                      # 华为 inside 中华为了
+])
+def test_short_chinese_names_count_only_at_word_boundaries(text, present, absent):
+    found = ids(text)
+    assert present <= found and not (absent & found)
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("美或对ASML祭新限制", "united-states"),      # a state's one-character abbreviation opening a clause
+    ("美拟再收紧芯片出口", "united-states"),
+    ("俄乌战争已持续超过一年", "ukraine"),
+    ("比如苹果（Apple）、超微（AMD）", "apple"),     # a glossed ambiguous name
+    ("《芯片法案》在美国获得了国会两党的支持。", "us-congress"),  # a body of the state just named
+])
+def test_names_read_from_their_context(text, actor):
+    assert actor in ids(text)
+
+
+def test_ambiguous_words_stay_words_without_context():
+    assert "united-states" not in ids("美元走强，美丽的风景。")
+    assert "apple" not in ids("他买了一个苹果。")
+    assert "us-congress" not in ids("美国官员访问东京。日本国会今天开会。")  # Japan is the state named last

@@ -189,6 +189,10 @@ class Matcher:
         taken: list[tuple[int, int]] = []
         chosen: list[tuple[int, int, _Entry]] = []
         for s, e, entry in spans:
+            if entry.kind == "ambiguous" and (s, e) in taken and all(
+                    c[2].kind == "ambiguous" for c in chosen if (c[0], c[1]) == (s, e)):
+                chosen.append((s, e, entry))  # one ambiguous name of several actors (商务部): decided below
+                continue
             if entry.kind != "compound" and any(s < te and ts < e for ts, te in taken):
                 continue
             if entry.kind == "compound" and any(s < te and ts < e and (te - ts) > 2 for ts, te in taken):
@@ -203,20 +207,49 @@ class Matcher:
             gap = re.match(r"\s*[（(]\s*", norm[e:e + 4])
             if gap and (e + gap.end(), entry.actor_id) in starts:
                 confident.add(entry.actor_id)
+        states = sorted((s, entry.actor_id) for s, _, entry in chosen if entry.kind != "ambiguous"
+                        and self.lex.get(entry.actor_id) is not None and self.lex.get(entry.actor_id).type == "Country")
+        by_span: dict[tuple[int, int], list[_Entry]] = {}
+        for s, e, entry in chosen:
+            by_span.setdefault((s, e), []).append(entry)
         mentions = []
-        for s, e, entry in sorted(chosen, key=lambda c: (c[0], c[1], c[2].actor_id)):
-            if entry.kind == "ambiguous" and not self._accept_ambiguous(text, s, entry, confident):
-                continue
-            mentions.append(Mention(entry.actor_id, s, e, text[s:e], entry.kind, float(self.conf[entry.kind])))
+        for (s, e), entries in sorted(by_span.items()):
+            if len(entries) > 1 and all(x.kind == "ambiguous" for x in entries):
+                entries = self._pick(entries, s, confident, states)
+            for entry in sorted(entries, key=lambda x: x.actor_id):
+                if entry.kind == "ambiguous" and not self._accept_ambiguous(text, s, entry, confident, states):
+                    continue
+                mentions.append(Mention(entry.actor_id, s, e, text[s:e], entry.kind, float(self.conf[entry.kind])))
         return mentions
 
-    def _accept_ambiguous(self, text: str, start: int, entry: _Entry, confident: set[str]) -> bool:
-        """An ambiguous alias counts when the actor is also named plainly in the article, or,
-        for a state's capital or demonym, when it is not used as a place ("in Beijing")."""
+    def _latest_state(self, start: int, states) -> str | None:
+        """The state named last before ``start`` (plainly, not by an ambiguous name)."""
+        before = [a for s, a in states if s < start]
+        return before[-1] if before else None
+
+    def _pick(self, entries: list[_Entry], start: int, confident: set[str], states) -> list[_Entry]:
+        """Of the actors one ambiguous name may be (商务部: the US or China's commerce
+        ministry), the one the article names plainly, else the body of the state named last."""
+        plain = [x for x in entries if x.actor_id in confident]
+        if len(plain) == 1:
+            return plain
+        latest = self._latest_state(start, states)
+        bodies = [x for x in entries if self.lex.get(x.actor_id) is not None and self.lex.get(x.actor_id).based_in == latest]
+        return bodies[:1] if len(bodies) == 1 else []
+
+    def _accept_ambiguous(self, text: str, start: int, entry: _Entry, confident: set[str], states=()) -> bool:
+        """An ambiguous alias counts when the actor is also named plainly in the article; for a
+        state's capital or demonym, when it is not used as a place ("in Beijing"); for a
+        government body (国会, 商务部), when its state is the one the article named last."""
         if entry.actor_id in confident:
             return True
         actor = self.lex.get(entry.actor_id)
-        return actor is not None and actor.type == "Country" and not self._is_locative(text, start)
+        if actor is None:
+            return False
+        if actor.type == "Country":
+            return not self._is_locative(text, start)
+        return "GovernmentOrganization" in actor.types and bool(actor.based_in) \
+            and actor.based_in == self._latest_state(start, states)
 
 
 @lru_cache(maxsize=1)
