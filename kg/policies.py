@@ -19,7 +19,7 @@ from datetime import date
 from typing import Optional
 
 from . import iri as mint
-from .extract.policies import ArticlePolicy, load_technologies, rules, state_of
+from .extract.policies import ArticlePolicy, load_technologies, own_side, rules, state_of
 from .graph import Context, add_assertion, add_technology
 from .terms import IRI, RDF_TYPE, kg, lit, rdfs, schema, skos, typed
 
@@ -213,12 +213,18 @@ def add_policies(ctx: Context, items: list[tuple[Optional[str], IRI, ArticlePoli
         latest = [ap.status for d, _, ap in sorted(node.members, key=lambda m: (m[0] or "", m[1])) if ap.status]
         if latest:
             q.add(p, kg("status"), lit(latest[-1]))
+        issuers = set(node.issuers) | {a for _, _, ap in node.members for a in ap.issuers}
+        if node.named:
+            issuers |= set(named_specs[node.named].get("issuer") or [])
+        own = own_side(ctx.lex, sorted(issuers))
         for _, article, ap in node.members:
             g = article
             q.add(article, schema("mentions"), p, g)
             for t in sorted(ap.covers):
                 q.add(p, kg("covers"), add_technology(ctx, t), g)
             for ev in ap.evidence:
+                if ev.role == "targets" and ev.actor_id in own:
+                    continue  # a measure never targets its own side, whatever one article seems to say
                 obj = ctx.actor(ev.actor_id)
                 q.add(p, kg(ev.role), obj, g)
                 add_assertion(ctx, g, p, kg(ev.role), obj, ev.sentence, language[article], ev.confidence,

@@ -133,6 +133,7 @@ class _Rules:
         self.speech = PhraseMatcher((w, True) for w in both("speech"))
         self.not_a_fact = PhraseMatcher((w, True) for w in both("not_a_fact"))
         self.own_people_after = words_regex(both("own_people_after"), at_end=False)
+        self.own_firms_after = words_regex(both("own_firms_after"), at_end=False)
         self.listing_span = re.compile(
             r"(?:将|把|(?<![a-z])(?:added|adds|adding|put|puts|placed|places)(?![a-z]))(.{1,80}?)"
             r"(?:列入|纳入|加入|列进|放入|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*)\s*[“\"「《]?\s*$")
@@ -196,9 +197,23 @@ def state_of(lex: Lexicon, actor_id: str) -> str:
     return actor_id
 
 
+@lru_cache(maxsize=4)
+def _bodies(lex: Lexicon) -> dict[str, frozenset]:
+    """Each state (or bloc) with the government bodies that belong to it."""
+    out: dict[str, set] = {}
+    for a in lex.actors:
+        st = state_of(lex, a)
+        if st != a:
+            out.setdefault(st, set()).add(a)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def own_side(lex: Lexicon, issuers) -> set[str]:
-    """The issuers, their states and every body of those states: none of them is a target."""
-    return set(issuers) | {state_of(lex, a) for a in issuers}
+    """The issuers, their states and every body of those states: none of them is a target
+    (a US measure never targets the US Congress)."""
+    states = {state_of(lex, a) for a in issuers}
+    bodies = _bodies(lex)
+    return set(issuers) | states | {b for st in states for b in bodies.get(st, ())}
 
 
 class _Sentence:
@@ -249,7 +264,8 @@ def _chain_before(r: _Rules, norm: str, pos: int, mentions, clause: Span, ok) ->
             continue
         gap = norm[m.end:cursor]
         pattern = r.filler if not chain else r.joiner
-        if not pattern.fullmatch(gap) and not (chain and r.filler.fullmatch(gap) and len(gap.strip()) <= 1):
+        if not pattern.fullmatch(gap) and not (chain and r.filler.fullmatch(gap) and len(gap.strip()) <= 1
+                                               and not is_cjk(gap.strip()[:1])):
             break
         if ok(m.actor_id):
             chain.append(m)
@@ -283,7 +299,9 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         targets += [m.actor_id for m in sufferers if m.actor_id not in targets and _can_be_targeted(lex, m.actor_id)]
         if agent is not None and _can_issue(lex, agent.actor_id, ptype):
             adjacent = [agent]
+    firms = {id(m) for m in in_clause if r.own_firms_after.search(norm[m.end:m.end + 8])}
     ok = lambda a: _can_issue(lex, a, ptype) and a not in targets  # noqa: E731
+    in_clause = [m for m in in_clause if id(m) not in firms or m in adjacent]  # 中国芯片公司: firms issue nothing
     issuers = [m.actor_id for m in adjacent]
     by_adjacency = bool(issuers)
     if not issuers:  # "curbs imposed by Japan", "export controls from the U.S., Netherlands, Japan"
@@ -308,7 +326,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         # Chinese clauses share the subject of the sentence: the nearest state that opens a clause
         for c in reversed([c for c in s.clauses if c.start < trig.start]):
             opening = [m for m in s.within(s.mentions, c) if m.start - c.start <= 2 and m.end <= trig.start
-                       and not norm[c.start:m.start].strip().endswith(("在", "于"))]
+                       and not norm[c.start:m.start].strip().endswith(("在", "于"))
+                       and not r.own_firms_after.search(norm[m.end:m.end + 8])]
             if opening and ok(opening[0].actor_id) and not is_target(r, norm, opening[0], c):
                 issuers = [m.actor_id for m in _subject_issuers(r, norm, opening[:1], [], trig.start)][:1]
                 break
