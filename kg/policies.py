@@ -39,11 +39,14 @@ class PolicyNode:
     targets: set[str] = field(default_factory=set)
     first_date: Optional[str] = None
     listing: Optional[str] = None  # designations: the list (Entity List) they put targets on
+    roots: set[str] = field(default_factory=set)  # the broadest technologies of its first report that names any
 
     def add(self, when: Optional[str], article: IRI, ap: ArticlePolicy) -> None:
         self.members.append((when, article, ap))
         if not self.targets:  # the first report that names targets says whom the measure is against
             self.targets.update(ap.targets)
+        if not self.roots:  # ... and the first that names technologies, in which field it is
+            self.roots.update(_roots(ap.covers))
         if when and (self.first_date is None or when < self.first_date):
             self.first_date = when
 
@@ -57,9 +60,25 @@ def _day(value: Optional[str]) -> Optional[date]:
         return None
 
 
+def _roots(techs) -> set[str]:
+    """The broadest concepts of ``techs`` (gallium → critical minerals, AI chips → semiconductors)."""
+    vocab, out = load_technologies(), set()
+    for t in techs:
+        seen = set()
+        while vocab.get(t, {}).get("broader") and t not in seen:
+            seen.add(t)
+            t = vocab[t]["broader"]
+        out.add(t)
+    return out
+
+
 def _compatible(node: PolicyNode, ap: ArticlePolicy) -> bool:
+    """A mention can be the node's measure when their targets overlap (or one names none)
+    and so do the fields of their technologies (gallium controls are not chip controls)."""
     mine = node.targets
-    return not mine or not ap.targets or bool(mine & ap.targets)
+    if mine and ap.targets and not mine & ap.targets:
+        return False
+    return not node.roots or not ap.covers or bool(node.roots & _roots(ap.covers))
 
 
 def _states(lex, issuers: tuple[str, ...]) -> tuple[str, ...]:
@@ -112,7 +131,8 @@ def cluster_policies(items: list[tuple[Optional[str], IRI, ArticlePolicy]], lex=
         if node.named:
             continue
         first = node.members[0][2]
-        stem = "-".join([*node.issuers, node.listing or node.type, *sorted(first.targets),
+        own = own_side(lex, sorted(set(node.issuers) | set(first.issuers))) if lex is not None else set(node.issuers)
+        stem = "-".join([*node.issuers, node.listing or node.type, *sorted(first.targets - own),
                          (node.first_date or "undated")[:7]])
         seen[stem] += 1
         node.iri = mint.policy(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
@@ -151,7 +171,8 @@ def policy_names(ctx: Context, node: PolicyNode) -> dict[str, str]:
     tech = _main_technology(node)
     tlabels = load_technologies()[tech]["labels"] if tech else {}
     year = (node.first_date or "")[:4]
-    counts = Counter(t for _, _, ap in node.members for t in ap.targets)
+    own = own_side(ctx.lex, sorted(set(node.issuers) | {a for _, _, ap in node.members for a in ap.issuers}))
+    counts = Counter(t for _, _, ap in node.members for t in ap.targets if t not in own)
     top = max(counts.values(), default=0)
     targets = sorted(t for t, n in counts.items() if n == top)[:2]
     if node.listing:  # "United States Entity List designation of Huawei", 美国将华为列入实体清单

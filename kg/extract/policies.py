@@ -557,6 +557,8 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
                                   and m.actor_id not in issuers} - own_side(lex, issuers))
             if ptype == "CooperationAgreement" and len(issuers) < 2:
                 continue  # an agreement has two parties at least; with one, the sentence does not say whose
+        if ptype in ("Subsidy", "IndustrialPolicy"):
+            targets = []  # a plan or a subsidy has beneficiaries, not targets
         if ptype == "CooperationAgreement" or not issuers:
             found.append(_Mention(ptype, None, issuers, targets, techs, status, s.span, listing=listing))
             continue
@@ -762,7 +764,8 @@ def _fold(lex: Lexicon, policies: list[ArticlePolicy]) -> list[ArticlePolicy]:
                          and states(o) == states(ap) and (not ap.targets or ap.targets <= o.targets)), None)
         elif ap.type == "Subsidy" and not ap.named and ap.issuers:
             host = next((o for o in policies if o.named and o.type in ("IndustrialPolicy", "Subsidy")
-                         and {state_of(lex, a) for a in rules().named[o.named].get("issuer") or []} == states(ap)), None)
+                         and {state_of(lex, a) for a in rules().named[o.named].get("issuer") or []} == states(ap)
+                         and ap.covers & set(rules().named[o.named].get("covers") or [])), None)
         if host is None:
             out.append(ap)
             continue
