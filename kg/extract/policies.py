@@ -291,6 +291,15 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         and not _names_own_people(r, norm, m)]
     if directional:  # "限制美国供应商向中国出口": the direction names the target, not the verb
         targets = directional
+    if is_cjk(trig.surface[:1]):
+        # after a Chinese trigger, a target behind another actor is that actor's (…出口管制不亚于
+        # 美国对苏联所做的: the Soviet Union is no target of these controls)
+        tset = set(targets)
+        later = [m for m in in_clause if m.start >= trig.end]
+        blocked = {m.actor_id for i, m in enumerate(later) if m.actor_id in tset
+                   and any(x.actor_id not in tset and _can_issue(lex, x.actor_id, ptype) for x in later[:i])}
+        targets = [t for t in targets if t not in blocked or any(
+            m.actor_id == t and m.end <= trig.start for m in in_clause)]
     listed = _listed(r, norm, in_clause, clause, trig)
     targets += [m.actor_id for m in listed if m.actor_id not in targets and _can_be_targeted(lex, m.actor_id)]
     passive = _passive(r, norm, s, clause, trig)
