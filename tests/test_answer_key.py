@@ -16,12 +16,12 @@ FLOORS = {
     "metadata_accuracy": (">=", 1.0),
     "related_recall": (">=", 1.0),
     "actors_split_across_iris": ("==", 0),
+    "policies_targeting_own_issuer": ("==", 0),
     "actor_f1": (">=", 0.95),
-    "policy_f1": (">=", 0.85),
+    "policy_f1": (">=", 0.9),
+    "policy_f1_in_article": (">=", 0.9),
     "relation_recall": (">=", 1.0),
-    # the score counts policy-role assertions (kg:issuedBy, kg:targets), which the contract
-    # requires, and kg:restricts, which the key never lists, as wrong relations: see README
-    "relation_f1": (">=", 0.55),
+    "relation_f1": (">=", 0.85),
 }
 
 
@@ -61,10 +61,23 @@ OWN_FLOORS = {
     "metadata_accuracy": (">=", 1.0),
     "actors_split_across_iris": ("==", 0),
     "policies_targeting_own_issuer": ("==", 0),
-    "actor_precision": (">=", 0.97),
-    "actor_f1": (">=", 0.87),
-    "policy_f1_in_article": (">=", 0.58),
-    "relation_f1": (">=", 0.5),
+    "actor_precision": (">=", 0.98),
+    "actor_recall": (">=", 0.92),
+    "actor_f1": (">=", 0.95),
+    "policy_f1_in_article": (">=", 0.76),
+    "relation_f1": (">=", 0.69),
+}
+
+#: the held-out key (tests/data/answer_key_holdout): 15 documents annotated after the rules
+#: were tuned and never tuned on; its floors guard against rules that only fit the key above
+HOLDOUT_FLOORS = {
+    "documents_missing": ("==", 0),
+    "metadata_accuracy": (">=", 1.0),
+    "actors_split_across_iris": ("==", 0),
+    "policies_targeting_own_issuer": ("==", 0),
+    "actor_f1": (">=", 0.89),
+    "policy_f1_in_article": (">=", 0.46),
+    "relation_f1": (">=", 0.49),
 }
 
 
@@ -84,3 +97,21 @@ def own_summary(tmp_path_factory):
 @pytest.mark.parametrize("metric", sorted(OWN_FLOORS))
 def test_own_answer_key_floor(own_summary, metric):
     _check(own_summary, OWN_FLOORS, metric)
+
+
+@pytest.fixture(scope="module")
+def holdout_summary(tmp_path_factory):
+    import kg
+    from conftest import DATA
+
+    score = SHARED / "eval" / "score.py"
+    if not score.exists():
+        pytest.skip("../shared/eval/score.py is not beside this checkout")
+    out = tmp_path_factory.mktemp("holdout-key")
+    kg.build([DATA / "answer_key_holdout" / "docs"]).write(out)
+    return _score(score, DATA / "answer_key_holdout" / "corpus.yaml", out / "graph.ttl")
+
+
+@pytest.mark.parametrize("metric", sorted(HOLDOUT_FLOORS))
+def test_holdout_answer_key_floor(holdout_summary, metric):
+    _check(holdout_summary, HOLDOUT_FLOORS, metric)
