@@ -71,6 +71,7 @@ class _Rules:
         self.based_cues = PhraseMatcher((w, True) for ws in data["based_in"]["cues"].values() for w in ws)
         self.seat_cues = PhraseMatcher((w, True) for ws in data["based_in"]["seat_cues"].values() for w in ws)
         self.based_suffix = tuple(normalize_chars(w) for w in data["based_in"]["based_suffix"])
+        self.zh_is = re.compile(r"(?:\s*[（(][^）)]{0,40}[）)])?\s*(?:是|为|担任|现任|任职于|供职于|身为|作为)")
         self.posted_to = re.compile(r"(?:(?<![a-z])(?:to|in)\s+(?:the\s+)?|驻)$")
         self.places = PhraseMatcher((name, state) for state, names in load_yaml("places.yaml").items() for name in names)
         self.after_person = re.compile(r"\s*[,，]\s*(?:(?:the|a|an)\s+)?")
@@ -324,6 +325,18 @@ class _Reader:
                         k < i - 1 and self.r.title_gap.fullmatch(norm[prev.end:here[k + 1].start] + " ")):
                     self.add(m.actor_id, "affiliatedWith", prev.actor_id, sentence, "apposition")
                     return
+        if i + 1 < len(here):  # 艾米丽·基尔克里斯（Emily Kilcrease）是美国国防智库CNAS的美中经济安全专家
+            lead = self.r.zh_is.match(norm, m.end)
+            employer = None
+            for nxt in (here[i + 1:i + 4] if lead else ()):
+                if nxt.start - lead.end() > 16 or re.search(r"[，,。；]", norm[lead.end():nxt.start]):
+                    break
+                tail = norm[nxt.end:nxt.end + 16].lstrip(" 的")
+                if _is_employer(self.lex, nxt.actor_id) and self.r.zh_title_run.match(tail):
+                    employer = nxt  # the last one before the title: 美国国防智库CNAS的专家 is CNAS's
+            if employer is not None:
+                self.add(m.actor_id, "affiliatedWith", employer.actor_id, sentence, "apposition")
+                return
         if i + 1 < len(here):  # Gina Raimondo, the US commerce secretary
             nxt = here[i + 1]
             lead = self.r.after_person.match(norm, m.end)
