@@ -81,17 +81,22 @@ HOLDOUT_FLOORS = {
 }
 
 
-@pytest.fixture(scope="module")
-def own_summary(tmp_path_factory):
+def _score_key(tmp_path_factory, key: str) -> dict:
+    """Build one of our keys' documents (tests/data/<key>/docs) and score it."""
     import kg
     from conftest import DATA
 
     score = SHARED / "eval" / "score.py"
     if not score.exists():
         pytest.skip("../shared/eval/score.py is not beside this checkout")
-    out = tmp_path_factory.mktemp("own-key")
-    kg.build([DATA / "answer_key" / "docs"]).write(out)
-    return _score(score, DATA / "answer_key" / "corpus.yaml", out / "graph.ttl")
+    out = tmp_path_factory.mktemp(key)
+    kg.build([DATA / key / "docs"]).write(out)
+    return _score(score, DATA / key / "corpus.yaml", out / "graph.ttl")
+
+
+@pytest.fixture(scope="module")
+def own_summary(tmp_path_factory):
+    return _score_key(tmp_path_factory, "answer_key")
 
 
 @pytest.mark.parametrize("metric", sorted(OWN_FLOORS))
@@ -101,15 +106,7 @@ def test_own_answer_key_floor(own_summary, metric):
 
 @pytest.fixture(scope="module")
 def holdout_summary(tmp_path_factory):
-    import kg
-    from conftest import DATA
-
-    score = SHARED / "eval" / "score.py"
-    if not score.exists():
-        pytest.skip("../shared/eval/score.py is not beside this checkout")
-    out = tmp_path_factory.mktemp("holdout-key")
-    kg.build([DATA / "answer_key_holdout" / "docs"]).write(out)
-    return _score(score, DATA / "answer_key_holdout" / "corpus.yaml", out / "graph.ttl")
+    return _score_key(tmp_path_factory, "answer_key_holdout")
 
 
 @pytest.mark.parametrize("metric", sorted(HOLDOUT_FLOORS))
