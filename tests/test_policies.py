@@ -259,3 +259,13 @@ def test_policy_card_counts_the_articles_behind_each_role(tmp_path):
     card = json.loads(got.output)
     assert card["issued_by"][0]["label"] == "Japan" and card["issued_by"][0]["articles"] == 2
     assert card["targets"][0]["label"] == "China" and card["targets"][0]["articles"] == 2
+
+
+@pytest.mark.parametrize("text, issuers, targets", [
+    ("SMIC, China's largest chipmaker, was added to the Entity List in 2020.",
+     ("bureau-of-industry-and-security", "united-states"), {"smic"}),
+    ("Huawei was blacklisted by the US in 2019.", ("united-states",), {"huawei"}),
+])
+def test_passive_designations(text, issuers, targets):
+    p = one(text)
+    assert (p.type, p.issuers, p.targets) == ("ExportControl", issuers, targets)

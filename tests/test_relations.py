@@ -111,3 +111,26 @@ def test_actors_cooperating_against_a_third(run_query):
 def test_what_an_actor_did_by_outlet(run_query):
     rows = run_query("actor-by-outlet")
     assert {"outlet": "Associated Press", "predicate": "urges", "objectName": "Japan", "articles": "1"} in rows
+
+
+@pytest.mark.parametrize("text, triple", [
+    ("TSMC, headquartered in Hsinchu, partnered with Sony on a plant in Kumamoto.", ("sony", "cooperatesWith", "tsmc")),
+    ("TSMC, headquartered in Hsinchu, partnered with Sony on a plant in Kumamoto.", ("tsmc", "basedIn", "taiwan")),
+    ("Rapidus表示，正在与IBM合作开发2纳米芯片。", ("ibm", "cooperatesWith", "rapidus")),
+    ("中共驻美大使谢锋说。", ("xie-feng", "affiliatedWith", "china")),
+    ("China's Ambassador to Washington Xie Feng said.", ("xie-feng", "affiliatedWith", "china")),
+    ("美国财长耶伦表示。", ("janet-yellen", "affiliatedWith", "united-states")),
+    ("上个月，美国与日本和荷兰达成协议，限制向中国出口先进的芯片制造机器。", ("japan", "cooperatesWith", "united-states")),
+])
+def test_relations_read_from_the_sentence(text, triple):
+    assert triple in triples(text)
+
+
+@pytest.mark.parametrize("text", [
+    "中国必须跟美国合作，才有可能发展半导体产业。",   # a need, not a fact
+    "三星打败台积电，获得特斯拉的订单。",               # a rival beaten is no partner
+])
+def test_no_cooperation_without_a_fact(text):
+    found = triples(text)
+    assert ("china", "cooperatesWith", "united-states") not in found
+    assert not any(t[1] == "cooperatesWith" and {"samsung", "tsmc"} == {t[0], t[2]} for t in found)

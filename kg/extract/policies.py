@@ -144,7 +144,9 @@ class _Rules:
             {normalize_chars(w) for w in both("join_objects")}, key=len, reverse=True))) + r")")
         self.join_not_yet = re.compile("|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("join_not_yet")}, key=len, reverse=True))))
-        self.passive = re.compile(r"(?:被|遭到?|受到)(?=[^，,。]{0,20}$)")
+        self.passive = re.compile(r"(?:被|遭到?|受到|(?<![a-z])(?:was|were|has been|have been|had been|is|are|being)\s+"
+                                  r"(?:added|blacklisted|sanctioned|placed|put|targeted|hit|barred|banned|listed)(?![a-z]))"
+                                  r"(?=[^，,。]{0,40}$)")
         self.self_reference = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, both("self_reference"))) + r")(?![a-z])")
         self.directional = words_regex(both("directional"), at_end=True)
         self.not_target_before = words_regex(both("not_target_before"), at_end=True)

@@ -30,7 +30,7 @@ from ..terms import kg
 from ..text import is_cjk, normalize_chars
 from . import register
 from .phrases import PhraseMatcher, words_regex
-from .policies import RESTRICTIVE, _names_own_people, chain_after, chain_before, is_target
+from .policies import RESTRICTIVE, _names_own_people, chain_after, chain_before, is_target, state_of
 from .policies import rules as policy_rules
 from .sentences import Span, clauses, sentences
 
@@ -181,7 +181,10 @@ class _Reader:
                        and _is_party(self.lex, m.actor_id, allowed_o) and is_target(self.pr, self.norm, m, clause)][:1]
         for s in subjects:
             for o in objects:
-                if not _related_by_lexicon(self.lex, s.actor_id, o.actor_id):
+                # a state's demand on its own firm is mostly a rule (美国要求英伟达取得许可), and a
+                # body does not urge or criticize its own state
+                if state_of(self.lex, s.actor_id) != state_of(self.lex, o.actor_id) \
+                        and not _related_by_lexicon(self.lex, s.actor_id, o.actor_id):
                     self.add(s.actor_id, pred, o.actor_id, sentence, "cue")
 
     def _near(self, start: int, end: int) -> bool:
@@ -208,7 +211,7 @@ class _Reader:
                             x, y = sorted((a.actor_id, b.actor_id))
                             self.add(x, pred, y, sentence, "cue")
             return
-        if len({m.actor_id for m in parties}) == 1 and parties[0].start < cue_start and self.r.partner_before.search(
+        if len({m.actor_id for m in parties}) == 1 and self.r.partner_before.search(
                 self.norm[max(clause.start, parties[0].start - 6):parties[0].start]):
             # "Rapidus表示，正在与IBM合作": the partner in this clause, the subject of the sentence before
             first = next((m for m in self.within(sentence) if _is_party(self.lex, m.actor_id, allowed)), None)
