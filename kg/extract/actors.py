@@ -240,7 +240,7 @@ class Matcher:
     def _accept_ambiguous(self, text: str, start: int, entry: _Entry, confident: set[str], states=()) -> bool:
         """An ambiguous alias counts when the actor is also named plainly in the article; for a
         state's capital or demonym, when it is not used as a place ("in Beijing"); for a
-        government body (国会, 商务部), when its state is the one the article named last."""
+        government body or party (国会, 民主党), when its state is the one the article named last."""
         if entry.actor_id in confident:
             return True
         actor = self.lex.get(entry.actor_id)
@@ -248,7 +248,7 @@ class Matcher:
             return False
         if actor.type == "Country":
             return not self._is_locative(text, start)
-        return "GovernmentOrganization" in actor.types and bool(actor.based_in) \
+        return bool({"GovernmentOrganization", "PoliticalParty"} & set(actor.types)) and bool(actor.based_in) \
             and actor.based_in == self._latest_state(start, states)
 
 
