@@ -82,6 +82,12 @@ class _Rules:
         self.dotted = re.compile(rf"[{HAN}]+(?:[{dots}][{HAN}]+)+$")
         self.dotted_head = re.compile(rf"^[{HAN}]{{1,4}}(?:[{dots}][{HAN}]+)+")
         self.dots = r["name_dots"]
+        legal = "|".join(map(re.escape, sorted(r["legal_forms_zh"], key=len, reverse=True)))
+        self.legal_zh = re.compile(rf"([{HAN}]{{2,16}}?)(?:[（(]集团[）)])?(?:{legal})")
+        self.term_variants_zh = tuple((to_simplified(a), to_simplified(b)) for a, b in r["term_variants_zh"].items())
+        self.trade_words_zh = tuple(sorted(r["trade_words_zh"], key=len, reverse=True))
+        self.places_zh = tuple(sorted({to_simplified(n) for names in load_yaml("places.yaml").values() for n in names
+                                       if re.fullmatch(f"[{HAN}]+", n)}, key=len, reverse=True))
         after = sorted(r["after_name_zh"], key=len, reverse=True)
         self.after_name = re.compile("|".join(map(re.escape, after)))
         self.dot_table = str.maketrans({d: self.dots[0] for d in self.dots[1:]})
@@ -384,6 +390,53 @@ def _chinese_orgs(rules: _Rules, text: str) -> list[Candidate]:
     return out
 
 
+def _common_words(rules: _Rules, text: str) -> bool:
+    """Whether ``text`` is made only of words jieba's dictionary holds as common."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    words = jieba.lcut(text, HMM=False)
+    # an unknown name falls apart into single characters: those are not common words
+    return all(len(w) > 1 and jieba.dt.FREQ.get(w, 0) >= rules.rare_below for w in words)
+
+
+def _legal_names(rules: _Rules, text: str) -> list[Candidate]:
+    """A Chinese company's registered name marks an organization once: a place, a name, a
+    trade word, and a legal form (北京智谱华章科技有限公司 → 智谱华章科技, short 智谱华章)."""
+    out = []
+    for m in rules.legal_zh.finditer(text):
+        body = to_simplified(m.group(1))
+        if body.endswith("股份"):
+            body = body[:-2]
+        for a, b in rules.term_variants_zh:  # 积体电路 (Taiwan) is 集成电路
+            body = body.replace(a, b)
+        # a registered name starts with its place (北京, 广西, 深圳市): without one, where the
+        # name starts is a guess, and no name is taken
+        at = min(((body.find(p), -len(p), p) for p in rules.places_zh if p in body), default=None)
+        if at is None:
+            continue
+        body = body[at[0]:]
+        if rules.known(body) or _holds_other_name(rules, body):
+            continue  # a known company's registered name (上海微电子装备: SMEE)
+        place, body = at[2], body[len(at[2]):]
+        lead = body[:len(body) - len(body.lstrip("市省区县"))]
+        body = body[len(lead):]
+        if _common_words(rules, body):
+            body = place + lead + body  # 南京市科技创新投资: common words name nothing without their place
+        short = body
+        for w in rules.trade_words_zh:
+            if short.endswith(w) and len(short) - len(w) >= 2:
+                short = short[:-len(w)]
+                break
+        name = rules.zh_name(body)
+        if not name or len(short) < 2 or rules.known(name) or rules.known(short) or _holds_other_name(rules, short) \
+                or short in rules.generic_zh or short in rules.trade_words_zh:
+            continue
+        names = (("zh", name),) if short == name else (("zh", name), ("zh-short", short))
+        out.append(Candidate(names, "Organization", "legal"))
+    return out
+
+
 def _tickers(rules: _Rules, text: str) -> list[Candidate]:
     """A Chinese name followed by its stock code is a listed company: 广达 (2382-TW)."""
     out = []
@@ -399,7 +452,7 @@ def find_candidates(text: str, lex: Lexicon) -> list[Candidate]:
     """Candidate actors and names in an article's own text (see the module's docstring)."""
     rules = _rules(lex)
     text = unicodedata.normalize("NFKC", text).translate(rules.dot_table)
-    out = _glosses(rules, text) + _tickers(rules, text)
+    out = _glosses(rules, text) + _tickers(rules, text) + _legal_names(rules, text)
     if re.search(r"[A-Za-z]", text):
         out.extend(_english(rules, text))
     if re.search(f"[{HAN}]", text):
