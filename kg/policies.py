@@ -96,7 +96,7 @@ def cluster_policies(items: list[tuple[Optional[str], IRI, ArticlePolicy]], lex=
     expired: dict[tuple, int] = {}  # per key: how many of its nodes no dated mention can join
     order = sorted(items, key=lambda x: (x[0] is None, x[0] or "", x[1], x[2].key, sorted(x[2].targets)))
     for when, article, ap in order:
-        key = (ap.listing or "", ap.type, _states(lex, ap.issuers)) if not ap.named else ap.key
+        key = (ap.listing or "", ap.type, _states(lex, ap.issuers)) if not ap.named else ("named", ap.named)
         nodes = groups.setdefault(key, [])
         if ap.named:
             if not nodes:

@@ -202,7 +202,10 @@ def _norm_char(ch: str) -> str:
     if ch in _DOTS:
         return "·"
     n = unicodedata.normalize("NFKC", ch).lower()
-    return n if len(n) == 1 else ch.lower()
+    if len(n) == 1:
+        return n
+    low = ch.lower()  # "İ".lower() is two characters: keep the text's length, so offsets hold
+    return low if len(low) == 1 else ch
 
 
 @lru_cache(maxsize=16)

@@ -269,3 +269,29 @@ def test_policy_card_counts_the_articles_behind_each_role(tmp_path):
 def test_passive_designations(text, issuers, targets):
     p = one(text)
     assert (p.type, p.issuers, p.targets) == ("ExportControl", issuers, targets)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "from" names issuers only right after the trigger
+    ("The US imposed restrictions on purchases of chip-making equipment from China.", {("united-states",)}),
+    # listed countries are issuers, not one another's targets
+    ("Countries including Japan and the Netherlands imposed export controls on chips.", {("japan",), ("netherlands",)}),
+    # "not only" negates nothing
+    ("The US not only imposed export controls on China but also sanctions on Huawei.", {("united-states",)}),
+    # a conjunction between technologies is no stop between issuer and trigger
+    ("US chip and AI curbs on China took effect.", {("united-states",)}),
+    # "added that" reports speech, not a listing
+    ("China added that Washington's moves amounted to sanctions.", set()),
+    # 韩正 is a person, not 韩 (South Korea) opening the clause
+    ("韩正对美国的出口管制表示不满。", {("united-states",)}),
+])
+def test_issuers_read_past_traps(text, expected):
+    assert {p.issuers for p in policies(text)} == expected
+
+
+def test_a_named_measure_is_one_node_whoever_the_sentence_names():
+    a, b = "https://example.org/a", "https://example.org/b"
+    named = [("2023-07-03", a, ArticlePolicy("ExportControl", ("china", "mofcom"), "china-gallium-germanium-controls")),
+             ("2023-07-04", b, ArticlePolicy("ExportControl", ("china",), "china-gallium-germanium-controls"))]
+    nodes = cluster_policies(named, lexicon.load())
+    assert len(nodes) == 1 and len({n.iri for n in nodes}) == 1

@@ -343,8 +343,12 @@ def _chinese_titles(rules: _Rules, text: str) -> list[Candidate]:
         if any(rules.known(window[:k]) for k in range(2, min(len(window), 6) + 1)):
             continue
         d = rules.dotted_head.match(window.lstrip("和与及跟同、"))
+        quick = next((window[:n] for n in (3, 2) if window[:1] in rules.surnames
+                      and rules.after_name.match(window, n) and not rules.after_name.match(window, n - 1)), "")
         if d:
             name = rules.trim_dotted(d.group(0))
+        elif quick:  # a common surname and a given name, then a word that follows names: no need for jieba
+            name = quick
         else:
             tokens = _segment_window(window[:6])
             if not tokens:
@@ -358,7 +362,7 @@ def _chinese_titles(rules: _Rules, text: str) -> list[Candidate]:
                 # a common surname and one or two characters, then a word that follows names
                 # (研究员苏紫云表示): jieba does not know every given name
                 name = next((window[:n] for n in (3, 2) if window[:1] in rules.surnames
-                             and rules.after_name.match(window, n)), "")
+                             and rules.after_name.match(window, n) and not rules.after_name.match(window, n - 1)), "")
             if not 2 <= len(name) <= 3:
                 continue
         name = rules.zh_name(name)

@@ -129,6 +129,8 @@ class _Rules:
         self.target_after = words_regex(both("target_after"), at_end=False)
         self.issuer_before = words_regex(both("issuer_before"), at_end=True)
         self.partner_before = words_regex(both("partner_before"), at_end=True)
+        self.issuer_right_after = re.compile(r"\s*(?:" + "|".join(map(re.escape, sorted(
+            {normalize_chars(w) for w in both("issuer_right_after")}, key=len, reverse=True))) + r")\s*")
         self.joins = PhraseMatcher((w, True) for w in both("joins"))
         self.speech = PhraseMatcher((w, True) for w in both("speech"))
         self.not_a_fact = PhraseMatcher((w, True) for w in both("not_a_fact"))
@@ -228,6 +230,7 @@ class _Sentence:
         self.techs = [t for t in techs if span.start <= t.start and t.end <= span.end]
         self.statuses = [s for s in statuses if span.start <= s.start and s.end <= span.end]
         self.clauses = clauses(span)
+        self.masked = _masked(norm, span, self.techs)  # technology names read as filler ("US chip curbs")
 
     def clause_of(self, pos: int) -> Span:
         for c in self.clauses:
@@ -281,8 +284,7 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     in_clause = s.within(s.mentions, clause)
     # the actor standing right before the trigger issues it, whatever precedes it ("on U.S.
     # export curbs", 面对美国制裁); technology names count as filler ("US chip curbs")
-    adjacent = _chain_before(r, _masked(norm, s.techs), trig.start, in_clause, clause,
-                             lambda a: _can_issue(lex, a, ptype))
+    adjacent = _chain_before(r, s.masked, trig.start, in_clause, clause, lambda a: _can_issue(lex, a, ptype))
     if is_cjk(trig.surface[:1]):  # 对中国的出口管制: in Chinese the target comes before the trigger
         # ... but 将/把 mark what is done with the measure, not its target (将美国的出口管制称为…)
         adjacent = [m for m in adjacent if not is_target(r, norm, m, clause)
@@ -300,8 +302,11 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         # 美国对苏联所做的: the Soviet Union is no target of these controls)
         tset = set(targets)
         later = [m for m in in_clause if m.start >= trig.end]
+        mine = own_side(lex, [m.actor_id for m in adjacent])
         blocked = {m.actor_id for i, m in enumerate(later) if m.actor_id in tset
-                   and any(x.actor_id not in tset and _can_issue(lex, x.actor_id, ptype) for x in later[:i])}
+                   and any(x.actor_id not in tset and x.actor_id not in mine and _can_issue(lex, x.actor_id, ptype)
+                           and not _names_own_people(r, norm, x) and not r.own_firms_after.search(norm[x.end:x.end + 8])
+                           for x in later[:i])}
         targets = [t for t in targets if t not in blocked or any(
             m.actor_id == t and m.end <= trig.start for m in in_clause)]
     listed = _listed(r, norm, in_clause, clause, trig)
@@ -319,7 +324,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     by_adjacency = bool(issuers)
     if not issuers:  # "curbs imposed by Japan", "export controls from the U.S., Netherlands, Japan"
         after = [m for m in in_clause if m.start >= trig.end and ok(m.actor_id)]
-        first = next((m for m in after if r.issuer_before.search(norm[max(clause.start, m.start - 16):m.start])), None)
+        first = next((m for m in after if r.issuer_before.search(norm[max(clause.start, m.start - 16):m.start])
+                      or r.issuer_right_after.fullmatch(norm[trig.end:m.start])), None)
         if first is not None:  # an enumeration goes on past the clause's commas
             rest = [m for m in s.mentions if m.start >= first.start and ok(m.actor_id)]
             issuers = [m.actor_id for m in chain_after(r, norm, first, rest, s.span.end)]
@@ -377,8 +383,8 @@ def _listed(r: _Rules, norm: str, mentions, clause: Span, trig) -> list:
     YMTC and 35 other firms to the Entity List")."""
     text = norm[clause.start:trig.start]
     m = r.listing_span.search(text)
-    if not m:
-        return []
+    if not m or (m.group(0)[:1].isascii() and trig.payload[0] != "named"):
+        return []  # "added … to" lists only before a list's name ("China added that … sanctions")
     lo, hi = clause.start + m.start(1), clause.start + m.end(1)
     return [x for x in mentions if lo <= x.start and x.end <= hi and not _names_own_people(r, norm, x)]
 
@@ -481,14 +487,33 @@ def chain_before(r: _Rules, norm: str, last, mentions) -> list:
     return chain[::-1]
 
 
-def _masked(norm: str, techs) -> str:
-    """``norm`` with technology names blanked out, so they read as filler."""
-    if not techs:
-        return norm
-    chars = list(norm)
-    for t in techs:
-        chars[t.start:t.end] = " " * (t.end - t.start)
-    return "".join(chars)
+def _masked(norm: str, span: Span, techs) -> "_Window":
+    """The sentence's normalized text with technology names blanked out (and a conjunction
+    between two of them: "chip and AI curbs"), so they read as filler before a trigger."""
+    chars = list(norm[span.start:span.end])
+    spans = sorted((t.start - span.start, t.end - span.start) for t in techs)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    for (_, b), (c, _) in zip(spans, spans[1:]):
+        if re.fullmatch(r"\s*(?:and|or|&|和|与|及|、|/)\s*", "".join(chars[b:c])):
+            chars[b:c] = " " * (c - b)
+    return _Window(span.start, "".join(chars))
+
+
+class _Window(str):
+    """A slice of the article's normalized text that is indexed by article offsets."""
+
+    def __new__(cls, start: int, text: str):
+        obj = super().__new__(cls, text)
+        obj.start = start
+        return obj
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            a = None if key.start is None else max(0, key.start - self.start)
+            b = None if key.stop is None else max(0, key.stop - self.start)
+            return str.__getitem__(self, slice(a, b))
+        return str.__getitem__(self, key - self.start)
 
 
 # ----------------------------------------------------------------------------- extraction
@@ -596,7 +621,7 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
                 continue
             if host is None:
                 continue
-            host.targets = sorted((set(host.targets) | set(m.targets)) - set(host.issuers))
+            host.targets = sorted((set(host.targets) | set(m.targets)) - own_side(lex, host.issuers))
             host.covers |= m.covers
             continue
         same = next((o for o in merged if (o.named, o.listing, o.type, o.issuers) ==
@@ -610,7 +635,7 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
     # a restrictive measure without target takes the one its neighbours of the same type name
     for m in merged:
         if m.type in RESTRICTIVE and not m.targets:
-            others = {t for o in merged if o is not m and o.type == m.type for t in o.targets} - set(m.issuers)
+            others = {t for o in merged if o is not m and o.type == m.type for t in o.targets} - own_side(lex, m.issuers)
             if others:
                 m.targets = sorted(others)
                 m.inherited |= others
@@ -714,7 +739,7 @@ def _joined_policies(r: _Rules, lex: Lexicon, norm: str, text: str, mentions, po
         here = [m for m in mentions if span.start <= m.start and m.end <= span.end]
         for hit in r.joins.find_all(*_twice(norm[span.start:span.end])):
             at, end = span.start + hit.start, span.start + hit.end
-            partner = next((m for m in here if m.start >= end and m.start - end <= 2), None)
+            partner = next((m for m in here if m.start >= end and re.fullmatch(r"\s*(?:the\s+)?", norm[end:m.start])), None)
             if partner is None or not r.join_objects.match(norm, partner.end):
                 continue
             if r.join_not_yet.search(norm[max(span.start, at - 12):at]):
