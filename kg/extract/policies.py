@@ -287,7 +287,9 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     adjacent = _chain_before(r, s.masked, trig.start, in_clause, clause, lambda a: _can_issue(lex, a, ptype))
     if is_cjk(trig.surface[:1]):  # 对中国的出口管制: in Chinese the target comes before the trigger
         # ... but 将/把 mark what is done with the measure, not its target (将美国的出口管制称为…)
-        adjacent = [m for m in adjacent if not is_target(r, norm, m, clause)
+        # ... and 对X的管制表示不满 speaks of X's own measure: 对 marks the topic of what is said
+        about = bool(r.speech.find_all(*_twice(norm[trig.end:clause.end])))
+        adjacent = [m for m in adjacent if not is_target(r, norm, m, clause) or about
                     or norm[clause.start:m.start].rstrip().endswith(("将", "把"))]
     targets = [m.actor_id for m in in_clause if m not in adjacent and is_target(r, norm, m, clause)
                and _can_be_targeted(lex, m.actor_id) and not _names_own_people(r, norm, m)]
