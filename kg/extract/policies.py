@@ -1,21 +1,29 @@
 """Policy mentions: the measures an article reports, with issuer, targets, technologies and
-status read from the sentence that names them.
+status read from the sentences that name them. A pure function of the text, its actor
+mentions and the lexicon; all words and cues are data (``ontology/policies.yaml``, the
+technology vocabulary ``ontology/technologies.yaml``).
 
-Trigger phrases, named measures, role cues and status cues are data
-(``ontology/policies.yaml``); the technology vocabulary is ``ontology/technologies.yaml``.
-For each trigger the roles are read in its clause first:
+A measure is found by a trigger: a noun or verb (strong ones alone, weak ones with an
+export word, a technology or roles), a named measure, or a list's name (each designation of
+the Entity List is an event). For each trigger, roles come from its clause first:
 
-* issuer: the actor right before the trigger, through filler words ("Japan's new curbs",
-  "Japanese curbs", 荷兰政府的出口管制), or named by "by" after it, or the actor a relative
-  clause starts with ("restrictions Washington imposed"), else the nearest state or
-  government body before it in the clause, else the subject of the sentence;
-* targets: actors after a target cue ("on China", "against Beijing", 对华, 向中国);
-* technologies covered and status from the clause (or else the sentence).
+* issuer: the actor right before the trigger through filler words ("Japan's new curbs",
+  荷兰政府的出口管制), named after it ("by Japan", "from the U.S., Netherlands, Japan"), a
+  relative clause ("restrictions Washington imposed"), a passive's agent (被美国列入), or
+  the clause's subject with an issuing verb between, the actor nearest that verb; whoever
+  only speaks of the measure does not issue it; states that join another's measure issue
+  their own;
+* targets: actors after a target cue ("on China", 对华, 向中国), in the direction of the
+  verb, listed (将…列入, "added … to"), or suffering a passive; never the issuer's side;
+* negations, denials and hypotheticals report no measure; technologies and status come
+  from the clause (or else the sentence).
 
-One article's mentions of one measure (same type and issuers) are merged into one
-:class:`ArticlePolicy`; a restrictive measure without a target takes the target that the
-article's other measures of the same type name, when there is exactly one (the text
-"plainly implies" it). Merging across articles happens in :mod:`kg.policies`.
+Each issuing state's measure is its own mention. One article's mentions then become its
+:class:`ArticlePolicy` list: one per issuing state, type and target, with loose words folded
+(an issuer's "sanctions" into its export controls against the same targets, its subsidies
+into its named act) and implied targets where the text plainly implies one (the one other
+state of the sentence, else of the article's other measures, else of the article).
+Clustering across articles happens in :mod:`kg.policies`.
 """
 from __future__ import annotations
 
@@ -831,9 +839,11 @@ def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, polic
                 and m.actor_id not in mine and (lex.get(m.actor_id) is not None and lex.get(m.actor_id).type == "Country")
                 and not _names_own_people(r, norm, m)}
 
-    for candidates, where in ((states(ap.sentences), None),
-                              ({t for o in policies if o is not ap and o.type == ap.type for t in o.targets} - mine, None),
-                              (states([Span(0, 1 << 62, "")]), None)):
+    tiers = (lambda: states(ap.sentences),
+             lambda: {t for o in policies if o is not ap and o.type == ap.type for t in o.targets} - mine,
+             lambda: states([Span(0, 1 << 62, "")]))
+    for tier in tiers:
+        candidates = tier()
         if len(candidates) == 1:
             (target,) = candidates
             ap.targets.add(target)
