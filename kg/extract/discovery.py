@@ -408,6 +408,8 @@ def _legal_names(rules: _Rules, text: str) -> list[Candidate]:
     """A Chinese company's registered name marks an organization once: a place, a name, a
     trade word, and a legal form (北京智谱华章科技有限公司 → 智谱华章科技, short 智谱华章)."""
     out = []
+    if "公司" not in text:
+        return out
     for m in rules.legal_zh.finditer(text):
         body = to_simplified(m.group(1))
         if body.endswith("股份"):

@@ -19,6 +19,7 @@ Each relation is a direct triple plus a ``kg:Assertion`` in the article's named 
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -118,6 +119,7 @@ class _Reader:
         self.norm = normalize_chars(text)
         self.r, self.pr = rules(), policy_rules()
         self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+        self._starts = [m.start for m in self.mentions]
         self.out: list[Relation] = []
 
     def add(self, s: str, pred: str, o: str, sentence: Span, how: str) -> None:
@@ -126,7 +128,9 @@ class _Reader:
         self.out.append(Relation(s, pred, o, sentence, CONFIDENCE[how], f"relations/{how}"))
 
     def within(self, span: Span):
-        return [m for m in self.mentions if span.start <= m.start and m.end <= span.end]
+        lo = bisect.bisect_left(self._starts, span.start)
+        hi = bisect.bisect_left(self._starts, span.end, lo)
+        return [m for m in self.mentions[lo:hi] if m.end <= span.end]
 
     def as_place(self, m, clause: Span) -> bool:
         """Named after a place or direction word ("in Tokyo", "from China"), not as a party."""
