@@ -295,3 +295,12 @@ def test_a_named_measure_is_one_node_whoever_the_sentence_names():
              ("2023-07-04", b, ArticlePolicy("ExportControl", ("china",), "china-gallium-germanium-controls"))]
     nodes = cluster_policies(named, lexicon.load())
     assert len(nodes) == 1 and len({n.iri for n in nodes}) == 1
+
+
+@pytest.mark.parametrize("text, issuers, targets", [
+    ("英国政府将阻止中资企业安世半导体（Nexperia）收购英国最大的芯片工厂。", ("united-kingdom",), {"nexperia"}),
+    ("白宫公布一项行政命令，限制美国在人工智能领域对中国企业的投资。", ("united-states", "white-house"), {"china"}),
+])
+def test_investment_controls(text, issuers, targets):
+    p = one(text)
+    assert (p.type, p.issuers, p.targets) == ("InvestmentControl", issuers, targets)

@@ -148,6 +148,11 @@ class _Rules:
             r"(?:将|把|(?<![a-z])(?:added|adds|adding|put|puts|placed|places)(?![a-z]))(.{1,80}?)"
             r"(?:列入|纳入|加入|列进|放入|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*)\s*[“\"「《]?\s*$")
         self.export_families = frozenset(data["export_technologies"])
+        self.investment_words = PhraseMatcher((w, True) for names in data["investment_words"].values() for w in names)
+        deals = data["blocked_deals"]
+        alt = lambda key: "|".join(map(re.escape, sorted({normalize_chars(w) for ws in deals[key].values()  # noqa: E731
+                                                          for w in ws}, key=len, reverse=True)))
+        self.blocked_deal = re.compile(rf"(?<![a-z])(?:{alt('block')})(?![a-z])([^，,。;；\n]{{0,40}}?)(?<![a-z])(?:{alt('deal')})(?![a-z])")
         self.ban_words = re.compile("|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("ban_words")}, key=len, reverse=True))))
         self.join_objects = re.compile(r"\s*(?:'s|’s|的)?\s*(?:相关)?(?:" + "|".join(map(re.escape, sorted(
@@ -532,6 +537,31 @@ def norm_at(s: "_Sentence", m, clause: Span) -> str:
     return s.norm[max(clause.start, m.start - 8):m.start]
 
 
+def _speaks_of_investment(r: _Rules, s: "_Sentence", clause: Span) -> bool:
+    text = s.norm[clause.start:clause.end]
+    return bool(r.investment_words.find_all(text, text))
+
+
+def _blocked_deals(r: _Rules, lex: Lexicon, s: "_Sentence") -> list[_Mention]:
+    """A state blocking a deal: an investment control against the buyer named between the
+    blocking verb and the deal (英国政府将阻止中资企业安世半导体收购…)."""
+    out = []
+    text = s.norm[s.span.start:s.span.end]
+    for m in r.blocked_deal.finditer(text):
+        at, lo, hi = s.span.start + m.start(), s.span.start + m.start(1), s.span.start + m.end(1)
+        clause = s.clause_of(at)
+        if r.not_a_fact.find_all(*_twice(s.norm[clause.start:at])):
+            continue
+        before = [x for x in s.within(s.mentions, clause) if x.end <= at and _can_issue(lex, x.actor_id, "InvestmentControl")]
+        if not before:
+            continue
+        issuer = before[-1]
+        buyers = [x.actor_id for x in s.mentions if lo <= x.start and x.end <= hi
+                  and x.actor_id not in own_side(lex, [issuer.actor_id])]
+        out.append(_Mention("InvestmentControl", None, [issuer.actor_id], sorted(set(buyers)), set(), None, s.span))
+    return out
+
+
 def _not_a_fact(r: _Rules, norm: str, clause: Span, trig) -> bool:
     """A negation, denial or hypothetical before the trigger in its clause ("has no plans
     to", 如果, 否认): the clause does not report a measure."""
@@ -583,6 +613,9 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
         else:
             ptype = value
             issuers, targets, adjacent = _roles(r, lex, s, trig, ptype)
+            if ptype == "ExportControl" and kind == "weak" and _speaks_of_investment(r, s, clause) \
+                    and not s.within(export_hits, clause):
+                ptype = "InvestmentControl"  # 限制…对中国企业的投资: a limit on investment
             on_firms = bool(targets) and all(
                 lex.get(t) is not None and lex.get(t).type == "Organization" for t in targets)
             if ptype == "Sanction" and s.within(s.techs, clause) and not on_firms:
@@ -687,7 +720,7 @@ def find_policies(text: str, mentions, lex: Lexicon) -> list[ArticlePolicy]:
     r = rules()
     norm = normalize_chars(text)
     triggers = r.triggers.find(text, norm)
-    if not triggers:
+    if not triggers and not r.blocked_deal.search(norm):
         return []
     actor_spans = [(m.start, m.end) for m in mentions]
     triggers = [t for t in triggers if t.payload[0] == "named"
@@ -698,10 +731,13 @@ def find_policies(text: str, mentions, lex: Lexicon) -> list[ArticlePolicy]:
     by_key: dict[tuple, list[ArticlePolicy]] = {}
     for span in sentences(text):
         trig_here = [t for t in triggers if span.start <= t.start and t.end <= span.end]
-        if not trig_here:
+        deal = r.blocked_deal.search(norm, span.start, span.end)
+        if not trig_here and not deal:
             continue
         s = _Sentence(span, norm, mentions, techs, statuses)
-        found = _sentence_mentions(r, lex, s, trig_here, export_hits)
+        found = _sentence_mentions(r, lex, s, trig_here, export_hits) if trig_here else []
+        if deal:
+            found += _blocked_deals(r, lex, s)
         for m in found:
             m.named = m.named or _absorbed_by(r, lex, m)
             # one measure per issuing state: "the Commission's ban" and "the EU's ban" are one
