@@ -146,7 +146,7 @@ class _Rules:
         self.own_firms_after = words_regex(both("own_firms_after"), at_end=False)
         self.listing_span = re.compile(
             r"(?:将|把|(?<![a-z])(?:added|adds|adding|put|puts|placed|places)(?![a-z]))(.{1,80}?)"
-            r"(?:列入|纳入|加入|列进|放入|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*)\s*[“\"「《]?\s*$")
+            r"(?:列入|纳入|加入|列进|放入|列为|增列|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*)\s*[“\"「《]?\s*$")
         self.export_families = frozenset(data["export_technologies"])
         self.investment_words = PhraseMatcher((w, True) for names in data["investment_words"].values() for w in names)
         deals = data["blocked_deals"]
