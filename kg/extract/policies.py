@@ -22,7 +22,7 @@ Each issuing state's measure is its own mention. One article's mentions then bec
 :class:`ArticlePolicy` list: one per issuing state, type and target, with loose words folded
 (an issuer's "sanctions" into its export controls against the same targets, its subsidies
 into its named act) and implied targets where the text plainly implies one (the one other
-state of the sentence, else of the article's other measures, else of the article).
+state of the sentence, else of the article's other measures, else of the headline).
 Clustering across articles happens in :mod:`kg.policies`.
 """
 from __future__ import annotations
@@ -769,7 +769,7 @@ def find_policies(text: str, mentions, lex: Lexicon) -> list[ArticlePolicy]:
     policies += _joined_policies(r, lex, norm, text, mentions, policies)
     for ap in policies:
         if ap.type in RESTRICTIVE and not ap.targets and ap.issuers:
-            _implied_target(r, norm, lex, ap, policies, mentions)
+            _implied_target(r, norm, lex, ap, policies, mentions, text)
     return sorted(_consolidate(lex, policies), key=lambda p: (p.sentences[0].start, p.key))
 
 
@@ -861,11 +861,11 @@ def _fold(lex: Lexicon, policies: list[ArticlePolicy]) -> list[ArticlePolicy]:
     return out
 
 
-def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, policies, mentions) -> None:
+def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, policies, mentions, text: str) -> None:
     """The target a restrictive measure's article plainly implies when it names none: the
     one other state its sentences name ("China's chip industry set for deep pain from US
     export controls"); else the one target the article's other measures of its type name;
-    else the one other state the whole article names."""
+    else the one other state the article's headline (its first sentence) names."""
     # neither its own side nor the issuers of the article's parallel measures ("export
     # controls from the U.S., Netherlands, Japan": none targets another)
     mine = own_side(lex, ap.issuers) | own_side(lex, [i for o in policies if o.type == ap.type for i in o.issuers])
@@ -875,9 +875,10 @@ def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, polic
                 and m.actor_id not in mine and (lex.get(m.actor_id) is not None and lex.get(m.actor_id).type == "Country")
                 and not _names_own_people(r, norm, m)}
 
+    first = sentences(text)[:1]
     tiers = (lambda: states(ap.sentences),
              lambda: {t for o in policies if o is not ap and o.type == ap.type for t in o.targets} - mine,
-             lambda: states([Span(0, 1 << 62, "")]))
+             lambda: states(first))  # the headline's one other state ("China's chip industry set for deep pain")
     for tier in tiers:
         candidates = tier()
         if len(candidates) == 1:
