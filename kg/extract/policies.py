@@ -302,8 +302,12 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         # ... but 将/把 mark what is done with the measure, not its target (将美国的出口管制称为…)
         # ... and 对X的管制表示不满 speaks of X's own measure: 对 marks the topic of what is said
         about = bool(r.speech.find_all(*_twice(norm[trig.end:clause.end])))
-        adjacent = [m for m in adjacent if not is_target(r, norm, m, clause) or about
-                    or norm[clause.start:m.start].rstrip().endswith(("将", "把"))]
+        cued = {m.actor_id for m in in_clause if is_target(r, norm, m, clause)}
+        adjacent = [m for m in adjacent if not (
+            is_target(r, norm, m, clause) and not about
+            and not (norm[clause.start:m.start].rstrip().endswith(("将", "把")) and not m.surface.startswith(("对", "對"))))
+            # 对中国（中共）禁运: the bracketed name restates the target
+            and not (m.actor_id in cued and norm[clause.start:m.start].rstrip().endswith(("（", "(")))]
     targets = [m.actor_id for m in in_clause if m not in adjacent and is_target(r, norm, m, clause)
                and _can_be_targeted(lex, m.actor_id) and not _names_own_people(r, norm, m)]
     directional = [m.actor_id for m in in_clause if m not in adjacent and r.directional.search(
