@@ -37,7 +37,17 @@ PREFIXES: dict[str, str] = {
     "dcterms": DCTERMS,
     "wd": WD,
     "void": VOID,
+    # one prefix per kind of minted resource (CONTRACT.md): actor:japan is a valid CURIE in
+    # Turtle and SPARQL, where kgr:actor/japan is not
+    "actor": KGR + "actor/",
+    "article": KGR + "article/",
+    "policy": KGR + "policy/",
+    "topic": KGR + "topic/",
+    "technology": KGR + "technology/",
+    "assertion": KGR + "assertion/",
 }
+#: longest namespace first: an actor's IRI compacts to actor:…, not kgr:actor/…
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: len(kv[1]), reverse=True)
 
 
 class IRI(str):
@@ -111,8 +121,8 @@ def typed(value: object, datatype_local: str) -> Literal:
 
 @lru_cache(maxsize=1 << 16)  # predicates, types and classes repeat on every line
 def compact(iri: str) -> str:
-    """CURIE for an IRI under one of PREFIXES, else the IRI itself."""
-    for prefix, ns in PREFIXES.items():
+    """CURIE for an IRI under one of PREFIXES (the longest that fits), else the IRI itself."""
+    for prefix, ns in _BY_LENGTH:
         if iri.startswith(ns):
             return f"{prefix}:{iri[len(ns):]}"
     return iri

@@ -153,7 +153,7 @@ def test_stats_and_export_around(built, tmp_path):
     assert runner.invoke(app, ["export", "--around", "Japan", "-f", "jsonld", "-o", str(jl), "--graph", str(built)]).exit_code == 0
     doc = json.loads(jl.read_text(encoding="utf-8"))
     assert doc["@context"]["kg"] == "https://w3id.org/newskg/ontology#"
-    japan = next(n for n in doc["@graph"] if n["@id"] == "kgr:actor/japan")
+    japan = next(n for n in doc["@graph"] if n["@id"] == "actor:japan")
     assert "schema:Country" in japan["@type"] and len(Graph().parse(jl, format="json-ld")) == len(Graph().parse(ttl))
 
 

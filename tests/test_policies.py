@@ -253,7 +253,7 @@ def test_policy_card_counts_the_articles_behind_each_role(tmp_path):
                                       f'publishedDateTime: 2023-07-2{i}T00:00:00Z\n'
                                       f'originalUrl: "https://example.com/{i}"\n---\n', encoding="utf-8")
     kg.build([docs]).write(tmp_path / "out")
-    got = CliRunner().invoke(app, ["show", "kgr:policy/japan-exportcontrol-china-2023-07", "--format", "json",
+    got = CliRunner().invoke(app, ["show", "policy:japan-exportcontrol-china-2023-07", "--format", "json",
                                    "--graph", str(tmp_path / "out")])
     assert got.exit_code == 0, got.output
     card = json.loads(got.output)
