@@ -200,7 +200,11 @@ def add_article(ctx: Context, doc: Document) -> IRI:
     for name in doc.editors:
         q.add(node, schema("editor"), person_node(ctx, name, g), g)
     for label in [*doc.topics, *doc.tags]:
-        q.add(node, schema("about"), topic_node(q, label, g), g)
+        topic = topic_node(q, label, g)
+        q.add(node, schema("about"), topic, g)
+        named = ctx.lex.lookup(label)
+        if len(named) == 1:  # a tag that names a known actor is linked to it (华为 the tag, Huawei the actor)
+            q.add(topic, skos("related"), ctx.actor(named[0].id))
     _images(q, node, doc.images, g)
     for link in doc.links:
         add_link(ctx, node, link, g)

@@ -210,3 +210,26 @@ def test_piped_output_is_tab_separated_rows_and_a_terminal_gets_a_table(built, m
     monkeypatch.setattr(kg.cli.sys, "stdout", Terminal())
     assert kg.cli._fmt(None) == "table"
     assert kg.cli._fmt(kg.cli.Fmt.json) == "json"
+
+
+def test_an_actor_wins_over_a_topic_tag_of_its_name(tmp_path):
+    """An Epoch page tagged 希捷 and 尹锡悦: the names resolve to the company and the person,
+    and each tag is linked to the actor it names (skos:related)."""
+    import json
+    import shutil
+
+    import kg
+    from conftest import DATA
+    from pyoxigraph import NamedNode
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(DATA / "answer_key" / "docs" / "n13977732.md", docs)
+    kg.build([docs]).write(tmp_path / "out")
+    got = CliRunner().invoke(app, ["show", "尹锡悦", "--format", "json", "--graph", str(tmp_path / "out")])
+    assert got.exit_code == 0, got.output
+    assert json.loads(got.output)["type"] == "schema:Person"
+    store = kg.open_store(tmp_path / "out")
+    related = list(store.quads(NamedNode("https://w3id.org/newskg/id/topic/希捷"),
+                               NamedNode("http://www.w3.org/2004/02/skos/core#related"), None))
+    assert [q.object.value for q in related] == ["https://w3id.org/newskg/id/actor/seagate"]

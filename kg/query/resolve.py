@@ -98,6 +98,9 @@ def resolve(store: Store, name: str) -> ox.NamedNode:
     if len(rows) > 1:
         named = [r for r in rows if r[2] != "schema:NewsArticle"]
         rows = named or rows
+    if len(rows) > 1:  # an actor or policy wins over a topic tag of the same name (日本, 华为)
+        things = [r for r in rows if r[2] != "skos:Concept"]
+        rows = things if len(things) == 1 else rows
     if len(rows) == 1:
         return ox.NamedNode(rows[0][0])
     raise Ambiguous(name, [(r[0], r[1], r[2]) for r in rows])
