@@ -77,6 +77,7 @@ def build(
     inputs: List[Path] = typer.Argument(..., help="Files and folders to read (folders recursively)."),
     out: Path = typer.Option(Path("exports"), "--out", "-o", help="Folder to write the exports to."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+    force: bool = typer.Option(False, "--force", help="Replace existing exports even when no article was read."),
 ) -> None:
     """Read news documents and write graph.ttl, graph.nq, graph.jsonld, graph.graphml, report.json."""
     import time
@@ -98,7 +99,7 @@ def build(
         result = run_build(inputs, progress=progress)
         if bar:
             bar.update(task, description="writing")
-        paths = result.write(out)
+        paths = result.write(out, replace_with_empty=force)
     except (BuildError, ValueError) as exc:  # ValueError: bad data in the ontology/ YAML
         fail(str(exc).splitlines()[0])
     except OSError as exc:
@@ -147,6 +148,15 @@ def neighbors(
     from .output import render
     from .query.neighbors import neighbors as find
 
+    from .query.neighbors import check_relation, check_type
+
+    try:
+        for r in relation:
+            check_relation(r)
+        for t in type_:
+            check_type(t)
+    except ValueError as exc:
+        fail(str(exc))
     store = _open(graph)
     node = _resolve(store, name)
     rows = find(store, node, depth, relations=relation, types=type_, direction=direction.value,
@@ -239,6 +249,15 @@ def export(
     store = _open(graph)
     node = _resolve(store, around)
     ext = {"graphml": "graphml", "ttl": "ttl", "jsonld": "jsonld"}[fmt.value]
+    if out is None and not sys.stdout.isatty():  # piped: the file goes down the pipe
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / f"around.{ext}"
+            export_around(store, node, depth, fmt.value, target)
+            sys.stdout.buffer.write(target.read_bytes())
+            sys.stdout.flush()
+        return
     target = out or Path(f"around-{slugify(around)}.{ext}")
     try:
         info = export_around(store, node, depth, fmt.value, target)

@@ -233,3 +233,35 @@ def test_an_actor_wins_over_a_topic_tag_of_its_name(tmp_path):
     related = list(store.quads(NamedNode("https://w3id.org/newskg/id/topic/希捷"),
                                NamedNode("http://www.w3.org/2004/02/skos/core#related"), None))
     assert [q.object.value for q in related] == ["https://w3id.org/newskg/id/actor/seagate"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["neighbors", "Japan", "--relation", "restrict"], "did you mean 'restricts'"),
+    (["neighbors", "Japan", "--type", "Contry"], "did you mean 'Country'"),
+])
+def test_filter_values_are_checked(seeds_build, args, message):
+    out, _ = seeds_build
+    got = CliRunner().invoke(app, [*args, "--graph", str(out)])
+    assert got.exit_code == 1 and message in got.output
+
+
+def test_a_build_that_read_nothing_keeps_the_exports(seeds_build, tmp_path):
+    import shutil
+
+    out, _ = seeds_build
+    kept = tmp_path / "kept"
+    shutil.copytree(out, kept)
+    before = (kept / "graph.nq").read_bytes()
+    (tmp_path / "empty").mkdir()
+    got = CliRunner().invoke(app, ["build", str(tmp_path / "empty"), "--out", str(kept)])
+    assert got.exit_code == 1 and "read no article" in got.output
+    assert (kept / "graph.nq").read_bytes() == before
+    assert CliRunner().invoke(app, ["build", str(tmp_path / "empty"), "--out", str(kept), "--force"]).exit_code == 0
+
+
+def test_export_around_goes_down_a_pipe_without_out(seeds_build, tmp_path, monkeypatch):
+    out, _ = seeds_build
+    monkeypatch.chdir(tmp_path)
+    got = CliRunner().invoke(app, ["export", "--around", "Japan", "--format", "ttl", "--graph", str(out)])
+    assert got.exit_code == 0 and got.output.startswith("@prefix kg:")
+    assert list(tmp_path.iterdir()) == []  # nothing written into the current folder

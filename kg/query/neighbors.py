@@ -38,6 +38,39 @@ def normalize_type(name: str) -> str:
     return _TYPE_ALIASES.get(name.lower(), name)
 
 
+#: the relations a neighbour lookup can filter on (local names; kg: or a full IRI also work)
+RELATIONS = ("cooperatesWith", "urges", "criticizes", "restricts", "acquires", "basedIn", "affiliatedWith",
+             "issuedBy", "targets", "covers", "relatedTo", "relatedArticle", "previousArticle", "nextArticle",
+             "recommends", "mirrorOf", "mentions", "publisher", "about", "author")
+
+
+def _unknown(kind: str, value: str, valid) -> ValueError:
+    from rapidfuzz import process
+
+    near = [h[0] for h in process.extract(value, list(valid), limit=2, score_cutoff=60)]
+    hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+    return ValueError(f"unknown {kind} {value!r}{hint} (one of: {', '.join(valid)})")
+
+
+def check_relation(name: str) -> str:
+    """The predicate IRI of a ``--relation`` value; ValueError naming the valid ones if unknown."""
+    iri = normalize_relation(name)
+    local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    if local not in RELATIONS:
+        raise _unknown("relation", name, RELATIONS)
+    return iri
+
+
+def check_type(name: str) -> str:
+    """The class CURIE of a ``--type`` value; ValueError naming the valid ones if unknown."""
+    valid = sorted(set(_TYPE_ALIASES.values()))
+    value = normalize_type(name)
+    if value not in valid:
+        raise _unknown("type", name, [k.capitalize() for k in ("country", "organization", "person", "policy",
+                                                               "article", "topic", "technology")])
+    return value
+
+
 @dataclass
 class Edge:
     direction: str  # out | in
