@@ -265,3 +265,10 @@ def test_export_around_goes_down_a_pipe_without_out(seeds_build, tmp_path, monke
     got = CliRunner().invoke(app, ["export", "--around", "Japan", "--format", "ttl", "--graph", str(out)])
     assert got.exit_code == 0 and got.output.startswith("@prefix kg:")
     assert list(tmp_path.iterdir()) == []  # nothing written into the current folder
+
+
+def test_neighbors_lists_every_relation_to_a_neighbour(seeds_build):
+    out, _ = seeds_build
+    got = CliRunner().invoke(app, ["neighbors", "Japan", "--format", "json", "--graph", str(out)])
+    links = {(r["relation"], r["direction"]) for r in json.loads(got.output) if r["label"] == "China"}
+    assert {("kg:urges", "in"), ("kg:restricts", "out")} <= links  # China urges Japan; Japan restricts China

@@ -121,7 +121,9 @@ def neighbors(store: Store, start: ox.NamedNode | str, depth: int = 1, *,
               relations: Iterable[str] = (), types: Iterable[str] = (), direction: str = "both",
               limit: Optional[int] = None, with_evidence: bool = False) -> list[dict]:
     """Rows (depth, direction, relation, label, type, articles, iri, via[, evidence]), breadth
-    first; filters apply at every hop. ``limit`` caps the rows returned."""
+    first: one row per link, so a neighbour linked by several relations (China criticizes
+    and restricts the United States) appears under each; filters apply at every hop.
+    ``limit`` caps the rows returned."""
     if depth < 1:
         raise ValueError("depth must be at least 1")
     if direction not in ("in", "out", "both"):
@@ -133,19 +135,19 @@ def neighbors(store: Store, start: ox.NamedNode | str, depth: int = 1, *,
     visited = {start_iri}
     frontier = [start_iri]
     for d in range(1, depth + 1):
-        nxt = []
+        nxt: list[str] = []
+        earlier = set(visited)  # nodes of earlier hops; every link to a new neighbour is listed
         for node in frontier:
-            found = [e for e in edges(store, node) if e.other not in visited and (not rels or e.predicate in rels)
+            found = [e for e in edges(store, node) if e.other not in earlier and (not rels or e.predicate in rels)
                      and (direction == "both" or e.direction == direction)]
             info = node_info(store, [e.other for e in found] + [node])
             for e in found:
-                if e.other in visited:
-                    continue
                 label, typ = info[e.other]
                 if wanted and typ not in wanted:
                     continue
-                visited.add(e.other)
-                nxt.append(e.other)
+                if e.other not in visited:
+                    visited.add(e.other)
+                    nxt.append(e.other)
                 row = {"depth": d, "direction": e.direction, "relation": compact(e.predicate),
                        "label": label, "type": typ, "articles": len(e.articles),
                        "iri": e.other, "via": "" if d == 1 else info[node][0]}
