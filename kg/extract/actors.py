@@ -85,7 +85,7 @@ class Matcher:
         # those jieba's dictionary does not hold as common words are checked against the
         # segmentation of the text around them
         below = int(rules["boundary_check_below"])
-        short = [k for k in table if 2 <= len(k) <= 3 and all("\u4e00" <= c <= "\u9fff" for c in k)]
+        short = [k for k in table if 2 <= len(k) <= 4 and all("\u4e00" <= c <= "\u9fff" for c in k)]
         self.check_keys: frozenset[str] = frozenset()
         if short:
             freq = _jieba_freq()

@@ -73,6 +73,11 @@ class _Rules:
         self.seat_cues = PhraseMatcher((w, True) for ws in data["based_in"]["seat_cues"].values() for w in ws)
         self.based_suffix = tuple(normalize_chars(w) for w in data["based_in"]["based_suffix"])
         self.zh_is = re.compile(r"(?:\s*[（(][^）)]{0,40}[）)])?\s*(?:是|为|担任|现任|任职于|供职于|身为|作为)")
+        self.descriptor_words = re.compile("|".join(map(re.escape, sorted(
+            {normalize_chars(w) for w in data["based_in"]["descriptors"]["zh"] if len(w) >= 2}, key=len, reverse=True))))
+        subs = data["subsidiary"]
+        self.subsidiary_zh = re.compile(r"\s*(?:" + "|".join(map(re.escape, subs["zh"])) + r")\s*的?\s*")
+        self.subsidiary_en = re.compile(r"\s*,?\s*(?:a|an|the)?\s*(?:" + "|".join(map(re.escape, subs["en"])) + r")\s+(?:of\s+)?")
         self.posted_to = re.compile(r"(?:(?<![a-z])(?:to|in)\s+(?:the\s+)?|驻)$")
         self.places = PhraseMatcher((name, state) for state, names in load_yaml("places.yaml").items() for name in names)
         self.after_person = re.compile(r"\s*[,，]\s*(?:(?:the|a|an)\s+)?")
@@ -193,6 +198,11 @@ class _Reader:
 
     def _near(self, start: int, end: int) -> bool:
         gap = self.norm[start:end]
+        # names of states and descriptors in between do not count ("收购以色列芯片制造商高塔半导体")
+        for m in self.mentions:
+            if start <= m.start and m.end <= end and "Country" in _kinds(self.lex, m.actor_id):
+                gap = gap.replace(self.norm[m.start:m.end], "")
+        gap = self.r.descriptor_words.sub("", gap)
         limit = self.r.object_gap["cjk"] if any(is_cjk(c) for c in gap) or not gap.strip() and is_cjk(
             self.norm[end:end + 1]) else self.r.object_gap["latin"]
         return len(gap.strip()) <= limit
@@ -257,6 +267,14 @@ class _Reader:
                     if self.r.descriptor_gap.fullmatch(gap) and (gap.strip() or not is_cjk(norm[m.start:m.start + 1])
                                                                  or prev.end - prev.start >= 2 and "Corporation" in kinds):  # 韩国三星
                         self.add(m.actor_id, "basedIn", prev.actor_id, sentence, "descriptor")
+        for i, m in enumerate(here[:-1]):  # 华为旗下的海思半导体: HiSilicon belongs to Huawei
+            nxt = here[i + 1]
+            if "Organization" in _kinds(self.lex, m.actor_id) and "Organization" in _kinds(self.lex, nxt.actor_id) \
+                    and self.r.subsidiary_zh.fullmatch(norm[m.end:nxt.start]):
+                self.add(nxt.actor_id, "affiliatedWith", m.actor_id, sentence, "apposition")
+            elif "Organization" in _kinds(self.lex, m.actor_id) and "Organization" in _kinds(self.lex, nxt.actor_id) \
+                    and self.r.subsidiary_en.fullmatch(norm[m.end:nxt.start]):  # "HiSilicon, a unit of Huawei"
+                self.add(m.actor_id, "affiliatedWith", nxt.actor_id, sentence, "apposition")
         for clause in parts:
             if not self.r.based_cues.find(clause.text, self.norm[clause.start:clause.end]):
                 continue
