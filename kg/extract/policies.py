@@ -719,8 +719,9 @@ def _absorbed_by(r: _Rules, lex: Lexicon, m: _Mention) -> Optional[str]:
     return None
 
 
-def find_policies(text: str, mentions, lex: Lexicon) -> list[ArticlePolicy]:
-    """The policies ``text`` reports, given its actor mentions (offsets into ``text``)."""
+def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> list[ArticlePolicy]:
+    """The policies ``text`` reports, given its actor mentions (offsets into ``text``);
+    ``headline`` says whether the text's first line is a headline (a derived one is not)."""
     r = rules()
     norm = normalize_chars(text)
     triggers = r.triggers.find(text, norm)
@@ -769,11 +770,14 @@ def find_policies(text: str, mentions, lex: Lexicon) -> list[ArticlePolicy]:
                 inherited = a in m.inherited
                 ap.evidence.append(Evidence("targets", a, m.sentence, 0.55 if inherited else 0.75,
                                             "inherited" if inherited else how))
+    # loose words folded before implied targets are read and again after ("sanctions" named
+    # with no target, or with the target implied for the export controls, are those controls)
     policies = _fold(lex, [ap for aps in by_key.values() for ap in aps])
-    policies += _joined_policies(r, lex, norm, text, mentions, policies)
     for ap in policies:
         if ap.type in RESTRICTIVE and not ap.targets and ap.issuers:
-            _implied_target(r, norm, lex, ap, policies, mentions, text)
+            _implied_target(r, norm, lex, ap, policies, mentions, text if headline else "")
+    policies = _fold(lex, policies)
+    policies += _joined_policies(r, lex, norm, text, mentions, policies)
     return sorted(_consolidate(lex, policies), key=lambda p: (p.sentences[0].start, p.key))
 
 
@@ -879,7 +883,7 @@ def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, polic
                 and m.actor_id not in mine and (lex.get(m.actor_id) is not None and lex.get(m.actor_id).type == "Country")
                 and not _names_own_people(r, norm, m)}
 
-    first = sentences(text)[:1]
+    first = sentences(text)[:1] if text else ()
     tiers = (lambda: states(ap.sentences),
              lambda: {t for o in policies if o is not ap and o.type == ap.type for t in o.targets} - mine,
              lambda: states(first))  # the headline's one other state ("China's chip industry set for deep pain")
@@ -896,5 +900,5 @@ def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, polic
 def extract_policies(ctx, doc, node) -> list[ArticlePolicy]:
     """Find the article's policies. They are written after all articles are read, when
     mentions of one measure across articles are merged (:func:`kg.policies.add_policies`)."""
-    doc.policies = find_policies(doc.text, doc.mentions, ctx.lex)
+    doc.policies = find_policies(doc.text, doc.mentions, ctx.lex, headline=bool(doc.headline and not doc.headline_derived))
     return doc.policies
