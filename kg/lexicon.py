@@ -12,6 +12,7 @@ under ``ontology/actors/``. Each entry::
       affiliated_with: [japan]       # people
       role: {en: ..., zh-Hans: ...}  # people
       domains: [nhk.or.jp]           # news outlets: the web domains they publish on
+      context: [iPhone, 手机]        # words that, next to an ambiguous name, make it this actor
 """
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ class Actor:
     affiliated_with: list[str] = field(default_factory=list)
     role: dict[str, str] = field(default_factory=dict)
     domains: list[str] = field(default_factory=list)
+    #: words that, next to one of its ambiguous names, make it this actor (苹果 + iPhone)
+    context: list[str] = field(default_factory=list)
     source: str = ""
     discovered: str = ""  # how a discovered actor was found (not in the lexicon files)
     learned: tuple[str, ...] = ()  # names the build's articles taught (glosses)
@@ -136,6 +139,7 @@ def _actor(entry: dict, source: str) -> Actor:
         affiliated_with=list(entry.get("affiliated_with") or []),
         role={k: str(v) for k, v in (entry.get("role") or {}).items()},
         domains=list(entry.get("domains") or []),
+        context=[str(x) for x in entry.get("context") or []],
         source=source,
     )
 

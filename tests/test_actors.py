@@ -125,3 +125,8 @@ def test_ambiguous_words_stay_words_without_context():
     assert "united-states" not in ids("美元走强，美丽的风景。")
     assert "apple" not in ids("他买了一个苹果。")
     assert "us-congress" not in ids("美国官员访问东京。日本国会今天开会。")  # Japan is the state named last
+
+
+def test_an_ambiguous_company_name_counts_among_words_of_its_trade():
+    assert "apple" in ids("智慧型手机还便宜，连苹果的5G版iPhone都降价。")
+    assert "apple" not in ids("他买了一个苹果。")

@@ -113,3 +113,8 @@ def test_a_registered_company_name_marks_an_organization_once():
     # common words name nothing without their place; no place, no guess where the name starts
     assert ("Organization", ("南京市科技创新投资",)) in candidates("采购方南京市科技创新投资有限公司宣布。")
     assert candidates("这家股份有限公司表示。") == set()
+
+
+def test_a_titled_name_ends_at_a_date_and_is_no_common_word():
+    assert ("Person", ("朱岳中",)) in candidates("学财务金融系助理教授朱岳中4月4日告诉大纪元。")
+    assert not any("周一" in n for _, ns in candidates("欧盟委员会主席周一表示，将加强合作。") for n in ns)

@@ -101,6 +101,7 @@ class Matcher:
         self.subject_abbrev = re.compile(rf"(?:^|(?<=[\s，。、：；！？“”‘’「」（）()【】《》,.:;!?\"']))([{subj}])(?={sctx})")
         self.loc_en = re.compile(r"(?:\b(?:" + "|".join(map(re.escape, rules["locatives_en"])) + r")\s+(?:the\s+)?)$", re.I)
         self.loc_zh = tuple(rules["locatives_zh"])
+        self.company_context = [normalize_text(w) for w in rules["company_context"]]
 
     # -------------------------------------------------------------- candidates
     def _candidates(self, text: str, norm: str) -> list[tuple[int, int, _Entry]]:
@@ -222,6 +223,16 @@ class Matcher:
                 mentions.append(Mention(entry.actor_id, s, e, text[s:e], entry.kind, float(self.conf[entry.kind])))
         return mentions
 
+    def _in_context(self, text: str, start: int, actor) -> bool:
+        """An ambiguous company name with words of its trade next to it (苹果的5G版iPhone,
+        苹果公司股价): the actor's own context words, or for a company those of
+        ``company_context`` in ontology/matching.yaml."""
+        window = normalize_text(text[max(0, start - 8):start + 24])
+        words = [normalize_text(w) for w in actor.context]
+        if "Corporation" in actor.types:
+            words += self.company_context
+        return any(w in window for w in words)
+
     def _latest_state(self, start: int, states) -> str | None:
         """The state named last before ``start`` (plainly, not by an ambiguous name)."""
         before = [a for s, a in states if s < start]
@@ -248,6 +259,8 @@ class Matcher:
             return False
         if actor.type == "Country":
             return not self._is_locative(text, start)
+        if self._in_context(text, start, actor):
+            return True
         return bool({"GovernmentOrganization", "PoliticalParty"} & set(actor.types)) and bool(actor.based_in) \
             and actor.based_in == self._latest_state(start, states)
 

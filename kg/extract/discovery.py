@@ -344,7 +344,9 @@ def _chinese_titles(rules: _Rules, text: str) -> list[Candidate]:
             continue
         d = rules.dotted_head.match(window.lstrip("和与及跟同、"))
         quick = next((window[:n] for n in (3, 2) if window[:1] in rules.surnames
-                      and rules.after_name.match(window, n) and not rules.after_name.match(window, n - 1)), "")
+                      and (rules.after_name.match(window, n) or window[n:n + 1].isdigit() or window[n:n + 1] in "，,。（(：:")
+                      and not rules.after_name.match(window, n - 1)
+                      and not rules.after_name.fullmatch(window[:n]) and not _common_words(rules, window[:n])), "")
         if d:
             name = rules.trim_dotted(d.group(0))
         elif quick:  # a common surname and a given name, then a word that follows names: no need for jieba
