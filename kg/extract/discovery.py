@@ -336,6 +336,28 @@ def _english_sentence(rules: _Rules, text: str) -> list[Candidate]:
 
 
 
+def _surname_guess(rules: _Rules, window: str) -> str:
+    """A common surname and one or two characters, ended by a word that follows names, a
+    date or punctuation (研究员苏紫云表示, 教授朱岳中4月4日), never a common word (马上, 周一)."""
+    for n in (3, 2):
+        if window[:1] not in rules.surnames:
+            return ""
+        ends = rules.after_name.match(window, n) or window[n:n + 1].isdigit() or window[n:n + 1] in "，,。（(：:"
+        if ends and not rules.after_name.match(window, n - 1) and not rules.after_name.fullmatch(window[:n]) \
+                and not _common_words(rules, window[:n]) and not _common_words(rules, _first_word(window[:n])):
+            return window[:n]
+    return ""
+
+
+def _first_word(text: str) -> str:
+    """The first dictionary word of ``text`` (任命他: 任命)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    words = jieba.lcut(text, HMM=False)
+    return words[0] if words else text
+
+
 def _chinese_titles(rules: _Rules, text: str) -> list[Candidate]:
     out = []
     for m in rules.title_zh.finditer(text):
@@ -343,10 +365,7 @@ def _chinese_titles(rules: _Rules, text: str) -> list[Candidate]:
         if any(rules.known(window[:k]) for k in range(2, min(len(window), 6) + 1)):
             continue
         d = rules.dotted_head.match(window.lstrip("和与及跟同、"))
-        quick = next((window[:n] for n in (3, 2) if window[:1] in rules.surnames
-                      and (rules.after_name.match(window, n) or window[n:n + 1].isdigit() or window[n:n + 1] in "，,。（(：:")
-                      and not rules.after_name.match(window, n - 1)
-                      and not rules.after_name.fullmatch(window[:n]) and not _common_words(rules, window[:n])), "")
+        quick = _surname_guess(rules, window)
         if d:
             name = rules.trim_dotted(d.group(0))
         elif quick:  # a common surname and a given name, then a word that follows names: no need for jieba
@@ -363,8 +382,7 @@ def _chinese_titles(rules: _Rules, text: str) -> list[Candidate]:
             if not 2 <= len(name) <= 3:
                 # a common surname and one or two characters, then a word that follows names
                 # (研究员苏紫云表示): jieba does not know every given name
-                name = next((window[:n] for n in (3, 2) if window[:1] in rules.surnames
-                             and rules.after_name.match(window, n) and not rules.after_name.match(window, n - 1)), "")
+                name = _surname_guess(rules, window)
             if not 2 <= len(name) <= 3:
                 continue
         name = rules.zh_name(name)
