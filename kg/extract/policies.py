@@ -884,8 +884,12 @@ def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, polic
                 and not _names_own_people(r, norm, m)}
 
     first = sentences(text)[:1] if text else ()
+    home = {state_of(lex, a) for a in ap.issuers}
     tiers = (lambda: states(ap.sentences),
-             lambda: {t for o in policies if o is not ap and o.type == ap.type for t in o.targets} - mine,
+             # another measure's target, unless it is a firm of the issuer's own state (a US
+             # listing of YMTC says nothing of whom China's countermeasures target)
+             lambda: {t for o in policies if o is not ap and o.type == ap.type for t in o.targets
+                      if lex.get(t) is None or lex.get(t).based_in not in home} - mine,
              lambda: states(first))  # the headline's one other state ("China's chip industry set for deep pain")
     for tier in tiers:
         candidates = tier()
