@@ -272,3 +272,11 @@ def test_neighbors_lists_every_relation_to_a_neighbour(seeds_build):
     got = CliRunner().invoke(app, ["neighbors", "Japan", "--format", "json", "--graph", str(out)])
     links = {(r["relation"], r["direction"]) for r in json.loads(got.output) if r["label"] == "China"}
     assert {("kg:urges", "in"), ("kg:restricts", "out")} <= links  # China urges Japan; Japan restricts China
+
+
+def test_search_counts_articles_for_topics_and_technologies(seeds_build):
+    out, _ = seeds_build
+    got = CliRunner().invoke(app, ["search", "芯片", "--format", "json", "--graph", str(out)])
+    rows = json.loads(got.output)
+    by_type = {r["type"]: r["articles"] for r in rows}
+    assert by_type["skos:Concept"] >= 1 and by_type["kg:Technology"] >= 1

@@ -58,9 +58,10 @@ def write_names(store: ox.Store, target: str | Path | sqlite3.Connection) -> Non
     for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None):
         if isinstance(q.subject, ox.NamedNode) and q.subject.value in labels:
             types.setdefault(q.subject.value, set()).add(compact(q.object.value))
+    # how many articles mention, tag, cover (through a policy) or link to each node
     weight = {row["o"].value: int(row["n"].value) for row in store.query(
-        f"SELECT ?o (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{SCHEMA}mentions> ?o }} GROUP BY ?o",
-        use_default_graph_as_union=True)}
+        f"SELECT ?o (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+        f"VALUES ?p {{ <{SCHEMA}mentions> <{SCHEMA}about> <{KG}covers> <{KG}relatedTo> }} }} GROUP BY ?o")}
     db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", sorted(set(rows)))
     db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?)", sorted(
         (iri, _display(ls), main_type(types.get(iri, set())), weight.get(iri, 0))
