@@ -280,3 +280,9 @@ def test_search_counts_articles_for_topics_and_technologies(seeds_build):
     rows = json.loads(got.output)
     by_type = {r["type"]: r["articles"] for r in rows}
     assert by_type["skos:Concept"] >= 1 and by_type["kg:Technology"] >= 1
+
+
+def test_a_mirror_and_its_original_are_one_search_hit(seeds_build):
+    out, _ = seeds_build
+    got = CliRunner().invoke(app, ["search", "欧盟将与日本深化芯片合作", "--format", "json", "--graph", str(out)])
+    assert len([r for r in json.loads(got.output) if r["type"] == "schema:NewsArticle"]) == 1

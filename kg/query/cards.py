@@ -125,9 +125,16 @@ def search(store: Store, text: str, limit: int = 20, types: tuple[str, ...] = ()
         out.append({"label": label, "type": typ, "articles": weight, "match": name, "iri": iri,
                     "_key": (rank, typ == "schema:NewsArticle", -weight, label, iri)})
     out.sort(key=lambda r: r["_key"])
+    seen: set[str] = set()
+    hits = []
     for r in out:
         del r["_key"]
-    return out[:limit]
+        if r["type"] == "schema:NewsArticle":
+            if r["label"] in seen:
+                continue  # a mirror and the original it copies: one hit
+            seen.add(r["label"])
+        hits.append(r)
+    return hits[:limit]
 
 
 def paths(store: Store, a: ox.NamedNode, b: ox.NamedNode, max_hops: int = 3, limit: int = 5) -> list[list[dict]]:
