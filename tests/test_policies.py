@@ -304,3 +304,12 @@ def test_a_named_measure_is_one_node_whoever_the_sentence_names():
 def test_investment_controls(text, issuers, targets):
     p = one(text)
     assert (p.type, p.issuers, p.targets) == ("InvestmentControl", issuers, targets)
+
+
+@pytest.mark.parametrize("text, issuers, targets", [
+    ("The US expanded China chip curbs on Tuesday.", ("united-states",), {"china"}),   # a bare name adjunct: the target
+    ("China’s chip industry set for deep pain from US export controls", ("united-states",), {"china"}),
+])
+def test_a_name_before_the_trigger_after_an_enacting_subject(text, issuers, targets):
+    p = one(text)
+    assert (p.issuers, p.targets) == (issuers, targets)

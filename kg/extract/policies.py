@@ -339,6 +339,19 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     firms = {id(m) for m in in_clause if r.own_firms_after.search(norm[m.end:m.end + 8])}
     ok = lambda a: _can_issue(lex, a, ptype) and a not in targets  # noqa: E731
     in_clause = [m for m in in_clause if id(m) not in firms or m in adjacent]  # 中国芯片公司: firms issue nothing
+    if len(adjacent) == 1 and not is_cjk(trig.surface[:1]):
+        # "The US expanded China chip curbs": a bare name before the trigger is whom the
+        # measure is on when the clause's subject enacts it (an issuing verb, no joining)
+        m = adjacent[0]
+        subj = [x for x in in_clause if x.end <= m.start and _can_issue(lex, x.actor_id, ptype)
+                and x.actor_id != m.actor_id and not _is_partner(r, norm, x, clause)]
+        subj = subj[-1:]
+        between = norm[subj[0].end:m.start] if subj else ""
+        verbs = [v for v in r.issuing.find_all(between, between) if not between[:v.start].strip()]
+        if subj and not re.search(r"['’]s?\s*$", norm[m.start:m.end + 2]) and verbs \
+                and r.filler.fullmatch(between[max(v.end for v in verbs):]) and not r.joins.find_all(between, between):
+            targets = sorted(set(targets) | {m.actor_id})
+            adjacent = [subj[0]]
     issuers = [m.actor_id for m in adjacent]
     by_adjacency = bool(issuers)
     if not issuers:  # "curbs imposed by Japan", "export controls from the U.S., Netherlands, Japan"
