@@ -286,3 +286,21 @@ def test_a_mirror_and_its_original_are_one_search_hit(seeds_build):
     out, _ = seeds_build
     got = CliRunner().invoke(app, ["search", "欧盟将与日本深化芯片合作", "--format", "json", "--graph", str(out)])
     assert len([r for r in json.loads(got.output) if r["type"] == "schema:NewsArticle"]) == 1
+
+
+@pytest.mark.parametrize("query, message", [
+    ("INSERT DATA { actor:x kg:y actor:z }", "read-only"),
+    ("SELECT * WHERE { ?s foo:bar ?o }", "unknown prefix foo:"),
+    ("SELECT * WHERE { ?s ?p ?o ", "line 1, column"),   # positions in the user's own query
+])
+def test_sparql_errors_speak_of_the_users_query(seeds_build, query, message):
+    out, _ = seeds_build
+    got = CliRunner().invoke(app, ["sparql", query, "--graph", str(out)])
+    assert got.exit_code == 1 and message in got.output
+
+
+def test_printed_curies_paste_back(seeds_build):
+    out, _ = seeds_build
+    got = CliRunner().invoke(app, ["sparql", "SELECT ?l WHERE { actor:japan rdfs:label ?l }", "--format", "csv",
+                                   "--graph", str(out)])
+    assert got.exit_code == 0 and "Japan" in got.output

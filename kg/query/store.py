@@ -108,15 +108,47 @@ class Store:
     def query(self, sparql: str, *, allow_network: bool = False):
         """Run SPARQL with the contract's prefixes declared; returns pyoxigraph results."""
         check_network(sparql, allow_network)
+        check_read_only(sparql)
         try:
             return self.store.query(PREFIX_HEADER + sparql, use_default_graph_as_union=True)
         except SyntaxError as exc:
-            raise QueryError(f"bad SPARQL: {str(exc).splitlines()[0]}") from None
+            raise QueryError(f"bad SPARQL: {_in_user_terms(str(exc).splitlines()[0], sparql)}") from None
         except (ValueError, OSError, RuntimeError) as exc:
             raise QueryError(f"query failed: {str(exc).splitlines()[0]}") from None
 
     def quads(self, s=None, p=None, o=None, g=None):
         return self.store.quads_for_pattern(s, p, o, g)
+
+
+_HEADER_LINES = PREFIX_HEADER.count("\n")
+_UPDATE = re.compile(r"(?i)\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b\s+(DATA|WHERE|GRAPH|SILENT|DEFAULT|NAMED|ALL|<|\{|\?)")
+
+
+def check_read_only(sparql: str) -> None:
+    """The graph is read-only: an update is refused with its own message, not a parse error."""
+    body = re.sub(r'(?m)"[^"]*"|<[^>]*>|#.*$', "", sparql)
+    m = _UPDATE.search(body)
+    if m:
+        raise QueryError(f"the graph is read-only: {m.group(1).upper()} is an update; only queries "
+                         "(SELECT, ASK, CONSTRUCT, DESCRIBE) run here")
+
+
+def _in_user_terms(message: str, sparql: str) -> str:
+    """A parser message with positions in the user's own query (the predeclared prefixes
+    take the first lines) and an unknown prefix named."""
+    m = re.match(r"error at (\d+):(\d+)", message)
+    if m:
+        line, col = int(m.group(1)) - _HEADER_LINES, int(m.group(2))
+        message = f"error at line {line}, column {col}" + message[m.end():]
+        if "Prefix not found" in message:
+            lines = sparql.split("\n")
+            text = lines[line - 1] if 0 < line <= len(lines) else ""
+            name = re.match(r"([A-Za-z][\w-]*)?:", text[col - 1:] if col > 0 else "")
+            near = re.findall(r"(?<![\w<])([A-Za-z][\w-]*):(?!//)", text[max(0, col - 40):col + 20])
+            prefix = name.group(1) if name and name.group(1) else (near[0] if near else "")
+            if prefix:
+                return f"unknown prefix {prefix}: at line {line}, column {col} (declared: {', '.join(PREFIXES)})"
+    return message
 
 
 def check_network(sparql: str, allow_network: bool) -> None:
