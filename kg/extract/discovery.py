@@ -349,6 +349,7 @@ def _surname_guess(rules: _Rules, window: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=8192)
 def _first_word(text: str) -> str:
     """The first dictionary word of ``text`` (任命他: 任命)."""
     import jieba
@@ -416,12 +417,17 @@ def _chinese_orgs(rules: _Rules, text: str) -> list[Candidate]:
 
 def _common_words(rules: _Rules, text: str) -> bool:
     """Whether ``text`` is made only of words jieba's dictionary holds as common."""
+    return _all_common(text, rules.rare_below)
+
+
+@lru_cache(maxsize=8192)
+def _all_common(text: str, rare_below: int) -> bool:
     import jieba
 
     jieba.setLogLevel(60)
     words = jieba.lcut(text, HMM=False)
     # an unknown name falls apart into single characters: those are not common words
-    return all(len(w) > 1 and jieba.dt.FREQ.get(w, 0) >= rules.rare_below for w in words)
+    return all(len(w) > 1 and jieba.dt.FREQ.get(w, 0) >= rare_below for w in words)
 
 
 def _legal_names(rules: _Rules, text: str) -> list[Candidate]:

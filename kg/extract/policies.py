@@ -738,7 +738,8 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     r = rules()
     norm = normalize_chars(text)
     triggers = r.triggers.find(text, norm)
-    if not triggers and not r.blocked_deal.search(norm):
+    any_deal = bool(r.blocked_deal.search(norm))
+    if not triggers and not any_deal:
         return []
     actor_spans = [(m.start, m.end) for m in mentions]
     triggers = [t for t in triggers if t.payload[0] == "named"
@@ -749,7 +750,7 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     by_key: dict[tuple, list[ArticlePolicy]] = {}
     for span in sentences(text):
         trig_here = [t for t in triggers if span.start <= t.start and t.end <= span.end]
-        deal = r.blocked_deal.search(norm, span.start, span.end)
+        deal = any_deal and r.blocked_deal.search(norm, span.start, span.end)
         if not trig_here and not deal:
             continue
         s = _Sentence(span, norm, mentions, techs, statuses)
@@ -802,10 +803,16 @@ def _joined_policies(r: _Rules, lex: Lexicon, norm: str, text: str, mentions, po
     restrictive = [ap for ap in policies if ap.type in RESTRICTIVE and not ap.named and ap.issuers]
     if not restrictive:
         return out
+    hits = r.joins.find_all(norm, norm)
+    if not hits:
+        return out
     for span in sentences(text):
+        in_span = [h for h in hits if span.start <= h.start and h.end <= span.end]
+        if not in_span:
+            continue
         here = [m for m in mentions if span.start <= m.start and m.end <= span.end]
-        for hit in r.joins.find_all(*_twice(norm[span.start:span.end])):
-            at, end = span.start + hit.start, span.start + hit.end
+        for hit in in_span:
+            at, end = hit.start, hit.end
             partner = next((m for m in here if m.start >= end and re.fullmatch(r"\s*(?:the\s+)?", norm[end:m.start])), None)
             if partner is None or not r.join_objects.match(norm, partner.end):
                 continue
