@@ -141,13 +141,15 @@ class Matcher:
     def _inside_a_word(self, norm: str, start: int, end: int, cache: dict) -> bool:
         """True when the segmentation of the clause around ``norm[start:end]`` puts no word
         boundary at one of its ends (美中芯片战: 美 中 芯片 战 has none between 芯 and 片)."""
-        if not self._could_straddle(norm, start, end):
-            return False
+        left_open = start > 0 and "\u4e00" <= norm[start - 1] <= "\u9fff"
+        right_open = end < len(norm) and "\u4e00" <= norm[end] <= "\u9fff"
+        if not (left_open or right_open) or not self._could_straddle(norm, start, end):
+            return False  # punctuation or Latin on both sides, or no word could cross: a boundary
         lo = start
-        while lo > 0 and start - lo < 24 and "\u4e00" <= norm[lo - 1] <= "\u9fff":
+        while lo > 0 and start - lo < 8 and "\u4e00" <= norm[lo - 1] <= "\u9fff":
             lo -= 1
         hi = end
-        while hi < len(norm) and hi - end < 24 and "\u4e00" <= norm[hi] <= "\u9fff":
+        while hi < len(norm) and hi - end < 8 and "\u4e00" <= norm[hi] <= "\u9fff":
             hi += 1
         words = cache.get((lo, hi))
         if words is None:
