@@ -82,6 +82,17 @@ class ArticlePolicy:
     def key(self) -> tuple:
         return (self.named or self.listing or "", self.type, self.issuers)
 
+    def absorb(self, other: "ArticlePolicy", issuers: bool = True) -> None:
+        """Take ``other``'s roles, technologies, status and sentences: one measure after all.
+        ``issuers=False`` keeps a named measure's lexicon issuers free of sentence ones."""
+        if issuers:
+            self.issuers = tuple(sorted(set(self.issuers) | set(other.issuers)))
+        self.targets |= other.targets
+        self.covers |= other.covers
+        self.statuses += other.statuses
+        self.sentences += other.sentences
+        self.evidence += [e for e in other.evidence if issuers or e.role != "issuedBy"]
+
 
 @dataclass
 class _Mention:
@@ -272,15 +283,16 @@ def _names_own_people(r: _Rules, norm: str, m) -> bool:
     return bool(r.own_people_after.search(after))
 
 
-def _chain_before(r: _Rules, norm: str, pos: int, mentions, clause: Span, ok) -> list:
+def _chain_before(r: _Rules, text: str, base: int, pos: int, mentions, clause: Span, ok) -> list:
     """Actors standing right before ``pos`` through filler words and joiners: "Japan's new",
-    "EU-Japan", 美日荷, 荷兰政府的."""
+    "EU-Japan", 美日荷, 荷兰政府的. ``text`` is the sentence's masked text, starting at the
+    article offset ``base``."""
     chain = []
     cursor = pos
     for m in sorted((m for m in mentions if clause.start <= m.start and m.end <= cursor), key=lambda m: -m.end):
         if m.end > cursor:
             continue
-        gap = norm[m.end:cursor]
+        gap = text[m.end - base:cursor - base]
         pattern = r.filler if not chain else r.joiner
         if not pattern.fullmatch(gap) and not (chain and r.filler.fullmatch(gap) and len(gap.strip()) <= 1
                                                and not is_cjk(gap.strip()[:1])):
@@ -297,7 +309,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     in_clause = s.within(s.mentions, clause)
     # the actor standing right before the trigger issues it, whatever precedes it ("on U.S.
     # export curbs", 面对美国制裁); technology names count as filler ("US chip curbs")
-    adjacent = _chain_before(r, s.masked, trig.start, in_clause, clause, lambda a: _can_issue(lex, a, ptype))
+    adjacent = _chain_before(r, s.masked, s.span.start, trig.start, in_clause, clause,
+                             lambda a: _can_issue(lex, a, ptype))
     if is_cjk(trig.surface[:1]):  # 对中国的出口管制: in Chinese the target comes before the trigger
         # ... but 将/把 mark what is done with the measure, not its target (将美国的出口管制称为…)
         # ... and 对X的管制表示不满 speaks of X's own measure: 对 marks the topic of what is said
@@ -519,7 +532,7 @@ def chain_before(r: _Rules, norm: str, last, mentions) -> list:
     return chain[::-1]
 
 
-def _masked(norm: str, span: Span, techs) -> "_Window":
+def _masked(norm: str, span: Span, techs) -> str:
     """The sentence's normalized text with technology names blanked out (and a conjunction
     between two of them: "chip and AI curbs"), so they read as filler before a trigger."""
     chars = list(norm[span.start:span.end])
@@ -529,27 +542,11 @@ def _masked(norm: str, span: Span, techs) -> "_Window":
     for (_, b), (c, _) in zip(spans, spans[1:]):
         if re.fullmatch(r"\s*(?:and|or|&|和|与|及|、|/)\s*", "".join(chars[b:c])):
             chars[b:c] = " " * (c - b)
-    return _Window(span.start, "".join(chars))
-
-
-class _Window(str):
-    """A slice of the article's normalized text that is indexed by article offsets."""
-
-    def __new__(cls, start: int, text: str):
-        obj = super().__new__(cls, text)
-        obj.start = start
-        return obj
-
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            a = None if key.start is None else max(0, key.start - self.start)
-            b = None if key.stop is None else max(0, key.stop - self.start)
-            return str.__getitem__(self, slice(a, b))
-        return str.__getitem__(self, key - self.start)
+    return "".join(chars)
 
 
 # ----------------------------------------------------------------------------- extraction
-def norm_at(s: "_Sentence", m, clause: Span) -> str:
+def _just_before(s: "_Sentence", m, clause: Span) -> str:
     """The few characters before a mention within its clause."""
     return s.norm[max(clause.start, m.start - 8):m.start]
 
@@ -651,7 +648,7 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
             if ptype == "CooperationAgreement" and issuers and not targets:
                 # "达成协议，限制向中国出口": what the agreement restricts is said in the sentence
                 targets = sorted({m.actor_id for c in s.clauses for m in s.within(s.mentions, c)
-                                  if c.start > clause.start and r.directional.search(norm_at(s, m, c))
+                                  if c.start > clause.start and r.directional.search(_just_before(s, m, c))
                                   and m.actor_id not in issuers} - own_side(lex, issuers))
             if ptype == "CooperationAgreement" and len(issuers) < 2:
                 continue  # an agreement has two parties at least; with one, the sentence does not say whose
@@ -851,12 +848,7 @@ def _consolidate(lex: Lexicon, policies: list[ArticlePolicy]) -> list[ArticlePol
         if host is None:
             out.append(ap)
             continue
-        host.issuers = tuple(sorted(set(host.issuers) | set(ap.issuers)))
-        host.targets |= ap.targets
-        host.covers |= ap.covers
-        host.statuses += ap.statuses
-        host.sentences += ap.sentences
-        host.evidence += ap.evidence
+        host.absorb(ap)
     return out
 
 
@@ -881,11 +873,7 @@ def _fold(lex: Lexicon, policies: list[ArticlePolicy]) -> list[ArticlePolicy]:
         if host is None:
             out.append(ap)
             continue
-        host.targets |= ap.targets
-        host.covers |= ap.covers
-        host.statuses += ap.statuses
-        host.sentences += ap.sentences
-        host.evidence += [e for e in ap.evidence if not (host.named and e.role == "issuedBy")]
+        host.absorb(ap, issuers=not host.named)
     return out
 
 
