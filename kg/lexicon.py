@@ -13,6 +13,8 @@ under ``ontology/actors/``. Each entry::
       role: {en: ..., zh-Hans: ...}  # people
       domains: [nhk.or.jp]           # news outlets: the web domains they publish on
       context: [iPhone, 手机]        # words that, next to an ambiguous name, make it this actor
+      contextual: [商务部]          # bare names several actors share: matched as ambiguous names
+                                     # (the article's context decides), never written as labels
 """
 from __future__ import annotations
 
@@ -52,6 +54,9 @@ class Actor:
     domains: list[str] = field(default_factory=list)
     #: words that, next to one of its ambiguous names, make it this actor (苹果 + iPhone)
     context: list[str] = field(default_factory=list)
+    #: bare names several actors share (商务部: whichever state's ministry the article is
+    #: about); matched as ambiguous names, never exported as this actor's labels
+    contextual: list[str] = field(default_factory=list)
     source: str = ""
     discovered: str = ""  # how a discovered actor was found (not in the lexicon files)
     learned: tuple[str, ...] = ()  # names the build's articles taught (glosses)
@@ -61,6 +66,7 @@ class Actor:
         out = [(lang, name) for lang, name in self.labels.items()]
         for lang, names in self.aliases.items():
             out.extend((lang, n) for n in names)
+        out.extend(("und", n) for n in self.contextual)
         return out
 
 
@@ -133,13 +139,14 @@ def _actor(entry: dict, source: str) -> Actor:
         labels={k: str(v) for k, v in (entry.get("labels") or {}).items()},
         aliases={k: [str(x) for x in v] for k, v in aliases.items()},
         types=list(entry.get("types") or []),
-        ambiguous=[str(x) for x in entry.get("ambiguous") or []],
+        ambiguous=[str(x) for x in [*(entry.get("ambiguous") or []), *(entry.get("contextual") or [])]],
         wikidata=entry.get("wikidata"),
         based_in=entry.get("based_in"),
         affiliated_with=list(entry.get("affiliated_with") or []),
         role={k: str(v) for k, v in (entry.get("role") or {}).items()},
         domains=list(entry.get("domains") or []),
         context=[str(x) for x in entry.get("context") or []],
+        contextual=[str(x) for x in entry.get("contextual") or []],
         source=source,
     )
 

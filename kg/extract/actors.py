@@ -101,6 +101,9 @@ class Matcher:
         self.subject_abbrev = re.compile(rf"(?:^|(?<=[\s，。、：；！？“”‘’「」（）()【】《》,.:;!?\"']))([{subj}])(?={sctx})")
         self.loc_en = re.compile(r"(?:\b(?:" + "|".join(map(re.escape, rules["locatives_en"])) + r")\s+(?:the\s+)?)$", re.I)
         self.loc_zh = tuple(rules["locatives_zh"])
+        dest = rules["destination_before"]
+        self.destination = re.compile(r"(?:(?<![a-z])(?:" + "|".join(map(re.escape, dest["en"])) + r")\s+(?:the\s+)?|(?:"
+                                      + "|".join(map(re.escape, sorted(dest["zh"], key=len, reverse=True))) + r"))$", re.I)
         self.company_context = [normalize_text(w) for w in rules["company_context"]]
 
     # -------------------------------------------------------------- candidates
@@ -211,7 +214,8 @@ class Matcher:
             if gap and (e + gap.end(), entry.actor_id) in starts:
                 confident.add(entry.actor_id)
         states = sorted((s, entry.actor_id) for s, _, entry in chosen if entry.kind != "ambiguous"
-                        and self.lex.get(entry.actor_id) is not None and self.lex.get(entry.actor_id).type == "Country")
+                        and self.lex.get(entry.actor_id) is not None and self.lex.get(entry.actor_id).type == "Country"
+                        and not self.destination.search(norm[max(0, s - 12):s]))
         by_span: dict[tuple[int, int], list[_Entry]] = {}
         for s, e, entry in chosen:
             by_span.setdefault((s, e), []).append(entry)
