@@ -88,7 +88,10 @@ class _Rules:
         zh_titles = sorted({normalize_chars(w) for w in [*data["titles"]["zh"], *load_yaml("discovery.yaml")["titles_zh"]]
                             if len(w) >= 2 and w not in ("又名", "名叫", "名为", "记者", "作者")}, key=len, reverse=True)
         # 台湾经济研究院产经数据库总监刘佩真: a short run of words ending in a title
-        self.zh_title_run = re.compile(r"[\u4e00-\u9fff]{0,8}(?:" + "|".join(map(re.escape, zh_titles)) + r")")
+        # (研究员暨总监: titles joined by one of `title_joiners`)
+        title = "(?:" + "|".join(map(re.escape, zh_titles)) + ")"
+        joiner = "(?:" + "|".join(map(re.escape, data["title_joiners"])) + ")"
+        self.zh_title_run = re.compile(rf"[\u4e00-\u9fff]{{0,8}}?{title}(?:{joiner}[\u4e00-\u9fff]{{0,6}}?{title})*")
 
 
 @lru_cache(maxsize=1)
