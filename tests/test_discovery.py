@@ -118,3 +118,20 @@ def test_a_registered_company_name_marks_an_organization_once():
 def test_a_titled_name_ends_at_a_date_and_is_no_common_word():
     assert ("Person", ("朱岳中",)) in candidates("学财务金融系助理教授朱岳中4月4日告诉大纪元。")
     assert not any("周一" in n for _, ns in candidates("欧盟委员会主席周一表示，将加强合作。") for n in ns)
+
+
+def test_an_organization_named_before_a_title_and_a_person_is_their_employer():
+    text = "台湾玉峰科技大学电机系副教授林志远对记者表示，他曾引述北辰海洋研究院研究员李文涛的看法。"
+    got = candidates(text)
+    orgs = {ns for t, ns in got if t == "Organization"}
+    assert ("台湾玉峰科技大学", "玉峰科技大学") in orgs  # the place before the name gives a short form
+    assert ("北辰海洋研究院",) in orgs  # the verb before the name (引述) is not part of it
+    # a name made only of common words is no name; a known state inside it makes it no new actor
+    assert not {ns for t, ns in candidates("英国半导体公司首席执行官王大明说。据美国哥伦比亚大学教授张三表示。")
+                if t == "Organization"}
+    lex = learn(lexicon.load(), [text])
+    from kg.extract.relations import find_relations
+    rels = {(lex.get(r.subject).labels.get("zh-Hans"), r.predicate, r.object) for r in
+            find_relations(text, find_mentions(text, lex), lex)}
+    employer = next(a.id for a in lex.actors.values() if "玉峰科技大学" in a.labels.values())
+    assert ("林志远", "affiliatedWith", employer) in rels

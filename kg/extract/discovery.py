@@ -105,6 +105,10 @@ class _Rules:
         self.leading_zh = tuple(to_simplified(w) for w in r["leading_zh"])
         self.ticker = re.compile(rf"([{HAN}]{{2,12}}) ?\((?:{r['ticker_pattern']})\)")
         self.title_zh = re.compile(rf"(?:{_alternation(self.titles_zh)})([{HAN}{dots}]{{2,12}})")
+        self.not_name_flags = set(r["not_name_pos"])
+        self.employer_zh = re.compile(
+            rf"([{HAN}]{{2,12}}?(?:{_alternation(to_simplified(w) for w in r['employer_suffixes_zh'])}))"
+            rf"([{HAN}]{{0,8}}?)(?:{_alternation(self.titles_zh)})$")
 
     # ------------------------------------------------------------------ checks
     def known(self, name: str) -> set[str]:
@@ -174,6 +178,7 @@ def _rules(lex: Lexicon) -> _Rules:
     return _Rules(lex)
 
 
+@lru_cache(maxsize=8192)
 @lru_cache(maxsize=8192)
 def _segment_window(text: str) -> tuple[tuple[str, str], ...]:
     """Words and part-of-speech tags of a short window (jieba; slow, so kept to windows)."""
@@ -392,6 +397,44 @@ def _chinese_titles(rules: _Rules, text: str) -> list[Candidate]:
     return out
 
 
+def _employers(rules: _Rules, text: str) -> list[Candidate]:
+    """An organization named right before a person's title (台湾南台科技大学财务金融系助理教授
+    朱岳中): its name runs from the start of the clause, or the last boundary word, to an
+    employer suffix; a name made only of common words (美国大学, 半导体公司) is no name."""
+    out = []
+    for m in rules.title_zh.finditer(text):
+        left = text[max(0, m.start() - 24):m.end() - len(m.group(1))]
+        e = rules.employer_zh.search(left)
+        if not e or any(w in e.group(2) for w in ("的", "是", "在", "和", "与", "及", "、")):
+            continue
+        name = e.group(1)
+        cut = 0
+        for w in rules.boundaries_zh + list(rules.leading_zh):
+            if w in rules.titles_zh:
+                continue
+            pos = name.rfind(w, 0, len(name) - 2)
+            if pos >= 0 and pos + len(w) > cut:
+                cut = pos + len(w)
+        name = name[cut:]
+        # and after the last word that is not part of a name (曾引述上海科技大学: a verb)
+        words = _segment_window(name)
+        for i in range(len(words) - 2, -1, -1):  # the last word holds the suffix
+            if words[i][1][:1] in rules.not_name_flags:
+                name = "".join(w for w, _ in words[i + 1:])
+                break
+        # a place or state before the name is dropped for its short form (台湾南台科技大学)
+        short = next((name[k:] for k in range(2, min(len(name) - 3, 4) + 1)
+                      if name[:k] in rules.places_zh or any(
+                          a.type == "Country" for a in map(rules.lex.get, rules.known(name[:k])) if a)), None)
+        head = short or name
+        if len(head) < 4 or _common_words(rules, head) or rules.known(name) or rules.known(head) \
+                or _holds_other_name(rules, head):
+            continue
+        names = [("zh", name)] + ([("zh", short)] if short else [])
+        out.append(Candidate(tuple(names), "Organization", "employer"))
+    return out
+
+
 def _chinese_orgs(rules: _Rules, text: str) -> list[Candidate]:
     import jieba
 
@@ -493,6 +536,7 @@ def find_candidates(text: str, lex: Lexicon) -> list[Candidate]:
         out.extend(c for c in _chinese_titles(rules, text)
                    if not any(g != n and g.startswith(n) for _, n in c.names for g in glossed))
         out.extend(_chinese_orgs(rules, text))
+        out.extend(_employers(rules, text))
     return [_link_surname(rules, c) for c in out]
 
 
