@@ -36,6 +36,9 @@ def one(text: str) -> ArticlePolicy:
     ("The U.S. Treasury imposed sanctions on Huawei.", "Sanction", ("united-states", "us-department-of-the-treasury"),
      {"huawei"}),  # a body's measure is its state's too: either name finds it
     ("中国宣布对美光实施制裁。", "Sanction", ("china",), {"micron"}),
+    # a trigger that is itself the verb, after an auxiliary: the subject enacts it
+    ("Japan will restrict exports of chipmaking equipment to China.", "ExportControl", ("japan",), {"china"}),
+    ("South Korea would ban exports of lithography machines to Russia.", "ExportControl", ("south-korea",), {"russia"}),
 ])
 def test_issuer_and_targets_from_the_sentence(text, ptype, issuers, targets):
     p = one(text)
@@ -77,6 +80,8 @@ def test_issuer_standing_right_before_the_trigger(text):
     "日本计划设立一个新合作框架。",                 # an agreement with one party
     "Analysts expect new rules next year.",       # a weak trigger with neither technology nor export
     "The lockdown hit smartphone sales.",
+    "德国尽力游说法国、意大利制裁俄罗斯。",     # the lobbied are urged, they enact nothing (yet)
+    "The UK lobbied Canada to restrict exports of chips to Iran.",
 ])
 def test_no_policy_without_a_reading(text):
     assert policies(text) == []

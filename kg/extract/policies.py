@@ -184,6 +184,7 @@ class _Rules:
         ) + r")(?![a-z0-9])|[、,，])*$")
         self.status = PhraseMatcher(
             (w, status) for status, names in data["status"].items() for ws in names.values() for w in ws)
+        self.urging = PhraseMatcher((w, True) for w in both("urging"))
         self.issuing = PhraseMatcher((w, True) for names in data["issuing_verbs"].values() for w in names)
         self.window_days = int(data.get("merge_window_days", 365))
 
@@ -385,7 +386,13 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         issuers = sorted(set(issuers) | joined)
     if not issuers:  # the subject of the clause, with those coordinated with it ("荷兰和日本")
         candidates = [m for m in in_clause if m.end <= trig.start and ok(m.actor_id)]
-        issuers = [m.actor_id for m in _subject_issuers(r, norm, before, candidates, trig.start)]
+        # a trigger that is itself an issuing verb ("Japan will restrict exports") is the verb
+        verb_trigger = any(h.start == 0 and h.end == trig.end - trig.start
+                           for h in r.issuing.find_all(*_twice(norm[trig.start:trig.end]))) \
+            and bool(before) and not _said(r, norm, before[0].end, trig.start) \
+            and not _said(r, norm, clause.start, before[0].start)  # 游说日本、荷兰制裁中国: urged, not acting
+        issuers = [m.actor_id for m in _subject_issuers(r, norm, before, candidates,
+                                                         trig.end if verb_trigger else trig.start)]
     if not issuers and is_cjk(trig.surface[:1]):
         # Chinese clauses share the subject of the sentence: the nearest state that opens a clause
         for c in reversed([c for c in s.clauses if c.start < trig.start]):
@@ -485,6 +492,9 @@ def _subject_issuers(r: _Rules, norm: str, before, candidates, limit: int) -> li
     speech = r.speech.find_all(*_twice(norm[start:limit]))
     if speech:
         said_end = start + max(x.end for x in speech)
+        urged = r.urging.find_all(*_twice(norm[start:limit]))
+        if urged and start + max(x.end for x in urged) == said_end:
+            return []  # 德国游说法国制裁俄罗斯: France is urged to, it enacts nothing yet
         later = [m for m in before if m.start >= said_end]
         if later:
             before = later
@@ -576,6 +586,18 @@ def _blocked_deals(r: _Rules, lex: Lexicon, s: "_Sentence") -> list[_Mention]:
     return out
 
 
+def _urged(r: _Rules, s: "_Sentence", clause: Span, trig) -> bool:
+    """Someone urged to enact the measure, named between an urging verb and the trigger
+    (德国游说法国制裁俄罗斯, "the UK lobbied Canada to restrict exports"): not a measure yet."""
+    hits = r.urging.find_all(*_twice(s.norm[clause.start:trig.start]))
+    if not hits:
+        return False
+    after = clause.start + max(h.end for h in hits)
+    if r.issuing.find_all(*_twice(s.norm[after:trig.start])):
+        return False  # 呼吁美国解除川普对伊朗实施的制裁: the measure was enacted, by someone else
+    return any(after <= m.start and m.end <= trig.start for m in s.within(s.mentions, clause))
+
+
 def _not_a_fact(r: _Rules, norm: str, clause: Span, trig) -> bool:
     """A negation, denial or hypothetical before the trigger in its clause ("has no plans
     to", 如果, 否认): the clause does not report a measure."""
@@ -599,7 +621,7 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
     for trig in triggers:
         kind, value = trig.payload
         clause = s.clause_of(trig.start)
-        if _not_a_fact(r, s.norm, clause, trig):
+        if _not_a_fact(r, s.norm, clause, trig) or (kind != "named" and _urged(r, s, clause, trig)):
             continue
         if kind != "named" and any(0 <= n - trig.end <= 4 and r.filler.fullmatch(s.norm[trig.end:n].strip("“”\"「《 "))
                                    for n in named_starts):
@@ -886,10 +908,13 @@ def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, polic
     # controls from the U.S., Netherlands, Japan": none targets another)
     mine = own_side(lex, ap.issuers) | own_side(lex, [i for o in policies if o.type == ap.type for i in o.issuers])
 
+    # a state written right before one of its firms is the firm's nationality (韩国三星), not a party
+    firm_starts = {m.start for m in mentions if lex.get(m.actor_id) is not None and lex.get(m.actor_id).type == "Organization"}
+
     def states(spans) -> set[str]:
         return {m.actor_id for m in mentions if any(sp.start <= m.start < sp.end for sp in spans)
                 and m.actor_id not in mine and (lex.get(m.actor_id) is not None and lex.get(m.actor_id).type == "Country")
-                and not _names_own_people(r, norm, m)}
+                and not _names_own_people(r, norm, m) and m.end not in firm_starts}
 
     first = sentences(text)[:1] if text else ()
     home = {state_of(lex, a) for a in ap.issuers}
