@@ -39,6 +39,9 @@ def one(text: str) -> ArticlePolicy:
     # a trigger that is itself the verb, after an auxiliary: the subject enacts it
     ("Japan will restrict exports of chipmaking equipment to China.", "ExportControl", ("japan",), {"china"}),
     ("South Korea would ban exports of lithography machines to Russia.", "ExportControl", ("south-korea",), {"russia"}),
+    # an English subject set off from its verb by a parenthetical clause
+    ("Canada, which had long resisted such steps, imposed export controls on Iran on Friday.",
+     "ExportControl", ("canada",), {"iran"}),
 ])
 def test_issuer_and_targets_from_the_sentence(text, ptype, issuers, targets):
     p = one(text)
@@ -82,6 +85,7 @@ def test_issuer_standing_right_before_the_trigger(text):
     "The lockdown hit smartphone sales.",
     "德国尽力游说法国、意大利制裁俄罗斯。",     # the lobbied are urged, they enact nothing (yet)
     "The UK lobbied Canada to restrict exports of chips to Iran.",
+    "Iran, the target of sweeping curbs, criticized export controls.",   # the subject only speaks of them
 ])
 def test_no_policy_without_a_reading(text):
     assert policies(text) == []

@@ -185,6 +185,8 @@ class _Rules:
         self.status = PhraseMatcher(
             (w, status) for status, names in data["status"].items() for ws in names.values() for w in ws)
         self.urging = PhraseMatcher((w, True) for w in both("urging"))
+        self.parenthetical = re.compile(r"\s*(?:" + "|".join(map(re.escape, sorted(
+            roles["parenthetical_en"], key=len, reverse=True))) + r")(?![a-z])")
         self.issuing = PhraseMatcher((w, True) for names in data["issuing_verbs"].values() for w in names)
         self.window_days = int(data.get("merge_window_days", 365))
 
@@ -393,6 +395,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
             and not _said(r, norm, clause.start, before[0].start)  # 游说日本、荷兰制裁中国: urged, not acting
         issuers = [m.actor_id for m in _subject_issuers(r, norm, before, candidates,
                                                          trig.end if verb_trigger else trig.start)]
+    if not issuers and not is_cjk(trig.surface[:1]):
+        issuers = _parenthesized_subject(r, norm, s, clause, trig, ok)
     if not issuers and is_cjk(trig.surface[:1]):
         # Chinese clauses share the subject of the sentence: the nearest state that opens a clause
         for c in reversed([c for c in s.clauses if c.start < trig.start]):
@@ -408,6 +412,29 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     issuers = sorted(set(issuers))
     targets = sorted(set(targets) - own_side(lex, issuers))
     return issuers, targets, by_adjacency
+
+
+def _parenthesized_subject(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig, ok) -> list[str]:
+    """The subject of an English sentence set off from its verb by parenthetical clauses ("The
+    US, together with Japan, tightened export controls"; "Washington, which has long pressed
+    its allies, imposed new curbs"): the actors of the first clause, when that clause is only
+    their names and every clause between opens with a parenthetical word, and the trigger's
+    clause opens with an issuing verb."""
+    earlier = [c for c in s.clauses if c.end <= clause.start]
+    if not earlier or earlier[0].start != s.span.start:
+        return []
+    head = [m for m in s.within(s.mentions, earlier[0])]
+    if not head or not r.filler.fullmatch(norm[earlier[0].start:head[0].start]) \
+            or not r.filler.fullmatch(norm[head[-1].end:earlier[0].end].rstrip(" ,")):
+        return []
+    if not all(r.parenthetical.match(norm, c.start) for c in earlier[1:]):
+        return []
+    opening = norm[clause.start:trig.end]
+    verbs = r.issuing.find_all(opening, opening)
+    if not verbs or opening[:min(v.start for v in verbs)].strip(" ,") or _said(r, norm, clause.start, trig.start):
+        return []
+    chain = chain_after(r, norm, head[0], head, earlier[0].end)
+    return [m.actor_id for m in chain if ok(m.actor_id)] if chain[-1] is head[-1] else []
 
 
 def _passive(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig):
