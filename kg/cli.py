@@ -141,6 +141,8 @@ def neighbors(
     direction: Direction = typer.Option(Direction.both, "--direction", help="in, out or both."),
     limit: int = typer.Option(0, "--limit", "-n", min=0, help="At most this many rows (0: all)."),
     with_evidence: bool = typer.Option(False, "--evidence", "-e", help="Add the sentences that say so."),
+    articles: bool = typer.Option(False, "--articles", help="List linked articles one by one (default: one count "
+                                                            "per relation)."),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
     graph: Path = GRAPH_OPT,
 ) -> None:
@@ -160,7 +162,7 @@ def neighbors(
     store = _open(graph)
     node = _resolve(store, name)
     rows = find(store, node, depth, relations=relation, types=type_, direction=direction.value,
-                limit=limit or None, with_evidence=with_evidence)
+                limit=limit or None, with_evidence=with_evidence, articles=articles)
     cols = ["depth", "relation", "direction", "label", "type", "articles", "iri"]
     cols += (["via"] if depth > 1 else []) + (["evidence"] if with_evidence else [])
     typer.echo(render(rows, cols, _fmt(fmt)), nl=False)

@@ -304,3 +304,37 @@ def test_printed_curies_paste_back(seeds_build):
     got = CliRunner().invoke(app, ["sparql", "SELECT ?l WHERE { actor:japan rdfs:label ?l }", "--format", "csv",
                                    "--graph", str(out)])
     assert got.exit_code == 0 and "Japan" in got.output
+
+
+def test_neighbors_summarize_article_links_unless_asked(seeds_build):
+    out, _ = seeds_build
+    rows = json.loads(CliRunner().invoke(app, ["neighbors", "Japan", "--format", "json", "--graph", str(out)]).output)
+    mentions = [r for r in rows if r["relation"] == "schema:mentions"]
+    assert len(mentions) == 1 and mentions[0]["iri"] == "" and mentions[0]["articles"] >= 2  # one counted row
+    listed = json.loads(CliRunner().invoke(app, ["neighbors", "Japan", "--articles", "--format", "json",
+                                                 "--graph", str(out)]).output)
+    articles = [r for r in listed if r["relation"] == "schema:mentions"]
+    assert len(articles) == mentions[0]["articles"] and all(r["iri"].startswith("https://") for r in articles)
+
+
+def test_the_adjacency_index_holds_every_link_of_the_graph(seeds_build):
+    """The build's links index says what a scan of the quads says, node by node."""
+    import pyoxigraph as ox
+
+    from kg.query import open_store
+    from kg.query.names import SKIP_PREDICATES
+    from kg.query.neighbors import edges
+
+    out, _ = seeds_build
+    store = open_store(out)
+    for node in ("https://w3id.org/newskg/id/actor/japan", "https://w3id.org/newskg/id/actor/china"):
+        scan: dict[tuple[str, str, str], set] = {}
+        n = ox.NamedNode(node)
+        for q in store.quads(n, None, None):
+            if isinstance(q.object, ox.NamedNode) and q.predicate.value not in SKIP_PREDICATES and q.object != n:
+                scan.setdefault(("out", q.predicate.value, q.object.value), set()).add(q.graph_name)
+        for q in store.quads(None, None, n):
+            if isinstance(q.subject, ox.NamedNode) and q.predicate.value not in SKIP_PREDICATES and q.subject != n:
+                scan.setdefault(("in", q.predicate.value, q.subject.value), set()).add(q.graph_name)
+        want = {k: len({g for g in v if isinstance(g, ox.NamedNode)}) for k, v in scan.items()}
+        assert {(e.direction, e.predicate, e.other): e.articles for e in edges(store, node)} == want

@@ -30,7 +30,7 @@ _PLAIN = {XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString
 
 
 def _members(store: Store, node: ox.NamedNode, depth: int) -> set[str]:
-    return {node.value} | {r["iri"] for r in neighbors(store, node, depth)}
+    return {node.value} | {r["iri"] for r in neighbors(store, node, depth, articles=True)}
 
 
 def _term(o) -> Term:

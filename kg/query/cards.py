@@ -63,8 +63,8 @@ def card(store: Store, node: ox.NamedNode, limit: int = 10) -> dict:
     for e in edges(store, iri):
         name = e.predicate.rsplit("#", 1)[-1]
         if e.predicate.startswith(KG) and name in RELATIONS:
-            rel_rows.append({"relation": name, "direction": e.direction, "label": label_of(store, e.other),
-                             "articles": len(e.articles), "iri": e.other})
+            rel_rows.append({"relation": name, "direction": e.direction, "label": e.label,
+                             "articles": e.articles, "iri": e.other})
     rel_rows.sort(key=lambda r: (r["relation"], r["direction"], -r["articles"], r["label"]))
     out["relations"] = rel_rows
     types = ", ".join(ACTOR_TYPES)
@@ -176,7 +176,7 @@ def paths(store: Store, a: ox.NamedNode, b: ox.NamedNode, max_hops: int = 3, lim
             subj, obj = (prev, node) if e.direction == "out" else (node, prev)
             step = {"from": label_of(store, prev), "relation": compact(e.predicate),
                     "direction": "→" if e.direction == "out" else "←", "to": label_of(store, node),
-                    "articles": len(e.articles), "subject": subj, "object": obj}
+                    "articles": e.articles, "subject": subj, "object": obj}
             walk(prev, [step] + tail)
 
     walk(goal, [])

@@ -1,9 +1,11 @@
 """The names index of a build (``.store/names.sqlite``): every label, alias, name and headline,
 normalized as the matcher normalizes text (NFKC, case-folded, Traditional → Simplified), with
-each node's display label, main type and weight (how many articles mention it).
+each node's display label, main type and weight (how many articles mention it); and the
+adjacency index (``links``): every link of every node to another named resource, in both
+directions, with the neighbour's label and type and the number of articles that state it.
 
 Name resolution, search and "did you mean" all read it, so every command agrees on what a
-name means and none has to scan the graph.
+name means and none has to scan the graph; a neighbour lookup is one indexed query.
 """
 from __future__ import annotations
 
@@ -13,9 +15,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..lexicon import normalize_name
-from ..terms import KG, RDF_TYPE, RDFS, SCHEMA, SKOS, compact
+from ..terms import KG, PROV, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, compact
 
-__all__ = ["write_names", "LABELS", "MAIN_TYPES", "main_type"]
+__all__ = ["write_names", "LABELS", "MAIN_TYPES", "SKIP_PREDICATES", "main_type"]
 
 LABELS = [RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", SCHEMA + "name", SCHEMA + "headline"]
 # the type a node is listed under, first that applies
@@ -24,7 +26,14 @@ MAIN_TYPES = ("schema:Country", "schema:Person", "schema:Organization", "kg:Poli
 _SCHEMA = """
 CREATE TABLE names (norm TEXT NOT NULL, iri TEXT NOT NULL, name TEXT NOT NULL, lang TEXT);
 CREATE TABLE nodes (iri TEXT PRIMARY KEY, label TEXT NOT NULL, type TEXT, weight INTEGER NOT NULL);
+CREATE TABLE links (node TEXT NOT NULL, direction TEXT NOT NULL, predicate TEXT NOT NULL, other TEXT NOT NULL,
+                    articles INTEGER NOT NULL);
 """
+#: links that are no neighbour relation: types, reification, provenance, URLs and images
+SKIP_PREDICATES = frozenset({RDF_TYPE, RDF + "subject", RDF + "object", RDF + "predicate", SCHEMA + "url",
+                             SCHEMA + "image", "http://www.w3.org/2002/07/owl#sameAs", SKOS + "inScheme",
+                             PROV + "wasDerivedFrom"})
+_BATCH = 100_000
 
 
 def main_type(types: set[str]) -> str:
@@ -68,9 +77,31 @@ def write_names(store: ox.Store, target: str | Path | sqlite3.Connection) -> Non
         for iri, ls in labels.items() if not _is_assertion(types.get(iri, set()))))
     db.execute("CREATE INDEX names_norm ON names (norm)")
     db.execute("CREATE INDEX names_iri ON names (iri)")
+    _write_links(store, db)
     db.commit()
     if not isinstance(target, sqlite3.Connection):
         db.close()
+
+
+def _write_links(store: ox.Store, db: sqlite3.Connection) -> None:
+    """The adjacency index: one row per (node, direction, predicate, neighbour) with the number
+    of article graphs that state the link, aggregated by SQLite on disk (bounded memory)."""
+    db.execute("CREATE TEMP TABLE quad (s TEXT, p TEXT, o TEXT, g TEXT)")
+    batch = []
+    for q in store.quads_for_pattern(None, None, None, None):
+        if isinstance(q.object, ox.NamedNode) and isinstance(q.subject, ox.NamedNode) \
+                and q.predicate.value not in SKIP_PREDICATES and q.subject != q.object:
+            g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None
+            batch.append((q.subject.value, q.predicate.value, q.object.value, g))
+            if len(batch) >= _BATCH:
+                db.executemany("INSERT INTO quad VALUES (?, ?, ?, ?)", batch)
+                batch.clear()
+    db.executemany("INSERT INTO quad VALUES (?, ?, ?, ?)", batch)
+    for node, other, direction in (("s", "o", "out"), ("o", "s", "in")):
+        db.execute(f"INSERT INTO links SELECT {node}, '{direction}', p, {other}, COUNT(DISTINCT g) FROM quad "
+                   f"GROUP BY {node}, p, {other} ORDER BY {node}, p, {other}")
+    db.execute("DROP TABLE quad")
+    db.execute("CREATE INDEX links_node ON links (node)")
 
 
 def _is_assertion(types: set[str]) -> bool:
