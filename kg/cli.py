@@ -56,6 +56,8 @@ class ExportFmt(str, Enum):
 
 
 GRAPH_OPT = typer.Option(Path("exports"), "--graph", "-g", help="Build folder to read (default: exports/).")
+IRI_OPT = typer.Option(False, "--iri", help="Keep the IRI column in a terminal table even when it does not fit "
+                                            "(names wrap instead).")
 
 
 def fail(message: str) -> None:
@@ -144,6 +146,7 @@ def neighbors(
     articles: bool = typer.Option(False, "--articles", help="List linked articles one by one (default: one count "
                                                             "per relation)."),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    iri: bool = IRI_OPT,
     graph: Path = GRAPH_OPT,
 ) -> None:
     """What is linked to NAME, grouped by relation, with how many articles say so."""
@@ -165,7 +168,7 @@ def neighbors(
                 limit=limit or None, with_evidence=with_evidence, articles=articles)
     cols = ["depth", "relation", "direction", "label", "type", "articles", "iri"]
     cols += (["via"] if depth > 1 else []) + (["evidence"] if with_evidence else [])
-    typer.echo(render(rows, cols, _fmt(fmt)), nl=False)
+    typer.echo(render(rows, cols, _fmt(fmt), iri=iri), nl=False)
 
 
 @app.command()
@@ -189,6 +192,7 @@ def search(
     type_: List[str] = typer.Option([], "--type", "-t", help="Only these types (Country, Policy, Article...)."),
     limit: int = typer.Option(20, "--limit", "-n", min=1),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    iri: bool = IRI_OPT,
     graph: Path = GRAPH_OPT,
 ) -> None:
     """Actors, policies, topics and articles whose names or headlines match TEXT, ranked."""
@@ -198,7 +202,7 @@ def search(
 
     store = _open(graph)
     rows = find(store, text, limit, tuple(normalize_type(t) for t in type_))
-    typer.echo(render(rows, ["label", "type", "articles", "match", "iri"], _fmt(fmt)), nl=False)
+    typer.echo(render(rows, ["label", "type", "articles", "match", "iri"], _fmt(fmt), iri=iri), nl=False)
 
 
 @app.command()

@@ -102,7 +102,8 @@ def test_neighbors_filters_and_evidence(built):
     assert r.exit_code == 0, r.output
     rows = json.loads(r.stdout)
     assert rows and {x["relation"] for x in rows} == {"kg:restricts"} and {x["direction"] for x in rows} == {"out"}
-    assert any("Japan" in x["evidence"] or "日本" in x["evidence"] for x in rows)
+    assert all(isinstance(x["evidence"], list) for x in rows)  # JSON gives lists, not joined strings
+    assert any("Japan" in e or "日本" in e for x in rows for e in x["evidence"])
     t = runner.invoke(app, ["neighbors", "Japan", "--type", "Country", "--limit", "2", "--graph", str(built),
                             "--format", "json"])
     rows = json.loads(t.stdout)
@@ -338,3 +339,28 @@ def test_the_adjacency_index_holds_every_link_of_the_graph(seeds_build):
                 scan.setdefault(("in", q.predicate.value, q.subject.value), set()).add(q.graph_name)
         want = {k: len({g for g in v if isinstance(g, ox.NamedNode)}) for k, v in scan.items()}
         assert {(e.direction, e.predicate, e.other): e.articles for e in edges(store, node)} == want
+
+
+@pytest.mark.parametrize("fmt, expected", [("json", '"xml:lang":"zh-Hans"'), ("xml", 'xml:lang="zh-Hans"'),
+                                           ("tsv", '"日本"@zh-Hans')])
+def test_sparql_results_keep_the_case_of_language_tags(seeds_build, fmt, expected):
+    out, _ = seeds_build
+    got = CliRunner().invoke(app, ["sparql", "SELECT ?l WHERE { actor:japan skos:prefLabel ?l }", "--format", fmt,
+                                   "--graph", str(out)])
+    assert got.exit_code == 0 and expected in got.output and "zh-hans" not in got.output
+
+
+def test_terminal_tables_wrap_names_and_drop_the_iri_column_unless_asked(seeds_build, monkeypatch):
+    from kg.output import table
+
+    long = "United States export controls on semiconductors against China (2022)"
+    rows = [{"label": long, "type": "kg:Policy", "articles": 77, "iri": "https://w3id.org/newskg/id/policy/x"},
+            {"label": "美国对中国的半导体出口管制（2022年）", "type": "kg:Policy", "articles": 3, "iri": "https://w3id.org/y"}]
+    narrow = table(rows, ["label", "type", "articles", "iri"], max_width=60)
+    assert "iri" not in narrow.splitlines()[0] and "…" not in narrow
+    assert all(len(line) <= 60 for line in narrow.splitlines())
+    # every word of each name is printed, in order, across its lines
+    assert " ".join(narrow.split()).count("semiconductors against China (2022)") == 1
+    kept = table(rows, ["label", "type", "articles", "iri"], max_width=60, iri=True)
+    assert "iri" in kept.splitlines()[0] and "…" not in kept
+    assert table(rows, ["label", "iri"], max_width=200).splitlines()[2].startswith(long)  # fits: one line each

@@ -156,14 +156,14 @@ def neighbors(store: Store, start: ox.NamedNode | str, depth: int = 1, *,
                 if with_evidence:
                     s, o = (node, e.other) if e.direction == "out" else (e.other, node)
                     ev = evidence(store, s, e.predicate, o)
-                    row["evidence"] = " | ".join(f"{x['sentence']} [{x['confidence']}]" for x in ev[:3])
+                    row["evidence"] = [f"{x['sentence']} [{x['confidence']}]" for x in ev[:3]]
                 rows.append(row)
             for (dirn, pred), n in sorted(summary.items()):
                 row = {"depth": d, "direction": dirn, "relation": compact(pred),
                        "label": f"{n:,} article{'s' if n != 1 else ''}", "type": _ARTICLE, "articles": n,
                        "iri": "", "via": via}
                 if with_evidence:
-                    row["evidence"] = ""
+                    row["evidence"] = []
                 rows.append(row)
         frontier = nxt
     rows.sort(key=lambda r: (r["depth"], r["relation"], r["direction"], -r["articles"], r["label"], r["iri"]))

@@ -1,6 +1,8 @@
 """SPARQL over a build, with results as rows or in the W3C result formats."""
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
 from ..terms import compact
@@ -35,11 +37,26 @@ _W3C = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
         "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
 
 
+# a language tag as the store gives it back (lower case) in each serialization
+_LANG = re.compile(rb'("xml:lang":"|xml:lang="|"@)([a-z]{2,3}(?:-[a-z0-9]+)+)(?=")|(?<=")@([a-z]{2,3}(?:-[a-z0-9]+)+)')
+
+
+def _recase(data: bytes) -> bytes:
+    """Language tags in their BCP 47 case (zh-Hans, en-US): Oxigraph hands them back lower-cased."""
+    from .cards import bcp47
+
+    def fix(m: re.Match) -> bytes:
+        if m.group(3):
+            return b"@" + bcp47(m.group(3).decode()).encode()
+        return m.group(1) + bcp47(m.group(2).decode()).encode()
+    return _LANG.sub(fix, data)
+
+
 def serialize_results(results, fmt: str) -> bytes:
     """W3C SPARQL results (JSON, CSV, TSV, XML); graphs from CONSTRUCT/DESCRIBE as N-Triples."""
     if isinstance(results, ox.QueryTriples):
-        return ox.serialize(results, format=ox.RdfFormat.N_TRIPLES)
-    return results.serialize(format=_W3C[fmt])
+        return _recase(ox.serialize(results, format=ox.RdfFormat.N_TRIPLES))
+    return _recase(results.serialize(format=_W3C[fmt]))
 
 
 _ACCEPT = {"table": "application/sparql-results+json", "json": "application/sparql-results+json",
