@@ -364,3 +364,23 @@ def test_terminal_tables_wrap_names_and_drop_the_iri_column_unless_asked(seeds_b
     kept = table(rows, ["label", "type", "articles", "iri"], max_width=60, iri=True)
     assert "iri" in kept.splitlines()[0] and "…" not in kept
     assert table(rows, ["label", "iri"], max_width=200).splitlines()[2].startswith(long)  # fits: one line each
+
+
+def test_sparql_default_graph_holds_each_fact_once(corpus_build):
+    """Without GRAPH, a query sees the deduplicated union of the article graphs (a fact three
+    articles state is one row); GRAPH ?g still tells which articles state it."""
+    import pyoxigraph as ox
+
+    out, _ = corpus_build
+    with (out / "graph.nq").open("rb") as fh:
+        triples = {(q.subject, q.predicate, q.object) for q in ox.parse(fh, format=ox.RdfFormat.N_QUADS)}
+    got = CliRunner().invoke(app, ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv",
+                                   "--graph", str(out)])
+    assert got.exit_code == 0 and got.output.split() == ["n", str(len(triples))]
+    articles = CliRunner().invoke(app, ["sparql", "SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?a) AS ?d) WHERE "
+                                                  "{ ?a a schema:NewsArticle }", "--format", "csv", "--graph", str(out)])
+    n, d = articles.output.split()[1].split(",")
+    assert n == d
+    graphs = CliRunner().invoke(app, ["sparql", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                      "--format", "csv", "--graph", str(out)])
+    assert int(graphs.output.split()[1]) > 1

@@ -38,7 +38,7 @@ def card(store: Store, node: ox.NamedNode, limit: int = 10) -> dict:
     """Everything a build knows about one actor or policy, in sections."""
     iri = node.value
     out: dict = {"iri": iri, "label": label_of(store, iri), "type": type_of(store, iri)}
-    out["types"] = sorted(compact(q.object.value) for q in store.quads(node, ox.NamedNode(RDF_TYPE), None))
+    out["types"] = sorted({compact(q.object.value) for q in store.quads(node, ox.NamedNode(RDF_TYPE), None)})
     labels = set()
     for pred, kind in ((SKOS + "prefLabel", "pref"), (SKOS + "altLabel", "alt")):
         for q in store.quads(node, ox.NamedNode(pred), None, ox.DefaultGraph()):

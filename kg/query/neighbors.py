@@ -96,8 +96,8 @@ def evidence(store: Store, s: str, p: str, o: str) -> list[dict]:
     """The assertions behind ``s p o``: sentence, confidence, extractor, article."""
     out = []
     pred, obj = ox.NamedNode(p), ox.NamedNode(o)
-    for q in store.quads(None, ox.NamedNode(RDF + "subject"), ox.NamedNode(s)):
-        st = q.subject
+    for st in sorted({q.subject for q in store.quads(None, ox.NamedNode(RDF + "subject"), ox.NamedNode(s))
+                      if isinstance(q.graph_name, ox.NamedNode)}, key=str):
         if not next(iter(store.quads(st, ox.NamedNode(RDF + "predicate"), pred)), None):
             continue
         if not next(iter(store.quads(st, ox.NamedNode(RDF + "object"), obj)), None):
