@@ -200,8 +200,13 @@ def search(
     from .query.cards import search as find
     from .query.neighbors import normalize_type
 
+    from .query.resolve import NotFound, suggest
+
     store = _open(graph)
     rows = find(store, text, limit, tuple(normalize_type(t) for t in type_))
+    if not rows:  # a typo is an error with suggestions, not an empty table
+        kinds = f" among {', '.join(type_)}" if type_ else ""
+        fail(str(NotFound(f"nothing in this build matches {text!r}{kinds}", [] if type_ else suggest(store, text))))
     typer.echo(render(rows, ["label", "type", "articles", "match", "iri"], _fmt(fmt), iri=iri), nl=False)
 
 

@@ -384,3 +384,10 @@ def test_sparql_default_graph_holds_each_fact_once(corpus_build):
     graphs = CliRunner().invoke(app, ["sparql", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
                                       "--format", "csv", "--graph", str(out)])
     assert int(graphs.output.split()[1]) > 1
+
+
+def test_a_search_that_finds_nothing_is_an_error_with_suggestions(seeds_build):
+    out, _ = seeds_build
+    got = CliRunner().invoke(app, ["search", "Huwei", "--graph", str(out)])
+    assert got.exit_code == 1 and "did you mean 'Huawei'" in got.output and "\n" == got.output[-1:]
+    assert got.output.count("\n") == 1  # one line, no empty table

@@ -159,7 +159,8 @@ def paths(store: Store, a: ox.NamedNode, b: ox.NamedNode, max_hops: int = 3, lim
         if goal in nxt:
             found = True
             break
-        frontier = sorted(nxt)
+        # actors and policies before articles: of chains as short, those through relations come first
+        frontier = sorted(nxt, key=lambda n: ("/article/" in n, n))
         if not frontier:
             break
     if not found:
