@@ -79,7 +79,7 @@ def build(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
     force: bool = typer.Option(False, "--force", help="Replace existing exports even when no article was read."),
 ) -> None:
-    """Read news documents and write graph.ttl, graph.nq, graph.jsonld, graph.graphml, report.json."""
+    """Read news documents and write graph.ttl, graph.nq, graph.jsonld, graph.graphml, actors.graphml, report.json."""
     import time
 
     from .pipeline import BuildError, build as run_build

@@ -144,7 +144,10 @@ def test_stats_and_export_around(built, tmp_path):
     assert r.exit_code == 0, r.output
     import networkx as nx
     g = nx.read_graphml(target)
-    assert "https://w3id.org/newskg/id/actor/japan" in g and g.number_of_nodes() > 5
+    japan = [n for n, d in g.nodes(data=True) if d["iri"] == "https://w3id.org/newskg/id/actor/japan"]
+    assert japan and japan[0].startswith("n") and g.number_of_nodes() > 5
+    # the neighbourhood keeps each link's articles: Japan restricts China in the seeds' articles
+    assert any(d["relation"] == "restricts" and d["articles"] >= 1 for _, _, d in g.out_edges(japan[0], data=True))
     ttl = tmp_path / "japan.ttl"
     assert runner.invoke(app, ["export", "--around", "Japan", "-f", "ttl", "-o", str(ttl), "--graph", str(built)]).exit_code == 0
     from rdflib import Graph
