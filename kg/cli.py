@@ -204,11 +204,12 @@ def path(
     a: str = typer.Argument(..., help="One end: a name, IRI or CURIE."),
     b: str = typer.Argument(..., help="The other end."),
     max_hops: int = typer.Option(3, "--max-hops", min=1, max=6),
-    limit: int = typer.Option(5, "--limit", "-n", min=1, help="At most this many chains."),
+    limit: int = typer.Option(5, "--limit", "-n", "-k", min=1, help="The k shortest chains (default 5)."),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
     graph: Path = GRAPH_OPT,
 ) -> None:
-    """The shortest chains of links between A and B, each step with the articles that state it."""
+    """The k shortest chains of links between A and B (networkx), each step with the articles that state it.
+    Among chains of one length, stated relations come before "mentioned in the same article"."""
     from .output import render
     from .query.cards import paths
 
@@ -219,6 +220,115 @@ def path(
     rows = [{"chain": i + 1, "step": j + 1, **step} for i, chain in enumerate(chains) for j, step in enumerate(chain)]
     cols = ["chain", "step", "from", "direction", "relation", "to", "articles"]
     typer.echo(render(rows, cols + (["subject", "object"] if _fmt(fmt) != "table" else []), _fmt(fmt)), nl=False)
+
+
+class Measure(str, Enum):
+    pagerank = "pagerank"
+    betweenness = "betweenness"
+    degree = "degree"
+
+
+class Period(str, Enum):
+    month = "month"
+    year = "year"
+
+
+def _joined(rows: list[dict], fmt: str, fields: tuple[str, ...], show=None) -> list[dict]:
+    """Lists in rows stay lists in JSON and become one '; '-joined cell in a table or CSV."""
+    if fmt == "json":
+        return rows
+    out = []
+    for r in rows:
+        r = dict(r)
+        for f in fields:
+            r[f] = "; ".join(show(x) if show and isinstance(x, dict) else str(x) for x in r[f])
+        out.append(r)
+    return out
+
+
+@app.command()
+def rank(
+    by: Measure = typer.Option(Measure.pagerank, "--by", help="pagerank, betweenness or degree (weighted)."),
+    type_: List[str] = typer.Option([], "--type", "-t", help="Only these types (Country, Organization, Person, Policy)."),
+    limit: int = typer.Option(20, "--limit", "-n", min=0, help="At most this many rows (0: all)."),
+    fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    graph: Path = GRAPH_OPT,
+) -> None:
+    """Who matters most: actors and policies ranked over the actor-and-policy graph, links
+    weighted by the articles that state them."""
+    from .output import render
+    from .query.analysis import rank as compute
+    from .query.neighbors import check_type
+
+    try:
+        types = [check_type(t) for t in type_]
+    except ValueError as exc:
+        fail(str(exc))
+    from .query.analysis import NODE_TYPES
+
+    for t, given in zip(types, type_):
+        if t not in NODE_TYPES:
+            fail(f"--type {given}: rank covers actors and policies (Country, Organization, Person, Policy)")
+    rows = compute(_open(graph), by.value, types, limit or None)
+    cols = ["rank", "label", "type", "score", "degree", "neighbours", "articles", "iri"]
+    typer.echo(render(rows, cols, _fmt(fmt)), nl=False)
+
+
+@app.command()
+def communities(
+    seed: int = typer.Option(42, "--seed", help="Louvain's random seed (the same seed, the same answer)."),
+    resolution: float = typer.Option(1.0, "--resolution", min=0.01, help="Above 1: more, smaller communities."),
+    min_size: int = typer.Option(2, "--min-size", min=1, help="Leave out communities smaller than this."),
+    top: int = typer.Option(10, "--top", min=0, help="Members listed per community in a table or CSV (0: all)."),
+    fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    graph: Path = GRAPH_OPT,
+) -> None:
+    """Which camps there are: Louvain communities of the actor-and-policy graph, largest first,
+    members strongest first."""
+    from .output import render
+    from .query.analysis import communities as compute
+
+    f = _fmt(fmt)
+    rows = compute(_open(graph), seed=seed, resolution=resolution, min_size=min_size)
+    if f != "json" and top:
+        rows = [{**r, "members": r["members"][:top] + ([f"... {len(r['members']) - top} more"]
+                                                        if len(r["members"]) > top else [])} for r in rows]
+    cols = ["community", "size", "countries", "organizations", "people", "policies", "links", "members"]
+    typer.echo(render(_joined(rows, f, ("members",)), cols + (["iris", "modularity"] if f == "json" else []), f),
+               nl=False)
+
+
+@app.command()
+def timeline(
+    name: str = typer.Argument(..., help="An actor or policy: a label in any language, an IRI or a CURIE."),
+    by: Period = typer.Option(Period.month, "--by", help="month or year."),
+    fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    graph: Path = GRAPH_OPT,
+) -> None:
+    """What happened when: per period, the articles that mention NAME, the policies it issued
+    and those targeting it (by first report), and its relations as that period's articles state them."""
+    from .output import render
+    from .query.analysis import NODE_TYPES, timeline as compute
+    from .query.resolve import label_of, type_of
+
+    store = _open(graph)
+    node = _resolve(store, name)
+    typ = type_of(store, node)
+    if typ not in NODE_TYPES:
+        fail(f"{name!r} is a {typ or 'resource'}, not an actor or policy: a timeline is for an actor or policy")
+    f = _fmt(fmt)
+    rows = compute(store, node, by.value)
+
+    me = label_of(store, node)
+
+    def show(x: dict) -> str:  # a relation as its sentence: "Japan restricts China (13)"
+        if "relation" not in x:
+            return f"{x['label']} ({x['articles']})"
+        s, o = (me, x["label"]) if x["direction"] == "out" else (x["label"], me)
+        return f"{s} {x['relation']} {o} ({x['articles']})"
+
+    cols = ["period", "articles", "issued", "targeted", "relations"]
+    typer.echo(render(_joined(rows, f, ("issued", "targeted", "relations"), show), cols, f), nl=False)
 
 
 @app.command()

@@ -4,7 +4,6 @@ dicts and rows, for the CLI to render."""
 from __future__ import annotations
 
 import json
-from collections import deque
 from typing import Optional
 
 import pyoxigraph as ox
@@ -138,49 +137,11 @@ def search(store: Store, text: str, limit: int = 20, types: tuple[str, ...] = ()
 
 
 def paths(store: Store, a: ox.NamedNode, b: ox.NamedNode, max_hops: int = 3, limit: int = 5) -> list[list[dict]]:
-    """The shortest chains of links between two nodes (either direction), each step with its
-    relation and the articles that state it. Breadth first from both ends would be faster on
-    hubs; the plain search is enough for the hop counts analysts ask (≤ 4)."""
-    start, goal = a.value, b.value
-    if start == goal:
-        return []
-    parents: dict[str, list[tuple[str, object]]] = {start: []}
-    frontier = [start]
-    found = False
-    for _ in range(max_hops):
-        nxt: dict[str, list] = {}
-        for node in frontier:
-            for e in edges(store, node):
-                if e.other in parents:
-                    continue
-                nxt.setdefault(e.other, []).append((node, e))
-        for k, v in nxt.items():
-            parents[k] = v
-        if goal in nxt:
-            found = True
-            break
-        frontier = sorted(nxt)
-        if not frontier:
-            break
-    if not found:
-        return []
-    chains: list[list[dict]] = []
+    """The ``limit`` shortest explained chains between two nodes (networkx; see
+    :func:`kg.query.analysis.k_paths`)."""
+    from .analysis import k_paths
 
-    def walk(node: str, tail: list[dict]) -> None:
-        if len(chains) >= limit:
-            return
-        if node == start:
-            chains.append(tail)
-            return
-        for prev, e in parents[node]:
-            subj, obj = (prev, node) if e.direction == "out" else (node, prev)
-            step = {"from": label_of(store, prev), "relation": compact(e.predicate),
-                    "direction": "→" if e.direction == "out" else "←", "to": label_of(store, node),
-                    "articles": len(e.articles), "subject": subj, "object": obj}
-            walk(prev, [step] + tail)
-
-    walk(goal, [])
-    return chains
+    return k_paths(store, a, b, max_hops, limit)
 
 
 def stats(store: Store, top: int = 10) -> dict:
