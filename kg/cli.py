@@ -376,6 +376,40 @@ def export(
     typer.echo(f"{info['nodes']} nodes, {info['triples']} triples -> {info['file']}")
 
 
+class ViewFmt(str, Enum):
+    html = "html"
+    svg = "svg"
+
+
+@app.command()
+def view(
+    name: str = typer.Argument(..., help="The node at the centre: a name in any language, an IRI or a CURIE."),
+    depth: int = typer.Option(1, "--depth", "-d", min=1, max=3, help="How many hops out."),
+    out: Path = typer.Option(None, "--out", "-o", help="File to write (default: view-<name>.html or .svg)."),
+    fmt: ViewFmt = typer.Option(ViewFmt.html, "--format", "-f", help="html (interactive, offline) or svg (static)."),
+    articles: bool = typer.Option(False, "--articles", help="Also draw the articles, topics and technologies."),
+    limit: int = typer.Option(150, "--limit", "-n", min=1, help="At most this many nodes (nearest, most mentioned first)."),
+    graph: Path = GRAPH_OPT,
+) -> None:
+    """Draw NAME's neighbourhood: one self-contained HTML page that works offline (actors and
+    policies coloured by type, links by relation and thicker with more articles; hover or click
+    for labels, evidence and articles; filters), or a static SVG laid out with networkx."""
+    from .iri import slugify
+    from .query.view import render_html, render_svg, view_data
+
+    store = _open(graph)
+    node = _resolve(store, name)
+    data = view_data(store, node, depth, with_articles=articles, limit=limit)
+    text = render_html(data) if fmt == ViewFmt.html else render_svg(data)
+    target = out or Path(f"view-{slugify(name)}.{fmt.value}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{target}: {exc.strerror or exc}")
+    typer.echo(f"{len(data['nodes'])} nodes, {len(data['links'])} links -> {target}")
+
+
 @app.command()
 def sparql(
     query: str = typer.Argument(..., help="A SPARQL query, a path to a .rq file, or - for stdin."),
