@@ -8,6 +8,7 @@ import re
 import shutil
 import struct
 import subprocess
+import tempfile
 
 import pytest
 from lxml import etree
@@ -86,8 +87,14 @@ def _chromium() -> str:
 
 
 def _run(args: list[str]) -> str:
-    done = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                           "--virtual-time-budget=5000", *args], capture_output=True, text=True, timeout=120)
+    """Headless Chromium with a profile of its own (a shared profile's lock can stall a second
+    browser), given 5 s of virtual time for the page's scripts."""
+    exe = _chromium()
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                               "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+                               f"--user-data-dir={profile}", "--hide-scrollbars", "--virtual-time-budget=5000",
+                               *args], capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
