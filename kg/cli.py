@@ -58,6 +58,14 @@ class ExportFmt(str, Enum):
 GRAPH_OPT = typer.Option(Path("exports"), "--graph", "-g", help="Build folder to read (default: exports/).")
 
 
+SINCE_OPT = typer.Option(None, "--since", help="Only what articles published on or after this date state (YYYY, YYYY-MM or YYYY-MM-DD).")
+UNTIL_OPT = typer.Option(None, "--until", help="Only what articles published on or before this date state.")
+OUTLET_OPT = typer.Option([], "--outlet", help="Only what this outlet's articles state (a name, IRI or CURIE; repeatable).")
+LANG_OPT = typer.Option([], "--lang", help="Only what articles in this language state (en, zh, zh-Hans...; repeatable).")
+MIN_CONF_OPT = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
+                            help="Only relations and roles stated with at least this confidence; no discovered actor below it.")
+
+
 def fail(message: str) -> None:
     typer.echo(f"kg: error: {message}", err=True)
     raise typer.Exit(1)
@@ -132,6 +140,21 @@ def _resolve(store, name: str):
         fail(str(exc))
 
 
+def _filter(store, since, until, outlet, lang, min_confidence):
+    """The article filter the options ask for, read from the build (None when none is asked)."""
+    from .query.filters import ArticleFilter, check_date
+
+    if not (since or until or outlet or lang or min_confidence is not None):
+        return None
+    try:
+        since = check_date(since, "--since") if since else None
+        until = check_date(until, "--until") if until else None
+    except ValueError as exc:
+        fail(str(exc))
+    outlets = tuple(_resolve(store, o).value for o in outlet)
+    return ArticleFilter(since, until, outlets, tuple(lang), min_confidence).prepare(store)
+
+
 @app.command()
 def neighbors(
     name: str = typer.Argument(..., help="A label in any language, an IRI or a CURIE."),
@@ -142,6 +165,11 @@ def neighbors(
     limit: int = typer.Option(0, "--limit", "-n", min=0, help="At most this many rows (0: all)."),
     with_evidence: bool = typer.Option(False, "--evidence", "-e", help="Add the sentences that say so."),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    outlet: List[str] = OUTLET_OPT,
+    lang: List[str] = LANG_OPT,
+    min_confidence: Optional[float] = MIN_CONF_OPT,
     graph: Path = GRAPH_OPT,
 ) -> None:
     """What is linked to NAME, grouped by relation, with how many articles say so."""
@@ -159,8 +187,9 @@ def neighbors(
         fail(str(exc))
     store = _open(graph)
     node = _resolve(store, name)
+    flt = _filter(store, since, until, outlet, lang, min_confidence)
     rows = find(store, node, depth, relations=relation, types=type_, direction=direction.value,
-                limit=limit or None, with_evidence=with_evidence)
+                limit=limit or None, with_evidence=with_evidence, flt=flt)
     cols = ["depth", "relation", "direction", "label", "type", "articles", "iri"]
     cols += (["via"] if depth > 1 else []) + (["evidence"] if with_evidence else [])
     typer.echo(render(rows, cols, _fmt(fmt)), nl=False)
@@ -187,6 +216,11 @@ def search(
     type_: List[str] = typer.Option([], "--type", "-t", help="Only these types (Country, Policy, Article...)."),
     limit: int = typer.Option(20, "--limit", "-n", min=1),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    outlet: List[str] = OUTLET_OPT,
+    lang: List[str] = LANG_OPT,
+    min_confidence: Optional[float] = MIN_CONF_OPT,
     graph: Path = GRAPH_OPT,
 ) -> None:
     """Actors, policies, topics and articles whose names or headlines match TEXT, ranked."""
@@ -195,7 +229,8 @@ def search(
     from .query.neighbors import normalize_type
 
     store = _open(graph)
-    rows = find(store, text, limit, tuple(normalize_type(t) for t in type_))
+    flt = _filter(store, since, until, outlet, lang, min_confidence)
+    rows = find(store, text, limit, tuple(normalize_type(t) for t in type_), flt)
     typer.echo(render(rows, ["label", "type", "articles", "match", "iri"], _fmt(fmt)), nl=False)
 
 
@@ -206,6 +241,11 @@ def path(
     max_hops: int = typer.Option(3, "--max-hops", min=1, max=6),
     limit: int = typer.Option(5, "--limit", "-n", "-k", min=1, help="The k shortest chains (default 5)."),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    outlet: List[str] = OUTLET_OPT,
+    lang: List[str] = LANG_OPT,
+    min_confidence: Optional[float] = MIN_CONF_OPT,
     graph: Path = GRAPH_OPT,
 ) -> None:
     """The k shortest chains of links between A and B (networkx), each step with the articles that state it.
@@ -214,7 +254,8 @@ def path(
     from .query.cards import paths
 
     store = _open(graph)
-    chains = paths(store, _resolve(store, a), _resolve(store, b), max_hops, limit)
+    flt = _filter(store, since, until, outlet, lang, min_confidence)
+    chains = paths(store, _resolve(store, a), _resolve(store, b), max_hops, limit, flt)
     if not chains:
         fail(f"no chain of at most {max_hops} links between {a!r} and {b!r}")
     rows = [{"chain": i + 1, "step": j + 1, **step} for i, chain in enumerate(chains) for j, step in enumerate(chain)]
@@ -252,6 +293,11 @@ def rank(
     type_: List[str] = typer.Option([], "--type", "-t", help="Only these types (Country, Organization, Person, Policy)."),
     limit: int = typer.Option(20, "--limit", "-n", min=0, help="At most this many rows (0: all)."),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    outlet: List[str] = OUTLET_OPT,
+    lang: List[str] = LANG_OPT,
+    min_confidence: Optional[float] = MIN_CONF_OPT,
     graph: Path = GRAPH_OPT,
 ) -> None:
     """Who matters most: actors and policies ranked over the actor-and-policy graph, links
@@ -269,7 +315,8 @@ def rank(
     for t, given in zip(types, type_):
         if t not in NODE_TYPES:
             fail(f"--type {given}: rank covers actors and policies (Country, Organization, Person, Policy)")
-    rows = compute(_open(graph), by.value, types, limit or None)
+    store = _open(graph)
+    rows = compute(store, by.value, types, limit or None, _filter(store, since, until, outlet, lang, min_confidence))
     cols = ["rank", "label", "type", "score", "degree", "neighbours", "articles", "iri"]
     typer.echo(render(rows, cols, _fmt(fmt)), nl=False)
 
@@ -281,6 +328,11 @@ def communities(
     min_size: int = typer.Option(2, "--min-size", min=1, help="Leave out communities smaller than this."),
     top: int = typer.Option(10, "--top", min=0, help="Members listed per community in a table or CSV (0: all)."),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    outlet: List[str] = OUTLET_OPT,
+    lang: List[str] = LANG_OPT,
+    min_confidence: Optional[float] = MIN_CONF_OPT,
     graph: Path = GRAPH_OPT,
 ) -> None:
     """Which camps there are: Louvain communities of the actor-and-policy graph, largest first,
@@ -289,7 +341,9 @@ def communities(
     from .query.analysis import communities as compute
 
     f = _fmt(fmt)
-    rows = compute(_open(graph), seed=seed, resolution=resolution, min_size=min_size)
+    store = _open(graph)
+    rows = compute(store, seed=seed, resolution=resolution, min_size=min_size,
+                   flt=_filter(store, since, until, outlet, lang, min_confidence))
     if f != "json" and top:
         rows = [{**r, "members": r["members"][:top] + ([f"... {len(r['members']) - top} more"]
                                                         if len(r["members"]) > top else [])} for r in rows]
@@ -303,6 +357,11 @@ def timeline(
     name: str = typer.Argument(..., help="An actor or policy: a label in any language, an IRI or a CURIE."),
     by: Period = typer.Option(Period.month, "--by", help="month or year."),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    outlet: List[str] = OUTLET_OPT,
+    lang: List[str] = LANG_OPT,
+    min_confidence: Optional[float] = MIN_CONF_OPT,
     graph: Path = GRAPH_OPT,
 ) -> None:
     """What happened when: per period, the articles that mention NAME, the policies it issued
@@ -317,7 +376,7 @@ def timeline(
     if typ not in NODE_TYPES:
         fail(f"{name!r} is a {typ or 'resource'}, not an actor or policy: a timeline is for an actor or policy")
     f = _fmt(fmt)
-    rows = compute(store, node, by.value)
+    rows = compute(store, node, by.value, _filter(store, since, until, outlet, lang, min_confidence))
 
     me = label_of(store, node)
 
@@ -389,6 +448,11 @@ def view(
     fmt: ViewFmt = typer.Option(ViewFmt.html, "--format", "-f", help="html (interactive, offline) or svg (static)."),
     articles: bool = typer.Option(False, "--articles", help="Also draw the articles, topics and technologies."),
     limit: int = typer.Option(150, "--limit", "-n", min=1, help="At most this many nodes (nearest, most mentioned first)."),
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    outlet: List[str] = OUTLET_OPT,
+    lang: List[str] = LANG_OPT,
+    min_confidence: Optional[float] = MIN_CONF_OPT,
     graph: Path = GRAPH_OPT,
 ) -> None:
     """Draw NAME's neighbourhood: one self-contained HTML page that works offline (actors and
@@ -399,7 +463,8 @@ def view(
 
     store = _open(graph)
     node = _resolve(store, name)
-    data = view_data(store, node, depth, with_articles=articles, limit=limit)
+    data = view_data(store, node, depth, with_articles=articles, limit=limit,
+                     flt=_filter(store, since, until, outlet, lang, min_confidence))
     text = render_html(data) if fmt == ViewFmt.html else render_svg(data)
     target = out or Path(f"view-{slugify(name)}.{fmt.value}")
     try:

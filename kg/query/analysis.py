@@ -35,17 +35,19 @@ _GENERIC = {SCHEMA + "mentions", SCHEMA + "about", SCHEMA + "publisher", SCHEMA 
             KG + "covers", "http://www.w3.org/2004/02/skos/core#related"}
 
 
-def actor_graph(store: Store):
+def actor_graph(store: Store, flt=None):
     """The actor-and-policy graph as an undirected weighted ``networkx.Graph``: node
     attributes ``label``, ``type``, ``articles`` (articles that mention it); edge attributes
-    ``weight`` (articles stating the links, each link at least 1) and ``relations``."""
+    ``weight`` (articles stating the links, each link at least 1) and ``relations``. A filter
+    (:class:`kg.query.filters.ArticleFilter`) keeps the links its articles state."""
     import networkx as nx
 
     g = nx.Graph()
     marks = ",".join("?" * len(NODE_TYPES))
     for iri, label, typ, weight in store.names.execute(
             f"SELECT iri, label, type, weight FROM nodes WHERE type IN ({marks}) ORDER BY iri", NODE_TYPES):
-        g.add_node(iri, label=label, type=typ, articles=weight)
+        if flt is None or flt.node_ok(iri):
+            g.add_node(iri, label=label, type=typ, articles=weight)
     links: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for rel in ACTOR_RELATIONS:
         for q in store.quads(None, ox.NamedNode(KG + rel), None):
@@ -56,6 +58,10 @@ def actor_graph(store: Store):
     for (s, rel, o), graphs in sorted(links.items()):
         if s == o or s not in g or o not in g:
             continue
+        if flt is not None:
+            graphs = flt.link_articles(s, KG + rel, o, graphs)
+            if graphs is None:
+                continue
         w = max(1, len(graphs))
         if g.has_edge(s, o):
             g[s][o]["weight"] += w
@@ -65,7 +71,8 @@ def actor_graph(store: Store):
     return g
 
 
-def rank(store: Store, by: str = "pagerank", types: Iterable[str] = (), limit: Optional[int] = 20) -> list[dict]:
+def rank(store: Store, by: str = "pagerank", types: Iterable[str] = (), limit: Optional[int] = 20,
+         flt=None) -> list[dict]:
     """Actors and policies ranked by ``by`` (pagerank, betweenness or degree) over the whole
     actor-and-policy graph, then kept to ``types`` if given. ``degree`` is the weighted
     degree (articles stating the node's links); ``neighbours`` the number of distinct
@@ -75,7 +82,7 @@ def rank(store: Store, by: str = "pagerank", types: Iterable[str] = (), limit: O
 
     if by not in MEASURES:
         raise ValueError(f"unknown measure {by!r}; use one of {', '.join(MEASURES)}")
-    g = actor_graph(store)
+    g = actor_graph(store, flt)
     strength = dict(g.degree(weight="weight"))
     if by == "pagerank":
         score = nx.pagerank(g, weight="weight") if g.number_of_edges() else {n: 0.0 for n in g}
@@ -101,13 +108,13 @@ def rank(store: Store, by: str = "pagerank", types: Iterable[str] = (), limit: O
     return rows[:limit] if limit else rows
 
 
-def communities(store: Store, seed: int = 42, resolution: float = 1.0, min_size: int = 2) -> list[dict]:
+def communities(store: Store, seed: int = 42, resolution: float = 1.0, min_size: int = 2, flt=None) -> list[dict]:
     """Louvain communities of the actor-and-policy graph (networkx, weighted, fixed
     ``seed``): one row per community of at least ``min_size`` nodes, largest first, its
     members strongest first (weighted degree)."""
     import networkx as nx
 
-    g = actor_graph(store)
+    g = actor_graph(store, flt)
     linked = g.subgraph([n for n in g if g.degree(n)]).copy()
     if not linked.number_of_edges():
         return []
@@ -140,7 +147,7 @@ def _period(date: Optional[str], by: str) -> str:
     return date[:7] if by == "month" else date[:4]
 
 
-def timeline(store: Store, node: ox.NamedNode, by: str = "month") -> list[dict]:
+def timeline(store: Store, node: ox.NamedNode, by: str = "month", flt=None) -> list[dict]:
     """What happened when, for an actor or a policy: per period (``month`` or ``year``) the
     articles that mention it, the policies it issued and those that target it (by their
     first report), and its relations as the articles of that period state them (with how
@@ -161,7 +168,7 @@ def timeline(store: Store, node: ox.NamedNode, by: str = "month") -> list[dict]:
     periods: dict[str, dict] = defaultdict(lambda: {"articles": set(), "issued": {}, "targeted": {},
                                                     "relations": defaultdict(set)})
     for q in store.quads(None, ox.NamedNode(SCHEMA + "mentions"), node):
-        if isinstance(q.subject, ox.NamedNode):
+        if isinstance(q.subject, ox.NamedNode) and (flt is None or flt.article_ok(q.subject.value)):
             periods[_period(date_of(q.subject.value), by)]["articles"].add(q.subject.value)
 
     def first_reported(policy: str, graphs: set[str]) -> Optional[str]:
@@ -178,9 +185,13 @@ def timeline(store: Store, node: ox.NamedNode, by: str = "month") -> list[dict]:
             if isinstance(q.graph_name, ox.NamedNode):
                 graphs.add(q.graph_name.value)
         for policy, graphs in stated.items():
+            if flt is not None:
+                graphs = flt.link_articles(policy, KG + role, iri, graphs)
+                if graphs is None:
+                    continue
             periods[_period(first_reported(policy, graphs), by)][key][policy] = len(graphs)
     rels = set(ACTOR_RELATIONS)
-    for e in edges(store, iri):
+    for e in (flt.edges(iri, edges(store, iri)) if flt is not None else edges(store, iri)):
         name = e.predicate.rsplit("#", 1)[-1]
         if not e.predicate.startswith(KG) or name not in rels:
             continue
@@ -206,7 +217,8 @@ def timeline(store: Store, node: ox.NamedNode, by: str = "month") -> list[dict]:
     return rows
 
 
-def k_paths(store: Store, a: ox.NamedNode, b: ox.NamedNode, max_hops: int = 3, k: int = 5) -> list[list[dict]]:
+def k_paths(store: Store, a: ox.NamedNode, b: ox.NamedNode, max_hops: int = 3, k: int = 5,
+            flt=None) -> list[list[dict]]:
     """The ``k`` shortest chains of links (either direction) between two nodes, at most
     ``max_hops`` long, each step with its relation and the articles that state it.
 
@@ -229,7 +241,7 @@ def k_paths(store: Store, a: ox.NamedNode, b: ox.NamedNode, max_hops: int = 3, k
         for _ in range(radius):
             nxt = []
             for node in frontier:
-                for e in edges(store, node):
+                for e in (flt.edges(node, edges(store, node)) if flt is not None else edges(store, node)):
                     key = (node, e.other) if node < e.other else (e.other, node)
                     s, o = (node, e.other) if e.direction == "out" else (e.other, node)
                     cand = (e.predicate in _GENERIC, -len(e.articles), e.predicate, s, o)

@@ -103,7 +103,7 @@ def _policy_facts(store: Store, iri: str) -> dict:
             "first_reported": objects(KG + "firstReported"), "last_reported": objects(KG + "lastReported")}
 
 
-def search(store: Store, text: str, limit: int = 20, types: tuple[str, ...] = ()) -> list[dict]:
+def search(store: Store, text: str, limit: int = 20, types: tuple[str, ...] = (), flt=None) -> list[dict]:
     """Actors, policies, topics and articles whose names or headlines contain ``text``,
     ranked: exact name, then name start, then anywhere; named things before headlines;
     then by how many articles mention them."""
@@ -121,6 +121,8 @@ def search(store: Store, text: str, limit: int = 20, types: tuple[str, ...] = ()
     for iri, label, typ, weight, rank, name in rows:
         if types and typ not in types:
             continue
+        if flt is not None and (not flt.node_ok(iri) or (typ == "schema:NewsArticle" and not flt.article_ok(iri))):
+            continue
         out.append({"label": label, "type": typ, "articles": weight, "match": name, "iri": iri,
                     "_key": (rank, typ == "schema:NewsArticle", -weight, label, iri)})
     out.sort(key=lambda r: r["_key"])
@@ -136,12 +138,13 @@ def search(store: Store, text: str, limit: int = 20, types: tuple[str, ...] = ()
     return hits[:limit]
 
 
-def paths(store: Store, a: ox.NamedNode, b: ox.NamedNode, max_hops: int = 3, limit: int = 5) -> list[list[dict]]:
+def paths(store: Store, a: ox.NamedNode, b: ox.NamedNode, max_hops: int = 3, limit: int = 5,
+          flt=None) -> list[list[dict]]:
     """The ``limit`` shortest explained chains between two nodes (networkx; see
     :func:`kg.query.analysis.k_paths`)."""
     from .analysis import k_paths
 
-    return k_paths(store, a, b, max_hops, limit)
+    return k_paths(store, a, b, max_hops, limit, flt)
 
 
 def stats(store: Store, top: int = 10) -> dict:

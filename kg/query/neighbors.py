@@ -119,11 +119,12 @@ def evidence(store: Store, s: str, p: str, o: str) -> list[dict]:
 
 def neighbors(store: Store, start: ox.NamedNode | str, depth: int = 1, *,
               relations: Iterable[str] = (), types: Iterable[str] = (), direction: str = "both",
-              limit: Optional[int] = None, with_evidence: bool = False) -> list[dict]:
+              limit: Optional[int] = None, with_evidence: bool = False, flt=None) -> list[dict]:
     """Rows (depth, direction, relation, label, type, articles, iri, via[, evidence]), breadth
     first: one row per link, so a neighbour linked by several relations (China criticizes
     and restricts the United States) appears under each; filters apply at every hop.
-    ``limit`` caps the rows returned."""
+    ``limit`` caps the rows returned; ``flt`` (:class:`kg.query.filters.ArticleFilter`) keeps
+    the links that articles passing it state."""
     if depth < 1:
         raise ValueError("depth must be at least 1")
     if direction not in ("in", "out", "both"):
@@ -138,7 +139,8 @@ def neighbors(store: Store, start: ox.NamedNode | str, depth: int = 1, *,
         nxt: list[str] = []
         earlier = set(visited)  # nodes of earlier hops; every link to a new neighbour is listed
         for node in frontier:
-            found = [e for e in edges(store, node) if e.other not in earlier and (not rels or e.predicate in rels)
+            linked = flt.edges(node, edges(store, node)) if flt is not None else edges(store, node)
+            found = [e for e in linked if e.other not in earlier and (not rels or e.predicate in rels)
                      and (direction == "both" or e.direction == direction)]
             info = node_info(store, [e.other for e in found] + [node])
             for e in found:
@@ -153,7 +155,7 @@ def neighbors(store: Store, start: ox.NamedNode | str, depth: int = 1, *,
                        "iri": e.other, "via": "" if d == 1 else info[node][0]}
                 if with_evidence:
                     s, o = (node, e.other) if e.direction == "out" else (e.other, node)
-                    ev = evidence(store, s, e.predicate, o)
+                    ev = [x for x in evidence(store, s, e.predicate, o) if flt is None or x["article"] in e.articles]
                     row["evidence"] = " | ".join(f"{x['sentence']} [{x['confidence']}]" for x in ev[:3])
                 rows.append(row)
         frontier = nxt

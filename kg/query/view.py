@@ -100,7 +100,7 @@ def _layout(nodes: list[dict], links: list[dict], center: str) -> dict[str, tupl
 
 
 def view_data(store: Store, node: ox.NamedNode, depth: int = 1, with_articles: bool = False,
-              limit: int = 150) -> dict:
+              limit: int = 150, flt=None) -> dict:
     """The nodes and links to draw around ``node``: members within ``depth`` hops through
     actor relations and policy roles (plus mentions, topics and technologies if
     ``with_articles``), at most ``limit`` nodes (nearest first, then most mentioned), and
@@ -108,7 +108,7 @@ def view_data(store: Store, node: ox.NamedNode, depth: int = 1, with_articles: b
     center = node.value
     rels = list(ACTOR_RELATIONS) + (list(_EXTRA_RELATIONS) if with_articles else [])
     types = list(NODE_TYPES) + (list(_EXTRA_TYPES) if with_articles else [])
-    rows = neighbors(store, node, depth, relations=rels, types=types)
+    rows = neighbors(store, node, depth, relations=rels, types=types, flt=flt)
     best: dict[str, tuple[int, int]] = {}
     for r in rows:
         key = (r["depth"], -r["articles"])
@@ -123,10 +123,10 @@ def view_data(store: Store, node: ox.NamedNode, depth: int = 1, with_articles: b
                                                    if with_articles else set())
     links = []
     for m in sorted(members):
-        for e in edges(store, m):
+        for e in (flt.edges(m, edges(store, m)) if flt is not None else edges(store, m)):
             if e.direction != "out" or e.predicate not in allowed or e.other not in member_set or e.other == m:
                 continue
-            ev = evidence(store, m, e.predicate, e.other)
+            ev = [x for x in evidence(store, m, e.predicate, e.other) if flt is None or x["article"] in e.articles]
             links.append({"source": m, "target": e.other, "relation": compact(e.predicate).split(":", 1)[-1],
                           "articles": len(e.articles),
                           "evidence": [{"sentence": x["sentence"], "confidence": x["confidence"],
