@@ -9,6 +9,8 @@ from conftest import DATA
 
 XSD = DATA / "graphml-xsd" / "graphml.xsd"
 ACTOR_TYPES = {"Country", "Organization", "Person", "Policy"}
+RELATIONS = {"cooperatesWith", "urges", "criticizes", "restricts", "acquires", "basedIn", "affiliatedWith",
+             "issuedBy", "targets"}
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +70,13 @@ def test_actors_graphml_is_actors_and_policies_with_weighted_links(corpus_build)
         "cooperatesWith", "urges", "criticizes", "restricts", "acquires", "basedIn", "affiliatedWith",
         "issuedBy", "targets"}
     assert all(d["weight"] >= 1 for *_, d in g.edges(data=True))
+    # every actor and policy with a relation or role is there, and nothing else: no loose dots
     full = nx.read_graphml(out / "graph.graphml", force_multigraph=True)
-    n_full = sum(1 for _, d in full.nodes(data=True) if d["type"] in ACTOR_TYPES)
-    assert g.number_of_nodes() == n_full
+    linked = {full.nodes[n]["iri"] for u, v, d in full.edges(data=True) if d["relation"] in RELATIONS and u != v
+              and full.nodes[u]["type"] in ACTOR_TYPES and full.nodes[v]["type"] in ACTOR_TYPES for n in (u, v)}
+    assert {d["iri"] for _, d in g.nodes(data=True)} == linked
+    assert all(g.degree(n) > 0 for n in g)
+    assert sum(1 for _, d in full.nodes(data=True) if d["type"] in ACTOR_TYPES) > g.number_of_nodes()
     # policies carry their dates; Gephi's timeline reads `date`
     policies = [d for _, d in g.nodes(data=True) if d["type"] == "Policy"]
     dated = [d for d in policies if "firstReported" in d]

@@ -1,6 +1,7 @@
 """``actors.graphml``: the actor-and-policy projection of the graph, for Gephi, yEd and
 Cytoscape without filtering. Nodes are actors (countries, organizations, people) and
-policies only; edges are the relations between actors (``restricts``, ``cooperatesWith``...)
+policies linked to at least one other (an actor only mentioned, with no relation, would be
+a loose dot); edges are the relations between actors (``restricts``, ``cooperatesWith``...)
 and the policies' roles (``issuedBy``, ``targets``), each weighted by the number of
 articles that state it. Same keys, ids and streaming as ``graph.graphml``.
 """
@@ -19,4 +20,4 @@ RELATIONS = {KG + r for r in ("cooperatesWith", "urges", "criticizes", "restrict
 
 def write(result, fh) -> None:
     write_elements(fh, elements(result, node_filter=lambda attrs: attrs["type"] in NODE_TYPES,
-                                keep=lambda p: p in RELATIONS))
+                                keep=lambda p: p in RELATIONS, linked_only=True))

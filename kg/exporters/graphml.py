@@ -157,13 +157,27 @@ def link_counts(quads, spool, keep: Callable[[str], bool] = lambda p: p not in _
 
 
 def elements(result, node_filter: Callable[[dict], bool] = lambda attrs: True,
-             keep: Callable[[str], bool] = lambda p: p not in _SKIP_EDGES) -> Iterator[tuple]:
+             keep: Callable[[str], bool] = lambda p: p not in _SKIP_EDGES,
+             linked_only: bool = False) -> Iterator[tuple]:
     """("node", id, attrs) for every node, then ("edge", (source, target, id), attrs) for
-    every edge, in a stable order (nodes by IRI, edges by subject, predicate, object)."""
+    every edge, in a stable order (nodes by IRI, edges by subject, predicate, object).
+    ``linked_only``: only nodes with a link to another node (one more pass over the graph)."""
     with tempfile.TemporaryFile() as spool:
         articles = link_counts(result.quads, spool, keep)
+        wanted: Optional[set[str]] = None
+        if linked_only:
+            candidates = {str(s) for s, triples in result.quads.subjects()
+                          if (a := _node_attrs(s, triples)) is not None and node_filter(a)}
+            wanted = set()
+            for s, _, o, _ in read_spooled(spool):
+                if s != o and s in candidates and o in candidates:
+                    wanted.update((s, o))
+            del candidates
+            spool.seek(0)
         ids: dict[str, str] = {}
         for s, triples in result.quads.subjects():
+            if wanted is not None and str(s) not in wanted:
+                continue
             attrs = _node_attrs(s, triples)
             if attrs is None or not node_filter(attrs):
                 continue
