@@ -36,6 +36,7 @@ TYPE_NAMES = {"schema:Country": "Country", "schema:Organization": "Organization"
               "kg:Policy": "Policy", "schema:NewsArticle": "Article", "skos:Concept": "Topic",
               "kg:Technology": "Technology"}
 _EXTRA_RELATIONS = ("mentions", "about", "covers")
+_LINK_COLOURS = {"restricts": "#e53935", "cooperatesWith": "#4caf50"}
 _EXTRA_TYPES = ("schema:NewsArticle", "skos:Concept", "kg:Technology")
 _ARTICLES_PER_ITEM = 8
 
@@ -178,26 +179,37 @@ def render_svg(data: dict) -> str:
            f'height="{height + 40}" font-family="Noto Sans CJK SC, Noto Sans, Microsoft YaHei, PingFang SC, '
            f'sans-serif">',
            f"<title>{html.escape(data['title'])}</title>",
-           '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-           'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#999"/></marker></defs>',
+           '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" '
+           'markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#777"/></marker></defs>',
            f'<rect width="{width}" height="{height + 40}" fill="white"/>']
 
     def radius(n: dict) -> float:
         return 7 + 3.5 * math.log2(1 + n["articles"])
 
+    pairs: dict[tuple[str, str], list[dict]] = {}
     for e in data["links"]:
-        a, b = by_iri[e["source"]], by_iri[e["target"]]
-        dx, dy = b["x"] - a["x"], b["y"] - a["y"]
-        dist = math.hypot(dx, dy) or 1.0
-        r = radius(b) + 2
-        x2, y2 = b["x"] - dx * r / dist, b["y"] - dy * r / dist
-        w = 1 + 1.5 * math.log2(1 + e["articles"])
-        out.append(f'<line x1="{a["x"]}" y1="{a["y"]}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#999" '
-                   f'stroke-opacity="0.8" stroke-width="{w:.1f}" marker-end="url(#arrow)">'
-                   f'<title>{html.escape(a["label"])} {e["relation"]} {html.escape(b["label"])} '
-                   f'({e["articles"]} articles)</title></line>')
-        out.append(f'<text x="{(a["x"] + b["x"]) / 2:.1f}" y="{(a["y"] + b["y"]) / 2:.1f}" font-size="9" '
-                   f'fill="#777" text-anchor="middle">{e["relation"]}</text>')
+        pairs.setdefault(tuple(sorted((e["source"], e["target"]))), []).append(e)
+    for (first, _), group in sorted(pairs.items()):
+        for i, e in enumerate(group):  # several links between one pair: curves side by side
+            a, b = by_iri[e["source"]], by_iri[e["target"]]
+            dx, dy = b["x"] - a["x"], b["y"] - a["y"]
+            dist = math.hypot(dx, dy) or 1.0
+            sign = 1 if e["source"] == first else -1  # one side of the pair, whichever way the link runs
+            bend = sign * (i - (len(group) - 1) / 2) * 28
+            cx, cy = (a["x"] + b["x"]) / 2 - dy / dist * bend, (a["y"] + b["y"]) / 2 + dx / dist * bend
+            ex, ey = b["x"] - cx, b["y"] - cy
+            el = math.hypot(ex, ey) or 1.0
+            r = radius(b) + 2
+            x2, y2 = b["x"] - ex * r / el, b["y"] - ey * r / el
+            w = 1 + 1.5 * math.log2(1 + e["articles"])
+            colour = _LINK_COLOURS.get(e["relation"], "#999")
+            out.append(f'<path d="M{a["x"]},{a["y"]} Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}" fill="none" '
+                       f'stroke="{colour}" stroke-opacity="0.8" stroke-width="{w:.1f}" marker-end="url(#arrow)">'
+                       f'<title>{html.escape(a["label"])} {e["relation"]} {html.escape(b["label"])} '
+                       f'({e["articles"]} articles)</title></path>')
+            mx, my = (a["x"] + 2 * cx + b["x"]) / 4, (a["y"] + 2 * cy + b["y"]) / 4
+            out.append(f'<text x="{mx:.1f}" y="{my:.1f}" font-size="9" fill="#666" text-anchor="middle" '
+                       f'paint-order="stroke" stroke="white" stroke-width="2">{e["relation"]}</text>')
     for n in data["nodes"]:
         colour = COLOURS.get(n["type"], "#bbbbbb")
         stroke = ' stroke="black" stroke-width="3"' if n["center"] else ' stroke="white" stroke-width="1.5"'
