@@ -4,7 +4,7 @@ The public API::
 
     import kg
     result = kg.build(["seeds"])     # read, extract, assemble
-    result.write("exports")          # graph.ttl, graph.nq, graph.jsonld, graph.graphml, report.json
+    result.write("exports")          # graph.ttl, graph.nq, graph.jsonld, graph.graphml, actors.graphml, report.json
     store = kg.open_store("exports") # query a build (Oxigraph)
     g = kg.load_graph("exports")     # the same build as an rdflib Dataset
 """

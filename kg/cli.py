@@ -60,6 +60,14 @@ IRI_OPT = typer.Option(False, "--iri", help="Keep the IRI column in a terminal t
                                             "(names wrap instead).")
 
 
+SINCE_OPT = typer.Option(None, "--since", help="Only what articles published on or after this date state (YYYY, YYYY-MM or YYYY-MM-DD).")
+UNTIL_OPT = typer.Option(None, "--until", help="Only what articles published on or before this date state.")
+OUTLET_OPT = typer.Option([], "--outlet", help="Only what this outlet's articles state (a name, IRI or CURIE; repeatable).")
+LANG_OPT = typer.Option([], "--lang", help="Only what articles in this language state (en, zh, zh-Hans...; repeatable).")
+MIN_CONF_OPT = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
+                            help="Only relations and roles stated with at least this confidence; no discovered actor below it.")
+
+
 def fail(message: str) -> None:
     typer.echo(f"kg: error: {message}", err=True)
     raise typer.Exit(1)
@@ -81,7 +89,7 @@ def build(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
     force: bool = typer.Option(False, "--force", help="Replace existing exports even when no article was read."),
 ) -> None:
-    """Read news documents and write graph.ttl, graph.nq, graph.jsonld, graph.graphml, report.json."""
+    """Read news documents and write graph.ttl, graph.nq, graph.jsonld, graph.graphml, actors.graphml, report.json."""
     import time
 
     from .pipeline import BuildError, build as run_build
@@ -134,6 +142,21 @@ def _resolve(store, name: str):
         fail(str(exc))
 
 
+def _filter(store, since, until, outlet, lang, min_confidence):
+    """The article filter the options ask for, read from the build (None when none is asked)."""
+    from .query.filters import ArticleFilter, check_date
+
+    if not (since or until or outlet or lang or min_confidence is not None):
+        return None
+    try:
+        since = check_date(since, "--since") if since else None
+        until = check_date(until, "--until") if until else None
+    except ValueError as exc:
+        fail(str(exc))
+    outlets = tuple(_resolve(store, o).value for o in outlet)
+    return ArticleFilter(since, until, outlets, tuple(lang), min_confidence).prepare(store)
+
+
 @app.command()
 def neighbors(
     name: str = typer.Argument(..., help="A label in any language, an IRI or a CURIE."),
@@ -147,6 +170,11 @@ def neighbors(
                                                             "per relation)."),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
     iri: bool = IRI_OPT,
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    outlet: List[str] = OUTLET_OPT,
+    lang: List[str] = LANG_OPT,
+    min_confidence: Optional[float] = MIN_CONF_OPT,
     graph: Path = GRAPH_OPT,
 ) -> None:
     """What is linked to NAME, grouped by relation, with how many articles say so."""
@@ -164,8 +192,9 @@ def neighbors(
         fail(str(exc))
     store = _open(graph)
     node = _resolve(store, name)
+    flt = _filter(store, since, until, outlet, lang, min_confidence)
     rows = find(store, node, depth, relations=relation, types=type_, direction=direction.value,
-                limit=limit or None, with_evidence=with_evidence, articles=articles)
+                limit=limit or None, with_evidence=with_evidence, articles=articles, flt=flt)
     cols = ["depth", "relation", "direction", "label", "type", "articles", "iri"]
     cols += (["via"] if depth > 1 else []) + (["evidence"] if with_evidence else [])
     typer.echo(render(rows, cols, _fmt(fmt), iri=iri), nl=False)
@@ -193,6 +222,11 @@ def search(
     limit: int = typer.Option(20, "--limit", "-n", min=1),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
     iri: bool = IRI_OPT,
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    outlet: List[str] = OUTLET_OPT,
+    lang: List[str] = LANG_OPT,
+    min_confidence: Optional[float] = MIN_CONF_OPT,
     graph: Path = GRAPH_OPT,
 ) -> None:
     """Actors, policies, topics and articles whose names or headlines match TEXT, ranked."""
@@ -203,10 +237,13 @@ def search(
     from .query.resolve import NotFound, suggest
 
     store = _open(graph)
-    rows = find(store, text, limit, tuple(normalize_type(t) for t in type_))
+    flt = _filter(store, since, until, outlet, lang, min_confidence)
+    rows = find(store, text, limit, tuple(normalize_type(t) for t in type_), flt)
     if not rows:  # a typo is an error with suggestions, not an empty table
         kinds = f" among {', '.join(type_)}" if type_ else ""
-        fail(str(NotFound(f"nothing in this build matches {text!r}{kinds}", [] if type_ else suggest(store, text))))
+        narrowed = " with these filters" if flt is not None and flt.active else ""
+        fail(str(NotFound(f"nothing in this build matches {text!r}{kinds}{narrowed}",
+                          [] if type_ or narrowed else suggest(store, text))))
     typer.echo(render(rows, ["label", "type", "articles", "match", "iri"], _fmt(fmt), iri=iri), nl=False)
 
 
@@ -215,21 +252,155 @@ def path(
     a: str = typer.Argument(..., help="One end: a name, IRI or CURIE."),
     b: str = typer.Argument(..., help="The other end."),
     max_hops: int = typer.Option(3, "--max-hops", min=1, max=6),
-    limit: int = typer.Option(5, "--limit", "-n", min=1, help="At most this many chains."),
+    limit: int = typer.Option(5, "--limit", "-n", "-k", min=1, help="The k shortest chains (default 5)."),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    outlet: List[str] = OUTLET_OPT,
+    lang: List[str] = LANG_OPT,
+    min_confidence: Optional[float] = MIN_CONF_OPT,
     graph: Path = GRAPH_OPT,
 ) -> None:
-    """The shortest chains of links between A and B, each step with the articles that state it."""
+    """The k shortest chains of links between A and B (networkx), each step with the articles that state it.
+    Among chains of one length, stated relations come before "mentioned in the same article"."""
     from .output import render
     from .query.cards import paths
 
     store = _open(graph)
-    chains = paths(store, _resolve(store, a), _resolve(store, b), max_hops, limit)
+    flt = _filter(store, since, until, outlet, lang, min_confidence)
+    chains = paths(store, _resolve(store, a), _resolve(store, b), max_hops, limit, flt)
     if not chains:
         fail(f"no chain of at most {max_hops} links between {a!r} and {b!r}")
     rows = [{"chain": i + 1, "step": j + 1, **step} for i, chain in enumerate(chains) for j, step in enumerate(chain)]
     cols = ["chain", "step", "from", "direction", "relation", "to", "articles"]
     typer.echo(render(rows, cols + (["subject", "object"] if _fmt(fmt) != "table" else []), _fmt(fmt)), nl=False)
+
+
+class Measure(str, Enum):
+    pagerank = "pagerank"
+    betweenness = "betweenness"
+    degree = "degree"
+
+
+class Period(str, Enum):
+    month = "month"
+    year = "year"
+
+
+def _joined(rows: list[dict], fmt: str, fields: tuple[str, ...], show=None) -> list[dict]:
+    """Lists in rows stay lists in JSON and become one '; '-joined cell in a table or CSV."""
+    if fmt == "json":
+        return rows
+    out = []
+    for r in rows:
+        r = dict(r)
+        for f in fields:
+            r[f] = "; ".join(show(x) if show and isinstance(x, dict) else str(x) for x in r[f])
+        out.append(r)
+    return out
+
+
+@app.command()
+def rank(
+    by: Measure = typer.Option(Measure.pagerank, "--by", help="pagerank, betweenness or degree (weighted)."),
+    type_: List[str] = typer.Option([], "--type", "-t", help="Only these types (Country, Organization, Person, Policy)."),
+    limit: int = typer.Option(20, "--limit", "-n", min=0, help="At most this many rows (0: all)."),
+    fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    outlet: List[str] = OUTLET_OPT,
+    lang: List[str] = LANG_OPT,
+    min_confidence: Optional[float] = MIN_CONF_OPT,
+    graph: Path = GRAPH_OPT,
+) -> None:
+    """Who matters most: actors and policies ranked over the actor-and-policy graph, links
+    weighted by the articles that state them."""
+    from .output import render
+    from .query.analysis import rank as compute
+    from .query.neighbors import check_type
+
+    try:
+        types = [check_type(t) for t in type_]
+    except ValueError as exc:
+        fail(str(exc))
+    from .query.analysis import NODE_TYPES
+
+    for t, given in zip(types, type_):
+        if t not in NODE_TYPES:
+            fail(f"--type {given}: rank covers actors and policies (Country, Organization, Person, Policy)")
+    store = _open(graph)
+    rows = compute(store, by.value, types, limit or None, _filter(store, since, until, outlet, lang, min_confidence))
+    cols = ["rank", "label", "type", "score", "degree", "neighbours", "articles", "iri"]
+    typer.echo(render(rows, cols, _fmt(fmt)), nl=False)
+
+
+@app.command()
+def communities(
+    seed: int = typer.Option(42, "--seed", help="Louvain's random seed (the same seed, the same answer)."),
+    resolution: float = typer.Option(1.0, "--resolution", min=0.01, help="Above 1: more, smaller communities."),
+    min_size: int = typer.Option(2, "--min-size", min=1, help="Leave out communities smaller than this."),
+    top: int = typer.Option(10, "--top", min=0, help="Members listed per community in a table or CSV (0: all)."),
+    fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    outlet: List[str] = OUTLET_OPT,
+    lang: List[str] = LANG_OPT,
+    min_confidence: Optional[float] = MIN_CONF_OPT,
+    graph: Path = GRAPH_OPT,
+) -> None:
+    """Which camps there are: Louvain communities of the actor-and-policy graph, largest first,
+    members strongest first."""
+    from .output import render
+    from .query.analysis import communities as compute
+
+    f = _fmt(fmt)
+    store = _open(graph)
+    rows = compute(store, seed=seed, resolution=resolution, min_size=min_size,
+                   flt=_filter(store, since, until, outlet, lang, min_confidence))
+    if f != "json" and top:
+        rows = [{**r, "members": r["members"][:top] + ([f"... {len(r['members']) - top} more"]
+                                                        if len(r["members"]) > top else [])} for r in rows]
+    cols = ["community", "size", "countries", "organizations", "people", "policies", "links", "members"]
+    typer.echo(render(_joined(rows, f, ("members",)), cols + (["iris", "modularity"] if f == "json" else []), f),
+               nl=False)
+
+
+@app.command()
+def timeline(
+    name: str = typer.Argument(..., help="An actor or policy: a label in any language, an IRI or a CURIE."),
+    by: Period = typer.Option(Period.month, "--by", help="month or year."),
+    fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    outlet: List[str] = OUTLET_OPT,
+    lang: List[str] = LANG_OPT,
+    min_confidence: Optional[float] = MIN_CONF_OPT,
+    graph: Path = GRAPH_OPT,
+) -> None:
+    """What happened when: per period, the articles that mention NAME, the policies it issued
+    and those targeting it (by first report), and its relations as that period's articles state them."""
+    from .output import render
+    from .query.analysis import NODE_TYPES, timeline as compute
+    from .query.resolve import label_of, type_of
+
+    store = _open(graph)
+    node = _resolve(store, name)
+    typ = type_of(store, node)
+    if typ not in NODE_TYPES:
+        fail(f"{name!r} is a {typ or 'resource'}, not an actor or policy: a timeline is for an actor or policy")
+    f = _fmt(fmt)
+    rows = compute(store, node, by.value, _filter(store, since, until, outlet, lang, min_confidence))
+
+    me = label_of(store, node)
+
+    def show(x: dict) -> str:  # a relation as its sentence: "Japan restricts China (13)"
+        if "relation" not in x:
+            return f"{x['label']} ({x['articles']})"
+        s, o = (me, x["label"]) if x["direction"] == "out" else (x["label"], me)
+        return f"{s} {x['relation']} {o} ({x['articles']})"
+
+    cols = ["period", "articles", "issued", "targeted", "relations"]
+    typer.echo(render(_joined(rows, f, ("issued", "targeted", "relations"), show), cols, f), nl=False)
 
 
 @app.command()
@@ -275,6 +446,46 @@ def export(
     except OSError as exc:
         fail(f"{target}: {exc.strerror or exc}")
     typer.echo(f"{info['nodes']} nodes, {info['triples']} triples -> {info['file']}")
+
+
+class ViewFmt(str, Enum):
+    html = "html"
+    svg = "svg"
+
+
+@app.command()
+def view(
+    name: str = typer.Argument(..., help="The node at the centre: a name in any language, an IRI or a CURIE."),
+    depth: int = typer.Option(1, "--depth", "-d", min=1, max=3, help="How many hops out."),
+    out: Path = typer.Option(None, "--out", "-o", help="File to write (default: view-<name>.html or .svg)."),
+    fmt: ViewFmt = typer.Option(ViewFmt.html, "--format", "-f", help="html (interactive, offline) or svg (static)."),
+    articles: bool = typer.Option(False, "--articles", help="Also draw the articles, topics and technologies."),
+    limit: int = typer.Option(150, "--limit", "-n", min=1, help="At most this many nodes (nearest, most mentioned first)."),
+    since: Optional[str] = SINCE_OPT,
+    until: Optional[str] = UNTIL_OPT,
+    outlet: List[str] = OUTLET_OPT,
+    lang: List[str] = LANG_OPT,
+    min_confidence: Optional[float] = MIN_CONF_OPT,
+    graph: Path = GRAPH_OPT,
+) -> None:
+    """Draw NAME's neighbourhood: one self-contained HTML page that works offline (actors and
+    policies coloured by type, links by relation and thicker with more articles; hover or click
+    for labels, evidence and articles; filters), or a static SVG laid out with networkx."""
+    from .iri import slugify
+    from .query.view import render_html, render_svg, view_data
+
+    store = _open(graph)
+    node = _resolve(store, name)
+    data = view_data(store, node, depth, with_articles=articles, limit=limit,
+                     flt=_filter(store, since, until, outlet, lang, min_confidence))
+    text = render_html(data) if fmt == ViewFmt.html else render_svg(data)
+    target = out or Path(f"view-{slugify(name)}.{fmt.value}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{target}: {exc.strerror or exc}")
+    typer.echo(f"{len(data['nodes'])} nodes, {len(data['links'])} links -> {target}")
 
 
 @app.command()

@@ -10,7 +10,7 @@ import pytest
 import kg
 from kg import exporters
 
-FILES = ["graph.ttl", "graph.nq", "graph.jsonld", "graph.graphml", "report.json"]
+FILES = ["graph.ttl", "graph.nq", "graph.jsonld", "graph.graphml", "actors.graphml", "report.json"]
 
 
 def n_triples(result) -> int:

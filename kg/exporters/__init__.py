@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Optional, Sequence
 
-from . import graphml, jsonld, nquads, report, turtle
+from . import actors_graphml, graphml, jsonld, nquads, report, turtle
 
 __all__ = ["EXPORTERS", "register", "write_all"]
 
@@ -27,7 +27,7 @@ def register(module: ModuleType) -> ModuleType:
     return module
 
 
-for _m in (turtle, nquads, jsonld, graphml, report):
+for _m in (turtle, nquads, jsonld, graphml, actors_graphml, report):
     register(_m)
 
 

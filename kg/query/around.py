@@ -51,8 +51,9 @@ def export_around(store: Store, node: ox.NamedNode, depth: int, fmt: str, out: P
         for q in store.quads(ox.NamedNode(iri), None, None):
             o, p = q.object, q.predicate.value
             if (isinstance(o, ox.NamedNode) and o.value in members) or p in _DESCRIBE:
-                if isinstance(o, (ox.NamedNode, ox.Literal)):
-                    quads.add(IRI(iri), IRI(p), _term(o))
+                if isinstance(o, (ox.NamedNode, ox.Literal)):  # the article's graph kept: links are weighted
+                    g = IRI(q.graph_name.value) if isinstance(q.graph_name, ox.NamedNode) else None
+                    quads.add(IRI(iri), IRI(p), _term(o), g)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("wb") as fh:
         EXPORTERS[FORMATS[fmt]].write(SimpleNamespace(quads=quads), fh)

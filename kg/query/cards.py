@@ -4,7 +4,6 @@ dicts and rows, for the CLI to render."""
 from __future__ import annotations
 
 import json
-from collections import deque
 from typing import Optional
 
 import pyoxigraph as ox
@@ -64,7 +63,7 @@ def card(store: Store, node: ox.NamedNode, limit: int = 10) -> dict:
         name = e.predicate.rsplit("#", 1)[-1]
         if e.predicate.startswith(KG) and name in RELATIONS:
             rel_rows.append({"relation": name, "direction": e.direction, "label": e.label,
-                             "articles": e.articles, "iri": e.other})
+                             "articles": e.n_articles, "iri": e.other})
     rel_rows.sort(key=lambda r: (r["relation"], r["direction"], -r["articles"], r["label"]))
     out["relations"] = rel_rows
     types = ", ".join(ACTOR_TYPES)
@@ -104,7 +103,7 @@ def _policy_facts(store: Store, iri: str) -> dict:
             "first_reported": objects(KG + "firstReported"), "last_reported": objects(KG + "lastReported")}
 
 
-def search(store: Store, text: str, limit: int = 20, types: tuple[str, ...] = ()) -> list[dict]:
+def search(store: Store, text: str, limit: int = 20, types: tuple[str, ...] = (), flt=None) -> list[dict]:
     """Actors, policies, topics and articles whose names or headlines contain ``text``,
     ranked: exact name, then name start, then anywhere; named things before headlines;
     then by how many articles mention them."""
@@ -122,6 +121,8 @@ def search(store: Store, text: str, limit: int = 20, types: tuple[str, ...] = ()
     for iri, label, typ, weight, rank, name in rows:
         if types and typ not in types:
             continue
+        if flt is not None and (not flt.node_ok(iri) or (typ == "schema:NewsArticle" and not flt.article_ok(iri))):
+            continue
         out.append({"label": label, "type": typ, "articles": weight, "match": name, "iri": iri,
                     "_key": (rank, typ == "schema:NewsArticle", -weight, label, iri)})
     out.sort(key=lambda r: r["_key"])
@@ -137,51 +138,13 @@ def search(store: Store, text: str, limit: int = 20, types: tuple[str, ...] = ()
     return hits[:limit]
 
 
-def paths(store: Store, a: ox.NamedNode, b: ox.NamedNode, max_hops: int = 3, limit: int = 5) -> list[list[dict]]:
-    """The shortest chains of links between two nodes (either direction), each step with its
-    relation and the articles that state it. Breadth first from both ends would be faster on
-    hubs; the plain search is enough for the hop counts analysts ask (≤ 4)."""
-    start, goal = a.value, b.value
-    if start == goal:
-        return []
-    parents: dict[str, list[tuple[str, object]]] = {start: []}
-    frontier = [start]
-    found = False
-    for _ in range(max_hops):
-        nxt: dict[str, list] = {}
-        for node in frontier:
-            for e in edges(store, node):
-                if e.other in parents:
-                    continue
-                nxt.setdefault(e.other, []).append((node, e))
-        for k, v in nxt.items():
-            parents[k] = v
-        if goal in nxt:
-            found = True
-            break
-        # actors and policies before articles: of chains as short, those through relations come first
-        frontier = sorted(nxt, key=lambda n: ("/article/" in n, n))
-        if not frontier:
-            break
-    if not found:
-        return []
-    chains: list[list[dict]] = []
+def paths(store: Store, a: ox.NamedNode, b: ox.NamedNode, max_hops: int = 3, limit: int = 5,
+          flt=None) -> list[list[dict]]:
+    """The ``limit`` shortest explained chains between two nodes (networkx; see
+    :func:`kg.query.analysis.k_paths`)."""
+    from .analysis import k_paths
 
-    def walk(node: str, tail: list[dict]) -> None:
-        if len(chains) >= limit:
-            return
-        if node == start:
-            chains.append(tail)
-            return
-        for prev, e in parents[node]:
-            subj, obj = (prev, node) if e.direction == "out" else (node, prev)
-            step = {"from": label_of(store, prev), "relation": compact(e.predicate),
-                    "direction": "→" if e.direction == "out" else "←", "to": label_of(store, node),
-                    "articles": e.articles, "subject": subj, "object": obj}
-            walk(prev, [step] + tail)
-
-    walk(goal, [])
-    return chains
+    return k_paths(store, a, b, max_hops, limit, flt)
 
 
 def stats(store: Store, top: int = 10) -> dict:

@@ -69,14 +69,33 @@ def check_type(name: str) -> str:
     return value
 
 
-@dataclass
+@dataclass(eq=False)
 class Edge:
+    """One link of ``node``: its direction, predicate and neighbour (with the neighbour's
+    display label and main type), and the articles that state it. The index gives their
+    number; the set itself is read from the store on first use (filters and timelines)."""
     direction: str  # out | in
     predicate: str
     other: str
-    articles: int = 0  # distinct articles (named graphs) that state it
-    label: str = ""  # the neighbour's display label and main type
+    _articles: Optional[set[str]] = None  # named graphs (articles) that state it, once read
+    count: int = 0
+    label: str = ""
     type: str = ""
+    node: str = field(default="", repr=False)
+    store: Optional[Store] = field(default=None, repr=False, compare=False)
+
+    @property
+    def articles(self) -> set[str]:
+        if self._articles is None:
+            s, o = (self.node, self.other) if self.direction == "out" else (self.other, self.node)
+            self._articles = {q.graph_name.value for q in self.store.quads(
+                ox.NamedNode(s), ox.NamedNode(self.predicate), ox.NamedNode(o)) if isinstance(q.graph_name, ox.NamedNode)}
+        return self._articles
+
+    @property
+    def n_articles(self) -> int:
+        """How many articles state the link (without reading them)."""
+        return len(self._articles) if self._articles is not None else self.count
 
 
 _ARTICLE = "schema:NewsArticle"
@@ -89,7 +108,8 @@ def edges(store: Store, node: str) -> list[Edge]:
         "SELECT l.direction, l.predicate, l.other, l.articles, n.label, n.type FROM links l "
         "LEFT JOIN nodes n ON n.iri = l.other WHERE l.node = ? ORDER BY l.direction DESC, l.predicate, l.other",
         (node,))
-    return [Edge(d, p, o, a, label or o.rsplit("/", 1)[-1], typ or "") for d, p, o, a, label, typ in rows]
+    return [Edge(d, p, o, None, a, label or o.rsplit("/", 1)[-1], typ or "", node, store)
+            for d, p, o, a, label, typ in rows]
 
 
 def evidence(store: Store, s: str, p: str, o: str) -> list[dict]:
@@ -115,13 +135,15 @@ def evidence(store: Store, s: str, p: str, o: str) -> list[dict]:
 
 def neighbors(store: Store, start: ox.NamedNode | str, depth: int = 1, *,
               relations: Iterable[str] = (), types: Iterable[str] = (), direction: str = "both",
-              limit: Optional[int] = None, with_evidence: bool = False, articles: bool = False) -> list[dict]:
+              limit: Optional[int] = None, with_evidence: bool = False, articles: bool = False,
+              flt=None) -> list[dict]:
     """Rows (depth, direction, relation, label, type, articles, iri, via[, evidence]), breadth
     first: one row per link, so a neighbour linked by several relations (China criticizes
     and restricts the United States) appears under each; filters apply at every hop.
     Links to articles are one row per relation and direction ("1,204 articles", no IRI)
     unless ``articles`` or a ``--type`` of article asks for them (then they lead on, as any node).
-    ``limit`` caps the rows returned."""
+    ``limit`` caps the rows returned; ``flt`` (:class:`kg.query.filters.ArticleFilter`) keeps
+    the links that articles passing it state."""
     if depth < 1:
         raise ValueError("depth must be at least 1")
     if direction not in ("in", "out", "both"):
@@ -139,7 +161,8 @@ def neighbors(store: Store, start: ox.NamedNode | str, depth: int = 1, *,
         for node in frontier:
             via = node_info(store, [node])[node][0] if d > 1 else ""
             summary: dict[tuple[str, str], int] = {}
-            for e in edges(store, node):
+            linked = edges(store, node)
+            for e in (flt.edges(node, linked) if flt is not None else linked):
                 if e.other in earlier or (rels and e.predicate not in rels) \
                         or (direction != "both" and e.direction != direction):
                     continue
@@ -152,10 +175,10 @@ def neighbors(store: Store, start: ox.NamedNode | str, depth: int = 1, *,
                     visited.add(e.other)
                     nxt.append(e.other)
                 row = {"depth": d, "direction": e.direction, "relation": compact(e.predicate),
-                       "label": e.label, "type": e.type, "articles": e.articles, "iri": e.other, "via": via}
+                       "label": e.label, "type": e.type, "articles": e.n_articles, "iri": e.other, "via": via}
                 if with_evidence:
                     s, o = (node, e.other) if e.direction == "out" else (e.other, node)
-                    ev = evidence(store, s, e.predicate, o)
+                    ev = [x for x in evidence(store, s, e.predicate, o) if flt is None or x["article"] in e.articles]
                     row["evidence"] = [f"{x['sentence']} [{x['confidence']}]" for x in ev[:3]]
                 rows.append(row)
             for (dirn, pred), n in sorted(summary.items()):
