@@ -5,6 +5,7 @@
 - neighbors, whole CLI process: ``kg neighbors NAME --graph BUILD_DIR --format json``
   (Python start-up, imports, opening the store, resolving the name, the lookup, output);
 - neighbors in-process: resolve + one-hop lookup on an open store;
+- each shipped query of ``queries/`` on the store (the target is under 2 s on the corpus);
 - the top-20 actors by mentioning articles as one SPARQL aggregate, on the Oxigraph store
   and on rdflib's in-memory engine over the same graph.nq (with rdflib's load time).
 Prints medians of --repeat runs.
@@ -63,6 +64,9 @@ def main(argv=None) -> int:
         inproc, rows = timed(lambda: neighbors(store, resolve(store, name), 1), max(args.repeat, 20))
         print(f"neighbors (lib) : {inproc * 1000:8.2f} ms  {name}: resolve + one hop, {len(rows)} rows")
 
+    for rq in sorted((Path(__file__).resolve().parent.parent / "queries").glob("*.rq")):
+        q_time, answer = timed(lambda: list(store.query(rq.read_text(encoding="utf-8"))), args.repeat)
+        print(f"query {rq.name:<28}: {q_time * 1000:8.1f} ms  {len(answer)} rows (shipped query; target < 2 s)")
     ox_time, res = timed(lambda: list(store.query(TOP20)), args.repeat)
     print(f"top-20 Oxigraph : {ox_time * 1000:8.1f} ms")
     if args.no_rdflib:
