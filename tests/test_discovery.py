@@ -135,3 +135,16 @@ def test_an_organization_named_before_a_title_and_a_person_is_their_employer():
             find_relations(text, find_mentions(text, lex), lex)}
     employer = next(a.id for a in lex.actors.values() if "玉峰科技大学" in a.labels.values())
     assert ("林志远", "affiliatedWith", employer) in rels
+
+
+def test_an_english_appositive_names_a_person_and_their_employer():
+    text = "Marta Quillon, a senior fellow at the Brightwater Policy Institute, said the curbs would bite."
+    got = candidates(text)
+    assert ("Person", ("Marta Quillon",)) in got
+    assert ("Organization", ("Brightwater Policy Institute",)) in got
+    lex = learn(lexicon.load(), [text])
+    from kg.extract.relations import find_relations
+    rels = {(lex.get(r.subject).labels.get("en"), r.predicate, lex.get(r.object).labels.get("en"))
+            for r in find_relations(text, find_mentions(text, lex), lex)}
+    assert ("Marta Quillon", "affiliatedWith", "Brightwater Policy Institute") in rels
+    assert not candidates("The US, a close ally of Japan, said it would act.")  # a state, not a person

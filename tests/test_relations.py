@@ -31,6 +31,7 @@ def triples(text: str) -> set[tuple[str, str, str]]:
     ("Beijing condemned Washington's new chip rules.", ("china", "criticizes", "united-states")),
     ("中国外交部发言人华春莹此前回应称。", ("hua-chunying", "affiliatedWith", "china-mfa")),
     ("US Commerce Secretary Gina Raimondo said on Monday.", ("gina-raimondo", "affiliatedWith", "united-states")),
+    ("Gina Raimondo, the US commerce secretary, said on Monday.", ("gina-raimondo", "affiliatedWith", "united-states")),
     ("Dutch chipmaker ASML said sales would fall.", ("asml", "basedIn", "netherlands")),
     ("荷兰是芯片行业巨头阿斯麦（ASML）的所在地。", ("asml", "basedIn", "netherlands")),
     ("欧盟将与日本深化芯片合作。", ("european-union", "cooperatesWith", "japan")),

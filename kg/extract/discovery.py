@@ -95,6 +95,10 @@ class _Rules:
         self.title_en = re.compile(rf"(?<![\w-])(?:{_alternation(r['titles_en'])})\s+({name})")
         self.org_title_en = re.compile(rf"(?<![\w.-])((?:{_FIRST} )?{_CAP})(?:'s)? (?:{_alternation(r['org_titles_en'])})\b")
         self.suffix_en = re.compile(rf"(?<![\w.-])({_FIRST} (?:{_CAP} ){{0,3}}(?:{_alternation(r['org_suffixes_en'])}))(?![\w-])")
+        org = rf"{_FIRST}(?:(?: (?:of|for|and|&|on|the))* {_CAP})*"
+        self.appositive_en = re.compile(
+            rf"(?<![\w-])({name}), (?:a|an|the) (?:[a-z-]+ ){{0,2}}?(?:{_alternation(r['appositive_titles_en'])})"
+            rf"(?: (?:at|of|with|for) (?:the )?({org}))?(?=[,.;:]| and | who | said| says| told|$)")
         self.descriptor_en = re.compile(
             rf"(?<![\w-])(?:{_alternation(r['descriptors_en'])}) ({_FIRST}(?: {_CAP}){{0,2}})(?![\w-])")
         self.gloss = re.compile(rf"([{HAN}{dots}]{{2,24}})\(([A-Za-z][A-Za-z0-9.&'\- ]{{0,48}}?)\)")
@@ -322,6 +326,13 @@ def _english_sentence(rules: _Rules, text: str) -> list[Candidate]:
         name = rules.en_name(m.group(1))
         if name and _looks_like_person(name) and not rules.known(name):
             out.append(Candidate((("en", name),), "Person", "title"))
+    for m in rules.appositive_en.finditer(text):  # "Kevin Wolf, a partner at Akin Gump"
+        name = rules.en_name(m.group(1))
+        if name and _looks_like_person(name) and not rules.known(name):
+            out.append(Candidate((("en", name),), "Person", "appositive"))
+        org = rules.en_name(m.group(2)) if m.group(2) else None
+        if org and not rules.known_loose(org) and not rules.known_head(org) and not rules.common(org.split()):
+            out.append(Candidate((("en", rules.strip_legal(org)),), "Organization", "appositive"))
     for rx, how in ((rules.org_title_en, "org-title"), (rules.suffix_en, "suffix"), (rules.descriptor_en, "descriptor")):
         for m in rx.finditer(text):
             name = rules.en_name(m.group(1))

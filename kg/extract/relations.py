@@ -370,7 +370,10 @@ class _Reader:
             lead = self.r.after_person.match(norm, m.end)
             if lead and _is_employer(self.lex, nxt.actor_id):
                 gap = norm[lead.end():nxt.start]
-                if self.r.title_gap.fullmatch(gap) and re.search(r"[a-z\u4e00-\u9fff]", gap):
+                # "Gina Raimondo, the US commerce secretary": the titles after the employer
+                after = re.match(r"(?:['’]s)?[^,.;:()，。；：（）]*", norm[nxt.end:sentence.end]).group(0)
+                if self.r.title_gap.fullmatch(gap) and (re.search(r"[a-z\u4e00-\u9fff]", gap) or (
+                        after.strip() and self.r.title_gap.fullmatch(after) and re.search(r"[a-z]", after))):
                     self.add(m.actor_id, "affiliatedWith", nxt.actor_id, sentence, "apposition")
 
     # ------------------------------------------------------------------ lexicon
