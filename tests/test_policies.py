@@ -39,6 +39,8 @@ def one(text: str) -> ArticlePolicy:
     # a trigger that is itself the verb, after an auxiliary: the subject enacts it
     ("Japan will restrict exports of chipmaking equipment to China.", "ExportControl", ("japan",), {"china"}),
     ("South Korea would ban exports of lithography machines to Russia.", "ExportControl", ("south-korea",), {"russia"}),
+    # a firm of the issuer's own state is regulated, not targeted: the buyers are
+    ("美国禁止英伟达向中国出售高端芯片。", "ExportControl", ("united-states",), {"china"}),
     # an English subject set off from its verb by a parenthetical clause
     ("Canada, which had long resisted such steps, imposed export controls on Iran on Friday.",
      "ExportControl", ("canada",), {"iran"}),

@@ -239,12 +239,24 @@ def _bodies(lex: Lexicon) -> dict[str, frozenset]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+@lru_cache(maxsize=4)
+def _firms(lex: Lexicon) -> dict[str, frozenset]:
+    """Each state with the companies and institutions the lexicon seats in it."""
+    out: dict[str, set] = {}
+    for a in lex.actors.values():
+        if a.type == "Organization" and a.based_in and "GovernmentOrganization" not in a.types \
+                and lex.get(a.based_in) is not None and lex.get(a.based_in).type == "Country":
+            out.setdefault(a.based_in, set()).add(a.id)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def own_side(lex: Lexicon, issuers) -> set[str]:
-    """The issuers, their states and every body of those states: none of them is a target
-    (a US measure never targets the US Congress)."""
+    """The issuers, their states, every body of those states and the firms seated there:
+    none of them is a target (a US measure never targets the US Congress; US export
+    controls regulate Nvidia's sales, they target the buyers)."""
     states = {state_of(lex, a) for a in issuers}
-    bodies = _bodies(lex)
-    return set(issuers) | states | {b for st in states for b in bodies.get(st, ())}
+    bodies, firms = _bodies(lex), _firms(lex)
+    return set(issuers) | states | {b for st in states for b in (*bodies.get(st, ()), *firms.get(st, ()))}
 
 
 class _Sentence:
