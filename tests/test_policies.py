@@ -39,6 +39,9 @@ def one(text: str) -> ArticlePolicy:
     # a trigger that is itself the verb, after an auxiliary: the subject enacts it
     ("Japan will restrict exports of chipmaking equipment to China.", "ExportControl", ("japan",), {"china"}),
     ("South Korea would ban exports of lithography machines to Russia.", "ExportControl", ("south-korea",), {"russia"}),
+    # a passive with the sufferer's state before what suffers (中国芯片被限制): the state named
+    # in the clause before is the issuer, not the sufferer
+    ("因美国制裁，中国芯片被限制在14纳米。", "ExportControl", ("united-states",), {"china"}),
     # a firm of the issuer's own state is regulated, not targeted: the buyers are
     ("美国禁止英伟达向中国出售高端芯片。", "ExportControl", ("united-states",), {"china"}),
     # an English subject set off from its verb by a parenthetical clause
@@ -88,6 +91,7 @@ def test_issuer_standing_right_before_the_trigger(text):
     "德国尽力游说法国、意大利制裁俄罗斯。",     # the lobbied are urged, they enact nothing (yet)
     "The UK lobbied Canada to restrict exports of chips to Iran.",
     "Iran, the target of sweeping curbs, criticized export controls.",   # the subject only speaks of them
+    "评论员认为，伊朗此举显示了对外界加强芯片管制动作的担心。",        # the measure is what the subject worries about
 ])
 def test_no_policy_without_a_reading(text):
     assert policies(text) == []

@@ -398,7 +398,10 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     joined = _joiners(r, norm, before, adjacent or before, trig.start)
     if joined:  # "Japan and the Netherlands are joining the US in chip restrictions": each acts
         issuers = sorted(set(issuers) | joined)
-    if not issuers:  # the subject of the clause, with those coordinated with it ("荷兰和日本")
+    # 中共此举显示了对西方加强芯片管制动作的担心: the measure is what the subject worries about
+    spoken_of = is_cjk(trig.surface[:1]) and bool(re.match(
+        r"[^，。；,;！？]{0,8}?的", norm[trig.end:clause.end])) and _said(r, norm, trig.end, min(clause.end, trig.end + 14))
+    if not issuers and not spoken_of:  # the subject of the clause, with those coordinated with it ("荷兰和日本")
         candidates = [m for m in in_clause if m.end <= trig.start and ok(m.actor_id)]
         # a trigger that is itself an issuing verb ("Japan will restrict exports") is the verb
         verb_trigger = any(h.start == 0 and h.end == trig.end - trig.start
@@ -409,7 +412,7 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
                                                          trig.end if verb_trigger else trig.start)]
     if not issuers and not is_cjk(trig.surface[:1]):
         issuers = _parenthesized_subject(r, norm, s, clause, trig, ok)
-    if not issuers and is_cjk(trig.surface[:1]):
+    if not issuers and is_cjk(trig.surface[:1]) and not spoken_of:
         # Chinese clauses share the subject of the sentence: the nearest state that opens a clause
         for c in reversed([c for c in s.clauses if c.start < trig.start]):
             opening = [m for m in s.within(s.mentions, c) if m.start - c.start <= 2 and m.end <= trig.start
@@ -463,8 +466,13 @@ def _passive(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig):
     if not before:
         return None
     # the subject: the chain right before the marker, or the actor opening the sentence
-    chain = chain_before(r, norm, before[-1], before) if re.fullmatch(r"[\s，,]*", norm[before[-1].end:at]) \
-        else [before[0]] if before[0].start - s.span.start <= 2 else []
+    gap = norm[before[-1].end:at]
+    if re.fullmatch(r"[\s，,]*", gap):
+        chain = chain_before(r, norm, before[-1], before)
+    elif re.fullmatch(r"[\u4e00-\u9fff]{1,4}", gap) and before[-1].start >= clause.start:
+        chain = [before[-1]]  # 中国芯片被限制: the state of what suffers it
+    else:
+        chain = [before[0]] if before[0].start - s.span.start <= 2 else []
     return chain, agent
 
 
