@@ -469,8 +469,9 @@ def _passive(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig):
     gap = norm[before[-1].end:at]
     if re.fullmatch(r"[\s，,]*", gap):
         chain = chain_before(r, norm, before[-1], before)
-    elif re.fullmatch(r"[\u4e00-\u9fff]{1,4}", gap) and before[-1].start >= clause.start:
-        chain = [before[-1]]  # 中国芯片被限制: the state of what suffers it
+    elif re.fullmatch(r"[\u4e00-\u9fff]{1,4}", gap) and before[-1].start >= clause.start and (
+            r.own_firms_after.match(gap) or any(t.start == before[-1].end and t.end == at for t in s.techs)):
+        chain = [before[-1]]  # 中国芯片被限制, 中国企业遭制裁: the state of what (or who) suffers it
     else:
         chain = [before[0]] if before[0].start - s.span.start <= 2 else []
     return chain, agent
