@@ -47,6 +47,8 @@ def one(text: str) -> ArticlePolicy:
     # an English subject set off from its verb by a parenthetical clause
     ("Canada, which had long resisted such steps, imposed export controls on Iran on Friday.",
      "ExportControl", ("canada",), {"iran"}),
+    ("Prices rose as the Canadian government, citing security concerns, continues to tighten restrictions on "
+     "exports of chips to Iran.", "ExportControl", ("canada",), {"iran"}),
 ])
 def test_issuer_and_targets_from_the_sentence(text, ptype, issuers, targets):
     p = one(text)

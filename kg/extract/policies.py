@@ -430,26 +430,41 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
 
 
 def _parenthesized_subject(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig, ok) -> list[str]:
-    """The subject of an English sentence set off from its verb by parenthetical clauses ("The
-    US, together with Japan, tightened export controls"; "Washington, which has long pressed
-    its allies, imposed new curbs"): the actors of the first clause, when that clause is only
-    their names and every clause between opens with a parenthetical word, and the trigger's
-    clause opens with an issuing verb."""
+    """The subject of an English clause set off from its verb by parenthetical clauses ("The
+    US, together with Japan, tightened export controls"; "…as the U.S. government, citing
+    security concerns, continues to tighten restrictions"): the actors ending the nearest
+    earlier clause, when every clause between opens with a parenthetical word or a participle
+    and the trigger's clause opens with an issuing verb (after at most a few words)."""
     earlier = [c for c in s.clauses if c.end <= clause.start]
-    if not earlier or earlier[0].start != s.span.start:
+
+    def aside(c: Span) -> bool:
+        return bool(r.parenthetical.match(norm, c.start) or re.match(r"\s*[a-z]+ing(?![a-z])", norm[c.start:c.end]))
+
+    # the nearest earlier clause ending in names, with only asides between it and this one
+    k = len(earlier) - 1
+    while k >= 0 and aside(earlier[k]):
+        k -= 1
+    k = next((j for j in range(len(earlier) - 2, max(k, 0) - 1, -1)
+              if all(aside(c) for c in earlier[j + 1:]) and s.within(s.mentions, earlier[j])
+              and r.filler.fullmatch(norm[s.within(s.mentions, earlier[j])[-1].end:earlier[j].end].rstrip(" ,"))), None)
+    if k is None:
         return []
-    head = [m for m in s.within(s.mentions, earlier[0])]
-    if not head or not r.filler.fullmatch(norm[earlier[0].start:head[0].start]) \
-            or not r.filler.fullmatch(norm[head[-1].end:earlier[0].end].rstrip(" ,")):
-        return []
-    if not all(r.parenthetical.match(norm, c.start) for c in earlier[1:]):
-        return []
+    host = earlier[k]
+    head = [m for m in s.within(s.mentions, host)]
     opening = norm[clause.start:trig.end]
     verbs = r.issuing.find_all(opening, opening)
-    if not verbs or opening[:min(v.start for v in verbs)].strip(" ,") or _said(r, norm, clause.start, trig.start):
+    if not verbs or len(opening[:min(v.start for v in verbs)].split()) > 3 or _said(r, norm, clause.start, trig.start):
         return []
-    chain = chain_after(r, norm, head[0], head, earlier[0].end)
-    return [m.actor_id for m in chain if ok(m.actor_id)] if chain[-1] is head[-1] else []
+    chain = chain_before(r, norm, head[-1], head)
+    if host is not earlier[0] and chain[0].start - host.start > 0 and not re.search(
+            r"(?:^|\b(?:as|while|when|because|after|since|and|but|where|whereas))\s+(?:the\s+)?$",
+            norm[host.start:chain[0].start]):
+        return []  # the names end a clause, but as its object ("…sold chips to Huawei, citing…")
+    if host is earlier[0] and not r.filler.fullmatch(norm[host.start:chain[0].start]) and not re.search(
+            r"\b(?:as|while|when|because|after|since|and|but|where|whereas)\s+(?:the\s+)?$",
+            norm[host.start:chain[0].start]):
+        return []
+    return [m.actor_id for m in chain if ok(m.actor_id)]
 
 
 def _passive(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig):
