@@ -62,10 +62,10 @@ OWN_FLOORS = {
     "actors_split_across_iris": ("==", 0),
     "policies_targeting_own_issuer": ("==", 0),
     "actor_precision": (">=", 0.98),
-    "actor_recall": (">=", 0.92),
-    "actor_f1": (">=", 0.95),
-    "policy_f1_in_article": (">=", 0.71),
-    "relation_f1": (">=", 0.72),
+    "actor_recall": (">=", 0.94),
+    "actor_f1": (">=", 0.96),
+    "policy_f1_in_article": (">=", 0.74),
+    "relation_f1": (">=", 0.76),
 }
 
 #: the held-out key (tests/data/answer_key_holdout): 15 documents annotated after the rules
@@ -75,9 +75,21 @@ HOLDOUT_FLOORS = {
     "metadata_accuracy": (">=", 1.0),
     "actors_split_across_iris": ("==", 0),
     "policies_targeting_own_issuer": ("==", 0),
-    "actor_f1": (">=", 0.87),
-    "policy_f1_in_article": (">=", 0.48),
-    "relation_f1": (">=", 0.35),
+    "actor_f1": (">=", 0.88),
+    "policy_f1_in_article": (">=", 0.55),
+    "relation_f1": (">=", 0.48),
+}
+
+#: a second held-out key (tests/data/answer_key_holdout2): 15 more documents, annotated after
+#: this round of rules and measured once; kept out of tuning like the first
+HOLDOUT2_FLOORS = {
+    "documents_missing": ("==", 0),
+    "metadata_accuracy": (">=", 1.0),
+    "actors_split_across_iris": ("==", 0),
+    "policies_targeting_own_issuer": ("==", 0),
+    "actor_f1": (">=", 0.93),
+    "policy_f1_in_article": (">=", 0.53),
+    "relation_f1": (">=", 0.72),
 }
 
 
@@ -112,3 +124,13 @@ def holdout_summary(tmp_path_factory):
 @pytest.mark.parametrize("metric", sorted(HOLDOUT_FLOORS))
 def test_holdout_answer_key_floor(holdout_summary, metric):
     _check(holdout_summary, HOLDOUT_FLOORS, metric)
+
+
+@pytest.fixture(scope="module")
+def holdout2_summary(tmp_path_factory):
+    return _score_key(tmp_path_factory, "answer_key_holdout2")
+
+
+@pytest.mark.parametrize("metric", sorted(HOLDOUT2_FLOORS))
+def test_second_holdout_answer_key_floor(holdout2_summary, metric):
+    _check(holdout2_summary, HOLDOUT2_FLOORS, metric)
