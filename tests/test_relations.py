@@ -52,6 +52,7 @@ def test_cooperation_pairs_the_subject_with_its_partners_only():
     "损害中美两国利益乃至世界各国的共同利益。",   # "common interests" is no cooperation
     "China criticized the plan in Beijing.",      # a place is not a party
     "美国国防部和军方同许多美国高校开展合作。",    # a body does not cooperate with its own state
+    "台积电、三星电子和美国晶圆代工厂格罗方德都将加入该计划。",  # 代工厂 is a noun (foundry); joining a programme pairs no one
 ])
 def test_no_relation_without_two_parties(text):
     assert not {t for t in triples(text) if t[1] in ("cooperatesWith", "criticizes")}

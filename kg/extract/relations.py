@@ -82,6 +82,7 @@ class _Rules:
         self.places = PhraseMatcher((name, state) for state, names in load_yaml("places.yaml").items() for name in names)
         self.after_person = re.compile(r"\s*[,，]\s*(?:(?:the|a|an)\s+)?")
         self.join_cues = PhraseMatcher((w, True) for ws in data["join_cues"].values() for w in ws)
+        self.cue_noun_after = tuple(normalize_chars(w) for w in data["cue_noun_after"])
         self.not_a_fact = PhraseMatcher((w, True) for ws in data["not_a_fact"].values() for w in ws)
         self.object_gap = data["object_gap"]
         self.partner_before = words_regex([w for ws in data["partner_words"].values() for w in ws], at_end=True)
@@ -152,7 +153,8 @@ class _Reader:
     def cues(self, sentence: Span, parts: list[Span]) -> None:
         actor_spans = [(m.start, m.end) for m in self.mentions]
         hits = [c for c in self.r.cues.find(sentence.text, self.norm[sentence.start:sentence.end]) if not any(
-            c.start + sentence.start < e and s < c.end + sentence.start for s, e in actor_spans)]
+            c.start + sentence.start < e and s < c.end + sentence.start for s, e in actor_spans)
+            and not (is_cjk(c.surface[-1:]) and self.norm.startswith(self.r.cue_noun_after, sentence.start + c.end))]
         done: set[tuple[str, int]] = set()
         for cue in hits:
             pos = sentence.start + cue.start
