@@ -273,7 +273,10 @@ def sparql(
         None, "--format", "-f", help="table (the default on a terminal), or a W3C results format: json, csv, "
         "tsv, xml. Piped output is plain tab-separated rows unless a format is given."),
     graph: Path = GRAPH_OPT,
-    endpoint: str = typer.Option(None, "--endpoint", help="Ask this remote SPARQL endpoint instead of the build."),
+    endpoint: str = typer.Option(
+        None, "--endpoint", help="Ask this SPARQL endpoint instead of the build (scoped to the graphs "
+        "`kg push` put there). Credentials: KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD or ~/.netrc."),
+    timeout: float = typer.Option(60.0, "--timeout", min=0.1, help="Seconds to wait for the endpoint's answer."),
     allow_network: bool = typer.Option(False, "--allow-network", help="Allow SERVICE and LOAD."),
 ) -> None:
     """Run a SPARQL query over a build (the contract's prefixes are predeclared)."""
@@ -292,16 +295,9 @@ def sparql(
         text = query
     try:
         if endpoint:
-            body = remote_query(endpoint, text, fmt.value if fmt else "table", allow_network=allow_network)
-            if fmt is None or fmt == SparqlFmt.table:
-                cols, rows = body
-                typer.echo(render(rows, cols, _fmt(fmt)), nl=False)
-            else:
-                sys.stdout.buffer.write(body)
-                sys.stdout.flush()
-            return
-        store = _open(graph)
-        results = store.query(text, allow_network=allow_network)
+            results = remote_query(endpoint, text, allow_network=allow_network, timeout=timeout)
+        else:
+            results = _open(graph).query(text, allow_network=allow_network)
         if fmt is None or fmt == SparqlFmt.table:
             cols, rows = select_rows(results)
             typer.echo(render(rows, cols, _fmt(fmt)), nl=False)
@@ -310,6 +306,65 @@ def sparql(
             sys.stdout.flush()
     except QueryError as exc:
         fail(str(exc))
+
+
+@app.command()
+def push(
+    endpoint: str = typer.Option(..., "--endpoint", help="The server's SPARQL 1.1 Graph Store endpoint, e.g. "
+                                 "http://localhost:8890/sparql-graph-crud-auth (Virtuoso)."),
+    graph: Path = GRAPH_OPT,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be sent and deleted; send nothing."),
+    everything: bool = typer.Option(False, "--all", help="Send every graph, changed or not."),
+    timeout: float = typer.Option(60.0, "--timeout", min=0.1, help="Seconds to wait for each answer."),
+    retries: int = typer.Option(3, "--retries", min=0, help="Tries again after a transient error (backoff 0.5s, 1s, 2s...)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary."),
+) -> None:
+    """Put the build on a SPARQL server: one named graph per article, the build-wide facts in
+    kgr:build; only graphs changed since the last push are sent, removed articles' graphs
+    deleted. Credentials: KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD or ~/.netrc, never options."""
+    from .push import PushError, push as run_push
+
+    bar = None
+    progress = None
+    if not quiet and not dry_run and sys.stderr.isatty():
+        from rich.progress import Progress
+
+        bar = Progress(transient=True)
+        bar.start()
+        task = bar.add_task("pushing", total=None)
+        progress = lambda done, total, g: bar.update(task, completed=done, total=total)  # noqa: E731
+    elif not quiet and not dry_run:
+        step = {"next": 0.0}
+        import time
+
+        def progress(done, total, g):  # a line every few seconds on a long push, for logs
+            now = time.monotonic()
+            if now >= step["next"] and done < total:
+                if step["next"]:
+                    typer.echo(f"  {done}/{total} graphs", err=True)
+                step["next"] = now + 5.0
+    try:
+        report = run_push(graph, endpoint, dry_run=dry_run, everything=everything, timeout=timeout,
+                          retries=retries, progress=progress)
+    except PushError as exc:
+        fail(f"push to {endpoint}: {str(exc).splitlines()[0]}")
+    finally:
+        if bar:
+            bar.stop()
+    if quiet:
+        return
+    if report.resent_all:
+        typer.echo("the server's graphs do not match this build's last push to it: sending every graph", err=True)
+    if dry_run:
+        for g in report.put:
+            typer.echo(f"put     <{g}>")
+        for g in report.deleted:
+            typer.echo(f"delete  <{g}>")
+        typer.echo(f"dry run: would put {len(report.put)} of {report.graphs} graphs, delete {len(report.deleted)}, "
+                   f"{report.unchanged} unchanged" + ("; the index graph would change" if report.index_put else ""))
+        return
+    typer.echo(f"put {len(report.put)} of {report.graphs} graphs, deleted {len(report.deleted)}, "
+               f"{report.unchanged} unchanged, in {report.seconds:.1f}s -> {endpoint}")
 
 
 def main() -> None:
