@@ -112,15 +112,19 @@ def server_message(response: httpx.Response) -> str:
 
 def request(http: httpx.Client, method: str, url: str, *, what: str, retries: int = 3,
             backoff: float = 0.5, ok: Callable[[int], bool] = lambda s: 200 <= s < 300,
-            sleep: Callable[[float], None] = time.sleep, **kwargs) -> httpx.Response:
+            sleep: Callable[[float], None] = time.sleep, transient: frozenset = frozenset(TRANSIENT),
+            retry_timeouts: bool = True, **kwargs) -> httpx.Response:
     """One request, tried again after ``backoff``, 2×, 4×... seconds on a transient failure
-    (connection refused or reset, timeout, 5xx, 429). ``what`` names the thing in errors."""
+    (connection refused or reset, timeout, a status in ``transient``: 5xx, 429). ``what``
+    names the thing in errors."""
     attempt = 0
     while True:
         try:
             response = http.request(method, url, **kwargs)
         except httpx.TimeoutException:
             reason = f"no answer within {http.timeout.read or http.timeout.connect}s (see --timeout)"
+            if not retry_timeouts:
+                raise RemoteError(f"{what}: {reason}") from None
             response = None
         except httpx.TransportError as exc:
             reason = _transport_reason(exc)
@@ -129,7 +133,7 @@ def request(http: httpx.Client, method: str, url: str, *, what: str, retries: in
             if ok(response.status_code):
                 return response
             reason = server_message(response)
-            if response.status_code not in TRANSIENT:
+            if response.status_code not in transient:
                 raise RemoteError(f"{what}: {reason}")
         if attempt >= retries:
             tries = f" (after {attempt + 1} tries)" if attempt else ""

@@ -50,6 +50,9 @@ def serialize_results(results, fmt: str) -> bytes:
 _ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
            "application/sparql-results+xml;q=0.5")
 _FORM = "application/x-www-form-urlencoded"
+# a query is tried again only when the server could not be reached or was unavailable: a
+# query that timed out or failed on the server would only do so again
+_ONCE = {"transient": frozenset({502, 503, 504}), "retry_timeouts": False}
 _FROM = re.compile(r"(?i)\bFROM\s+(NAMED\s+)?(<|[A-Za-z_][\w-]*:|:)")
 
 
@@ -69,7 +72,7 @@ def build_graphs(http, endpoint: str, *, timeout: float) -> tuple[list[str], lis
     q = (f"SELECT ?g WHERE {{ GRAPH <{INDEX_GRAPH}> {{ <{INDEX_GRAPH}> "
          f"<http://purl.org/dc/terms/hasPart> ?g }} }}")
     resp = request(http, "POST", endpoint, content=urlencode({"query": q}).encode("ascii"), what=endpoint,
-                   retries=1, headers={"Accept": "application/sparql-results+json", "Content-Type": _FORM})
+                   retries=1, headers={"Accept": "application/sparql-results+json", "Content-Type": _FORM}, **_ONCE)
     try:
         doc = json.loads(resp.content)
         graphs = sorted(b["g"]["value"] for b in doc["results"]["bindings"] if "g" in b)
@@ -100,7 +103,7 @@ def remote_query(endpoint: str, sparql: str, *, allow_network: bool = False, tim
                 default, named = build_graphs(http, endpoint, timeout=timeout)
                 data += [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
             resp = request(http, "POST", endpoint, content=urlencode(data).encode("ascii"), what=endpoint,
-                           retries=1, headers={"Accept": _ACCEPT, "Content-Type": _FORM})
+                           retries=1, headers={"Accept": _ACCEPT, "Content-Type": _FORM}, **_ONCE)
     except RemoteError as exc:
         raise QueryError(str(exc)) from None
     ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
