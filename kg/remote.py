@@ -133,6 +133,10 @@ def request(http: httpx.Client, method: str, url: str, *, what: str, retries: in
             if ok(response.status_code):
                 return response
             reason = server_message(response)
+            if response.status_code in (401, 403) and not http.auth:
+                reason += " (no credentials: set KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, or ~/.netrc)"
+            elif response.status_code == 401:
+                reason += " (credentials refused: KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD or ~/.netrc)"
             if response.status_code not in transient:
                 raise RemoteError(f"{what}: {reason}")
         if attempt >= retries:
