@@ -139,6 +139,15 @@ def _compare_all_queries(folder: Path, virtuoso, env) -> int:
     # scoped to the pushed build: Virtuoso's own system graphs (thousands of triples) never count
     assert _answers(["sparql", count, "--endpoint", virtuoso.sparql], env) == \
         _answers(["sparql", count, "--graph", str(folder)], env)
+    for q in ("ASK { ?a a schema:NewsArticle }", "ASK { ?a a kg:NoSuchClass }"):
+        local = _run(["sparql", q, "--graph", str(folder), "--format", "csv"], env)
+        remote = _run(["sparql", q, "--endpoint", virtuoso.sparql, "--format", "csv"], env)
+        assert remote.exit_code == 0 and remote.stdout == local.stdout, q
+    construct = "CONSTRUCT { ?a kg:sourceFile ?f } WHERE { ?a kg:sourceFile ?f }"
+    local = _run(["sparql", construct, "--graph", str(folder), "--format", "csv"], env)
+    remote = _run(["sparql", construct, "--endpoint", virtuoso.sparql, "--format", "csv"], env)
+    assert remote.exit_code == 0 and local.stdout.count("\n") > 0
+    assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines())
     everything = _answers(["sparql", count, "--endpoint", virtuoso.sparql, "--all-graphs"], env)
     assert int(everything[0][0][1]) > int(_answers(["sparql", count, "--graph", str(folder)], env)[0][0][1])
     return compared

@@ -47,8 +47,9 @@ def serialize_results(results, fmt: str) -> bytes:
     return results.serialize(format=_W3C[fmt])
 
 
-_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
-           "application/sparql-results+xml;q=0.5")
+_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.5"
+_ACCEPT_RDF = "application/n-triples, text/turtle;q=0.9"  # CONSTRUCT and DESCRIBE
+_FORM_OF = re.compile(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b")
 _FORM = "application/x-www-form-urlencoded"
 # a query is tried again only when the server could not be reached or was unavailable: a
 # query that timed out or failed on the server would only do so again
@@ -96,6 +97,8 @@ def remote_query(endpoint: str, sparql: str, *, allow_network: bool = False, tim
     check_read_only(sparql)
     if not endpoint.startswith(("http://", "https://")):
         raise QueryError(f"{endpoint}: an endpoint is an http(s) URL")
+    form = _FORM_OF.search(_strip(sparql))
+    accept = _ACCEPT_RDF if form and form.group(1).upper() in ("CONSTRUCT", "DESCRIBE") else _ACCEPT
     try:
         with client(endpoint, timeout) as http:
             data: list[tuple[str, str]] = [("query", PREFIX_HEADER + sparql)]
@@ -103,7 +106,7 @@ def remote_query(endpoint: str, sparql: str, *, allow_network: bool = False, tim
                 default, named = build_graphs(http, endpoint, timeout=timeout)
                 data += [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
             resp = request(http, "POST", endpoint, content=urlencode(data).encode("ascii"), what=endpoint,
-                           retries=1, headers={"Accept": _ACCEPT, "Content-Type": _FORM}, **_ONCE)
+                           retries=1, headers={"Accept": accept, "Content-Type": _FORM}, **_ONCE)
     except RemoteError as exc:
         raise QueryError(str(exc)) from None
     ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
