@@ -21,7 +21,7 @@ from kg.cli import app
 from kg.push import BUILD_GRAPH, INDEX_GRAPH, MANIFEST, graphs_of, push
 from kg.remote import RemoteError, request, server_message
 
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, SEEDS
 from virtuoso import Virtuoso, missing
 
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
@@ -244,3 +244,68 @@ def test_with_the_server_stopped_one_line_error_and_exit_1(virtuoso, env, sample
     assert "refused" in res.stderr.lower() and "(after 2 tries)" in res.stderr
     res = _run(["sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--endpoint", virtuoso.sparql], env)
     assert res.exit_code == 1 and res.stderr.count("\n") == 1 and "refused" in res.stderr.lower()
+
+
+# ------------------------------------------------------------------ a push's bookkeeping, on a fake store
+class FakeStore:
+    """A Graph Store in memory: PUT, GET, DELETE by ?graph=; PUTs numbered in ``fail_at`` fail."""
+
+    def __init__(self):
+        self.graphs: dict[str, bytes] = {}
+        self.puts: list[str] = []
+        self.fail_at: set[int] = set()
+
+    def handler(self, req: httpx.Request) -> httpx.Response:
+        g = req.url.params["graph"]
+        if req.method == "GET":
+            return httpx.Response(200, content=self.graphs[g], headers={"content-type": "text/turtle"}) \
+                if g in self.graphs else httpx.Response(404)
+        if req.method == "DELETE":
+            return httpx.Response(204 if self.graphs.pop(g, None) is not None else 404)
+        self.puts.append(g)
+        if len(self.puts) in self.fail_at:
+            return httpx.Response(400, text="bad graph")
+        self.graphs[g] = req.content
+        return httpx.Response(201)
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    store = FakeStore()
+    monkeypatch.setattr("kg.push.client", lambda url, timeout: httpx.Client(transport=httpx.MockTransport(store.handler)))
+    return store
+
+
+def test_a_failed_push_keeps_what_arrived_and_the_next_sends_the_rest(fake, tmp_path, seeds_build):
+    folder = tmp_path / "b"
+    shutil.copytree(seeds_build[0], folder, ignore=shutil.ignore_patterns(".store", MANIFEST))
+    graphs = [g for g, _ in graphs_of(folder / "graph.nq")]
+    fake.fail_at = {3}
+    with pytest.raises(Exception, match=r"<.*>: HTTP 400 Bad Request: bad graph"):
+        push(folder, "http://fake/gsp", retries=0)
+    assert INDEX_GRAPH not in fake.graphs and set(fake.graphs) == set(graphs[:2])
+    fake.puts.clear()
+    fake.fail_at = set()
+    report = push(folder, "http://fake/gsp")
+    assert fake.puts == graphs[2:] + [INDEX_GRAPH] and report.unchanged == 2 and not report.resent_all
+    # the server's copy is what the build says, graph for graph
+    assert {g: fake.graphs[g] for g in graphs} == dict(graphs_of(folder / "graph.nq"))
+    # a wiped server is noticed through its index: every graph again
+    fake.graphs.clear()
+    fake.puts.clear()
+    report = push(folder, "http://fake/gsp")
+    assert report.resent_all and fake.puts == graphs + [INDEX_GRAPH]
+
+
+def test_graphs_of_removed_articles_are_deleted(fake, tmp_path, seeds_build):
+    folder = tmp_path / "b"
+    shutil.copytree(seeds_build[0], folder, ignore=shutil.ignore_patterns(".store", MANIFEST))
+    push(folder, "http://fake/gsp")
+    before = set(fake.graphs)
+    kg.build([sorted(SEEDS.iterdir())[0]]).write(folder)  # now a build of one seed
+    now = {g for g, _ in graphs_of(folder / "graph.nq")}
+    report = push(folder, "http://fake/gsp", dry_run=True)
+    assert set(report.deleted) == before - now - {INDEX_GRAPH} and report.deleted
+    assert set(fake.graphs) == before  # a dry run sends nothing
+    push(folder, "http://fake/gsp")
+    assert set(fake.graphs) == now | {INDEX_GRAPH}
