@@ -123,6 +123,24 @@ def build(
     typer.echo(f"{len(result.quads)} quads -> " + ", ".join(str(p) for p in paths))
 
 
+ENDPOINT_OPT = typer.Option(None, "--endpoint", help="Read the build `kg push` put on this SPARQL endpoint "
+                            "instead of a local one.")
+TIMEOUT_OPT = typer.Option(60.0, "--timeout", min=0.1, help="With --endpoint: seconds to wait for each answer.")
+
+
+def _source(graph: Path, endpoint: Optional[str], timeout: float):
+    """The local build in ``graph``, or the one pushed to ``endpoint``."""
+    if not endpoint:
+        return _open(graph)
+    from .query import QueryError
+    from .query.remote_store import open_remote
+
+    try:
+        return open_remote(endpoint, timeout)
+    except QueryError as exc:
+        fail(str(exc))
+
+
 def _resolve(store, name: str):
     from .query import Ambiguous, NotFound, resolve
 
@@ -143,6 +161,8 @@ def neighbors(
     with_evidence: bool = typer.Option(False, "--evidence", "-e", help="Add the sentences that say so."),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
     graph: Path = GRAPH_OPT,
+    endpoint: Optional[str] = ENDPOINT_OPT,
+    timeout: float = TIMEOUT_OPT,
 ) -> None:
     """What is linked to NAME, grouped by relation, with how many articles say so."""
     from .output import render
@@ -157,10 +177,15 @@ def neighbors(
             check_type(t)
     except ValueError as exc:
         fail(str(exc))
-    store = _open(graph)
-    node = _resolve(store, name)
-    rows = find(store, node, depth, relations=relation, types=type_, direction=direction.value,
-                limit=limit or None, with_evidence=with_evidence)
+    from .query import QueryError
+
+    store = _source(graph, endpoint, timeout)
+    try:
+        node = _resolve(store, name)
+        rows = find(store, node, depth, relations=relation, types=type_, direction=direction.value,
+                    limit=limit or None, with_evidence=with_evidence)
+    except QueryError as exc:
+        fail(str(exc))
     cols = ["depth", "relation", "direction", "label", "type", "articles", "iri"]
     cols += (["via"] if depth > 1 else []) + (["evidence"] if with_evidence else [])
     typer.echo(render(rows, cols, _fmt(fmt)), nl=False)
@@ -172,13 +197,20 @@ def show(
     limit: int = typer.Option(10, "--limit", "-n", min=1, help="Rows per section."),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
     graph: Path = GRAPH_OPT,
+    endpoint: Optional[str] = ENDPOINT_OPT,
+    timeout: float = TIMEOUT_OPT,
 ) -> None:
     """NAME's card: labels, types, Wikidata, policies, relations, co-mentions, latest articles."""
     from .output import render_sections
+    from .query import QueryError
     from .query.cards import card
 
-    store = _open(graph)
-    typer.echo(render_sections(card(store, _resolve(store, name), limit), _fmt(fmt)), nl=False)
+    store = _source(graph, endpoint, timeout)
+    try:
+        sections = card(store, _resolve(store, name), limit)
+    except QueryError as exc:
+        fail(str(exc))
+    typer.echo(render_sections(sections, _fmt(fmt)), nl=False)
 
 
 @app.command()
@@ -188,14 +220,20 @@ def search(
     limit: int = typer.Option(20, "--limit", "-n", min=1),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
     graph: Path = GRAPH_OPT,
+    endpoint: Optional[str] = ENDPOINT_OPT,
+    timeout: float = TIMEOUT_OPT,
 ) -> None:
     """Actors, policies, topics and articles whose names or headlines match TEXT, ranked."""
     from .output import render
+    from .query import QueryError
     from .query.cards import search as find
     from .query.neighbors import normalize_type
 
-    store = _open(graph)
-    rows = find(store, text, limit, tuple(normalize_type(t) for t in type_))
+    store = _source(graph, endpoint, timeout)
+    try:
+        rows = find(store, text, limit, tuple(normalize_type(t) for t in type_))
+    except QueryError as exc:
+        fail(str(exc))
     typer.echo(render(rows, ["label", "type", "articles", "match", "iri"], _fmt(fmt)), nl=False)
 
 

@@ -173,6 +173,14 @@ def test_push_the_seeds_and_every_query_answers_as_the_embedded_store(virtuoso, 
     assert _compare_all_queries(folder, virtuoso, env) > 0
     again = _run(["push", "--endpoint", virtuoso.gsp, "--graph", str(folder)], env)
     assert _report(again) == {"put": 0, "graphs": 4, "deleted": 0, "unchanged": 4}
+    # neighbors, show and search read the pushed build as they read the local one
+    for args in (["neighbors", "日本", "--evidence"], ["neighbors", "Japan", "--depth", "2", "-r", "restricts"],
+                 ["show", "Japan"], ["show", "大纪元"], ["search", "出口管制"], ["search", "chip", "-t", "Policy"],
+                 ["neighbors", "Jappan"]):
+        local = _run(args + ["--graph", str(folder), "--format", "json"], env)
+        remote = _run(args + ["--endpoint", virtuoso.sparql, "--format", "json"], env)
+        assert (remote.exit_code, remote.stdout, remote.stderr) == (local.exit_code, local.stdout, local.stderr), args
+        assert local.exit_code == 1 or json.loads(local.stdout), args
 
 
 @pytest.fixture(scope="module")

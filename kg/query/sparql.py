@@ -88,27 +88,38 @@ def remote_query(endpoint: str, sparql: str, *, allow_network: bool = False, tim
     pyoxigraph results, as :meth:`Store.query` does, so that every output format is the
     same as for a local build. Unless the query names its own dataset (FROM), it is
     scoped to the graphs ``kg push`` put there, so the server's other graphs never count."""
-    import pyoxigraph as ox
-
-    from ..remote import RemoteError, client, request
-    from .store import PREFIX_HEADER, check_network, check_read_only
+    from ..remote import RemoteError, client
+    from .store import check_network, check_read_only
 
     check_network(sparql, allow_network)
     check_read_only(sparql)
     if not endpoint.startswith(("http://", "https://")):
         raise QueryError(f"{endpoint}: an endpoint is an http(s) URL")
-    form = _FORM_OF.search(_strip(sparql))
-    accept = _ACCEPT_RDF if form and form.group(1).upper() in ("CONSTRUCT", "DESCRIBE") else _ACCEPT
     try:
         with client(endpoint, timeout) as http:
-            data: list[tuple[str, str]] = [("query", PREFIX_HEADER + sparql)]
+            default = named = ()
             if scope and not _FROM.search(_strip(sparql)):
                 default, named = build_graphs(http, endpoint, timeout=timeout)
-                data += [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
-            resp = request(http, "POST", endpoint, content=urlencode(data).encode("ascii"), what=endpoint,
-                           retries=1, headers={"Accept": accept, "Content-Type": _FORM}, **_ONCE)
+            return post_query(http, endpoint, sparql, default, named)
     except RemoteError as exc:
         raise QueryError(str(exc)) from None
+
+
+def post_query(http, endpoint: str, sparql: str, default=(), named=()):
+    """One query (the contract's prefixes declared) over the dataset ``default`` and
+    ``named`` (graph IRIs), its answer parsed into pyoxigraph results (a list of triples for
+    CONSTRUCT and DESCRIBE). Raises RemoteError or QueryError."""
+    import pyoxigraph as ox
+
+    from ..remote import request
+    from .store import PREFIX_HEADER
+
+    form = _FORM_OF.search(_strip(sparql))
+    accept = _ACCEPT_RDF if form and form.group(1).upper() in ("CONSTRUCT", "DESCRIBE") else _ACCEPT
+    data: list[tuple[str, str]] = [("query", PREFIX_HEADER + sparql)]
+    data += [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
+    resp = request(http, "POST", endpoint, content=urlencode(data).encode("ascii"), what=endpoint,
+                   retries=1, headers={"Accept": accept, "Content-Type": _FORM}, **_ONCE)
     ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
     try:
         if ctype in ("application/sparql-results+json", "application/json"):
