@@ -133,6 +133,24 @@ def build(
     typer.echo(f"{len(result.quads)} quads -> " + ", ".join(str(p) for p in paths))
 
 
+ENDPOINT_OPT = typer.Option(None, "--endpoint", help="Read the build `kg push` put on this SPARQL endpoint "
+                            "instead of a local one.")
+TIMEOUT_OPT = typer.Option(60.0, "--timeout", min=0.1, help="With --endpoint: seconds to wait for each answer.")
+
+
+def _source(graph: Path, endpoint: Optional[str], timeout: float):
+    """The local build in ``graph``, or the one pushed to ``endpoint``."""
+    if not endpoint:
+        return _open(graph)
+    from .query import QueryError
+    from .query.remote_store import open_remote
+
+    try:
+        return open_remote(endpoint, timeout)
+    except QueryError as exc:
+        fail(str(exc))
+
+
 def _resolve(store, name: str):
     from .query import Ambiguous, NotFound, resolve
 
@@ -176,6 +194,8 @@ def neighbors(
     lang: List[str] = LANG_OPT,
     min_confidence: Optional[float] = MIN_CONF_OPT,
     graph: Path = GRAPH_OPT,
+    endpoint: Optional[str] = ENDPOINT_OPT,
+    timeout: float = TIMEOUT_OPT,
 ) -> None:
     """What is linked to NAME, grouped by relation, with how many articles say so."""
     from .output import render
@@ -190,11 +210,16 @@ def neighbors(
             check_type(t)
     except ValueError as exc:
         fail(str(exc))
-    store = _open(graph)
-    node = _resolve(store, name)
-    flt = _filter(store, since, until, outlet, lang, min_confidence)
-    rows = find(store, node, depth, relations=relation, types=type_, direction=direction.value,
-                limit=limit or None, with_evidence=with_evidence, articles=articles, flt=flt)
+    from .query import QueryError
+
+    store = _source(graph, endpoint, timeout)
+    try:
+        node = _resolve(store, name)
+        flt = _filter(store, since, until, outlet, lang, min_confidence)
+        rows = find(store, node, depth, relations=relation, types=type_, direction=direction.value,
+                    limit=limit or None, with_evidence=with_evidence, articles=articles, flt=flt)
+    except QueryError as exc:
+        fail(str(exc))
     cols = ["depth", "relation", "direction", "label", "type", "articles", "iri"]
     cols += (["via"] if depth > 1 else []) + (["evidence"] if with_evidence else [])
     typer.echo(render(rows, cols, _fmt(fmt), iri=iri), nl=False)
@@ -206,13 +231,20 @@ def show(
     limit: int = typer.Option(10, "--limit", "-n", min=1, help="Rows per section."),
     fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
     graph: Path = GRAPH_OPT,
+    endpoint: Optional[str] = ENDPOINT_OPT,
+    timeout: float = TIMEOUT_OPT,
 ) -> None:
     """NAME's card: labels, types, Wikidata, policies, relations, co-mentions, latest articles."""
     from .output import render_sections
+    from .query import QueryError
     from .query.cards import card
 
-    store = _open(graph)
-    typer.echo(render_sections(card(store, _resolve(store, name), limit), _fmt(fmt)), nl=False)
+    store = _source(graph, endpoint, timeout)
+    try:
+        sections = card(store, _resolve(store, name), limit)
+    except QueryError as exc:
+        fail(str(exc))
+    typer.echo(render_sections(sections, _fmt(fmt)), nl=False)
 
 
 @app.command()
@@ -228,17 +260,23 @@ def search(
     lang: List[str] = LANG_OPT,
     min_confidence: Optional[float] = MIN_CONF_OPT,
     graph: Path = GRAPH_OPT,
+    endpoint: Optional[str] = ENDPOINT_OPT,
+    timeout: float = TIMEOUT_OPT,
 ) -> None:
     """Actors, policies, topics and articles whose names or headlines match TEXT, ranked."""
     from .output import render
+    from .query import QueryError
     from .query.cards import search as find
     from .query.neighbors import normalize_type
 
     from .query.resolve import NotFound, suggest
 
-    store = _open(graph)
-    flt = _filter(store, since, until, outlet, lang, min_confidence)
-    rows = find(store, text, limit, tuple(normalize_type(t) for t in type_), flt)
+    store = _source(graph, endpoint, timeout)
+    try:
+        flt = _filter(store, since, until, outlet, lang, min_confidence)
+        rows = find(store, text, limit, tuple(normalize_type(t) for t in type_), flt)
+    except QueryError as exc:
+        fail(str(exc))
     if not rows:  # a typo is an error with suggestions, not an empty table
         kinds = f" among {', '.join(type_)}" if type_ else ""
         narrowed = " with these filters" if flt is not None and flt.active else ""
@@ -495,7 +533,12 @@ def sparql(
         None, "--format", "-f", help="table (the default on a terminal), or a W3C results format: json, csv, "
         "tsv, xml. Piped output is plain tab-separated rows unless a format is given."),
     graph: Path = GRAPH_OPT,
-    endpoint: str = typer.Option(None, "--endpoint", help="Ask this remote SPARQL endpoint instead of the build."),
+    endpoint: str = typer.Option(
+        None, "--endpoint", help="Ask this SPARQL endpoint instead of the build (scoped to the graphs "
+        "`kg push` put there). Credentials: KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD or ~/.netrc."),
+    timeout: float = typer.Option(60.0, "--timeout", min=0.1, help="Seconds to wait for the endpoint's answer."),
+    all_graphs: bool = typer.Option(False, "--all-graphs", help="With --endpoint: do not scope the query to the "
+                                    "pushed build (faster on Virtuoso; the server's own graphs count too)."),
     allow_network: bool = typer.Option(False, "--allow-network", help="Allow SERVICE and LOAD."),
 ) -> None:
     """Run a SPARQL query over a build (the contract's prefixes are predeclared)."""
@@ -514,16 +557,10 @@ def sparql(
         text = query
     try:
         if endpoint:
-            body = remote_query(endpoint, text, fmt.value if fmt else "table", allow_network=allow_network)
-            if fmt is None or fmt == SparqlFmt.table:
-                cols, rows = body
-                typer.echo(render(rows, cols, _fmt(fmt)), nl=False)
-            else:
-                sys.stdout.buffer.write(body)
-                sys.stdout.flush()
-            return
-        store = _open(graph)
-        results = store.query(text, allow_network=allow_network)
+            results = remote_query(endpoint, text, allow_network=allow_network, timeout=timeout,
+                                   scope=not all_graphs)
+        else:
+            results = _open(graph).query(text, allow_network=allow_network)
         if fmt is None or fmt == SparqlFmt.table:
             cols, rows = select_rows(results)
             typer.echo(render(rows, cols, _fmt(fmt)), nl=False)
@@ -532,6 +569,65 @@ def sparql(
             sys.stdout.flush()
     except QueryError as exc:
         fail(str(exc))
+
+
+@app.command()
+def push(
+    endpoint: str = typer.Option(..., "--endpoint", help="The server's SPARQL 1.1 Graph Store endpoint, e.g. "
+                                 "http://localhost:8890/sparql-graph-crud-auth (Virtuoso)."),
+    graph: Path = GRAPH_OPT,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be sent and deleted; send nothing."),
+    everything: bool = typer.Option(False, "--all", help="Send every graph, changed or not."),
+    timeout: float = typer.Option(60.0, "--timeout", min=0.1, help="Seconds to wait for each answer."),
+    retries: int = typer.Option(3, "--retries", min=0, help="Tries again after a transient error (backoff 0.5s, 1s, 2s...)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary."),
+) -> None:
+    """Put the build on a SPARQL server: one named graph per article, the build-wide facts in
+    kgr:build; only graphs changed since the last push are sent, removed articles' graphs
+    deleted. Credentials: KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD or ~/.netrc, never options."""
+    from .push import PushError, push as run_push
+
+    bar = None
+    progress = None
+    if not quiet and not dry_run and sys.stderr.isatty():
+        from rich.progress import Progress
+
+        bar = Progress(transient=True)
+        bar.start()
+        task = bar.add_task("pushing", total=None)
+        progress = lambda done, total, g: bar.update(task, completed=done, total=total)  # noqa: E731
+    elif not quiet and not dry_run:
+        step = {"next": 0.0}
+        import time
+
+        def progress(done, total, g):  # a line every few seconds on a long push, for logs
+            now = time.monotonic()
+            if now >= step["next"] and done < total:
+                if step["next"]:
+                    typer.echo(f"  {done}/{total} graphs", err=True)
+                step["next"] = now + 5.0
+    try:
+        report = run_push(graph, endpoint, dry_run=dry_run, everything=everything, timeout=timeout,
+                          retries=retries, progress=progress)
+    except PushError as exc:
+        fail(f"push to {endpoint}: {str(exc).splitlines()[0]}")
+    finally:
+        if bar:
+            bar.stop()
+    if quiet:
+        return
+    if report.resent_all:
+        typer.echo("the server's graphs do not match this build's last push to it: sending every graph", err=True)
+    if dry_run:
+        for g in report.put:
+            typer.echo(f"put     <{g}>")
+        for g in report.deleted:
+            typer.echo(f"delete  <{g}>")
+        typer.echo(f"dry run: would put {len(report.put)} of {report.graphs} graphs, delete {len(report.deleted)}, "
+                   f"{report.unchanged} unchanged" + ("; the index graph would change" if report.index_put else ""))
+        return
+    typer.echo(f"put {len(report.put)} of {report.graphs} graphs, deleted {len(report.deleted)}, "
+               f"{report.unchanged} unchanged, in {report.seconds:.1f}s -> {endpoint}")
 
 
 def main() -> None:

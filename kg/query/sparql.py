@@ -1,13 +1,16 @@
 """SPARQL over a build, with results as rows or in the W3C result formats."""
 from __future__ import annotations
 
+import json
 import re
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
 from ..terms import compact
+from .store import QueryError
 
-__all__ = ["select_rows", "serialize_results", "term_text"]
+__all__ = ["remote_query", "select_rows", "serialize_results", "term_text"]
 
 
 def term_text(term) -> str | None:
@@ -54,46 +57,93 @@ def _recase(data: bytes) -> bytes:
 
 def serialize_results(results, fmt: str) -> bytes:
     """W3C SPARQL results (JSON, CSV, TSV, XML); graphs from CONSTRUCT/DESCRIBE as N-Triples."""
-    if isinstance(results, ox.QueryTriples):
+    if isinstance(results, (ox.QueryTriples, list)):  # a list: triples from a remote endpoint
         return _recase(ox.serialize(results, format=ox.RdfFormat.N_TRIPLES))
     return _recase(results.serialize(format=_W3C[fmt]))
 
 
-_ACCEPT = {"table": "application/sparql-results+json", "json": "application/sparql-results+json",
-           "csv": "text/csv", "tsv": "text/tab-separated-values", "xml": "application/sparql-results+xml"}
+_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.5"
+_ACCEPT_RDF = "application/n-triples, text/turtle;q=0.9"  # CONSTRUCT and DESCRIBE
+_FORM_OF = re.compile(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b")
+_FORM = "application/x-www-form-urlencoded"
+# a query is tried again only when the server could not be reached or was unavailable: a
+# query that timed out or failed on the server would only do so again
+_ONCE = {"transient": frozenset({502, 503, 504}), "retry_timeouts": False}
+_FROM = re.compile(r"(?i)\bFROM\s+(NAMED\s+)?(<|[A-Za-z_][\w-]*:|:)")
 
 
-def remote_query(endpoint: str, sparql: str, fmt: str, *, allow_network: bool = False, timeout: float = 60.0):
-    """Ask a remote SPARQL endpoint (SPARQL 1.1 protocol, POST). ``table`` gives (columns,
-    rows) from the JSON results; other formats give the response body as it came."""
-    import json
-    import urllib.error
-    import urllib.parse
-    import urllib.request
+def _strip(sparql: str) -> str:
+    """The query without strings, IRIs and comments (for keyword checks)."""
+    return re.sub(r'(?m)"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#.*$', " ", sparql)
 
-    from .store import PREFIX_HEADER, QueryError, check_network
+
+def build_graphs(http, endpoint: str, *, timeout: float) -> tuple[list[str], list[str]]:
+    """(default graphs, named graphs) of the build that ``kg push`` put on the server, from
+    its index graph: every graph is part of the default graph (as the local store's union
+    default graph), the articles' graphs are also named graphs (as in ``graph.nq``). Empty
+    lists when the server has no kg index (a server kg did not push to)."""
+    from ..push import BUILD_GRAPH, INDEX_GRAPH
+    from ..remote import request
+
+    q = (f"SELECT ?g WHERE {{ GRAPH <{INDEX_GRAPH}> {{ <{INDEX_GRAPH}> "
+         f"<http://purl.org/dc/terms/hasPart> ?g }} }}")
+    resp = request(http, "POST", endpoint, content=urlencode({"query": q}).encode("ascii"), what=endpoint,
+                   retries=1, headers={"Accept": "application/sparql-results+json", "Content-Type": _FORM}, **_ONCE)
+    try:
+        doc = json.loads(resp.content)
+        graphs = sorted(b["g"]["value"] for b in doc["results"]["bindings"] if "g" in b)
+    except (ValueError, KeyError, TypeError):
+        raise QueryError(f"{endpoint}: the answer is not SPARQL JSON results") from None
+    return graphs, [g for g in graphs if g != BUILD_GRAPH]
+
+
+def remote_query(endpoint: str, sparql: str, *, allow_network: bool = False, timeout: float = 60.0,
+                 scope: bool = True):
+    """Ask a remote SPARQL endpoint (SPARQL 1.1 Protocol, POST) and give its answer as
+    pyoxigraph results, as :meth:`Store.query` does, so that every output format is the
+    same as for a local build. Unless the query names its own dataset (FROM), it is
+    scoped to the graphs ``kg push`` put there, so the server's other graphs never count."""
+    from ..remote import RemoteError, client
+    from .store import check_network, check_read_only
 
     check_network(sparql, allow_network)
+    check_read_only(sparql)
     if not endpoint.startswith(("http://", "https://")):
         raise QueryError(f"{endpoint}: an endpoint is an http(s) URL")
-    data = urllib.parse.urlencode({"query": PREFIX_HEADER + sparql}).encode()
-    req = urllib.request.Request(endpoint, data=data, headers={
-        "Accept": _ACCEPT[fmt], "Content-Type": "application/x-www-form-urlencoded", "User-Agent": "kg"})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            body = resp.read()
-    except urllib.error.HTTPError as exc:
-        raise QueryError(f"{endpoint}: HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        raise QueryError(f"{endpoint}: {getattr(exc, 'reason', exc)}") from None
-    if fmt != "table":
-        return body
+        with client(endpoint, timeout) as http:
+            default = named = ()
+            if scope and not _FROM.search(_strip(sparql)):
+                default, named = build_graphs(http, endpoint, timeout=timeout)
+            return post_query(http, endpoint, sparql, default, named)
+    except RemoteError as exc:
+        raise QueryError(str(exc)) from None
+
+
+def post_query(http, endpoint: str, sparql: str, default=(), named=()):
+    """One query (the contract's prefixes declared) over the dataset ``default`` and
+    ``named`` (graph IRIs), its answer parsed into pyoxigraph results (a list of triples for
+    CONSTRUCT and DESCRIBE). Raises RemoteError or QueryError."""
+    import pyoxigraph as ox
+
+    from ..remote import request
+    from .store import PREFIX_HEADER
+
+    form = _FORM_OF.search(_strip(sparql))
+    accept = _ACCEPT_RDF if form and form.group(1).upper() in ("CONSTRUCT", "DESCRIBE") else _ACCEPT
+    data: list[tuple[str, str]] = [("query", PREFIX_HEADER + sparql)]
+    data += [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
+    resp = request(http, "POST", endpoint, content=urlencode(data).encode("ascii"), what=endpoint,
+                   retries=1, headers={"Accept": accept, "Content-Type": _FORM}, **_ONCE)
+    ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
     try:
-        doc = json.loads(body)
-    except ValueError:
-        raise QueryError(f"{endpoint}: the answer is not SPARQL JSON results") from None
-    if "boolean" in doc:
-        return ["result"], [{"result": "true" if doc["boolean"] else "false"}]
-    cols = doc["head"]["vars"]
-    rows = [{c: b.get(c, {}).get("value") for c in cols} for b in doc["results"]["bindings"]]
-    return cols, rows
+        if ctype in ("application/sparql-results+json", "application/json"):
+            return ox.parse_query_results(resp.content, format=ox.QueryResultsFormat.JSON)
+        if ctype in ("application/sparql-results+xml", "application/xml"):
+            return ox.parse_query_results(resp.content, format=ox.QueryResultsFormat.XML)
+        if ctype in ("application/n-triples", "text/plain", "text/turtle", "text/rdf+n3"):
+            fmt = ox.RdfFormat.N_TRIPLES if ctype == "application/n-triples" else ox.RdfFormat.TURTLE
+            return [q.triple for q in ox.parse(resp.content, format=fmt)]
+    except (SyntaxError, ValueError) as exc:
+        raise QueryError(f"{endpoint}: the answer is not valid {ctype}: {str(exc).splitlines()[0]}") from None
+    raise QueryError(f"{endpoint}: the answer is {ctype or 'of no stated type'}, not SPARQL results or RDF")
