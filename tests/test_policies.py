@@ -44,6 +44,9 @@ def one(text: str) -> ArticlePolicy:
     ("因美国制裁，中国芯片被限制在14纳米。", "ExportControl", ("united-states",), {"china"}),
     # a firm of the issuer's own state is regulated, not targeted: the buyers are
     ("美国禁止英伟达向中国出售高端芯片。", "ExportControl", ("united-states",), {"china"}),
+    # an English noun adjunct is the target when "by" names the issuer; a demonym after "in" is no place
+    ("Iran sanctions were tightened by the EU.", "Sanction", ("european-union",), {"iran"}),
+    ("The US banned investment in Chinese quantum firms.", "InvestmentControl", ("united-states",), {"china"}),
     # an English subject set off from its verb by a parenthetical clause
     ("Canada, which had long resisted such steps, imposed export controls on Iran on Friday.",
      "ExportControl", ("canada",), {"iran"}),

@@ -101,6 +101,7 @@ class Matcher:
         self.subject_abbrev = re.compile(rf"(?:^|(?<=[\s，。、：；！？“”‘’「」（）()【】《》,.:;!?\"']))([{subj}])(?={sctx})")
         self.loc_en = re.compile(r"(?:\b(?:" + "|".join(map(re.escape, rules["locatives_en"])) + r")\s+(?:the\s+)?)$", re.I)
         self.loc_zh = tuple(rules["locatives_zh"])
+        self.demonym = re.compile(r"[A-Za-z]+(?:" + "|".join(map(re.escape, rules["demonym_endings"])) + r")")
         dest = rules["destination_before"]
         self.destination = re.compile(r"(?:(?<![a-z])(?:" + "|".join(map(re.escape, dest["en"])) + r")\s+(?:the\s+)?|(?:"
                                       + "|".join(map(re.escape, sorted(dest["zh"], key=len, reverse=True))) + r"))$", re.I)
@@ -264,7 +265,8 @@ class Matcher:
         if actor is None:
             return False
         if actor.type == "Country":
-            return not self._is_locative(text, start)
+            return bool(self.demonym.fullmatch(entry.original)) \
+                or not self._is_locative(text, start)
         if self._in_context(text, start, actor):
             return True
         return bool({"GovernmentOrganization", "PoliticalParty"} & set(actor.types)) and bool(actor.based_in) \

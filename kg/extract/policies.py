@@ -382,8 +382,16 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
             adjacent = [subj[0]]
     issuers = [m.actor_id for m in adjacent]
     by_adjacency = bool(issuers)
+    after = [m for m in in_clause if m.start >= trig.end and ok(m.actor_id)]
+    named_by = next((m for m in after if r.issuer_before.search(norm[max(clause.start, m.start - 16):m.start])), None)
+    if issuers and named_by is not None and not is_cjk(trig.surface[:1]) and len(adjacent) == 1 \
+            and not re.search(r"['’]s?\s*$", norm[adjacent[0].start:adjacent[0].end + 2]) \
+            and named_by.actor_id != adjacent[0].actor_id:
+        # "Russia sanctions were tightened by the EU": the bare name before the trigger is
+        # whom the measure is on, the actor after "by" enacts it
+        targets = sorted(set(targets) | {adjacent[0].actor_id})
+        issuers, adjacent, by_adjacency = [], [], False
     if not issuers:  # "curbs imposed by Japan", "export controls from the U.S., Netherlands, Japan"
-        after = [m for m in in_clause if m.start >= trig.end and ok(m.actor_id)]
         first = next((m for m in after if r.issuer_before.search(norm[max(clause.start, m.start - 16):m.start])
                       or r.issuer_right_after.fullmatch(norm[trig.end:m.start])), None)
         if first is not None:  # an enumeration goes on past the clause's commas
