@@ -44,6 +44,10 @@ def one(text: str) -> ArticlePolicy:
     ("因美国制裁，中国芯片被限制在14纳米。", "ExportControl", ("united-states",), {"china"}),
     # a firm of the issuer's own state is regulated, not targeted: the buyers are
     ("美国禁止英伟达向中国出售高端芯片。", "ExportControl", ("united-states",), {"china"}),
+    # a passive whose subject is no actor (多款DUV…被禁出口中国): no sufferer, and the clause
+    # openers do not enact it; the measure named in the sentence does
+    ("德国博世公司今年一直在向中国运送设备，但多款设备在美国新出口限制下，将被禁出口中国。",
+     "ExportControl", ("united-states",), {"china"}),
     # an English noun adjunct is the target when "by" names the issuer; a demonym after "in" is no place
     ("Iran sanctions were tightened by the EU.", "Sanction", ("european-union",), {"iran"}),
     ("The US banned investment in Chinese quantum firms.", "InvestmentControl", ("united-states",), {"china"}),

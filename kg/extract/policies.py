@@ -420,8 +420,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
                                                          trig.end if verb_trigger else trig.start)]
     if not issuers and not is_cjk(trig.surface[:1]):
         issuers = _parenthesized_subject(r, norm, s, clause, trig, ok)
-    if not issuers and is_cjk(trig.surface[:1]) and not spoken_of:
-        # Chinese clauses share the subject of the sentence: the nearest state that opens a clause
+    if not issuers and is_cjk(trig.surface[:1]) and not spoken_of and not r.passive.search(norm[clause.start:trig.start]):
+        # Chinese clauses share the subject (not a passive one's: 将在2024年被禁出口 names no enactor) of the sentence: the nearest state that opens a clause
         for c in reversed([c for c in s.clauses if c.start < trig.start]):
             opening = [m for m in s.within(s.mentions, c) if m.start - c.start <= 2 and m.end <= trig.start
                        and not norm[c.start:m.start].strip().endswith(("在", "于"))
@@ -495,8 +495,11 @@ def _passive(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig):
     elif re.fullmatch(r"[\u4e00-\u9fff]{1,4}", gap) and before[-1].start >= clause.start and (
             r.own_firms_after.match(gap) or any(t.start == before[-1].end and t.end == at for t in s.techs)):
         chain = [before[-1]]  # 中国芯片被限制, 中国企业遭制裁: the state of what (or who) suffers it
+    elif before[0].start - s.span.start <= 2 and norm.count("，", before[0].end, at) <= 1 \
+            and not re.search(r"但|而|不过|然而|可是", norm[before[0].end:at]):
+        chain = [before[0]]  # 长江存储上周被美国列入…: the sentence's subject, unless another took over
     else:
-        chain = [before[0]] if before[0].start - s.span.start <= 2 else []
+        chain = []
     return chain, agent
 
 
