@@ -78,6 +78,14 @@ def _compatible(node: PolicyNode, ap: ArticlePolicy) -> bool:
     mine = node.targets
     if mine and ap.targets and not mine & ap.targets:
         return False
+    if node.type == "OtherPolicy":
+        # the catch-all type says little by itself: one measure only when both name the same
+        # targets, or neither names any and their technologies meet (a review of Micron is not
+        # the AI rules of the same year)
+        if bool(mine) != bool(ap.targets):
+            return False
+        if not mine:
+            return bool(node.roots and ap.covers and node.roots & _roots(ap.covers))
     return not node.roots or not ap.covers or bool(node.roots & _roots(ap.covers))
 
 
