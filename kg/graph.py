@@ -60,9 +60,8 @@ class ArticleIndex:
 
     @staticmethod
     def article_iri(doc: Document) -> IRI:
-        if doc.url:
-            return mint.article(doc.url, mirror=doc.is_mirror)
-        return mint.article(content=doc.text)
+        # a URL that is not a valid IRI falls back to the content's hash
+        return mint.article(doc.url, content=doc.text, mirror=doc.is_mirror)
 
     def add(self, doc: Document) -> IRI:
         node = self.article_iri(doc)

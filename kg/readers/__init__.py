@@ -7,10 +7,13 @@ when no reader takes it or the one that does cannot make an article of it.
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 from types import ModuleType
 
-from ..document import Document
+from .. import iri as mint
+from ..document import Document, Image
 from ..text import DecodeError, decode
 from . import epoch_markdown, plain_text, yaml_frontmatter
 
@@ -50,11 +53,121 @@ def read_text(text: str, source_file: str, encoding: str = "utf-8") -> Document:
         raise SkipFile("unknown format: not a YAML front-matter record, an Epoch Times mirror page "
                        "or Chinese plain text")
     try:
-        return READERS[fmt].read(text, source_file, encoding)
+        doc = READERS[fmt].read(text, source_file, encoding)
     except SkipFile:
         raise
+    except RecursionError:
+        raise SkipFile(f"{fmt}: nested too deeply to read") from None
     except Exception as exc:  # a reader bug or a malformed file: report it, go on
-        raise SkipFile(f"{fmt}: {type(exc).__name__}: {exc}") from exc
+        raise SkipFile(f"{fmt}: {type(exc).__name__}: {_short(exc)}") from exc
+    return check_values(doc)
+
+
+def _short(exc: Exception, n: int = 300) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= n else text[:n] + "…"
+
+
+# characters no XML 1.0 or RDF reader accepts: controls (but tab and line ends), lone
+# surrogates, U+FFFE and U+FFFF
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text(doc: Document, field: str, value):
+    """A string field as it may enter the graph: characters XML and RDF cannot hold
+    removed (a lone surrogate becomes U+FFFD), with a warning naming the field."""
+    if not isinstance(value, str) or not _BAD_CHARS.search(value):
+        return value
+    doc.warnings.append(f"{field}: characters XML cannot hold were removed")
+    return _BAD_CHARS.sub(lambda m: "\ufffd" if "\ud800" <= m.group(0) <= "\udfff" else "", value)
+
+
+def _url(doc: Document, field: str, value: str | None) -> str | None:
+    """A URL field: kept when it is (or can be repaired into) a valid IRI, else dropped
+    with a warning naming the field and the reason."""
+    if value is None:
+        return None
+    try:
+        mint.check_iri(value)
+    except mint.BadIRI as exc:
+        doc.warnings.append(f"{field}: {_clip(value)!r} dropped: {exc}")
+        return None
+    return value
+
+
+def _domain(doc: Document, field: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        mint.check_iri(f"https://{value}/")
+    except mint.BadIRI:
+        doc.warnings.append(f"{field}: {_clip(value)!r} dropped: not a host name")
+        return None
+    return value
+
+
+def _date(doc: Document, field: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        if "T" in value:
+            dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        else:
+            dt.date.fromisoformat(value)
+    except ValueError:
+        doc.warnings.append(f"{field}: {_clip(value)!r} dropped: not a date")
+        return None
+    return value
+
+
+def _clip(value: str, n: int = 120) -> str:
+    return value if len(value) <= n else value[:n] + "…"
+
+
+def _images(doc: Document, field: str, images: list[Image]) -> list[Image]:
+    out = []
+    for i, img in enumerate(images):
+        url = _url(doc, f"{field}[{i}].url", _text(doc, f"{field}[{i}].url", img.url))
+        if url is None:
+            continue
+        img.url = url
+        img.caption = _text(doc, f"{field}[{i}].caption", img.caption)
+        out.append(img)
+    return out
+
+
+def check_values(doc: Document) -> Document:
+    """Every value of a parsed document checked before it enters the graph: URLs repaired or
+    dropped (a bad article URL leaves the article to its content hash, a bad link URL costs
+    the link, unless the link also has a title), dates checked, text made XML-safe. Each
+    change is a warning naming the field."""
+    for field in ("headline", "excerpt", "publisher"):
+        setattr(doc, field, _text(doc, field, getattr(doc, field)))
+    for field in ("paragraphs", "topics", "tags", "authors", "editors"):
+        values = [_text(doc, f"{field}[{i}]", v) for i, v in enumerate(getattr(doc, field))]
+        setattr(doc, field, [v for v in values if v])
+    doc.url = _url(doc, "url", _text(doc, "url", doc.url))
+    doc.publisher_domain = _domain(doc, "publisher domain", _text(doc, "publisher domain", doc.publisher_domain))
+    doc.date = _date(doc, "date", doc.date)
+    doc.images = _images(doc, "images", doc.images)
+    if doc.is_mirror and doc.url is None:
+        doc.is_mirror = False
+    links = []
+    for i, link in enumerate(doc.links):
+        f = f"links[{i}]"
+        for attr in ("title", "excerpt", "publisher"):
+            setattr(link, attr, _text(doc, f"{f}.{attr}", getattr(link, attr)))
+        link.url = _url(doc, f"{f}.url", _text(doc, f"{f}.url", link.url))
+        link.publisher_domain = _domain(doc, f"{f}.publisher domain", _text(doc, f"{f}.publisher domain",
+                                                                             link.publisher_domain))
+        link.date = _date(doc, f"{f}.date", link.date)
+        link.images = _images(doc, f"{f}.images", link.images)
+        if link.url is None and (link.kind == "mirror" or not link.title):
+            doc.warnings.append(f"{f}: a {link.kind} link without a usable URL or title was dropped")
+            continue
+        links.append(link)
+    doc.links = links
+    return doc
 
 
 def read_path(path: Path, source_file: str) -> Document:

@@ -96,8 +96,19 @@ def _inside(el, tags: set) -> bool:
     return False
 
 
+def _host(url: str) -> str | None:
+    """The URL's host, or None (also when the URL is not one: a link's text in a URL field)."""
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
 def _tag_name(href: str) -> str | None:
-    path = urlsplit(href.strip()).path
+    try:
+        path = urlsplit(href.strip()).path
+    except ValueError:  # not a URL (a link's text in the href): no tag
+        return None
     if "/tag/" not in path:
         return None
     name = unquote(path.rsplit("/tag/", 1)[1]).rsplit(".", 1)[0].strip()
@@ -191,7 +202,7 @@ def read(text: str, source_file: str, encoding: str) -> Document:
     um = pat["original_url"].search(text)
     if um:
         doc.url = um["url"].rstrip("）)>.,，。")
-        doc.publisher_domain = (urlsplit(doc.url).hostname or "").removeprefix("www.") or None
+        doc.publisher_domain = (_host(doc.url) or "").removeprefix("www.") or None
         doc.links.append(Link(kind="mirror", title=doc.headline, url=doc.url, date=doc.date,
                               publisher=doc.publisher, publisher_domain=doc.publisher_domain))
     else:
