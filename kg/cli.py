@@ -78,6 +78,8 @@ def build(
     out: Path = typer.Option(Path("exports"), "--out", "-o", help="Folder to write the exports to."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
     force: bool = typer.Option(False, "--force", help="Replace existing exports even when no article was read."),
+    max_file_size: str = typer.Option("5MB", "--max-file-size", help="Skip files larger than this (e.g. 500KB, 5MB, "
+                                      "1GB, or a number of bytes)."),
 ) -> None:
     """Read news documents and write graph.ttl, graph.nq, graph.jsonld, graph.graphml, report.json."""
     import time
@@ -96,7 +98,7 @@ def build(
             progress = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
         else:
             progress = None
-        result = run_build(inputs, progress=progress)
+        result = run_build(inputs, progress=progress, exclude=[out], max_file_size=parse_size(max_file_size))
         if bar:
             bar.update(task, description="writing")
         paths = result.write(out, replace_with_empty=force)
@@ -121,6 +123,16 @@ def build(
     if len(r["skipped"]) > 10:
         typer.echo(f"  ... and {len(r['skipped']) - 10} more skipped (see report.json)")
     typer.echo(f"{len(result.quads)} quads -> " + ", ".join(str(p) for p in paths))
+
+
+def parse_size(text: str) -> int:
+    """``5MB``, ``500k``, ``1GB`` or a number of bytes (units of 1024)."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*", text, re.I)
+    if not m:
+        fail(f"--max-file-size: {text!r} is not a size (e.g. 500KB, 5MB, 1GB, or a number of bytes)")
+    return int(float(m.group(1)) * 1024 ** " kmg".index(m.group(2).lower() or " "))
 
 
 def _resolve(store, name: str):

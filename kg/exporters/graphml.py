@@ -6,6 +6,7 @@ beside the specific link property it generalizes.
 """
 from __future__ import annotations
 
+import re
 import tempfile
 from collections import defaultdict
 
@@ -109,8 +110,23 @@ def elements(result):
                 n += 1
 
 
+# what XML 1.0 cannot hold: controls (but tab and line ends), lone surrogates, U+FFFE/U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value: str, dropped: list) -> str:
+    """The value as XML can hold it: characters it cannot are escaped as ``\\uXXXX``."""
+    if not _NOT_XML.search(value):
+        return value
+    dropped.append(value)
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
+
+
 def write(result, fh) -> None:
-    """GraphML as networkx writes it, streamed: one element at a time through lxml."""
+    """GraphML as networkx writes it, streamed: one element at a time through lxml. A value
+    with characters XML cannot hold (which the readers remove before, so only a value from
+    elsewhere) is written with them escaped, and reported among the build's warnings."""
+    escaped: list[str] = []
     with etree.xmlfile(fh, encoding="utf-8") as xf:
         xf.write_declaration()
         with xf.element("graphml", {"xmlns": _NS, "xmlns:xsi": _XSI, "xsi:schemaLocation": f"{_NS} {_NS}/1.0/graphml.xsd"}):
@@ -120,9 +136,15 @@ def write(result, fh) -> None:
             with xf.element("graph", edgedefault="directed"):
                 for kind, ident, attrs in elements(result):
                     if kind == "node":
-                        el = etree.Element("node", id=ident)
+                        el = etree.Element("node", id=_xml_text(ident, escaped))
                     else:
-                        el = etree.Element("edge", source=ident[0], target=ident[1], id=ident[2])
+                        el = etree.Element("edge", source=_xml_text(ident[0], escaped),
+                                           target=_xml_text(ident[1], escaped), id=ident[2])
                     for k, v in attrs.items():
-                        etree.SubElement(el, "data", key=_KEYS[(kind, k)]).text = v
+                        etree.SubElement(el, "data", key=_KEYS[(kind, k)]).text = _xml_text(v, escaped)
                     xf.write(el, pretty_print=True)
+    report = getattr(result, "report", None)
+    if escaped and isinstance(report, dict):
+        report.setdefault("warnings", []).append(
+            {"file": FILENAME, "warning": f"{len(escaped)} value(s) with characters XML cannot hold were "
+                                          f"escaped as \\uXXXX (first: {escaped[0][:80]!r})"})

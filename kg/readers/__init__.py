@@ -8,16 +8,23 @@ when no reader takes it or the one that does cannot make an article of it.
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 import re
+import stat
 from pathlib import Path
 from types import ModuleType
 
 from .. import iri as mint
 from ..document import Document, Image
-from ..text import DecodeError, decode
+from ..text import DecodeError, decode_checked
 from . import epoch_markdown, plain_text, yaml_frontmatter
 
-__all__ = ["SkipFile", "READERS", "register", "detect_format", "read_text", "read_path"]
+__all__ = ["SkipFile", "READERS", "register", "detect_format", "read_text", "read_path", "read_bytes",
+           "MAX_FILE_SIZE"]
+
+#: files larger than this are skipped (``kg build --max-file-size``)
+MAX_FILE_SIZE = 5 * 1024 * 1024
 
 
 class SkipFile(Exception):
@@ -170,15 +177,59 @@ def check_values(doc: Document) -> Document:
     return doc
 
 
-def read_path(path: Path, source_file: str) -> Document:
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_FILE_SIZE) -> bytes:
+    """A regular file's bytes (symbolic links followed), at most ``max_bytes`` of them;
+    :class:`SkipFile` for anything else: a FIFO, a device or a socket (never opened for
+    reading, so never waited on), a symbolic link loop, a file over the limit."""
     try:
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO that appeared after the listing must not wait for a writer
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        raise SkipFile(f"cannot read: {exc.strerror or exc}") from exc
+        if exc.errno == errno.ELOOP:
+            raise SkipFile("a symbolic link loop") from None
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            raise SkipFile("a broken symbolic link") from None
+        raise SkipFile(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise SkipFile(f"not a regular file: {_kind(st.st_mode)}")
+        if st.st_size > max_bytes:
+            raise SkipFile(f"too large: {st.st_size:,} bytes (the limit is {max_bytes:,}; see --max-file-size)")
+        chunks, size = [], 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:
+            raise SkipFile(f"too large: over {max_bytes:,} bytes (see --max-file-size)")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise SkipFile(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def read_path(path: Path, source_file: str, max_bytes: int = MAX_FILE_SIZE) -> Document:
+    data = read_bytes(path, max_bytes)
     if not data.strip():
         raise SkipFile("empty file")
     try:
-        text, encoding = decode(data)
+        text, encoding, warnings = decode_checked(data)
     except DecodeError as exc:
         raise SkipFile(str(exc)) from exc
-    return read_text(text, source_file, encoding)
+    doc = read_text(text, source_file, encoding)
+    doc.warnings[:0] = warnings
+    return doc
+
