@@ -115,6 +115,32 @@ def _tag_name(href: str) -> str | None:
     return clean(name) or None
 
 
+# tags that only wrap others (no class, id or itemprop to find the article by)
+_WRAPPER = re.compile(r"</(?:div|span|font|section|article|center|b|i|em|strong|u|small|big)\s*>"
+                      r"|<(?:div|span|font|section|article|center|b|i|em|strong|u|small|big)"
+                      r"(?![^>]*\b(?:class|id|itemprop)\s*=)(?:\s[^>]*)?>", re.I)
+
+
+def _too_deep(parser) -> bool:
+    return any("depth" in e.message.lower() for e in parser.error_log)
+
+
+def _parse_html(html: str, warnings: list[str]):
+    """The page's HTML tree, however deep it nests: libxml2's limit is lifted (huge_tree,
+    2,048 levels); a page deeper still is read again without its bare wrapper tags."""
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    root = lxml.html.document_fromstring(html, parser=parser)
+    if not _too_deep(parser):
+        return root
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    flat = lxml.html.document_fromstring(_WRAPPER.sub("", html), parser=parser)
+    if _too_deep(parser):
+        warnings.append("HTML nested deeper than the parser reads: text below that depth was not read")
+    else:
+        warnings.append("HTML nested too deeply: read without its bare wrapper tags")
+    return flat
+
+
 def read(text: str, source_file: str, encoding: str) -> Document:
     from . import SkipFile
 
@@ -126,7 +152,8 @@ def read(text: str, source_file: str, encoding: str) -> Document:
     html_start = text.find("<")
     if html_start < 0:
         raise SkipFile(f"{NAME}: no HTML in the page")
-    root = lxml.html.document_fromstring(text[html_start:])
+    warnings: list[str] = []
+    root = _parse_html(text[html_start:], warnings)
     containers = root.xpath(_CONTAINER_XPATH)
     if not containers:
         raise SkipFile(f"{NAME}: no article container (post_content, column or articleBody)")
@@ -146,7 +173,7 @@ def read(text: str, source_file: str, encoding: str) -> Document:
         paragraphs = [clean(line) for line in container.text_content().split("\n") if clean(line)]
 
     doc = Document(source_file=source_file, format=NAME, encoding=encoding, language="zh-Hans",
-                   headline=headline, is_mirror=True)
+                   headline=headline, is_mirror=True, warnings=warnings)
 
     # dateline and byline open the first paragraph
     if paragraphs:
