@@ -287,8 +287,21 @@ def sparql(
     graph: Path = GRAPH_OPT,
     endpoint: str = typer.Option(None, "--endpoint", help="Ask this remote SPARQL endpoint instead of the build."),
     allow_network: bool = typer.Option(False, "--allow-network", help="Allow SERVICE and LOAD."),
+    limit: int = typer.Option(10_000, "--limit", "-n", min=0, help="At most this many rows in a table or piped "
+                              "rows (0: all); a note on stderr says when rows were left out."),
+    timeout: float = typer.Option(60.0, "--timeout", min=0, help="Stop a query running longer than this many "
+                                  "seconds (0: no limit)."),
 ) -> None:
     """Run a SPARQL query over a build (the contract's prefixes are predeclared)."""
+    timer = _watchdog(timeout)
+    try:
+        _sparql(query, fmt, graph, endpoint, allow_network, limit)
+    finally:
+        if timer is not None:
+            timer.cancel()  # in-process callers (tests, scripts) go on after the command
+
+
+def _sparql(query, fmt, graph, endpoint, allow_network, limit) -> None:
     from .output import render
     from .query import QueryError
     from .query.sparql import remote_query, select_rows, serialize_results
@@ -315,13 +328,37 @@ def sparql(
         store = _open(graph)
         results = store.query(text, allow_network=allow_network)
         if fmt is None or fmt == SparqlFmt.table:
-            cols, rows = select_rows(results)
+            cols, rows = select_rows(results, limit + 1 if limit else None)
+            if limit and len(rows) > limit:
+                rows = rows[:limit]
+                typer.echo(f"kg: showing the first {limit} rows (--limit 0 shows all)", err=True)
             typer.echo(render(rows, cols, _fmt(fmt)), nl=False)
         else:
             sys.stdout.buffer.write(serialize_results(results, fmt.value))
             sys.stdout.flush()
     except QueryError as exc:
         fail(str(exc))
+
+
+def _watchdog(seconds: float):
+    """Stop the process with a clear message when a query runs longer than ``seconds``
+    (Oxigraph cannot be interrupted from Python, but it lets other threads run)."""
+    if not seconds:
+        return None
+    import os
+    import threading
+
+    def stop() -> None:
+        sys.stdout.flush()
+        sys.stderr.write(f"kg: error: the query ran longer than {seconds:g}s and was stopped (add a LIMIT, "
+                         "narrow the patterns, or give --timeout more seconds; 0: no limit)\n")
+        sys.stderr.flush()
+        os._exit(1)
+
+    timer = threading.Timer(seconds, stop)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 def main() -> None:
