@@ -340,6 +340,34 @@ def _sparql(query, fmt, graph, endpoint, allow_network, limit) -> None:
         fail(str(exc))
 
 
+@app.command()
+def validate(
+    graph: Path = typer.Argument(Path("exports"), help="Build folder to check (default: exports/)."),
+    fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    limit: int = typer.Option(50, "--limit", "-n", min=0, help="At most this many violations listed (0: all)."),
+) -> None:
+    """Check a build against the contract's SHACL shapes (ontology/shapes.ttl), with pyshacl."""
+    from .output import render
+    from .query import GraphNotFound
+    from .validate import validate as run_validate
+
+    try:
+        report = run_validate(graph)
+    except GraphNotFound as exc:
+        fail(str(exc))
+    except (ValueError, SyntaxError) as exc:  # a graph.ttl that does not parse
+        fail(f"{graph}/graph.ttl: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+    if report.conforms:
+        typer.echo(f"{graph}: conforms to the contract's shapes ({report.triples} triples checked)")
+        return
+    rows = [{"shape": v.shape, "focus": v.focus, "path": v.path, "message": v.message} for v in report.violations]
+    shown = rows[:limit] if limit else rows
+    typer.echo(render(shown, ["shape", "focus", "path", "message"], _fmt(fmt)), nl=False)
+    more = f" ({len(rows) - len(shown)} more not listed; --limit 0 lists all)" if len(shown) < len(rows) else ""
+    typer.echo(f"kg: error: {graph}: {len(rows)} violation(s) of the contract's shapes{more}", err=True)
+    raise typer.Exit(1)
+
+
 def _watchdog(seconds: float):
     """Stop the process with a clear message when a query runs longer than ``seconds``
     (Oxigraph cannot be interrupted from Python, but it lets other threads run)."""
