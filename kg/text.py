@@ -216,10 +216,27 @@ def chinese_variant(text: str) -> str:
     return "zh-Hant" if trad_only > simp_only else "zh-Hans"
 
 
+# scripts whose language kg does not tell apart: a text mostly in one is tagged und-<Script>
+# (an Arabic or Hebrew name is not English)
+_OTHER_SCRIPTS = (("Arab", re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")),
+                  ("Hebr", re.compile("[\u0590-\u05ff\ufb1d-\ufb4f]")),
+                  ("Cyrl", re.compile("[\u0400-\u04ff]")),
+                  ("Grek", re.compile("[\u0370-\u03ff]")),
+                  ("Deva", re.compile("[\u0900-\u097f]")),
+                  ("Thai", re.compile("[\u0e00-\u0e7f]")))
+
+
 def detect_language(text: str, default: str = "en") -> str:
-    """BCP 47 tag from the scripts a text is written in: en, zh-Hans, zh-Hant, ja, ko."""
-    han, kana, hangul, latin = _script_counts(text[:5000])
+    """BCP 47 tag from the scripts a text is written in: en, zh-Hans, zh-Hant, ja, ko; a
+    text mostly in another script is und-Arab, und-Hebr, und-Cyrl..."""
+    sample = text[:5000]
+    han, kana, hangul, latin = _script_counts(sample)
     total = han + kana + hangul + latin
+    if not sample.isascii():
+        counts = [(len(rx.findall(sample)), name) for name, rx in _OTHER_SCRIPTS]
+        n, script = max(counts)
+        if n > total:
+            return f"und-{script}"
     if not total:
         return default
     if hangul / total > 0.3:

@@ -390,3 +390,12 @@ def test_every_actor_has_a_preflabel_and_one_date(tmp_path):
     dates = list(store.query("SELECT DISTINCT ?d WHERE { ?a kg:sourceFile ?f ; schema:datePublished ?d }"))
     assert [d["d"].value for d in dates] == ["2023-07-01"]
     assert any("datePublished conflict" in w["warning"] and w["file"] == "b.md" for w in result.report["warnings"])
+
+
+def test_arabic_and_hebrew_names_are_not_tagged_english():
+    from kg.text import detect_language
+
+    assert detect_language("محمد بن سلمان") == "und-Arab"
+    assert detect_language("בנימין נתניהו") == "und-Hebr"
+    assert detect_language("Mohammed bin Salman") == "en"
+    assert detect_language("美国商务部") == "zh-Hans"
