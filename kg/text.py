@@ -126,7 +126,11 @@ def decode_checked(data: bytes) -> tuple[str, str, list[str]]:
         except (UnicodeDecodeError, LookupError):
             raise DecodeError(f"no text encoding fits (the best guess, {enc}, does not decode)") from None
     if "\x00" in text:
-        raise DecodeError("binary file (NUL characters in the decoded text)")
+        nuls = text.count("\x00")
+        if nuls > max(3, len(text) // 1000):
+            raise DecodeError("binary file (NUL characters in the decoded text)")
+        text = text.replace("\x00", "")  # a few stray NULs in a text: the text stays
+        warnings.append(f"{nuls} NUL character(s) removed")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]

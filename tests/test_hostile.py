@@ -399,3 +399,10 @@ def test_arabic_and_hebrew_names_are_not_tagged_english():
     assert detect_language("בנימין נתניהו") == "und-Hebr"
     assert detect_language("Mohammed bin Salman") == "en"
     assert detect_language("美国商务部") == "zh-Hans"
+
+
+def test_a_stray_nul_costs_the_byte_not_the_article():
+    text, enc, warnings = decode_checked(GOOD.replace("restricts", "re\x00stricts").encode("utf-8"))
+    assert "restricts" in text and "NUL" in warnings[0]
+    with pytest.raises(Exception, match="binary"):
+        decode_checked(bytes(range(256)) * 8)
