@@ -64,11 +64,11 @@ def fail(message: str) -> None:
 
 
 def _open(graph: Path):
-    from .query import GraphNotFound, open_store
+    from .query import GraphNotFound, QueryError, open_store
 
     try:
         return open_store(graph)
-    except GraphNotFound as exc:
+    except (GraphNotFound, QueryError) as exc:
         fail(str(exc))
 
 
@@ -85,6 +85,7 @@ def build(
     import time
 
     from .pipeline import BuildError, build as run_build
+    from .query import QueryError
 
     started = time.perf_counter()
     bar = None
@@ -102,7 +103,7 @@ def build(
         if bar:
             bar.update(task, description="writing")
         paths = result.write(out, replace_with_empty=force)
-    except (BuildError, ValueError) as exc:  # ValueError: bad data in the ontology/ YAML
+    except (BuildError, ValueError, QueryError) as exc:  # ValueError: bad data in the ontology/ YAML
         fail(str(exc).splitlines()[0])
     except OSError as exc:
         fail(f"{getattr(exc, 'filename', '') or out}: {exc.strerror or exc}")

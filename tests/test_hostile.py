@@ -406,3 +406,18 @@ def test_a_stray_nul_costs_the_byte_not_the_article():
     assert "restricts" in text and "NUL" in warnings[0]
     with pytest.raises(Exception, match="binary"):
         decode_checked(bytes(range(256)) * 8)
+
+
+def test_a_graph_the_store_cannot_load_is_a_clear_error_without_debris(seeds_build, tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    out, _ = seeds_build
+    bad = tmp_path / "bad"
+    shutil.copytree(out, bad, ignore=shutil.ignore_patterns(".store"))
+    with open(bad / "graph.nq", "a", encoding="utf-8") as fh:
+        fh.write("<https://example.com/a%zz> <https://ex.org/p> <https://ex.org/o> .\n")
+    res = CliRunner().invoke(app, ["neighbors", "Japan", "--graph", str(bad)])
+    assert res.exit_code == 1 and "cannot be loaded into the query store" in res.output
+    assert not [p for p in os.listdir(bad) if p.startswith("..store")]

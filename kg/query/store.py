@@ -62,11 +62,18 @@ def write_store(folder: str | Path) -> Path:
     tmp = folder / f".{STORE_DIR}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    store = ox.Store(str(tmp / "oxigraph"))
-    _load(store, nq)
-    store.flush()
-    write_names(store, tmp / "names.sqlite")
-    del store  # Oxigraph writes its files when the store is dropped
+    try:
+        store = ox.Store(str(tmp / "oxigraph"))
+        _load(store, nq)
+        store.flush()
+        write_names(store, tmp / "names.sqlite")
+        del store  # Oxigraph writes its files when the store is dropped
+    except (SyntaxError, ValueError, RuntimeError) as exc:  # a graph.nq Oxigraph cannot read: say so, leave no debris
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise QueryError(f"{nq}: cannot be loaded into the query store: {str(exc).splitlines()[0]}") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     (tmp / "STAMP.json").write_text(json.dumps(_stamp(nq)), encoding="utf-8")
     dest = folder / STORE_DIR
     old = folder / f".{STORE_DIR}.old-{os.getpid()}"
