@@ -103,6 +103,7 @@ class Context:
     #: file being written adds (merged by the pipeline when the file is done)
     labels: dict = field(default_factory=dict)
     pending_labels: list = field(default_factory=list)
+    new_dates: list = field(default_factory=list)  # articles first dated by the file being written
 
     def actor(self, actor_id: str) -> IRI:
         self.used_actors.add(actor_id)
@@ -114,7 +115,10 @@ def set_date(ctx: Context, node: IRI, value: str | None, g: IRI, who: str) -> No
     written but reported as a conflict."""
     if not value:
         return
-    known = ctx.dates.setdefault(node, value)
+    known = ctx.dates.get(node)
+    if known is None:
+        known = ctx.dates[node] = value
+        ctx.new_dates.append(node)  # taken back if the file fails
     if known == value:
         ctx.q.add(node, schema("datePublished"), date_literal(value), g)
     else:

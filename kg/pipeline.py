@@ -222,7 +222,8 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
             spool.seek(offsets[i])
             node = iris[i]
             source = rows[i]["file"]
-            used = (set(ctx.used_actors), set(ctx.used_technologies))
+            used = (set(ctx.used_actors), set(ctx.used_technologies), dict(ctx.assertions))
+            ctx.new_dates.clear()
             ctx.q.begin()
             try:
                 doc = pickle.load(spool)
@@ -230,7 +231,9 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
                 extractors.run(ctx, doc, node)
             except Exception as exc:  # noqa: BLE001 - this file's quads are taken back, the build goes on
                 ctx.q.rollback()
-                ctx.used_actors, ctx.used_technologies = used
+                ctx.used_actors, ctx.used_technologies, ctx.assertions = used
+                for dated in ctx.new_dates:
+                    del ctx.dates[dated]
                 ctx.warnings.clear()
                 ctx.pending_labels.clear()
                 failed.add(i)

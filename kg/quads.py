@@ -142,8 +142,9 @@ class QuadSet:
         self._count = None
 
     def checkpoint(self) -> None:
-        """A point where every quad so far is final: spill them if there are many."""
-        if len(self._mem) >= self.spill_at:
+        """A point where every quad so far is final: spill them if there are many (not while
+        changes are recorded: what :meth:`rollback` may take back stays in memory)."""
+        if len(self._mem) >= self.spill_at and self._journal is None:
             self._spill()
 
     @property
