@@ -421,3 +421,18 @@ def test_a_graph_the_store_cannot_load_is_a_clear_error_without_debris(seeds_bui
     res = CliRunner().invoke(app, ["neighbors", "Japan", "--graph", str(bad)])
     assert res.exit_code == 1 and "cannot be loaded into the query store" in res.output
     assert not [p for p in os.listdir(bad) if p.startswith("..store")]
+
+
+def test_debris_of_killed_builds_is_cleaned_at_the_next_build(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.md").write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = 2 ** 22 + 12345  # above the usual pid_max: no such process
+    (out / f".graph.nq.{dead}.abc123.tmp").write_text("partial", encoding="utf-8")
+    (out / f"..store.tmp-{dead}").mkdir()
+    mine = out / f".graph.ttl.{os.getpid()}.xyz.tmp"  # a live build's: kept
+    mine.write_text("in progress", encoding="utf-8")
+    kg.build([tmp_path / "in"]).write(out)
+    left = sorted(p.name for p in out.iterdir() if p.name.startswith("."))
+    assert left == sorted([".store", mine.name])
