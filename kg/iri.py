@@ -67,6 +67,8 @@ _UCSCHAR = ((0xA0, 0xD7FF), (0xF900, 0xFDCF), (0xFDF0, 0xFFEF), (0x10000, 0x1FFF
 # ASCII that may stand raw in a path, query or fragment: unreserved, sub-delims, ":", "@", "/", "?"
 _ASCII_OK = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?")
 _HEX = frozenset("0123456789abcdefABCDEF")
+# valid in an IRI, but line breaks to readers that split lines the Unicode way (rdflib's N-Quads)
+_LINE_BREAKS = frozenset("\u2028\u2029")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 # a host: an IP literal, or dot-separated labels of letters (any script), digits and hyphens
 _HOST = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|(?:[^\W_]|[^\W_][\w-]*[^\W_])(?:\.(?:[^\W_]|[^\W_][\w-]*[^\W_]))*\.?)$")
@@ -88,7 +90,7 @@ def _encode_part(text: str) -> str:
     out = []
     n = len(text)
     for i, ch in enumerate(text):
-        if ch in _ASCII_OK or (ch > "\x7f" and _ucschar(ch)):
+        if ch in _ASCII_OK or (ch > "\x7f" and ch not in _LINE_BREAKS and _ucschar(ch)):
             out.append(ch)
         elif ch == "%" and i + 2 < n and text[i + 1] in _HEX and text[i + 2] in _HEX:
             out.append(ch)

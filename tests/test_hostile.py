@@ -436,3 +436,17 @@ def test_debris_of_killed_builds_is_cleaned_at_the_next_build(tmp_path):
     kg.build([tmp_path / "in"]).write(out)
     left = sorted(p.name for p in out.iterdir() if p.name.startswith("."))
     assert left == sorted([".store", mine.name])
+
+
+def test_unicode_line_separators_never_split_an_nquads_line(tmp_path):
+    import rdflib
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.md").write_text(
+        '---\ntitle: "Line\u2028separator\x85here"\noriginalUrl: "https://ex.org/a\u2028b"\n---\nBody.\n', encoding="utf-8")
+    out = tmp_path / "out"
+    kg.build([tmp_path / "in"]).write(out)
+    ds = rdflib.Dataset()
+    ds.parse(out / "graph.nq", format="nquads")
+    assert "https://ex.org/a%E2%80%A8b" in (out / "graph.nq").read_text(encoding="utf-8")
+    parse_all(out)
