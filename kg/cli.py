@@ -74,11 +74,11 @@ def fail(message: str) -> None:
 
 
 def _open(graph: Path):
-    from .query import GraphNotFound, open_store
+    from .query import GraphNotFound, QueryError, open_store
 
     try:
         return open_store(graph)
-    except GraphNotFound as exc:
+    except (GraphNotFound, QueryError) as exc:
         fail(str(exc))
 
 
@@ -88,11 +88,14 @@ def build(
     out: Path = typer.Option(Path("exports"), "--out", "-o", help="Folder to write the exports to."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
     force: bool = typer.Option(False, "--force", help="Replace existing exports even when no article was read."),
+    max_file_size: str = typer.Option("5MB", "--max-file-size", help="Skip files larger than this (e.g. 500KB, 5MB, "
+                                      "1GB, or a number of bytes)."),
 ) -> None:
     """Read news documents and write graph.ttl, graph.nq, graph.jsonld, graph.graphml, actors.graphml, report.json."""
     import time
 
     from .pipeline import BuildError, build as run_build
+    from .query import QueryError
 
     started = time.perf_counter()
     bar = None
@@ -106,11 +109,11 @@ def build(
             progress = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
         else:
             progress = None
-        result = run_build(inputs, progress=progress)
+        result = run_build(inputs, progress=progress, exclude=[out], max_file_size=parse_size(max_file_size))
         if bar:
             bar.update(task, description="writing")
         paths = result.write(out, replace_with_empty=force)
-    except (BuildError, ValueError) as exc:  # ValueError: bad data in the ontology/ YAML
+    except (BuildError, ValueError, QueryError) as exc:  # ValueError: bad data in the ontology/ YAML
         fail(str(exc).splitlines()[0])
     except OSError as exc:
         fail(f"{getattr(exc, 'filename', '') or out}: {exc.strerror or exc}")
@@ -149,6 +152,16 @@ def _source(graph: Path, endpoint: Optional[str], timeout: float):
         return open_remote(endpoint, timeout)
     except QueryError as exc:
         fail(str(exc))
+
+
+def parse_size(text: str) -> int:
+    """``5MB``, ``500k``, ``1GB`` or a number of bytes (units of 1024)."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*", text, re.I)
+    if not m:
+        fail(f"--max-file-size: {text!r} is not a size (e.g. 500KB, 5MB, 1GB, or a number of bytes)")
+    return int(float(m.group(1)) * 1024 ** " kmg".index(m.group(2).lower() or " "))
 
 
 def _resolve(store, name: str):
@@ -536,12 +549,24 @@ def sparql(
     endpoint: str = typer.Option(
         None, "--endpoint", help="Ask this SPARQL endpoint instead of the build (scoped to the graphs "
         "`kg push` put there). Credentials: KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD or ~/.netrc."),
-    timeout: float = typer.Option(60.0, "--timeout", min=0.1, help="Seconds to wait for the endpoint's answer."),
     all_graphs: bool = typer.Option(False, "--all-graphs", help="With --endpoint: do not scope the query to the "
                                     "pushed build (faster on Virtuoso; the server's own graphs count too)."),
     allow_network: bool = typer.Option(False, "--allow-network", help="Allow SERVICE and LOAD."),
+    limit: int = typer.Option(10_000, "--limit", "-n", min=0, help="At most this many rows in a table or piped "
+                              "rows (0: all); a note on stderr says when rows were left out."),
+    timeout: float = typer.Option(60.0, "--timeout", min=0, help="Stop a query running longer than this many "
+                                  "seconds, or wait that long for an endpoint's answer (0: no limit)."),
 ) -> None:
     """Run a SPARQL query over a build (the contract's prefixes are predeclared)."""
+    timer = _watchdog(timeout) if not endpoint else None
+    try:
+        _sparql(query, fmt, graph, endpoint, allow_network, limit, timeout or None, all_graphs)
+    finally:
+        if timer is not None:
+            timer.cancel()  # in-process callers (tests, scripts) go on after the command
+
+
+def _sparql(query, fmt, graph, endpoint, allow_network, limit, timeout, all_graphs) -> None:
     from .output import render
     from .query import QueryError
     from .query.sparql import remote_query, select_rows, serialize_results
@@ -562,7 +587,10 @@ def sparql(
         else:
             results = _open(graph).query(text, allow_network=allow_network)
         if fmt is None or fmt == SparqlFmt.table:
-            cols, rows = select_rows(results)
+            cols, rows = select_rows(results, limit + 1 if limit else None)
+            if limit and len(rows) > limit:
+                rows = rows[:limit]
+                typer.echo(f"kg: showing the first {limit} rows (--limit 0 shows all)", err=True)
             typer.echo(render(rows, cols, _fmt(fmt)), nl=False)
         else:
             sys.stdout.buffer.write(serialize_results(results, fmt.value))
@@ -628,6 +656,55 @@ def push(
         return
     typer.echo(f"put {len(report.put)} of {report.graphs} graphs, deleted {len(report.deleted)}, "
                f"{report.unchanged} unchanged, in {report.seconds:.1f}s -> {endpoint}")
+
+
+@app.command()
+def validate(
+    graph: Path = typer.Argument(Path("exports"), help="Build folder to check (default: exports/)."),
+    fmt: Optional[Fmt] = typer.Option(None, "--format", "-f", help=FMT_HELP),
+    limit: int = typer.Option(50, "--limit", "-n", min=0, help="At most this many violations listed (0: all)."),
+) -> None:
+    """Check a build against the contract's SHACL shapes (ontology/shapes.ttl), with pyshacl."""
+    from .output import render
+    from .query import GraphNotFound
+    from .validate import validate as run_validate
+
+    try:
+        report = run_validate(graph)
+    except GraphNotFound as exc:
+        fail(str(exc))
+    except (ValueError, SyntaxError) as exc:  # a graph.ttl that does not parse
+        fail(f"{graph}/graph.ttl: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+    if report.conforms:
+        typer.echo(f"{graph}: conforms to the contract's shapes ({report.triples} triples checked)")
+        return
+    rows = [{"shape": v.shape, "focus": v.focus, "path": v.path, "message": v.message} for v in report.violations]
+    shown = rows[:limit] if limit else rows
+    typer.echo(render(shown, ["shape", "focus", "path", "message"], _fmt(fmt)), nl=False)
+    more = f" ({len(rows) - len(shown)} more not listed; --limit 0 lists all)" if len(shown) < len(rows) else ""
+    typer.echo(f"kg: error: {graph}: {len(rows)} violation(s) of the contract's shapes{more}", err=True)
+    raise typer.Exit(1)
+
+
+def _watchdog(seconds: float):
+    """Stop the process with a clear message when a query runs longer than ``seconds``
+    (Oxigraph cannot be interrupted from Python, but it lets other threads run)."""
+    if not seconds:
+        return None
+    import os
+    import threading
+
+    def stop() -> None:
+        sys.stdout.flush()
+        sys.stderr.write(f"kg: error: the query ran longer than {seconds:g}s and was stopped (add a LIMIT, "
+                         "narrow the patterns, or give --timeout more seconds; 0: no limit)\n")
+        sys.stderr.flush()
+        os._exit(1)
+
+    timer = threading.Timer(seconds, stop)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 def main() -> None:

@@ -36,7 +36,7 @@ from .resources import load_yaml
 from .text import detect_language
 
 __all__ = ["QuadSet", "ArticleIndex", "Context", "add_article", "add_used_actors", "add_used_technologies",
-           "add_technology", "add_assertion", "add_dataset", "date_literal"]
+           "add_technology", "add_assertion", "add_dataset", "date_literal", "add_minted_labels", "set_date"]
 
 ACTOR_CLASS = {"Country": schema("Country"), "Organization": schema("Organization"), "Person": schema("Person")}
 
@@ -60,9 +60,8 @@ class ArticleIndex:
 
     @staticmethod
     def article_iri(doc: Document) -> IRI:
-        if doc.url:
-            return mint.article(doc.url, mirror=doc.is_mirror)
-        return mint.article(content=doc.text)
+        # a URL that is not a valid IRI falls back to the content's hash
+        return mint.article(doc.url, content=doc.text, mirror=doc.is_mirror)
 
     def add(self, doc: Document) -> IRI:
         node = self.article_iri(doc)
@@ -96,10 +95,53 @@ class Context:
     used_technologies: set[str] = field(default_factory=set)
     #: (graph, subject, predicate, object, offset) -> (confidence, extractor) of the assertion written
     assertions: dict = field(default_factory=dict)
+    #: article -> its one schema:datePublished (the first stated; an input's own date first)
+    dates: dict = field(default_factory=dict)
+    #: what the file being written says that disagrees with the graph (the pipeline reports it)
+    warnings: list = field(default_factory=list)
+    #: actors minted from a name or domain -> Counter of (label, language) seen, and those the
+    #: file being written adds (merged by the pipeline when the file is done)
+    labels: dict = field(default_factory=dict)
+    pending_labels: list = field(default_factory=list)
+    new_dates: list = field(default_factory=list)  # articles first dated by the file being written
 
     def actor(self, actor_id: str) -> IRI:
         self.used_actors.add(actor_id)
         return mint.actor(actor_id)
+
+
+def set_date(ctx: Context, node: IRI, value: str | None, g: IRI, who: str) -> None:
+    """``node schema:datePublished value``, once per article: a second, different date is not
+    written but reported as a conflict."""
+    if not value:
+        return
+    known = ctx.dates.get(node)
+    if known is None:
+        known = ctx.dates[node] = value
+        ctx.new_dates.append(node)  # taken back if the file fails
+    if known == value:
+        ctx.q.add(node, schema("datePublished"), date_literal(value), g)
+    else:
+        ctx.warnings.append(f"datePublished conflict: {who} gives {value} for <{node}>, which has {known}; "
+                            f"kept {known}")
+
+
+def _label(ctx: Context, node: IRI, name: str) -> None:
+    ctx.pending_labels.append((node, name, detect_language(name)))
+
+
+def add_minted_labels(ctx: Context, described: set) -> None:
+    """One ``skos:prefLabel`` per language for every actor minted from a name or a domain
+    (outlets, authors, editors): the name most files give it, then the first in order."""
+    for node in sorted(ctx.labels):
+        if node in described:
+            continue  # a lexicon actor: its labels are the lexicon's
+        best: dict = {}
+        for (name, lang), n in sorted(ctx.labels[node].items()):
+            if lang not in best or n > best[lang][1]:
+                best[lang] = (name, n)
+        for lang, (name, _) in sorted(best.items()):
+            ctx.q.add(node, skos("prefLabel"), lit(name, lang))
 
 
 def _url_term(url: str | None) -> IRI | None:
@@ -120,6 +162,7 @@ def publisher_node(ctx: Context, name: str | None, domain: str | None, g: IRI) -
         node = mint.actor(domain or name or "")
         q.add(node, RDF_TYPE, schema("Organization"), g)
         q.add(node, RDF_TYPE, schema("NewsMediaOrganization"), g)
+        _label(ctx, node, name or domain or "")
     if name:
         q.add(node, schema("name"), lit(name, detect_language(name)), g)
     if domain and actor is None:
@@ -131,6 +174,8 @@ def person_node(ctx: Context, name: str, g: IRI) -> IRI:
     q = ctx.q
     hits = [a for a in ctx.lex.lookup(name) if a.type == "Person"]
     node = ctx.actor(hits[0].id) if len(hits) == 1 else mint.actor(name)
+    if len(hits) != 1:
+        _label(ctx, node, name)
     q.add(node, RDF_TYPE, schema("Person"), g)
     q.add(node, schema("name"), lit(name, detect_language(name)), g)
     return node
@@ -166,7 +211,7 @@ def add_link(ctx: Context, source: IRI, link: Link, g: IRI) -> IRI | None:
     if link.title:
         q.add(target, schema("headline"), lit(link.title, detect_language(link.title)), g)
     q.add(target, schema("url"), _url_term(link.url), g)
-    q.add(target, schema("datePublished"), date_literal(link.date), g)
+    set_date(ctx, target, link.date, g, f"a {link.kind} link")
     if link.excerpt:
         q.add(target, schema("description"), lit(link.excerpt, detect_language(link.excerpt)), g)
     pub = publisher_node(ctx, link.publisher, link.publisher_domain, g)
@@ -187,7 +232,7 @@ def add_article(ctx: Context, doc: Document) -> IRI:
         q.add(node, schema("headline"), lit(doc.headline, lang), g)
         if doc.headline_derived:
             q.add(node, kg("headlineDerived"), typed("true", "boolean"), g)
-    q.add(node, schema("datePublished"), date_literal(doc.date), g)
+    set_date(ctx, node, doc.date, g, "the file")
     q.add(node, schema("url"), _url_term(doc.url), g)
     q.add(node, schema("inLanguage"), lit(lang), g)
     if doc.excerpt:
@@ -211,9 +256,9 @@ def add_article(ctx: Context, doc: Document) -> IRI:
     return node
 
 
-def add_used_actors(ctx: Context) -> None:
+def add_used_actors(ctx: Context) -> set:
     """Describe every lexicon actor the build used, and those they are based in or
-    affiliated with, in the default graph."""
+    affiliated with, in the default graph; returns their IRIs."""
     todo, done = sorted(ctx.used_actors), set()
     while todo:
         actor_id = todo.pop()
@@ -225,6 +270,7 @@ def add_used_actors(ctx: Context) -> None:
             continue
         _add_actor(ctx.q, actor)
         todo.extend(r for r in [actor.based_in, *actor.affiliated_with] if r and r not in done)
+    return {mint.actor(a) for a in done if ctx.lex.get(a) is not None}
 
 
 def _discovered_confidence() -> float:

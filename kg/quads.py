@@ -92,23 +92,59 @@ class QuadSet:
         self._triple_runs: list[str] = []
         self._dir: Optional[str] = None
         self._count: Optional[int] = None  # distinct quads, once a full pass has counted them
+        self._journal: Optional[tuple[list, list]] = None  # (added, removed) since begin()
 
     # ------------------------------------------------------------------ building
     def add(self, s: IRI, p: IRI, o: Term | None, g: Optional[IRI] = None) -> None:
         if o is None or (isinstance(o, Literal) and not o.value):
             return
-        self._mem.add(_row(s, p, o, g))
+        row = _row(s, p, o, g)
+        if self._journal is not None and row not in self._mem:
+            self._journal[0].append(row)
+        self._mem.add(row)
         self._count = None
 
     def discard(self, s: IRI, p: IRI, o: Term, g: Optional[IRI] = None) -> None:
         """Remove a quad added since the last spill (a checkpoint is a promise that no
         quad before it will be discarded)."""
-        self._mem.discard(_row(s, p, o, g))
+        row = _row(s, p, o, g)
+        if self._journal is not None and row in self._mem:
+            self._journal[1].append(row)
+        self._mem.discard(row)
+        self._count = None
+
+    # ------------------------------------------------------------------ one file at a time
+    def begin(self) -> None:
+        """Start recording changes, so that one file's quads can be checked or taken back."""
+        self._journal = ([], [])
+
+    def commit(self) -> list[Row]:
+        """Stop recording; returns the rows added since :meth:`begin` (for checking)."""
+        added = self._journal[0] if self._journal else []
+        self._journal = None
+        return added
+
+    def rollback(self) -> None:
+        """Take back every change since :meth:`begin` (one file failed half-way)."""
+        if self._journal is None:
+            return
+        added, removed = self._journal
+        self._journal = None
+        for row in added:
+            self._mem.discard(row)
+        self._mem.update(removed)
+        self._count = None
+
+    def remove_rows(self, rows) -> None:
+        """Remove rows (as :meth:`commit` gives them) added since the last spill."""
+        for row in rows:
+            self._mem.discard(row)
         self._count = None
 
     def checkpoint(self) -> None:
-        """A point where every quad so far is final: spill them if there are many."""
-        if len(self._mem) >= self.spill_at:
+        """A point where every quad so far is final: spill them if there are many (not while
+        changes are recorded: what :meth:`rollback` may take back stays in memory)."""
+        if len(self._mem) >= self.spill_at and self._journal is None:
             self._spill()
 
     @property

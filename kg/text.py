@@ -9,6 +9,7 @@ from functools import lru_cache
 __all__ = [
     "DecodeError",
     "decode",
+    "decode_checked",
     "clean",
     "join_inline",
     "is_cjk",
@@ -40,47 +41,74 @@ def _plausible(text: str) -> float:
 
 
 def _looks_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: NUL bytes in the data, and one byte order gives plausible text."""
+    """UTF-16 without a BOM: NUL bytes in the data, and one byte order gives plausible text
+    (an odd last byte or a few damaged units do not matter)."""
     if len(data) < 4 or b"\x00" not in data[:4096]:
         return None
-    sample = data[: 8192 - (8192 % 2)]
+    sample = data[: min(len(data), 8192) & ~1]
     best, best_score = None, 0.0
     for enc in ("utf-16-le", "utf-16-be"):
-        try:
-            score = _plausible(sample.decode(enc, errors="strict"))
-        except UnicodeDecodeError:
-            continue
+        score = _plausible(sample.decode(enc, errors="replace"))
         if score > best_score:
             best, best_score = enc, score
     return best if best_score > 0.95 else None
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode a file's bytes; returns (text, encoding name). Newlines are normalized to ``\\n``.
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """UTF-8 with a few invalid bytes (a damaged file, not another encoding): the text with
+    U+FFFD for each bad sequence, and how many there were; None when the bad sequences are
+    too many for that (a legacy code page)."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    if bad <= 0:
+        return None
+    good_multibyte = sum(1 for ch in text if ch > "\x7f") - bad
+    # a handful of bad bytes, and few against the valid multi-byte characters around them
+    if bad <= 3 or bad * 20 <= good_multibyte:
+        return text, bad
+    return None
 
-    Order: a BOM; strict UTF-8; UTF-16 without BOM; then charset-normalizer's best guess
-    (GB18030, Big5, ...). Raises :class:`DecodeError` for binary data.
+
+def decode_checked(data: bytes) -> tuple[str, str, list[str]]:
+    """Decode a file's bytes; returns (text, encoding name, warnings). Newlines are
+    normalized to ``\\n``.
+
+    Order: a BOM; UTF-16 without BOM (ASCII in UTF-16 is also valid UTF-8, with NULs); strict UTF-8; UTF-8 with a few invalid bytes (each
+    replaced by U+FFFD, with a warning); then charset-normalizer's best guess (GB18030,
+    Big5, ...). Raises :class:`DecodeError` for binary data.
     """
     text = enc = None
+    warnings: list[str] = []
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
                 text, enc = data.decode(name), name
             except UnicodeDecodeError as exc:
-                raise DecodeError(f"starts with a {name} byte-order mark but does not decode: {exc.reason}")
+                text = data.decode(name, errors="replace")
+                enc = name
+                warnings.append(f"invalid {name} at byte {exc.start}: replaced by U+FFFD")
             break
+    if text is None:
+        u16 = _looks_utf16(data)
+        if u16:
+            text, enc = data.decode(u16, errors="replace"), u16
+            bad = text.count("\ufffd") - data.decode(u16, errors="ignore").count("\ufffd")
+            if bad:
+                warnings.append(f"{bad} invalid {u16} code unit(s) replaced by U+FFFD")
     if text is None:
         try:
             text, enc = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             pass
     if text is None:
-        u16 = _looks_utf16(data)
-        if u16:
+        damaged = _mostly_utf8(data)
+        if damaged:
+            text, enc = damaged[0], "utf-8"
             try:
-                text, enc = data.decode(u16), u16
-            except UnicodeDecodeError:
-                text = None
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                warnings.append(f"{damaged[1]} invalid UTF-8 byte sequence(s) replaced by U+FFFD "
+                                f"(the first at byte {exc.start})")
     if text is None:
         if b"\x00" in data[:8192]:
             raise DecodeError("binary file (NUL bytes, not UTF-16 text)")
@@ -93,13 +121,26 @@ def decode(data: bytes) -> tuple[str, str]:
         # GBK and GB2312 are subsets of GB18030: decode with the superset
         if enc in ("gbk", "gb2312", "hz"):
             enc = "gb18030"
-        text = data.decode(enc, errors="strict")
+        try:
+            text = data.decode(enc, errors="strict")
+        except (UnicodeDecodeError, LookupError):
+            raise DecodeError(f"no text encoding fits (the best guess, {enc}, does not decode)") from None
     if "\x00" in text:
-        raise DecodeError("binary file (NUL characters in the decoded text)")
+        nuls = text.count("\x00")
+        if nuls > max(3, len(text) // 1000):
+            raise DecodeError("binary file (NUL characters in the decoded text)")
+        text = text.replace("\x00", "")  # a few stray NULs in a text: the text stays
+        warnings.append(f"{nuls} NUL character(s) removed")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
-    return text, enc or "utf-8"
+    return text, enc or "utf-8", warnings
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode a file's bytes; returns (text, encoding name); see :func:`decode_checked`."""
+    text, enc, _ = decode_checked(data)
+    return text, enc
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -179,10 +220,27 @@ def chinese_variant(text: str) -> str:
     return "zh-Hant" if trad_only > simp_only else "zh-Hans"
 
 
+# scripts whose language kg does not tell apart: a text mostly in one is tagged und-<Script>
+# (an Arabic or Hebrew name is not English)
+_OTHER_SCRIPTS = (("Arab", re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")),
+                  ("Hebr", re.compile("[\u0590-\u05ff\ufb1d-\ufb4f]")),
+                  ("Cyrl", re.compile("[\u0400-\u04ff]")),
+                  ("Grek", re.compile("[\u0370-\u03ff]")),
+                  ("Deva", re.compile("[\u0900-\u097f]")),
+                  ("Thai", re.compile("[\u0e00-\u0e7f]")))
+
+
 def detect_language(text: str, default: str = "en") -> str:
-    """BCP 47 tag from the scripts a text is written in: en, zh-Hans, zh-Hant, ja, ko."""
-    han, kana, hangul, latin = _script_counts(text[:5000])
+    """BCP 47 tag from the scripts a text is written in: en, zh-Hans, zh-Hant, ja, ko; a
+    text mostly in another script is und-Arab, und-Hebr, und-Cyrl..."""
+    sample = text[:5000]
+    han, kana, hangul, latin = _script_counts(sample)
     total = han + kana + hangul + latin
+    if not sample.isascii():
+        counts = [(len(rx.findall(sample)), name) for name, rx in _OTHER_SCRIPTS]
+        n, script = max(counts)
+        if n > total:
+            return f"und-{script}"
     if not total:
         return default
     if hangul / total > 0.3:

@@ -7,6 +7,8 @@ then moves them into place, so a build that is killed leaves the previous export
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import tempfile
 from pathlib import Path
 from types import ModuleType
@@ -14,7 +16,7 @@ from typing import Optional, Sequence
 
 from . import actors_graphml, graphml, jsonld, nquads, report, turtle
 
-__all__ = ["EXPORTERS", "register", "write_all"]
+__all__ = ["EXPORTERS", "register", "write_all", "clean_stale"]
 
 EXPORTERS: dict[str, ModuleType] = {}
 
@@ -31,17 +33,55 @@ for _m in (turtle, nquads, jsonld, graphml, actors_graphml, report):
     register(_m)
 
 
+_STALE = re.compile(r"^\.(?:graph\.\w+|report\.json)\.(\d+)\..+\.tmp$|^\.\.store\.(?:tmp|old)-(\d+)$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
+def clean_stale(out: Path) -> list[str]:
+    """Remove what killed builds left in ``out``: temporary exports and store folders whose
+    process (its id is in the name) no longer runs. Returns the names removed."""
+    removed = []
+    try:
+        names = os.listdir(out)
+    except OSError:
+        return removed
+    for name in names:
+        m = _STALE.match(name)
+        if not m or _alive(int(m.group(1) or m.group(2))):
+            continue
+        path = out / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                path.unlink()
+            except OSError:
+                continue
+        removed.append(name)
+    return removed
+
+
 def write_all(result, out: Path, formats: Optional[Sequence[str]] = None) -> list[Path]:
     names = list(formats) if formats else list(EXPORTERS)
     unknown = [n for n in names if n not in EXPORTERS]
     if unknown:
         raise ValueError(f"unknown export format(s): {', '.join(unknown)}; known: {', '.join(EXPORTERS)}")
     out.mkdir(parents=True, exist_ok=True)
+    clean_stale(out)
     staged: list[tuple[str, Path]] = []
     try:
         for name in names:
             module = EXPORTERS[name]
-            fd, tmp = tempfile.mkstemp(prefix=f".{module.FILENAME}.", suffix=".tmp", dir=out)
+            fd, tmp = tempfile.mkstemp(prefix=f".{module.FILENAME}.{os.getpid()}.", suffix=".tmp", dir=out)
             staged.append((tmp, out / module.FILENAME))
             with os.fdopen(fd, "wb") as fh:
                 module.write(result, fh)

@@ -7,9 +7,14 @@ from functools import lru_cache
 from ..terms import PREFIXES, XSD, IRI, Literal, Term
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-_NEEDS_ESCAPE = re.compile(r'[\\"\n\r\t\b\f\x00-\x1f\x7f]')
-# a conservative PN_LOCAL: letters (any script), digits, _ and -, not starting with -
-_LOCAL = re.compile(r"^[^\W][\w-]*$", re.UNICODE)
+# line breaks by any reader's rules too (U+0085, U+2028, U+2029: rdflib splits N-Quads lines on them)
+_NEEDS_ESCAPE = re.compile('[\\\\"\n\r\t\b\f\x00-\x1f\x7f\x85\u2028\u2029]')
+# Turtle's PN_CHARS_BASE, PN_CHARS_U and PN_CHARS (RDF 1.1 Turtle, section 6.5)
+_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
+         "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
+_CHARS = _BASE + "_\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
+# a conservative PN_LOCAL: no ".", ":" or escapes, which Turtle allows but not every reader
+_LOCAL = re.compile(f"^[{_BASE}_0-9][{_CHARS}]*$")
 _PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda kv: len(kv[1]), reverse=True)
 
 

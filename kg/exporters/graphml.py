@@ -23,6 +23,7 @@ policies only.
 from __future__ import annotations
 
 import heapq
+import re
 import tempfile
 from collections import defaultdict
 from itertools import groupby
@@ -194,8 +195,23 @@ def elements(result, node_filter: Callable[[dict], bool] = lambda attrs: True,
                 n += 1
 
 
-def write_elements(fh, items: Iterator[tuple]) -> None:
-    """GraphML as networkx writes it, streamed: one element at a time through lxml."""
+# what XML 1.0 cannot hold: controls (but tab and line ends), lone surrogates, U+FFFE/U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value: str, escaped: list) -> str:
+    """The value as XML can hold it: characters it cannot are escaped as ``\\uXXXX``."""
+    if not _NOT_XML.search(value):
+        return value
+    escaped.append(value)
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
+
+
+def write_elements(fh, items: Iterator[tuple], escaped: Optional[list] = None) -> None:
+    """GraphML as networkx writes it, streamed: one element at a time through lxml. A value
+    with characters XML cannot hold (which the readers remove before, so only a value from
+    elsewhere) is written with them escaped and added to ``escaped``."""
+    escaped = [] if escaped is None else escaped
     with etree.xmlfile(fh, encoding="utf-8") as xf:
         xf.write_declaration()
         with xf.element("graphml", {"xmlns": _NS, "xmlns:xsi": _XSI,
@@ -210,9 +226,20 @@ def write_elements(fh, items: Iterator[tuple]) -> None:
                     else:
                         el = etree.Element("edge", id=ident[2], source=ident[0], target=ident[1])
                     for k, v in attrs.items():
-                        etree.SubElement(el, "data", key=_KEYS[(kind, k)][0]).text = v
+                        etree.SubElement(el, "data", key=_KEYS[(kind, k)][0]).text = _xml_text(v, escaped)
                     xf.write(el, pretty_print=True)
 
 
+def report_escaped(result, filename: str, escaped: list) -> None:
+    """Values escaped for XML, among the build's warnings."""
+    report = getattr(result, "report", None)
+    if escaped and isinstance(report, dict):
+        report.setdefault("warnings", []).append(
+            {"file": filename, "warning": f"{len(escaped)} value(s) with characters XML cannot hold were "
+                                          f"escaped as \\uXXXX (first: {escaped[0][:80]!r})"})
+
+
 def write(result, fh) -> None:
-    write_elements(fh, elements(result))
+    escaped: list[str] = []
+    write_elements(fh, elements(result), escaped)
+    report_escaped(result, FILENAME, escaped)

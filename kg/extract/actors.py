@@ -23,7 +23,7 @@ from ..resources import load_yaml
 from ..terms import schema
 from ..text import normalize_chars, to_simplified
 from . import register
-from .phrases import at_word_boundaries, is_capitals_only, squeeze
+from .phrases import Taken as _Taken, at_word_boundaries, is_capitals_only, squeeze
 
 __all__ = ["Mention", "find_mentions", "normalize_text", "Matcher"]
 
@@ -193,20 +193,21 @@ class Matcher:
         # longest match first, then earliest. Each character of a compound (中美) ranks like
         # a two-character name and yields only to longer names covering it (美国, 中美洲...)
         spans = sorted(cands, key=lambda c: (-(c[1] - c[0]) if c[2].kind != "compound" else -2, c[0]))
-        taken: list[tuple[int, int]] = []
+        taken = _Taken()
         chosen: list[tuple[int, int, _Entry]] = []
+        only_ambiguous: dict[tuple[int, int], bool] = {}  # span -> every name chosen there is ambiguous
         for s, e, entry in spans:
-            if entry.kind == "ambiguous" and (s, e) in taken and all(
-                    c[2].kind == "ambiguous" for c in chosen if (c[0], c[1]) == (s, e)):
+            if entry.kind == "ambiguous" and (s, e) in taken and only_ambiguous.get((s, e), True):
                 chosen.append((s, e, entry))  # one ambiguous name of several actors (商务部): decided below
                 continue
-            if entry.kind != "compound" and any(s < te and ts < e for ts, te in taken):
+            if entry.kind != "compound" and taken.overlapping(s, e):
                 continue
-            if entry.kind == "compound" and any(s < te and ts < e and (te - ts) > 2 for ts, te in taken):
+            if entry.kind == "compound" and any(te - ts > 2 for ts, te in taken.overlapping(s, e)):
                 continue
             chosen.append((s, e, entry))
+            only_ambiguous[(s, e)] = only_ambiguous.get((s, e), True) and entry.kind == "ambiguous"
             if entry.kind != "compound":
-                taken.append((s, e))
+                taken.add(s, e)
         confident = {entry.actor_id for _, _, entry in chosen if entry.kind != "ambiguous"}
         # a name glossed by another of the same actor is no longer ambiguous: 苹果（Apple）
         starts = {(s, entry.actor_id) for s, _, entry in chosen}
@@ -271,6 +272,7 @@ class Matcher:
             return True
         return bool({"GovernmentOrganization", "PoliticalParty"} & set(actor.types)) and bool(actor.based_in) \
             and actor.based_in == self._latest_state(start, states)
+
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ match only in capitals; the longest match wins where matches overlap.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -96,15 +97,42 @@ class PhraseMatcher:
     def find(self, text: str, norm: str | None = None) -> list[Phrase]:
         """Non-overlapping matches, longest first, then leftmost; in text order."""
         chosen: list[Phrase] = []
-        taken: list[tuple[int, int]] = []
+        taken = Taken()
         for ph in sorted(self.find_all(text, norm), key=lambda p: (p.start - p.end, p.start)):
-            if any(ph.start < e and s < ph.end for s, e in taken):
-                if not any((s, e) == (ph.start, ph.end) for s, e in taken):
-                    continue
+            if (ph.start, ph.end) not in taken and taken.overlapping(ph.start, ph.end):
+                continue
             chosen.append(ph)
-            taken.append((ph.start, ph.end))
+            if (ph.start, ph.end) not in taken:
+                taken.add(ph.start, ph.end)
         return sorted(chosen, key=lambda p: (p.start, p.end, str(p.payload)))
 
+
+class Taken:
+    """Disjoint spans already matched, sorted, so that an overlap is found by bisection
+    (matching stays linear in the text's length, not quadratic)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.spans: set[tuple[int, int]] = set()
+
+    def __contains__(self, span: tuple[int, int]) -> bool:
+        return span in self.spans
+
+    def overlapping(self, s: int, e: int) -> list[tuple[int, int]]:
+        """The taken spans overlapping [s, e) (disjoint and sorted: their ends ascend too)."""
+        out = []
+        i = bisect.bisect_left(self.starts, e) - 1
+        while i >= 0 and self.ends[i] > s:
+            out.append((self.starts[i], self.ends[i]))
+            i -= 1
+        return out
+
+    def add(self, s: int, e: int) -> None:
+        i = bisect.bisect_left(self.starts, s)
+        self.starts.insert(i, s)
+        self.ends.insert(i, e)
+        self.spans.add((s, e))
 
 def words_regex(words: Iterable[str], *, at_end: bool) -> re.Pattern:
     """A regex for one of ``words`` (normalized) at the end (``at_end``) or start of a

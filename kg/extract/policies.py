@@ -27,6 +27,7 @@ Clustering across articles happens in :mod:`kg.policies`.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -257,6 +258,37 @@ def own_side(lex: Lexicon, issuers) -> set[str]:
     states = {state_of(lex, a) for a in issuers}
     bodies, firms = _bodies(lex), _firms(lex)
     return set(issuers) | states | {b for st in states for b in (*bodies.get(st, ()), *firms.get(st, ()))}
+
+
+class _ByStart:
+    """Items with ``start``/``end`` offsets, found by span in logarithmic time: the items of
+    ``items`` inside a span, in their original order (what a scan of the whole list gives,
+    without scanning it once per sentence: extraction stays linear in the article's length)."""
+
+    def __init__(self, items) -> None:
+        self.items = list(items)
+        self.order = sorted(range(len(self.items)), key=lambda i: self.items[i].start)
+        self.starts = [self.items[i].start for i in self.order]
+
+    def inside(self, start: int, end: int) -> list:
+        lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_right(self.starts, end)
+        return [self.items[i] for i in sorted(i for i in self.order[lo:hi] if self.items[i].end <= end)]
+
+
+def _not_overlapping(triggers, spans) -> list:
+    """The triggers that overlap none of ``spans`` ((start, end) pairs)."""
+    spans = sorted(spans)
+    starts = [s for s, _ in spans]
+    reach, best = [], -1  # reach[k]: the furthest end among the first k spans by start
+    for _, e in spans:
+        best = max(best, e)
+        reach.append(best)
+    out = []
+    for t in triggers:
+        k = bisect.bisect_left(starts, t.end)
+        if not (k and reach[k - 1] > t.start):
+            out.append(t)
+    return out
 
 
 class _Sentence:
@@ -835,19 +867,23 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     if not triggers and not any_deal:
         return []
     actor_spans = [(m.start, m.end) for m in mentions]
-    triggers = [t for t in triggers if t.payload[0] == "named"
-                or not any(t.start < e and s < t.end for s, e in actor_spans)]
+    free = {id(t) for t in _not_overlapping(triggers, actor_spans)}
+    triggers = [t for t in triggers if t.payload[0] == "named" or id(t) in free]
     techs = technology_matcher().find(text, norm)
     statuses = r.status.find(text, norm)
     export_hits = r.export_words.find(text, norm)
+    # each sentence takes its own items by offset, never scanning the article's (linear time)
+    by_trig, by_mention = _ByStart(triggers), _ByStart(mentions)
+    by_tech, by_status, by_export = _ByStart(techs), _ByStart(statuses), _ByStart(export_hits)
     by_key: dict[tuple, list[ArticlePolicy]] = {}
     for span in sentences(text):
-        trig_here = [t for t in triggers if span.start <= t.start and t.end <= span.end]
+        trig_here = by_trig.inside(span.start, span.end)
         deal = any_deal and r.blocked_deal.search(norm, span.start, span.end)
         if not trig_here and not deal:
             continue
-        s = _Sentence(span, norm, mentions, techs, statuses)
-        found = _sentence_mentions(r, lex, s, trig_here, export_hits) if trig_here else []
+        s = _Sentence(span, norm, by_mention.inside(span.start, span.end), by_tech.inside(span.start, span.end),
+                      by_status.inside(span.start, span.end))
+        found = _sentence_mentions(r, lex, s, trig_here, by_export.inside(span.start, span.end)) if trig_here else []
         if deal:
             found += _blocked_deals(r, lex, s)
         for m in found:
@@ -899,11 +935,12 @@ def _joined_policies(r: _Rules, lex: Lexicon, norm: str, text: str, mentions, po
     hits = r.joins.find_all(norm, norm)
     if not hits:
         return out
+    by_hit, by_mention = _ByStart(hits), _ByStart(mentions)
     for span in sentences(text):
-        in_span = [h for h in hits if span.start <= h.start and h.end <= span.end]
+        in_span = by_hit.inside(span.start, span.end)
         if not in_span:
             continue
-        here = [m for m in mentions if span.start <= m.start and m.end <= span.end]
+        here = by_mention.inside(span.start, span.end)
         for hit in in_span:
             at, end = hit.start, hit.end
             partner = next((m for m in here if m.start >= end and re.fullmatch(r"\s*(?:the\s+)?", norm[end:m.start])), None)
@@ -984,10 +1021,14 @@ def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, polic
 
     # a state written right before one of its firms is the firm's nationality (韩国三星), not a party
     firm_starts = {m.start for m in mentions if lex.get(m.actor_id) is not None and lex.get(m.actor_id).type == "Organization"}
+    by_start = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in by_start]
 
     def states(spans) -> set[str]:
-        return {m.actor_id for m in mentions if any(sp.start <= m.start < sp.end for sp in spans)
-                and m.actor_id not in mine and (lex.get(m.actor_id) is not None and lex.get(m.actor_id).type == "Country")
+        near = [m for sp in spans  # the mentions starting in the spans, found by offset
+                for m in by_start[bisect.bisect_left(starts, sp.start):bisect.bisect_left(starts, sp.end)]]
+        return {m.actor_id for m in near
+                if m.actor_id not in mine and (lex.get(m.actor_id) is not None and lex.get(m.actor_id).type == "Country")
                 and not _names_own_people(r, norm, m) and m.end not in firm_starts}
 
     first = sentences(text)[:1] if text else ()

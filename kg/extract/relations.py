@@ -129,6 +129,8 @@ class _Reader:
         self.r, self.pr = rules(), policy_rules()
         self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
         self._starts = [m.start for m in self.mentions]
+        self._by_end = None
+        self._reach = None
         self.out: list[Relation] = []
 
     def add(self, s: str, pred: str, o: str, sentence: Span, how: str) -> None:
@@ -149,12 +151,21 @@ class _Reader:
         """Named as a place or a target ("in Tokyo", "against China"), not as a party."""
         return self.as_place(m, clause) or is_target(self.pr, self.norm, m, clause)
 
+    def _overlaps_mention(self, start: int, end: int) -> bool:
+        """Whether any mention overlaps [start, end), found by offset (no scan of the article)."""
+        if self._reach is None:  # the furthest end among the first k mentions (sorted by start)
+            self._reach, best = [], -1
+            for m in self.mentions:
+                best = max(best, m.end)
+                self._reach.append(best)
+        k = bisect.bisect_left(self._starts, end)
+        return bool(k) and self._reach[k - 1] > start
+
     # ------------------------------------------------------------------ cues
     def cues(self, sentence: Span, parts: list[Span]) -> None:
-        actor_spans = [(m.start, m.end) for m in self.mentions]
-        hits = [c for c in self.r.cues.find(sentence.text, self.norm[sentence.start:sentence.end]) if not any(
-            c.start + sentence.start < e and s < c.end + sentence.start for s, e in actor_spans)
-            and not (is_cjk(c.surface[-1:]) and self.norm.startswith(self.r.cue_noun_after, sentence.start + c.end))]
+        hits = [c for c in self.r.cues.find(sentence.text, self.norm[sentence.start:sentence.end])
+                if not self._overlaps_mention(c.start + sentence.start, c.end + sentence.start)
+                and not (is_cjk(c.surface[-1:]) and self.norm.startswith(self.r.cue_noun_after, sentence.start + c.end))]
         done: set[tuple[str, int]] = set()
         for cue in hits:
             pos = sentence.start + cue.start
@@ -204,8 +215,8 @@ class _Reader:
     def _near(self, start: int, end: int) -> bool:
         gap = self.norm[start:end]
         # names of states and descriptors in between do not count ("收购以色列芯片制造商高塔半导体")
-        for m in self.mentions:
-            if start <= m.start and m.end <= end and "Country" in _kinds(self.lex, m.actor_id):
+        for m in self.mentions[bisect.bisect_left(self._starts, start):bisect.bisect_right(self._starts, end)]:
+            if m.end <= end and "Country" in _kinds(self.lex, m.actor_id):
                 gap = gap.replace(self.norm[m.start:m.end], "")
         gap = self.r.descriptor_words.sub("", gap)
         limit = self.r.object_gap["cjk"] if any(is_cjk(c) for c in gap) or not gap.strip() and is_cjk(
@@ -295,8 +306,8 @@ class _Reader:
         country mention, or a city of places.yaml."""
         lead = re.match(r"\s*(?:the\s+)?", self.norm[pos:limit])
         start = pos + lead.end()
-        for m in self.mentions:
-            if m.start == start and "Country" in _kinds(self.lex, m.actor_id):
+        for m in self.mentions[bisect.bisect_left(self._starts, start):bisect.bisect_right(self._starts, start)]:
+            if "Country" in _kinds(self.lex, m.actor_id):  # (mentions sorted by start: found by offset)
                 return m.actor_id, m.end
         hits = [h for h in self.r.places.find(self.text[start:limit], self.norm[start:limit]) if h.start == 0]
         if hits:
@@ -304,8 +315,12 @@ class _Reader:
         return None, pos
 
     def _place_before(self, pos: int, start: int):
-        for m in self.mentions:
-            if m.end == pos and "Country" in _kinds(self.lex, m.actor_id):
+        if self._by_end is None:  # mentions by end offset, in their order (found without a scan)
+            self._by_end = {}
+            for m in self.mentions:
+                self._by_end.setdefault(m.end, []).append(m)
+        for m in self._by_end.get(pos, ()):
+            if "Country" in _kinds(self.lex, m.actor_id):
                 return m.actor_id
         hits = [h for h in self.r.places.find(self.text[start:pos], self.norm[start:pos]) if start + h.end == pos]
         return hits[-1].payload if hits else None

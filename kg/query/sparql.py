@@ -23,17 +23,20 @@ def term_text(term) -> str | None:
     return str(term)
 
 
-def select_rows(results) -> tuple[list[str], list[dict]]:
-    """Columns and rows of a SELECT (or ASK, as one row 'result'); CONSTRUCT gives s, p, o."""
+def select_rows(results, limit: int | None = None) -> tuple[list[str], list[dict]]:
+    """Columns and rows of a SELECT (or ASK, as one row 'result'); CONSTRUCT gives s, p, o.
+    With ``limit``, at most that many rows are read from the (streamed) results."""
+    from itertools import islice
+
     if isinstance(results, ox.QueryBoolean):
         return ["result"], [{"result": "true" if bool(results) else "false"}]
     if isinstance(results, ox.QuerySolutions):
         cols = [v.value for v in results.variables]
-        rows = [{c: term_text(sol[c]) for c in cols} for sol in results]
+        rows = [{c: term_text(sol[c]) for c in cols} for sol in islice(results, limit)]
         return cols, rows
     cols = ["subject", "predicate", "object"]
     return cols, [{"subject": term_text(t.subject), "predicate": term_text(t.predicate),
-                   "object": term_text(t.object)} for t in results]
+                   "object": term_text(t.object)} for t in islice(results, limit)]
 
 
 _W3C = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,

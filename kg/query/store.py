@@ -64,11 +64,18 @@ def write_store(folder: str | Path) -> Path:
     tmp = folder / f".{STORE_DIR}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    store = ox.Store(str(tmp / "oxigraph"))
-    _load(store, nq)
-    store.flush()
-    write_names(store, tmp / "names.sqlite")
-    del store  # Oxigraph writes its files when the store is dropped
+    try:
+        store = ox.Store(str(tmp / "oxigraph"))
+        _load(store, nq)
+        store.flush()
+        write_names(store, tmp / "names.sqlite")
+        del store  # Oxigraph writes its files when the store is dropped
+    except (SyntaxError, ValueError, RuntimeError) as exc:  # a graph.nq Oxigraph cannot read: say so, leave no debris
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise QueryError(f"{nq}: cannot be loaded into the query store: {str(exc).splitlines()[0]}") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     (tmp / "STAMP.json").write_text(json.dumps(_stamp(nq)), encoding="utf-8")
     dest = folder / STORE_DIR
     old = folder / f".{STORE_DIR}.old-{os.getpid()}"
@@ -158,10 +165,47 @@ def _in_user_terms(message: str, sparql: str) -> str:
     return message
 
 
+_NETWORK_REFUSED = "SERVICE and LOAD would reach the network: refused (use --allow-network)"
+# SPARQL's comments, strings and IRI references, which may hold the words harmlessly
+_LEXICAL = re.compile(r"""'\'\'\'.*?'\'\'\'|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*""",
+                      re.S)
+
+
+def _walk_for_service(node) -> bool:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            if item.name == "ServiceGraphPattern":
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return False
+
+
+def uses_network(sparql: str) -> bool:
+    """Whether the query would reach the network (a SERVICE pattern, or LOAD), judged on its
+    parsed algebra, not its text: the word "service" in a string or a FILTER is no call,
+    and a SERVICE after ``FILTER(1 < 2)`` is one. A query rdflib's parser cannot read is
+    judged on its tokens (strings, IRIs and comments set aside)."""
+    try:
+        from rdflib.plugins.sparql.algebra import translateQuery
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        algebra = translateQuery(parseQuery(PREFIX_HEADER + sparql))
+    except Exception:  # noqa: BLE001 - not rdflib's SPARQL (or an update): read the tokens
+        return bool(_NETWORK.search(_LEXICAL.sub(" ", sparql)))
+    return _walk_for_service(algebra.algebra)
+
+
 def check_network(sparql: str, allow_network: bool) -> None:
-    body = re.sub(r"(?m)^\s*#.*$", "", sparql)
-    if not allow_network and _NETWORK.search(re.sub(r'"[^"]*"|<[^>]*>', "", body)):
-        raise QueryError("SERVICE and LOAD would reach the network: refused (use --allow-network)")
+    if not allow_network and uses_network(sparql):
+        raise QueryError(_NETWORK_REFUSED)
 
 
 def open_store(folder: str | Path = "exports") -> Store:

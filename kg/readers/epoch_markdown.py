@@ -96,12 +96,49 @@ def _inside(el, tags: set) -> bool:
     return False
 
 
+def _host(url: str) -> str | None:
+    """The URL's host, or None (also when the URL is not one: a link's text in a URL field)."""
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
 def _tag_name(href: str) -> str | None:
-    path = urlsplit(href.strip()).path
+    try:
+        path = urlsplit(href.strip()).path
+    except ValueError:  # not a URL (a link's text in the href): no tag
+        return None
     if "/tag/" not in path:
         return None
     name = unquote(path.rsplit("/tag/", 1)[1]).rsplit(".", 1)[0].strip()
     return clean(name) or None
+
+
+# tags that only wrap others (no class, id or itemprop to find the article by)
+_WRAPPER = re.compile(r"</(?:div|span|font|section|article|center|b|i|em|strong|u|small|big)\s*>"
+                      r"|<(?:div|span|font|section|article|center|b|i|em|strong|u|small|big)"
+                      r"(?![^>]*\b(?:class|id|itemprop)\s*=)(?:\s[^>]*)?>", re.I)
+
+
+def _too_deep(parser) -> bool:
+    return any("depth" in e.message.lower() for e in parser.error_log)
+
+
+def _parse_html(html: str, warnings: list[str]):
+    """The page's HTML tree, however deep it nests: libxml2's limit is lifted (huge_tree,
+    2,048 levels); a page deeper still is read again without its bare wrapper tags."""
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    root = lxml.html.document_fromstring(html, parser=parser)
+    if not _too_deep(parser):
+        return root
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    flat = lxml.html.document_fromstring(_WRAPPER.sub("", html), parser=parser)
+    if _too_deep(parser):
+        warnings.append("HTML nested deeper than the parser reads: text below that depth was not read")
+    else:
+        warnings.append("HTML nested too deeply: read without its bare wrapper tags")
+    return flat
 
 
 def read(text: str, source_file: str, encoding: str) -> Document:
@@ -115,7 +152,8 @@ def read(text: str, source_file: str, encoding: str) -> Document:
     html_start = text.find("<")
     if html_start < 0:
         raise SkipFile(f"{NAME}: no HTML in the page")
-    root = lxml.html.document_fromstring(text[html_start:])
+    warnings: list[str] = []
+    root = _parse_html(text[html_start:], warnings)
     containers = root.xpath(_CONTAINER_XPATH)
     if not containers:
         raise SkipFile(f"{NAME}: no article container (post_content, column or articleBody)")
@@ -135,7 +173,7 @@ def read(text: str, source_file: str, encoding: str) -> Document:
         paragraphs = [clean(line) for line in container.text_content().split("\n") if clean(line)]
 
     doc = Document(source_file=source_file, format=NAME, encoding=encoding, language="zh-Hans",
-                   headline=headline, is_mirror=True)
+                   headline=headline, is_mirror=True, warnings=warnings)
 
     # dateline and byline open the first paragraph
     if paragraphs:
@@ -191,7 +229,7 @@ def read(text: str, source_file: str, encoding: str) -> Document:
     um = pat["original_url"].search(text)
     if um:
         doc.url = um["url"].rstrip("）)>.,，。")
-        doc.publisher_domain = (urlsplit(doc.url).hostname or "").removeprefix("www.") or None
+        doc.publisher_domain = (_host(doc.url) or "").removeprefix("www.") or None
         doc.links.append(Link(kind="mirror", title=doc.headline, url=doc.url, date=doc.date,
                               publisher=doc.publisher, publisher_domain=doc.publisher_domain))
     else:

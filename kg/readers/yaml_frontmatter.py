@@ -95,11 +95,55 @@ def _labels(value: object) -> list[str]:
     return out
 
 
+#: how many values the front matter may hold once its aliases are expanded (an article
+#: record has some hundreds; a "billion laughs" alias bomb has billions)
+ALIAS_BUDGET = 10_000
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]")
+_ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s,\[\]{}]")
+
+
+def _expanded_size(node, memo: dict, depth: int = 0) -> int:
+    """How many nodes ``node`` stands for with every alias expanded (linear in the nodes
+    written: each is counted once, its size reused where an alias repeats it)."""
+    key = id(node)
+    if key in memo:
+        if memo[key] is None:
+            raise NotAnArticle("front matter refers to itself through an alias (a cycle)")
+        return memo[key]
+    if depth > 200:
+        raise NotAnArticle("front matter nested too deeply")
+    memo[key] = None
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            size += _expanded_size(child, memo, depth + 1)
+            if size > ALIAS_BUDGET:
+                break
+    elif isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            size += _expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1)
+            if size > ALIAS_BUDGET:
+                break
+    memo[key] = size
+    return size
+
+
+def _check_aliases(front: str) -> None:
+    """Refuse front matter whose aliases would expand beyond :data:`ALIAS_BUDGET` values
+    (checked only where the text has both an anchor and an alias)."""
+    if not (_ANCHOR.search(front) and _ALIAS.search(front)):
+        return
+    node = yaml.compose(front, Loader=_Loader)
+    if node is not None and _expanded_size(node, {}) > ALIAS_BUDGET:
+        raise NotAnArticle(f"YAML aliases expand beyond {ALIAS_BUDGET:,} values (an alias bomb?)")
+
+
 def parse_front_matter(text: str) -> tuple[dict, str]:
     m = _FRONT.match(text)
     if not m:
         raise NotAnArticle("no front matter between '---' lines")
     try:
+        _check_aliases(m.group(1))
         data = yaml.load(m.group(1), Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
