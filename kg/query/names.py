@@ -27,7 +27,7 @@ _SCHEMA = """
 CREATE TABLE names (norm TEXT NOT NULL, iri TEXT NOT NULL, name TEXT NOT NULL, lang TEXT);
 CREATE TABLE nodes (iri TEXT PRIMARY KEY, label TEXT NOT NULL, type TEXT, weight INTEGER NOT NULL);
 CREATE TABLE links (node TEXT NOT NULL, direction TEXT NOT NULL, predicate TEXT NOT NULL, other TEXT NOT NULL,
-                    articles INTEGER NOT NULL);
+                    articles INTEGER NOT NULL, other_type TEXT);
 """
 #: links that are no neighbour relation: types, reification, provenance, URLs and images
 SKIP_PREDICATES = frozenset({RDF_TYPE, RDF + "subject", RDF + "object", RDF + "predicate", SCHEMA + "url",
@@ -98,10 +98,12 @@ def _write_links(store: ox.Store, db: sqlite3.Connection) -> None:
                 batch.clear()
     db.executemany("INSERT INTO quad VALUES (?, ?, ?, ?)", batch)
     for node, other, direction in (("s", "o", "out"), ("o", "s", "in")):
-        db.execute(f"INSERT INTO links SELECT {node}, '{direction}', p, {other}, COUNT(DISTINCT g) FROM quad "
-                   f"GROUP BY {node}, p, {other} ORDER BY {node}, p, {other}")
+        db.execute(f"INSERT INTO links SELECT q.{node}, '{direction}', q.p, q.{other}, COUNT(DISTINCT q.g), "
+                   f"(SELECT type FROM nodes WHERE iri = q.{other}) FROM quad q "
+                   f"GROUP BY q.{node}, q.p, q.{other} ORDER BY q.{node}, q.p, q.{other}")
     db.execute("DROP TABLE quad")
-    db.execute("CREATE INDEX links_node ON links (node)")
+    # a hub's thousands of article links are counted inside the index, not read one by one
+    db.execute("CREATE INDEX links_node ON links (node, other_type = 'schema:NewsArticle', direction, predicate)")
 
 
 def _is_assertion(types: set[str]) -> bool:

@@ -101,15 +101,25 @@ class Edge:
 _ARTICLE = "schema:NewsArticle"
 
 
-def edges(store: Store, node: str) -> list[Edge]:
+def edges(store: Store, node: str, articles: bool = True) -> list[Edge]:
     """Every link of ``node`` to another named resource, merged over graphs, sorted by
-    direction, predicate and neighbour (one indexed query on the adjacency index)."""
+    direction, predicate and neighbour (one indexed query on the adjacency index);
+    ``articles=False`` leaves out the links to articles (see :func:`article_counts`)."""
+    only = "" if articles else " AND (l.other_type = 'schema:NewsArticle') = 0"
     rows = store.names.execute(
         "SELECT l.direction, l.predicate, l.other, l.articles, n.label, n.type FROM links l "
-        "LEFT JOIN nodes n ON n.iri = l.other WHERE l.node = ? ORDER BY l.direction DESC, l.predicate, l.other",
-        (node,))
+        f"LEFT JOIN nodes n ON n.iri = l.other WHERE l.node = ?{only} "
+        "ORDER BY l.direction DESC, l.predicate, l.other", (node,))
     return [Edge(d, p, o, None, a, label or o.rsplit("/", 1)[-1], typ or "", node, store)
             for d, p, o, a, label, typ in rows]
+
+
+def article_counts(store: Store, node: str) -> dict[tuple[str, str], int]:
+    """How many articles ``node`` is linked to, per (direction, predicate): counted inside the
+    index, so a hub's thousands of mentions cost one index range, not a row each."""
+    return {(d, p): n for d, p, n in store.names.execute(
+        "SELECT direction, predicate, COUNT(*) FROM links WHERE node = ? "
+        "AND (other_type = 'schema:NewsArticle') = 1 GROUP BY direction, predicate", (node,))}
 
 
 def evidence(store: Store, s: str, p: str, o: str) -> list[dict]:
@@ -161,7 +171,12 @@ def neighbors(store: Store, start: ox.NamedNode | str, depth: int = 1, *,
         for node in frontier:
             via = node_info(store, [node])[node][0] if d > 1 else ""
             summary: dict[tuple[str, str], int] = {}
-            linked = edges(store, node)
+            if flt is None and not articles:  # the article links counted by the index
+                linked = edges(store, node, articles=False)
+                summary = {k: n for k, n in article_counts(store, node).items()
+                           if (not rels or k[1] in rels) and (direction == "both" or k[0] == direction)}
+            else:
+                linked = edges(store, node)
             for e in (flt.edges(node, linked) if flt is not None else linked):
                 if e.other in earlier or (rels and e.predicate not in rels) \
                         or (direction != "both" and e.direction != direction):

@@ -29,7 +29,7 @@ __all__ = ["GraphNotFound", "QueryError", "Store", "open_store", "write_store", 
 PREFIX_HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 _NETWORK = re.compile(r"\b(SERVICE|LOAD)\b", re.I)
 STORE_DIR = ".store"
-_FORMAT = 3  # bump when the store's layout changes
+_FORMAT = 4  # bump when the store's layout changes
 _LOAD_LINES = 100_000
 _ADD_GRAPHS = 200  # article graphs copied into the default graph per update
 
