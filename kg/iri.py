@@ -103,6 +103,7 @@ def _encode_part(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1 << 15)  # a build checks the same related links many times
 def check_iri(url: str | None) -> str:
     """The URL as a valid absolute http(s) IRI, repaired by percent-encoding where that is
     safe (spaces, ``[``, a stray ``%``, a second ``#``, characters IRIs forbid). Raises
@@ -172,6 +173,7 @@ def safe_iri(url: str | None) -> str | None:
         return None
 
 
+@lru_cache(maxsize=1 << 15)
 def canonical_url(url: str | None) -> str | None:
     """The URL with scheme and host lower-cased, fragment and tracking parameters removed."""
     iri = safe_iri(url)
@@ -189,6 +191,7 @@ def canonical_url(url: str | None) -> str | None:
     return urlunsplit((p.scheme.lower(), host, p.path or "/", query, ""))
 
 
+@lru_cache(maxsize=1 << 15)
 def url_key(url: str | None) -> str | None:
     """What makes two URLs the same article: host without ``www.``, path, query (not the scheme)."""
     canon = canonical_url(url)

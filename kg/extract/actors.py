@@ -157,11 +157,10 @@ class Matcher:
             hi += 1
         words = cache.get((lo, hi))
         if words is None:
-            import jieba
-            pos, words = lo, []
-            for word in jieba.lcut(norm[lo:hi], HMM=False):  # dictionary words only: an unknown name stays whole or in single characters
-                words.append((pos, pos + len(word)))
-                pos += len(word)
+            words, pos = [], lo
+            for n in _word_lengths(norm[lo:hi]):
+                words.append((pos, pos + n))
+                pos += n
             cache[(lo, hi)] = words
         bounds = {a for a, _ in words} | {b for _, b in words}
         if start in bounds and end in bounds:
@@ -273,6 +272,15 @@ class Matcher:
         return bool({"GovernmentOrganization", "PoliticalParty"} & set(actor.types)) and bool(actor.based_in) \
             and actor.based_in == self._latest_state(start, states)
 
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_lengths(window: str) -> tuple[int, ...]:
+    """The lengths of the dictionary words of a short window (jieba without HMM: an unknown
+    name stays whole or falls into single characters); windows recur across articles."""
+    import jieba
+
+    return tuple(len(w) for w in jieba.lcut(window, HMM=False))
 
 
 @lru_cache(maxsize=1)

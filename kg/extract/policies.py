@@ -251,13 +251,18 @@ def _firms(lex: Lexicon) -> dict[str, frozenset]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def own_side(lex: Lexicon, issuers) -> set[str]:
+def own_side(lex: Lexicon, issuers) -> frozenset[str]:
     """The issuers, their states, every body of those states and the firms seated there:
     none of them is a target (a US measure never targets the US Congress; US export
     controls regulate Nvidia's sales, they target the buyers)."""
+    return _own_side(lex, frozenset(issuers))
+
+
+@lru_cache(maxsize=4096)
+def _own_side(lex: Lexicon, issuers: frozenset) -> frozenset[str]:
     states = {state_of(lex, a) for a in issuers}
     bodies, firms = _bodies(lex), _firms(lex)
-    return set(issuers) | states | {b for st in states for b in (*bodies.get(st, ()), *firms.get(st, ()))}
+    return frozenset(issuers | states | {b for st in states for b in (*bodies.get(st, ()), *firms.get(st, ()))})
 
 
 class _ByStart:
