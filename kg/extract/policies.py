@@ -186,6 +186,7 @@ class _Rules:
         self.status = PhraseMatcher(
             (w, status) for status, names in data["status"].items() for ws in names.values() for w in ws)
         self.urging = PhraseMatcher((w, True) for w in both("urging"))
+        self.subject_after = words_regex(roles["subject_after_en"], at_end=True)
         self.parenthetical = re.compile(r"\s*(?:" + "|".join(map(re.escape, sorted(
             roles["parenthetical_en"], key=len, reverse=True))) + r")(?![a-z])")
         self.issuing = PhraseMatcher((w, True) for names in data["issuing_verbs"].values() for w in names)
@@ -486,29 +487,25 @@ def _parenthesized_subject(r: _Rules, norm: str, s: "_Sentence", clause: Span, t
         return bool(r.parenthetical.match(norm, c.start) or re.match(r"\s*[a-z]+ing(?![a-z])", norm[c.start:c.end]))
 
     # the nearest earlier clause ending in names, with only asides between it and this one
-    k = len(earlier) - 1
-    while k >= 0 and aside(earlier[k]):
-        k -= 1
-    k = next((j for j in range(len(earlier) - 2, max(k, 0) - 1, -1)
-              if all(aside(c) for c in earlier[j + 1:]) and s.within(s.mentions, earlier[j])
-              and r.filler.fullmatch(norm[s.within(s.mentions, earlier[j])[-1].end:earlier[j].end].rstrip(" ,"))), None)
-    if k is None:
+    host = None
+    for j in range(len(earlier) - 2, -1, -1):
+        if not aside(earlier[j + 1]):
+            break
+        names = s.within(s.mentions, earlier[j])
+        if names and r.filler.fullmatch(norm[names[-1].end:earlier[j].end].rstrip(" ,")):
+            host = earlier[j]
+            break
+    if host is None:
         return []
-    host = earlier[k]
-    head = [m for m in s.within(s.mentions, host)]
     opening = norm[clause.start:trig.end]
     verbs = r.issuing.find_all(opening, opening)
     if not verbs or len(opening[:min(v.start for v in verbs)].split()) > 3 or _said(r, norm, clause.start, trig.start):
         return []
+    head = s.within(s.mentions, host)
     chain = chain_before(r, norm, head[-1], head)
-    if host is not earlier[0] and chain[0].start - host.start > 0 and not re.search(
-            r"(?:^|\b(?:as|while|when|because|after|since|and|but|where|whereas))\s+(?:the\s+)?$",
-            norm[host.start:chain[0].start]):
+    lead = norm[host.start:chain[0].start]
+    if not (r.filler.fullmatch(lead) or r.subject_after.search(re.sub(r"(?<![a-z])the\s*$", "", lead))):
         return []  # the names end a clause, but as its object ("…sold chips to Huawei, citing…")
-    if host is earlier[0] and not r.filler.fullmatch(norm[host.start:chain[0].start]) and not re.search(
-            r"\b(?:as|while|when|because|after|since|and|but|where|whereas)\s+(?:the\s+)?$",
-            norm[host.start:chain[0].start]):
-        return []
     return [m.actor_id for m in chain if ok(m.actor_id)]
 
 
