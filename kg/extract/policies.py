@@ -156,6 +156,8 @@ class _Rules:
         self.not_a_fact = PhraseMatcher((w, True) for w in both("not_a_fact"))
         self.own_people_after = words_regex(both("own_people_after"), at_end=False)
         self.own_firms_after = words_regex(both("own_firms_after"), at_end=False)
+        self.elaboration = words_regex(both("elaboration_after"), at_end=False)
+        self.not_elaboration = words_regex(both("not_elaboration_after"), at_end=False)
         self.listing_span = re.compile(
             r"(?:将|把|(?<![a-z])(?:added|adds|adding|put|puts|placed|places)(?![a-z]))(.{1,80}?)"
             r"(?:列入|纳入|加入|列进|放入|列为|增列|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*)\s*[“\"「《]?\s*$")
@@ -394,6 +396,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
                            for x in later[:i])}
         targets = [t for t in targets if t not in blocked or any(
             m.actor_id == t and m.end <= trig.start for m in in_clause)]
+    if not targets:
+        targets = _elaborated_targets(r, lex, s, clause)
     listed = _listed(r, norm, in_clause, clause, trig)
     targets += [m.actor_id for m in listed if m.actor_id not in targets and _can_be_targeted(lex, m.actor_id)]
     passive = _passive(r, norm, s, clause, trig)
@@ -473,6 +477,19 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     issuers = sorted(set(issuers))
     targets = sorted(set(targets) - own_side(lex, issuers))
     return issuers, targets, by_adjacency
+
+
+def _elaborated_targets(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span) -> list[str]:
+    """Targets named in the clause right after the trigger's, when it says what the measure
+    does ("出口管制措施，包括切断中国企业与…的联系"; "禁令，旨在限制中国开发…")."""
+    nxt = next((c for c in s.clauses if c.start >= clause.end), None)
+    if nxt is None:
+        return []
+    head = s.norm[nxt.start:nxt.end].lstrip(" ，,、")
+    if not r.elaboration.match(head) or r.not_elaboration.match(head):
+        return []
+    return [m.actor_id for m in s.within(s.mentions, nxt) if is_target(r, s.norm, m, nxt)
+            and _can_be_targeted(lex, m.actor_id) and not _names_own_people(r, s.norm, m)]
 
 
 def _parenthesized_subject(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig, ok) -> list[str]:
