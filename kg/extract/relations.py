@@ -85,6 +85,7 @@ class _Rules:
         self.cue_noun_after = tuple(normalize_chars(w) for w in data["cue_noun_after"])
         self.not_a_fact = PhraseMatcher((w, True) for ws in data["not_a_fact"].values() for w in ws)
         self.object_gap = data["object_gap"]
+        self.seller_before = words_regex(data["seller_before"], at_end=True)
         self.partner_before = words_regex([w for ws in data["partner_words"].values() for w in ws], at_end=True)
         zh_titles = sorted({normalize_chars(w) for w in [*data["titles"]["zh"], *load_yaml("discovery.yaml")["titles_zh"]]
                             if len(w) >= 2 and w not in ("又名", "名叫", "名为", "记者", "作者")}, key=len, reverse=True)
@@ -169,16 +170,17 @@ class _Reader:
         done: set[tuple[str, int]] = set()
         for cue in hits:
             pos = sentence.start + cue.start
-            pred = cue.payload
+            key = cue.payload
+            spec = self.r.cues_spec[key]
+            pred = spec.get("predicate", key)
             clause = next((c for c in parts if c.start <= pos < c.end), sentence)
-            if (pred, clause.start) in done:
+            if (key, clause.start) in done:
                 continue
             if self.r.not_a_fact.find_all(self.norm[clause.start:pos], self.norm[clause.start:pos]):
                 continue  # "China must cooperate with the US", 如果, 否认: not a fact
-            spec = self.r.cues_spec[pred]
             if spec.get("symmetric"):
-                done.add((pred, clause.start))
-                self._symmetric(pred, clause, parts, sentence, pos)
+                done.add((key, clause.start))
+                self._symmetric(pred, clause, parts, sentence, pos, tuple(spec.get("parties") or ()))
             else:
                 self._directed(pred, spec, clause, parts, sentence, pos, pos + len(cue.surface))
 
@@ -223,7 +225,13 @@ class _Reader:
             self.norm[end:end + 1]) else self.r.object_gap["latin"]
         return len(gap.strip()) <= limit
 
-    def _symmetric(self, pred, clause, parts, sentence, cue_start) -> None:
+    def _symmetric(self, pred, clause, parts, sentence, cue_start, only=()) -> None:
+        """``only``: the kinds of party a cue takes; with it, a word before a party does not
+        exclude it (a purchase ties companies: 华为向台积电采购, "relies on TSMC": 向 and "on"
+        mark the seller, not a target or a place)."""
+        if only:
+            self._commercial(pred, clause, sentence, cue_start, only)
+            return
         allowed = ("Country", "Organization")
         parties = [m for m in self.within(clause) if _is_party(self.lex, m.actor_id, allowed)
                    and not self.outside_role(m, clause)]
@@ -267,6 +275,28 @@ class _Reader:
             if a != b and not _related_by_lexicon(self.lex, a, b):
                 x, y = sorted((a, b))
                 self.add(x, pred, y, sentence, "cue")
+
+    def _commercial(self, pred, clause, sentence, cue_start, only) -> None:
+        """A buyer and its seller on either side of a commercial cue: the buyers right before it,
+        the seller right after it ("Meta采用台积电制程", "Nvidia relies on TSMC") or marked by
+        向/从 before it (华为向台积电采购). Government bodies buy and sell nothing here."""
+        parties = [m for m in self.within(clause) if _is_party(self.lex, m.actor_id, only)
+                   and "GovernmentOrganization" not in _kinds(self.lex, m.actor_id)]
+        cue_end = cue_start + len(self.r.cues.find_all(self.norm[cue_start:clause.end], self.norm[cue_start:clause.end])[0].surface) \
+            if self.r.cues.find_all(self.norm[cue_start:clause.end], self.norm[cue_start:clause.end]) else cue_start
+        before = [m for m in parties if m.end <= cue_start]
+        after = [m for m in parties if m.start >= cue_end]
+        sellers = [m for m in before if self.r.seller_before.search(self.norm[max(clause.start, m.start - 4):m.start])]
+        if not sellers and after and self._near(cue_end, after[0].start):
+            sellers = [after[0]]
+        buyers = [m for m in before if m not in sellers]
+        if not sellers or not buyers:
+            return
+        for a in chain_before(self.pr, self.norm, buyers[-1], buyers):
+            for b in sellers:
+                if a.actor_id != b.actor_id and not _related_by_lexicon(self.lex, a.actor_id, b.actor_id):
+                    x, y = sorted((a.actor_id, b.actor_id))
+                    self.add(x, pred, y, sentence, "cue")
 
     # ------------------------------------------------------------------ appositions
     def appositions(self, sentence: Span, parts: list[Span]) -> None:
