@@ -56,6 +56,10 @@ def one(text: str) -> ArticlePolicy:
      "ExportControl", ("canada",), {"iran"}),
     ("Prices rose as the Canadian government, citing security concerns, continues to tighten restrictions on "
      "exports of chips to Iran.", "ExportControl", ("canada",), {"iran"}),
+    # the clause after the trigger's says what the measure does, and names its target
+    ("德国上月公布了一套出口管制措施，包括切断俄罗斯企业获得高端芯片的渠道。", "ExportControl", ("germany",), {"russia"}),
+    # limits on people's movement (visas, journalists) are no export controls
+    ("Canada imposed 30-day limits on work visas for Iranian journalists.", "OtherPolicy", ("canada",), {"iran"}),
 ])
 def test_issuer_and_targets_from_the_sentence(text, ptype, issuers, targets):
     p = one(text)

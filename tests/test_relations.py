@@ -58,6 +58,22 @@ def test_no_relation_without_two_parties(text):
     assert not {t for t in triples(text) if t[1] in ("cooperatesWith", "criticizes")}
 
 
+@pytest.mark.parametrize("text, pair", [
+    ("三星先前向格罗方德采购晶圆。", ("globalfoundries", "samsung")),   # 向 marks the seller
+    ("AMD relies on GlobalFoundries to make its chips.", ("amd", "globalfoundries")),
+])
+def test_commercial_ties_are_cooperation(text, pair):
+    assert (pair[0], "cooperatesWith", pair[1]) in triples(text)
+
+
+@pytest.mark.parametrize("text", [
+    "台积电、三星和英特尔等客户使用荷兰公司的设备量产芯片。",  # customers of one unnamed seller are not each other's partners
+    "美国商务部可能限制采购英特尔芯片。",                    # a government body buys nothing here
+])
+def test_commercial_ties_need_a_buyer_and_its_seller(text):
+    assert not {t for t in triples(text) if t[1] in ("cooperatesWith", "criticizes")}
+
+
 def test_based_in_only_from_a_stated_seat():
     # two actors in one sentence state no seat (GUIDE.md: basedIn where the text states it)
     assert not any(p == "basedIn" for _, p, _ in triples("英特尔、美光科技和IBM都邀请美国总统来访。"))

@@ -162,6 +162,7 @@ class _Rules:
             r"(?:将|把|(?<![a-z])(?:added|adds|adding|put|puts|placed|places)(?![a-z]))(.{1,80}?)"
             r"(?:列入|纳入|加入|列进|放入|列为|增列|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*)\s*[“\"「《]?\s*$")
         self.export_families = frozenset(data["export_technologies"])
+        self.movement_words = PhraseMatcher((w, True) for names in data["movement_words"].values() for w in names)
         self.investment_words = PhraseMatcher((w, True) for names in data["investment_words"].values() for w in names)
         deals = data["blocked_deals"]
         alt = lambda key: "|".join(map(re.escape, sorted({normalize_chars(w) for ws in deals[key].values()  # noqa: E731
@@ -792,6 +793,9 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
                     and not s.within(export_hits, clause) and not s.within(export_hits, s.span) \
                     and not any(_in_family(t, r.export_families) for t in techs):
                 ptype = "OtherPolicy"  # "the EU considers a ban on facial recognition": a rule on use, not on exports
+            elif kind == "weak" and ptype == "ExportControl" and not s.within(export_hits, clause) \
+                    and r.movement_words.find_all(*_twice(s.norm[clause.start:clause.end])):
+                ptype = "OtherPolicy"  # "limits on work visas for Chinese journalists": people, not goods
             if ptype == "CooperationAgreement" and issuers and not targets:
                 # "达成协议，限制向中国出口": what the agreement restricts is said in the sentence
                 targets = sorted({m.actor_id for c in s.clauses for m in s.within(s.mentions, c)
