@@ -475,6 +475,12 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     if ptype == "CooperationAgreement" and issuers:
         # the parties of an agreement: every organization or state of the clause
         issuers += [m.actor_id for m in in_clause if ok(m.actor_id)]
+    elif issuers and ptype in RESTRICTIVE:
+        # "美国联合日本加大对中共设备管制", "the US, together with Japan, tightened curbs": the
+        # partner named between the issuer and the measure enacts it too (its own measure)
+        first = min((m.start for m in in_clause if m.actor_id in issuers), default=trig.start)
+        issuers += [m.actor_id for m in in_clause if first < m.start and m.end <= trig.start
+                    and ok(m.actor_id) and _is_partner(r, norm, m, clause)]
     issuers = sorted(set(issuers))
     targets = sorted(set(targets) - own_side(lex, issuers))
     return issuers, targets, by_adjacency
