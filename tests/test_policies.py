@@ -58,6 +58,12 @@ def one(text: str) -> ArticlePolicy:
      "exports of chips to Iran.", "ExportControl", ("canada",), {"iran"}),
     # the clause after the trigger's says what the measure does, and names its target
     ("德国上月公布了一套出口管制措施，包括切断俄罗斯企业获得高端芯片的渠道。", "ExportControl", ("germany",), {"russia"}),
+    # a list after the measure names its targets, not the nationality of what it lists
+    ("The EU imposed sanctions on six firms, including Huawei and ZTE.", "Sanction", ("european-union",), {"huawei", "zte"}),
+    ("英国对伊朗军方祭出新一波制裁，其中包括法国、瑞士的实体与个人，以及华为公司。", "Sanction",
+     ("united-kingdom",), {"iran", "huawei"}),
+    # the head of a target's noun phrase is a target too (对中国特别行政区澳门)
+    ("加拿大对中国特别行政区香港祭出同样的出口限制。", "ExportControl", ("canada",), {"hong-kong"}),
     # limits on people's movement (visas, journalists) are no export controls
     ("Canada imposed 30-day limits on work visas for Iranian journalists.", "OtherPolicy", ("canada",), {"iran"}),
 ])

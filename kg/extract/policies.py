@@ -156,6 +156,16 @@ class _Rules:
         self.not_a_fact = PhraseMatcher((w, True) for w in both("not_a_fact"))
         self.own_people_after = words_regex(both("own_people_after"), at_end=False)
         self.own_firms_after = words_regex(both("own_firms_after"), at_end=False)
+        cues, heads = (sorted(map(normalize_chars, roles[k]), key=len, reverse=True)
+                       for k in ("apposition_cues_zh", "apposition_heads_zh"))
+        self.apposition_target = re.compile(
+            "(?:" + "|".join(map(re.escape, cues)) + r")[\u4e00-\u9fffA-Za-z0-9]{1,10}?(?:"
+            + "|".join(map(re.escape, heads)) + r")\s*$")
+        self.included_before = words_regex(both("included_before"), at_end=True)
+        self.nationality_after = words_regex(both("nationality_after"), at_end=False)
+        tails = sorted({normalize_chars(w) for w in both("nationality_after") + both("list_words")}, key=len, reverse=True)
+        self.list_tail = re.compile("|".join(map(re.escape, tails)))
+        self.list_separators = " 、，,;；：:"
         self.elaboration = words_regex(both("elaboration_after"), at_end=False)
         self.not_elaboration = words_regex(both("not_elaboration_after"), at_end=False)
         self.listing_span = re.compile(
@@ -329,6 +339,8 @@ def is_target(r: _Rules, norm: str, m, clause: Span) -> bool:
     if r.target_before.search(before) and (not r.not_target_before.search(before)
                                            or r.still_target_before.search(before)):
         return True
+    if r.apposition_target.search(before):
+        return True  # 对中国特别行政区澳门: the phrase's head
     return bool(r.target_after.search(norm[m.end:min(clause.end, m.end + 24)]))
 
 
@@ -383,6 +395,17 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         norm[max(clause.start, m.start - 8):m.start]) and not r.not_target_before.search(
         norm[max(clause.start, m.start - 16):m.start]) and _can_be_targeted(lex, m.actor_id)
         and not _names_own_people(r, norm, m)]
+    # 对中国特别行政区澳门: Macau heads the phrase the cue governs; China only qualifies it
+    heads, qualifiers = [], set()
+    for m in in_clause:
+        lo = max(clause.start, m.start - 16)
+        hit = r.apposition_target.search(norm[lo:m.start])
+        if hit and m not in adjacent:
+            heads.append(m.actor_id)
+            qualifiers |= {x.actor_id for x in in_clause if lo + hit.start() < x.start and x.end <= m.start}
+    if heads:
+        directional = [a for a in directional if a not in qualifiers] + [a for a in heads if a not in directional]
+        targets = [a for a in targets if a not in qualifiers]
     if directional:  # "限制美国供应商向中国出口": the direction names the target, not the verb
         targets = directional
     if is_cjk(trig.surface[:1]):
@@ -399,6 +422,7 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
             m.actor_id == t and m.end <= trig.start for m in in_clause)]
     if not targets:
         targets = _elaborated_targets(r, lex, s, clause)
+    targets += [t for t in _included_targets(r, lex, s, trig) if t not in targets]
     listed = _listed(r, norm, in_clause, clause, trig)
     targets += [m.actor_id for m in listed if m.actor_id not in targets and _can_be_targeted(lex, m.actor_id)]
     passive = _passive(r, norm, s, clause, trig)
@@ -484,6 +508,43 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     issuers = sorted(set(issuers))
     targets = sorted(set(targets) - own_side(lex, issuers))
     return issuers, targets, by_adjacency
+
+
+def _included_targets(r: _Rules, lex: Lexicon, s: "_Sentence", trig) -> list[str]:
+    """The actors a list after a restrictive trigger names ("sanctions on twelve firms,
+    including Huawei and ZTE"; 制裁…，名单包括台湾锐元科技): its targets, but not the
+    nationality of what is listed (法国、瑞士的实体, 台湾锐元科技: the firm is) nor an owner
+    ("including Nvidia's A100")."""
+    norm = s.norm
+    after = [m for m in s.mentions if m.start >= trig.end]
+    first = next((i for i, m in enumerate(after) if r.included_before.search(
+        norm[max(after[i - 1].end if i else trig.end, m.start - 12):m.start].rstrip(" ：:"))), None)
+    if first is None:
+        return []
+    items = [after[first]]
+    for m in after[first + 1:]:  # the list runs on through joiners and nationality tails
+        gap = r.list_tail.sub("", norm[items[-1].end:m.start])
+        if gap.strip(r.list_separators):
+            break
+        items.append(m)
+    out, nationality = [], False
+    for i in range(len(items) - 1, -1, -1):
+        m = items[i]
+        is_state = "Country" == getattr(lex.get(m.actor_id), "type", None)
+        adjacent_firm = i + 1 < len(items) and items[i + 1].start - m.end <= 1
+        if not is_state:
+            nationality = False
+        elif r.nationality_after.search(norm[m.end:m.end + 12]) or r.own_firms_after.search(norm[m.end:m.end + 8]) \
+                or adjacent_firm:
+            nationality = True
+        elif not (i + 1 < len(items) and "Country" == getattr(lex.get(items[i + 1].actor_id), "type", None)
+                  and norm[m.end:items[i + 1].start].strip() in ("、", "和", "与", "及", ",", "and")):
+            nationality = False
+        if (is_state and nationality) or not _can_be_targeted(lex, m.actor_id) \
+                or re.match(r"\s*(?:['’]s|的)", norm[m.end:m.end + 3]) and not is_state:
+            continue
+        out.append(m.actor_id)
+    return out[::-1]
 
 
 def _elaborated_targets(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span) -> list[str]:
