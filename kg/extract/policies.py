@@ -159,7 +159,7 @@ class _Rules:
         cues, heads = (sorted(map(normalize_chars, roles[k]), key=len, reverse=True)
                        for k in ("apposition_cues_zh", "apposition_heads_zh"))
         self.apposition_target = re.compile(
-            "(?:" + "|".join(map(re.escape, cues)) + r")[\u4e00-\u9fffA-Za-z0-9]{1,10}?(?:"
+            "(?:" + "|".join(map(re.escape, cues)) + r")[^\s，,。；;：:、从向对在把将与和给被让使为及以]{1,10}?(?:"
             + "|".join(map(re.escape, heads)) + r")\s*$")
         self.included_before = words_regex(both("included_before"), at_end=True)
         self.nationality_after = words_regex(both("nationality_after"), at_end=False)
@@ -172,6 +172,7 @@ class _Rules:
             r"(?:将|把|(?<![a-z])(?:added|adds|adding|put|puts|placed|places)(?![a-z]))(.{1,80}?)"
             r"(?:列入|纳入|加入|列进|放入|列为|增列|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*)\s*[“\"「《]?\s*$")
         self.export_families = frozenset(data["export_technologies"])
+        self.body_types = dict(data.get("body_measure_types") or {})
         self.movement_words = PhraseMatcher((w, True) for names in data["movement_words"].values() for w in names)
         self.investment_words = PhraseMatcher((w, True) for names in data["investment_words"].values() for w in names)
         deals = data["blocked_deals"]
@@ -863,6 +864,9 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
             elif kind == "weak" and ptype == "ExportControl" and not s.within(export_hits, clause) \
                     and r.movement_words.find_all(*_twice(s.norm[clause.start:clause.end])):
                 ptype = "OtherPolicy"  # "limits on work visas for Chinese journalists": people, not goods
+            bodies = {r.body_types[a] for a in issuers if a in r.body_types}
+            if ptype in ("Sanction", "ExportControl") and len(bodies) == 1:
+                ptype = bodies.pop()  # 美国商务部宣布制裁…实体: a designation, an export control
             if ptype == "CooperationAgreement" and issuers and not targets:
                 # "达成协议，限制向中国出口": what the agreement restricts is said in the sentence
                 targets = sorted({m.actor_id for c in s.clauses for m in s.within(s.mentions, c)
