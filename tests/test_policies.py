@@ -347,3 +347,12 @@ def test_investment_controls(text, issuers, targets):
 def test_a_name_before_the_trigger_after_an_enacting_subject(text, issuers, targets):
     p = one(text)
     assert (p.issuers, p.targets) == (issuers, targets)
+
+
+def test_a_partner_in_a_measure_taken_enacts_its_own():
+    # "美国联合日本加大对中共设备管制": each state takes its own measure against the target
+    found = {(p.issuers, frozenset(p.targets)) for p in policies("加拿大联合英国加大对伊朗的设备管制。")}
+    assert found == {(("canada",), frozenset({"iran"})), (("united-kingdom",), frozenset({"iran"}))}
+    # partners in a plan shape the planner's measure and have none of their own yet
+    planned = policies("日本政府拟联手美、德等国家制定新的出口管制框架。")
+    assert [p.issuers for p in planned] == [("japan",)]

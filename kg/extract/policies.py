@@ -503,9 +503,14 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     elif issuers and ptype in RESTRICTIVE:
         # "美国联合日本加大对中共设备管制", "the US, together with Japan, tightened curbs": the
         # partner named between the issuer and the measure enacts it too (its own measure)
+        # ... one partner, in a measure already taken: partners in a plan (日本拟联手美、德等国
+        # 制定新的出口管制框架) shape the planner's measure, they have none of their own yet
         first = min((m.start for m in in_clause if m.actor_id in issuers), default=trig.start)
-        issuers += [m.actor_id for m in in_clause if first < m.start and m.end <= trig.start
+        partners = [m for m in in_clause if first < m.start and m.end <= trig.start
                     and ok(m.actor_id) and _is_partner(r, norm, m, clause)]
+        planned = any(x.payload == "planned" for x in s.within(s.statuses, clause))
+        if len(partners) == 1 and not planned and not norm[partners[0].end:partners[0].end + 3].lstrip("、，, ").startswith(("等", "and", "和")):
+            issuers += [partners[0].actor_id]
     issuers = sorted(set(issuers))
     targets = sorted(set(targets) - own_side(lex, issuers))
     return issuers, targets, by_adjacency
