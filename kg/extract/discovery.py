@@ -112,6 +112,7 @@ class _Rules:
         self.not_name_flags = set(r["not_name_pos"])
         self.employer_zh = re.compile(
             rf"([{HAN}]{{2,12}}?(?:{_alternation(to_simplified(w) for w in r['employer_suffixes_zh'])}))"
+            rf"(?:[（(][A-Za-z0-9 .&'’-]{{1,40}}[）)])?"  # a gloss: 加拿大驻台北贸易办事处（CTOT）代表倪杰民
             rf"([{HAN}]{{0,8}}?)(?:{_alternation(self.titles_zh)})$")
 
     # ------------------------------------------------------------------ checks

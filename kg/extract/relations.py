@@ -396,6 +396,9 @@ class _Reader:
             prev = here[k]
             if _is_employer(self.lex, prev.actor_id):
                 gap = norm[prev.end:m.start]
+                if "（" in norm[max(0, prev.start - 2):prev.start] or "(" in norm[max(0, prev.start - 2):prev.start]:
+                    # the employer's gloss closes first: 艾金‧岗波律师事务所（Akin Gump … LLP）合伙人凯文‧沃尔夫
+                    gap = re.sub(r"^[^（(）)，,。]{0,30}[）)]", "", gap)
                 if self.r.title_gap.fullmatch(gap) or self.r.zh_title_run.fullmatch(gap.strip()) or (
                         k < i - 1 and self.r.title_gap.fullmatch(norm[prev.end:here[k + 1].start] + " ")):
                     self.add(m.actor_id, "affiliatedWith", prev.actor_id, sentence, "apposition")
