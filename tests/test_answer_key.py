@@ -65,7 +65,7 @@ OWN_FLOORS = {
     "actor_recall": (">=", 0.94),
     "actor_f1": (">=", 0.96),
     "policy_f1_in_article": (">=", 0.74),
-    "relation_f1": (">=", 0.76),
+    "relation_f1": (">=", 0.78),
 }
 
 #: the held-out key (tests/data/answer_key_holdout): 15 documents annotated after the rules
@@ -92,6 +92,19 @@ HOLDOUT2_FLOORS = {
     "actor_f1": (">=", 0.92),
     "policy_f1_in_article": (">=", 0.53),
     "relation_f1": (">=", 0.72),
+}
+
+#: the development key (tests/data/answer_key_dev): 20 corpus documents no key held before
+#: (12 Epoch pages, 8 English records, 3 of them ordinary news), annotated from the text alone
+#: by GUIDE.md, then used to find what the rules miss on fresh text
+DEV_FLOORS = {
+    "documents_missing": ("==", 0),
+    "metadata_accuracy": (">=", 1.0),
+    "actors_split_across_iris": ("==", 0),
+    "policies_targeting_own_issuer": ("==", 0),
+    "actor_f1": (">=", 0.88),
+    "policy_f1_in_article": (">=", 0.51),
+    "relation_f1": (">=", 0.47),
 }
 
 
@@ -136,3 +149,13 @@ def holdout2_summary(tmp_path_factory):
 @pytest.mark.parametrize("metric", sorted(HOLDOUT2_FLOORS))
 def test_second_holdout_answer_key_floor(holdout2_summary, metric):
     _check(holdout2_summary, HOLDOUT2_FLOORS, metric)
+
+
+@pytest.fixture(scope="module")
+def dev_summary(tmp_path_factory):
+    return _score_key(tmp_path_factory, "answer_key_dev")
+
+
+@pytest.mark.parametrize("metric", sorted(DEV_FLOORS))
+def test_development_answer_key_floor(dev_summary, metric):
+    _check(dev_summary, DEV_FLOORS, metric)
