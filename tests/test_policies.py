@@ -64,6 +64,12 @@ def one(text: str) -> ArticlePolicy:
      ("united-kingdom",), {"iran", "huawei"}),
     # the head of a target's noun phrase is a target too (对中国特别行政区澳门)
     ("加拿大对中国特别行政区香港祭出同样的出口限制。", "ExportControl", ("canada",), {"hong-kong"}),
+    # an English measure with no issuer in its clause: whoever announces it, or its possessive's subject
+    ("On May 2, the Canadian government announced that the export of gallium, a metal used in chips, "
+     "will soon be restricted.", "ExportControl", ("canada",), set()),
+    ("Canada said it would restrict exports of chips to Iran.", "ExportControl", ("canada",), {"iran"}),
+    ("Before the rules are codified, the Canadian government must review its past export controls.",
+     "ExportControl", ("canada",), set()),
     # limits on people's movement (visas, journalists) are no export controls
     ("Canada imposed 30-day limits on work visas for Iranian journalists.", "OtherPolicy", ("canada",), {"iran"}),
 ])

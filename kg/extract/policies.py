@@ -201,6 +201,11 @@ class _Rules:
             (w, status) for status, names in data["status"].items() for ws in names.values() for w in ws)
         self.urging = PhraseMatcher((w, True) for w in both("urging"))
         self.subject_after = words_regex(roles["subject_after_en"], at_end=True)
+        self.announcing = re.compile(r"(?:\s+(?:" + "|".join(map(re.escape, roles["announcer_nouns_en"]))
+                                     + r"))?\s*(?<![a-z])(?:" + "|".join(map(re.escape, roles["announcing_en"]))
+                                     + r")\s+(?:that\s+)?")
+        self.possessive = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, roles["possessive_en"]))
+                                     + r")(?:\s+[a-z][a-z-]*){0,2}\s*$")
         self.parenthetical = re.compile(r"\s*(?:" + "|".join(map(re.escape, sorted(
             roles["parenthetical_en"], key=len, reverse=True))) + r")(?![a-z])")
         self.issuing = PhraseMatcher((w, True) for names in data["issuing_verbs"].values() for w in names)
@@ -487,7 +492,7 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         issuers = [m.actor_id for m in _subject_issuers(r, norm, before, candidates,
                                                          trig.end if verb_trigger else trig.start)]
     if not issuers and not is_cjk(trig.surface[:1]):
-        issuers = _parenthesized_subject(r, norm, s, clause, trig, ok)
+        issuers = _parenthesized_subject(r, norm, s, clause, trig, ok) or _announcer(r, norm, s, trig, ok)
     if not issuers and is_cjk(trig.surface[:1]) and not spoken_of and not r.passive.search(norm[clause.start:trig.start]):
         # Chinese clauses share the subject (not a passive one's: 将在2024年被禁出口 names no enactor) of the sentence: the nearest state that opens a clause
         for c in reversed([c for c in s.clauses if c.start < trig.start]):
@@ -564,6 +569,30 @@ def _elaborated_targets(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span) -
         return []
     return [m.actor_id for m in s.within(s.mentions, nxt) if is_target(r, s.norm, m, nxt)
             and _can_be_targeted(lex, m.actor_id) and not _names_own_people(r, s.norm, m)]
+
+
+def _announcer(r: _Rules, norm: str, s: "_Sentence", trig, ok) -> list[str]:
+    """The issuer of an English measure whose own clause names none: the subject that
+    announces it ("the Chinese Ministry of Commerce announced that the export of gallium …
+    will be restricted"), or that its possessive points back to ("the U.S. government needs
+    to assess its past controls")."""
+    before = [m for m in s.mentions if m.end <= trig.start]
+    if not before:
+        return []
+    lead = norm[s.span.start:trig.start]
+    if r.possessive.search(lead):  # "its past controls", "their new curbs": the nearest subject
+        subject = next((m for m in reversed(before) if ok(m.actor_id)), None)
+        return [subject.actor_id] if subject is not None and not _is_partner(r, norm, subject, s.span) else []
+    for m in reversed(before):
+        hit = r.announcing.match(norm, m.end)
+        if hit is None:
+            continue
+        # the announcer and the actors joined to it, when nothing but the announcement follows
+        # it up to a clause with no actor of its own before the measure
+        if any(x.start >= hit.end() for x in before) or not ok(m.actor_id):
+            return []
+        return [x.actor_id for x in chain_before(r, norm, m, [x for x in before if x.end <= m.end]) if ok(x.actor_id)]
+    return []
 
 
 def _parenthesized_subject(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig, ok) -> list[str]:
