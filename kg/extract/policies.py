@@ -1062,6 +1062,11 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
             _implied_target(r, norm, lex, ap, policies, mentions, text if headline else "")
     policies = _fold(lex, policies)
     policies += _joined_policies(r, lex, norm, text, mentions, policies)
+    for ap in policies:  # people are sanctioned; export and investment rules name no person
+        people = {t for t in ap.targets if ap.type != "Sanction" and getattr(lex.get(t), "type", None) == "Person"}
+        if people:
+            ap.targets -= people
+            ap.evidence = [e for e in ap.evidence if not (e.role == "targets" and e.actor_id in people)]
     return sorted(_consolidate(lex, policies), key=lambda p: (p.sentences[0].start, p.key))
 
 
