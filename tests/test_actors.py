@@ -38,6 +38,12 @@ def test_compounds_and_enumerations_of_one_character_abbreviations():
     assert "united-states" not in ids("中美洲国家")   # Central America
 
 
+def test_a_particle_compound_yields_to_the_name_inside_it():
+    # 对华 ("towards China") is China, but 对华为 is 对 + 华为 (Huawei)
+    assert ids("美国对华为祭出新禁令") == {"united-states", "huawei"}
+    assert ids("美国对华出口管制升级") == {"united-states", "china"}
+
+
 def test_short_capitalized_aliases_match_only_in_capitals():
     assert "united-states" in ids("The US said")
     assert ids("Tell us what you think") == set()

@@ -106,6 +106,7 @@ class Matcher:
         self.destination = re.compile(r"(?:(?<![a-z])(?:" + "|".join(map(re.escape, dest["en"])) + r")\s+(?:the\s+)?|(?:"
                                       + "|".join(map(re.escape, sorted(dest["zh"], key=len, reverse=True))) + r"))$", re.I)
         self.company_context = [normalize_text(w) for w in rules["company_context"]]
+        self.particles = tuple(normalize_text(w) for w in rules.get("particle_prefixes") or ())
 
     # -------------------------------------------------------------- candidates
     def _candidates(self, text: str, norm: str) -> list[tuple[int, int, _Entry]]:
@@ -163,6 +164,8 @@ class Matcher:
                 pos += n
             cache[(lo, hi)] = words
         bounds = {a for a, _ in words} | {b for _, b in words}
+        # a word that opens with a particle (对华) splits after it: 对华为 is 对 + 华为
+        bounds |= {a + 1 for a, b in words if b - a > 1 and norm.startswith(self.particles, a)}
         if start in bounds and end in bounds:
             return False
         # a dictionary word made of another name and this one (韩国三星) is two names
@@ -191,7 +194,8 @@ class Matcher:
             cands.append((m.start(1), m.end(1), _Entry(self.abbrev[ch], "compound", False, False, False, ch)))
         # longest match first, then earliest. Each character of a compound (中美) ranks like
         # a two-character name and yields only to longer names covering it (美国, 中美洲...)
-        spans = sorted(cands, key=lambda c: (-(c[1] - c[0]) if c[2].kind != "compound" else -2, c[0]))
+        spans = sorted(cands, key=lambda c: (-(c[1] - c[0]) if c[2].kind != "compound" else -2,
+                                             norm.startswith(self.particles, c[0]) and c[1] - c[0] > 1, c[0]))
         taken = _Taken()
         chosen: list[tuple[int, int, _Entry]] = []
         only_ambiguous: dict[tuple[int, int], bool] = {}  # span -> every name chosen there is ambiguous
