@@ -34,6 +34,7 @@ def test_names_in_any_language_and_script(text, actor):
 def test_compounds_and_enumerations_of_one_character_abbreviations():
     assert {"china", "united-states"} <= ids("中美关系紧张")
     assert {"united-states", "germany"} <= ids("日本拟联手美、德等国家")
+    assert {"european-union", "united-states"} <= ids("随着欧美禁止晶片出口")  # a compound before a measure's verb
     assert ids("美德是一种品德") == set()           # 美德 (virtue) is not a compound here
     assert "united-states" not in ids("中美洲国家")   # Central America
 
