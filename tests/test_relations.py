@@ -58,6 +58,16 @@ def test_no_relation_without_two_parties(text):
     assert not {t for t in triples(text) if t[1] in ("cooperatesWith", "criticizes")}
 
 
+def test_a_state_employs_its_officials_not_its_experts():
+    assert ("joe-biden", "affiliatedWith", "united-states") in triples("美国总统拜登周二表示，将继续合作。")
+    assert not {t for t in triples("加拿大财经专家王小明表示，芯片很贵。") if t[1] == "affiliatedWith"}
+
+
+def test_a_headlines_phrases_are_clauses():
+    # 荷兰加入 | 中共跳脚: two phrases of a headline, not "the Netherlands joins China"
+    assert not {t for t in triples("美中芯片战扩至欧洲 荷兰加入 中共跳脚") if t[1] == "cooperatesWith"}
+
+
 @pytest.mark.parametrize("text, pair", [
     ("三星先前向格罗方德采购晶圆。", ("globalfoundries", "samsung")),   # 向 marks the seller
     ("AMD relies on GlobalFoundries to make its chips.", ("amd", "globalfoundries")),

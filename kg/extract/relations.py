@@ -86,6 +86,9 @@ class _Rules:
         self.not_a_fact = PhraseMatcher((w, True) for ws in data["not_a_fact"].values() for w in ws)
         self.object_gap = data["object_gap"]
         self.seller_before = words_regex(data["seller_before"], at_end=True)
+        self.state_title = re.compile("|".join(
+            rf"(?<![a-z]){re.escape(normalize_chars(w))}(?![a-z])" if w.isascii() else re.escape(normalize_chars(w))
+            for w in sorted({w for ws in data["state_titles"].values() for w in ws}, key=len, reverse=True)))
         self.partner_before = words_regex([w for ws in data["partner_words"].values() for w in ws], at_end=True)
         zh_titles = sorted({normalize_chars(w) for w in [*data["titles"]["zh"], *load_yaml("discovery.yaml")["titles_zh"]]
                             if len(w) >= 2 and w not in ("又名", "名叫", "名为", "记者", "作者")}, key=len, reverse=True)
@@ -394,7 +397,9 @@ class _Reader:
                     and self.r.title_gap.fullmatch(norm[here[k].end:m.start]):
                 k -= 1
             prev = here[k]
-            if _is_employer(self.lex, prev.actor_id):
+            if _is_employer(self.lex, prev.actor_id) and not (
+                    "Country" in _kinds(self.lex, prev.actor_id)
+                    and not self.r.state_title.search(norm[prev.end:m.end])):  # a title inside an alias too
                 gap = norm[prev.end:m.start]
                 if "（" in norm[max(0, prev.start - 2):prev.start] or "(" in norm[max(0, prev.start - 2):prev.start]:
                     # the employer's gloss closes first: 艾金‧岗波律师事务所（Akin Gump … LLP）合伙人凯文‧沃尔夫

@@ -4,8 +4,8 @@ Policy and relation extractors read one sentence at a time, and roles (who issue
 measure, whom it targets) are looked for in the clause of the trigger word first. Both
 splitters are rule-based, with their rules in ``ontology/matching.yaml``: sentences end
 at full stops, question and exclamation marks (not after "U.S." or "Mr."), and at every
-line break; clauses end at commas, colons, dashes and English subordinators ("after",
-"while"...).
+line break; clauses end at commas, colons, dashes, English subordinators ("after",
+"while"...) and spaces between Chinese characters (a headline's phrases).
 """
 from __future__ import annotations
 
@@ -37,7 +37,9 @@ def _rules():
     )
     abbrev = {a.lower() for a in s["abbreviations_en"]}
     subs = "|".join(sorted(map(re.escape, c["subordinators_en"]), key=len, reverse=True))
-    clause = re.compile(rf"[{re.escape(c['separators'])}]+|\s(?=(?:{subs})\s)", re.I)
+    # ... and at a space between two Chinese characters (a headline's phrases: 荷兰加入 中共跳脚)
+    clause = re.compile(rf"[{re.escape(c['separators'])}]+|\s(?=(?:{subs})\s)|(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])",
+                        re.I)
     return end, abbrev, clause
 
 
