@@ -63,6 +63,14 @@ def test_a_state_employs_its_officials_not_its_experts():
     assert not {t for t in triples("加拿大财经专家王小明表示，芯片很贵。") if t[1] == "affiliatedWith"}
 
 
+@pytest.mark.parametrize("text", [
+    "Canadian chip trade group opposes export controls from Iran",  # the group acts, not Canada
+    "重要的零部件都是跟德国、乌克兰合作的。",                        # partners of a subject named elsewhere
+])
+def test_no_relation_for_a_state_that_does_not_act(text):
+    assert not {t for t in triples(text) if t[1] in ("criticizes", "cooperatesWith")}
+
+
 def test_a_headlines_phrases_are_clauses():
     # 荷兰加入 | 中共跳脚: two phrases of a headline, not "the Netherlands joins China"
     assert not {t for t in triples("美中芯片战扩至欧洲 荷兰加入 中共跳脚") if t[1] == "cooperatesWith"}

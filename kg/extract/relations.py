@@ -86,6 +86,8 @@ class _Rules:
         self.not_a_fact = PhraseMatcher((w, True) for ws in data["not_a_fact"].values() for w in ws)
         self.object_gap = data["object_gap"]
         self.seller_before = words_regex(data["seller_before"], at_end=True)
+        self.body_nouns = "|".join(map(re.escape, sorted({normalize_chars(w) for ws in data["body_nouns"].values()
+                                                           for w in ws}, key=len, reverse=True)))
         self.state_title = re.compile("|".join(
             rf"(?<![a-z]){re.escape(normalize_chars(w))}(?![a-z])" if w.isascii() else re.escape(normalize_chars(w))
             for w in sorted({w for ws in data["state_titles"].values() for w in ws}, key=len, reverse=True)))
@@ -192,7 +194,7 @@ class _Reader:
         allowed_o = tuple(spec.get("object") or ("Country", "Organization", "Person"))
         here = self.within(clause)
         subj_c = [m for m in here if m.end <= cue_start and _is_party(self.lex, m.actor_id, allowed_s)
-                  and not self.outside_role(m, clause)]
+                  and not self.outside_role(m, clause) and not self._qualifies_a_body(m)]
         # the nearest actor before the cue, with those joined to it ("Japan and the Netherlands urged")
         subjects = chain_before(self.pr, self.norm, subj_c[-1], subj_c) if subj_c else []
         if not subjects and is_cjk(self.text[cue_start:cue_start + 1]):
@@ -216,6 +218,14 @@ class _Reader:
                 if state_of(self.lex, s.actor_id) != state_of(self.lex, o.actor_id) \
                         and not _related_by_lexicon(self.lex, s.actor_id, o.actor_id):
                     self.add(s.actor_id, pred, o.actor_id, sentence, "cue")
+
+    def _qualifies_a_body(self, m) -> bool:
+        """A state named as the nationality of the body that acts ("Chinese chip trade group
+        opposes…", 中国芯片企业批评…): the body is the subject, not the state."""
+        if "Country" not in _kinds(self.lex, m.actor_id):
+            return False
+        after = re.sub(r"^(?:\s*[a-z-]+){0,2}?(?=\s*(?:" + self.r.body_nouns + r"))", "", self.norm[m.end:m.end + 40])
+        return bool(re.match(r"\s*(?:" + self.r.body_nouns + r")(?![a-z])", after))
 
     def _near(self, start: int, end: int) -> bool:
         gap = self.norm[start:end]
@@ -272,6 +282,8 @@ class _Reader:
         group = chain_after(self.pr, self.norm, parties[0], parties, clause.end)
         ids = {m.actor_id for m in group}
         partners = [m for m in parties if m.actor_id not in ids]
+        if not partners and self.r.partner_before.search(self.norm[max(clause.start, group[0].start - 6):group[0].start]):
+            return  # "（俄罗斯）跟德国、乌克兰合作": all partners of a subject named elsewhere, not of each other
         pairs = ([(a.actor_id, b.actor_id) for a in group for b in partners] if partners
                  else [(a.actor_id, b.actor_id) for i, a in enumerate(group) for b in group[i + 1:]])
         for a, b in pairs:
