@@ -362,3 +362,13 @@ def test_a_partner_in_a_measure_taken_enacts_its_own():
     # partners in a plan shape the planner's measure and have none of their own yet
     planned = policies("日本政府拟联手美、德等国家制定新的出口管制框架。")
     assert [p.issuers for p in planned] == [("japan",)]
+
+
+def test_a_bare_state_before_the_measure_is_its_target_where_the_article_says_so():
+    # "Iran chip restrictions" in an article on measures against Iran: Iran is no issuer
+    text = ("Amid possible expanded Iran chip restrictions, officials met in Ottawa.\n"
+            "Export controls are seen as protecting Canada's security against Iran.")
+    assert all("iran" not in p.issuers for p in policies(text))
+    # ... while "US chip curbs" in an article that never targets the US are the US's
+    assert [(p.issuers, p.targets) for p in policies("US chip curbs hit Nvidia sales in China.")] == \
+        [(("united-states",), {"china"})]

@@ -210,6 +210,7 @@ class _Rules:
             roles["parenthetical_en"], key=len, reverse=True))) + r")(?![a-z])")
         self.issuing = PhraseMatcher((w, True) for names in data["issuing_verbs"].values() for w in names)
         self.window_days = int(data.get("merge_window_days", 365))
+        self.demonym = re.compile(r"[a-z]+(?:" + "|".join(map(re.escape, load_yaml("matching.yaml")["demonym_endings"])) + r")")
 
 
 @lru_cache(maxsize=1)
@@ -319,8 +320,9 @@ def _not_overlapping(triggers, spans) -> list:
 class _Sentence:
     """One sentence with the actor mentions, triggers and cues inside it."""
 
-    def __init__(self, span: Span, norm: str, mentions, techs, statuses):
+    def __init__(self, span: Span, norm: str, mentions, techs, statuses, cued: frozenset = frozenset()):
         self.span = span
+        self.cued = cued  # states the article names as a target somewhere ("curbs on China")
         self.norm = norm
         self.mentions = [m for m in mentions if span.start <= m.start and m.end <= span.end]
         self.techs = [t for t in techs if span.start <= t.start and t.end <= span.end]
@@ -395,6 +397,16 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
             and not (norm[clause.start:m.start].rstrip().endswith(("将", "把")) and not m.surface.startswith(("对", "對"))))
             # 对中国（中共）禁运: the bracketed name restates the target
             and not (m.actor_id in cued and norm[clause.start:m.start].rstrip().endswith(("（", "(")))]
+    if len(adjacent) == 1 and not is_cjk(trig.surface[:1]) and adjacent[0].actor_id in s.cued \
+            and not s.masked[adjacent[0].end - s.span.start:trig.start - s.span.start].strip() \
+            and not re.match(r"['’]s?(?![a-z])", norm[adjacent[0].end:adjacent[0].end + 2]) \
+            and not r.demonym.fullmatch(norm[adjacent[0].start:adjacent[0].end]):
+        # "China chip restrictions" (nothing but technology names between) in an article that
+        # names China as a target elsewhere ("controls … against China"): whom it is on
+        noun_adjunct = adjacent[0]
+        adjacent = []
+    else:
+        noun_adjunct = None
     targets = [m.actor_id for m in in_clause if m not in adjacent and is_target(r, norm, m, clause)
                and _can_be_targeted(lex, m.actor_id) and not _names_own_people(r, norm, m)]
     directional = [m.actor_id for m in in_clause if m not in adjacent and r.directional.search(
@@ -429,6 +441,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     if not targets:
         targets = _elaborated_targets(r, lex, s, clause)
     targets += [t for t in _included_targets(r, lex, s, trig) if t not in targets]
+    if noun_adjunct is not None and noun_adjunct.actor_id not in targets:
+        targets.append(noun_adjunct.actor_id)
     listed = _listed(r, norm, in_clause, clause, trig)
     targets += [m.actor_id for m in listed if m.actor_id not in targets and _can_be_targeted(lex, m.actor_id)]
     passive = _passive(r, norm, s, clause, trig)
@@ -1017,13 +1031,15 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     by_trig, by_mention = _ByStart(triggers), _ByStart(mentions)
     by_tech, by_status, by_export = _ByStart(techs), _ByStart(statuses), _ByStart(export_hits)
     by_key: dict[tuple, list[ArticlePolicy]] = {}
+    cued = frozenset(m.actor_id for m in mentions if getattr(lex.get(m.actor_id), "type", None) == "Country"
+                     and is_target(r, norm, m, Span(max(0, m.start - 16), min(len(norm), m.end + 24), "")))
     for span in sentences(text):
         trig_here = by_trig.inside(span.start, span.end)
         deal = any_deal and r.blocked_deal.search(norm, span.start, span.end)
         if not trig_here and not deal:
             continue
         s = _Sentence(span, norm, by_mention.inside(span.start, span.end), by_tech.inside(span.start, span.end),
-                      by_status.inside(span.start, span.end))
+                      by_status.inside(span.start, span.end), cued)
         found = _sentence_mentions(r, lex, s, trig_here, by_export.inside(span.start, span.end)) if trig_here else []
         if deal:
             found += _blocked_deals(r, lex, s)
