@@ -1031,8 +1031,17 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     by_trig, by_mention = _ByStart(triggers), _ByStart(mentions)
     by_tech, by_status, by_export = _ByStart(techs), _ByStart(statuses), _ByStart(export_hits)
     by_key: dict[tuple, list[ArticlePolicy]] = {}
+    # states named as a target somewhere ("controls … against China"), not as the adjunct of a
+    # measure right after them ("tumble on U.S. export curbs": the US's curbs)
+    trig_starts = sorted(t.start for t in triggers)
+
+    def adjunct(m) -> bool:
+        k = bisect.bisect_left(trig_starts, m.end)
+        return k < len(trig_starts) and bool(re.fullmatch(r"\s*(?:[a-z-]+\s+){0,2}", norm[m.end:trig_starts[k]]))
+
     cued = frozenset(m.actor_id for m in mentions if getattr(lex.get(m.actor_id), "type", None) == "Country"
-                     and is_target(r, norm, m, Span(max(0, m.start - 16), min(len(norm), m.end + 24), "")))
+                     and is_target(r, norm, m, Span(max(0, m.start - 16), min(len(norm), m.end + 24), ""))
+                     and not adjunct(m))
     for span in sentences(text):
         trig_here = by_trig.inside(span.start, span.end)
         deal = any_deal and r.blocked_deal.search(norm, span.start, span.end)
