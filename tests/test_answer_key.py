@@ -64,8 +64,8 @@ OWN_FLOORS = {
     "actor_precision": (">=", 0.98),
     "actor_recall": (">=", 0.94),
     "actor_f1": (">=", 0.96),
-    "policy_f1_in_article": (">=", 0.74),
-    "relation_f1": (">=", 0.78),
+    "policy_f1_in_article": (">=", 0.76),
+    "relation_f1": (">=", 0.79),
 }
 
 #: the held-out key (tests/data/answer_key_holdout): 15 documents annotated after the rules
@@ -76,7 +76,7 @@ HOLDOUT_FLOORS = {
     "actors_split_across_iris": ("==", 0),
     "policies_targeting_own_issuer": ("==", 0),
     "actor_f1": (">=", 0.88),
-    "policy_f1_in_article": (">=", 0.55),
+    "policy_f1_in_article": (">=", 0.7),
     "relation_f1": (">=", 0.48),
 }
 
@@ -90,8 +90,8 @@ HOLDOUT2_FLOORS = {
     # 0.93 until "the West" became an actor: it lifted the first held-out key's policies from
     # 0.552 to 0.621 and cost this key's actor_f1 0.004 (a 西方 its annotator did not list)
     "actor_f1": (">=", 0.92),
-    "policy_f1_in_article": (">=", 0.53),
-    "relation_f1": (">=", 0.72),
+    "policy_f1_in_article": (">=", 0.55),
+    "relation_f1": (">=", 0.74),
 }
 
 #: the development key (tests/data/answer_key_dev): 20 corpus documents no key held before
@@ -103,7 +103,7 @@ DEV_FLOORS = {
     "actors_split_across_iris": ("==", 0),
     "policies_targeting_own_issuer": ("==", 0),
     "actor_f1": (">=", 0.88),
-    "policy_f1_in_article": (">=", 0.51),
+    "policy_f1_in_article": (">=", 0.63),
     "relation_f1": (">=", 0.47),
 }
 
