@@ -109,9 +109,11 @@ def test_a_stock_code_marks_a_listed_company_and_titles_merge_split_names():
 
 def test_a_registered_company_name_marks_an_organization_once():
     got = candidates("杭州星云芯智能科技有限公司宣布完成新一轮融资。")
-    assert ("Organization", ("星云芯智能科技", "星云芯")) in got
+    # the trade name, its short form and the registered name as written (an analyst's spelling)
+    assert ("Organization", ("星云芯智能科技", "星云芯", "杭州星云芯智能科技有限公司")) in got
     # common words name nothing without their place; no place, no guess where the name starts
-    assert ("Organization", ("南京市科技创新投资",)) in candidates("采购方南京市科技创新投资有限公司宣布。")
+    assert ("Organization", ("南京市科技创新投资", "南京市科技创新投资有限公司")) in candidates(
+        "采购方南京市科技创新投资有限公司宣布。")
     assert candidates("这家股份有限公司表示。") == set()
 
 
