@@ -70,6 +70,9 @@ def one(text: str) -> ArticlePolicy:
     ("Canada said it would restrict exports of chips to Iran.", "ExportControl", ("canada",), {"iran"}),
     ("Before the rules are codified, the Canadian government must review its past export controls.",
      "ExportControl", ("canada",), set()),
+    # a ban on a foreign firm's products in the issuer's own market is a sanction on the firm
+    ("中国上周日发布针对美光科技公司的芯片禁令。", "Sanction", ("china",), {"micron"}),
+    ("中国宣布禁止美光公司在中国销售芯片。", "Sanction", ("china",), {"micron"}),
     # limits on people's movement (visas, journalists) are no export controls
     ("Canada imposed 30-day limits on work visas for Iranian journalists.", "OtherPolicy", ("canada",), {"iran"}),
 ])

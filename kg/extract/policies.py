@@ -572,6 +572,13 @@ def _included_targets(r: _Rules, lex: Lexicon, s: "_Sentence", trig) -> list[str
     return out[::-1]
 
 
+def _in_own_market(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span, issuers) -> bool:
+    """Whether the clause places the sales it bans in the issuer's own state (在中国销售, "sales in China")."""
+    home = {state_of(lex, a) for a in issuers}
+    return any(state_of(lex, m.actor_id) in home and re.search(r"(?:在|于|(?<![a-z])in\s+)$", s.norm[max(clause.start, m.start - 4):m.start])
+               for m in s.within(s.mentions, clause))
+
+
 def _elaborated_targets(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span) -> list[str]:
     """Targets named in the clause right after the trigger's, when it says what the measure
     does ("出口管制措施，包括切断中国企业与…的联系"; "禁令，旨在限制中国开发…")."""
@@ -898,9 +905,11 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
                 lex.get(t) is not None and lex.get(t).type == "Organization" for t in targets)
             if ptype == "Sanction" and s.within(s.techs, clause) and not on_firms:
                 ptype = "ExportControl"  # "U.S. sanctions on AI chips to China": the news' word for export controls
-            elif ptype == "ExportControl" and on_firms and r.ban_words.fullmatch(normalize_chars(trig.surface)) \
-                    and not s.within(export_hits, clause):
-                ptype = "Sanction"  # 中共禁美光芯片, "a ban on Huawei": a measure against a company
+            elif ptype == "ExportControl" and on_firms and r.ban_words.search(normalize_chars(trig.surface)) \
+                    and (not s.within(export_hits, clause) or _in_own_market(r, lex, s, clause, issuers)):
+                # 中共禁美光芯片, 针对美光的芯片禁令, "a ban on Huawei": a measure against a company;
+                # 禁止美光在中国销售: its sales in the issuer's own market, no export
+                ptype = "Sanction"
             if kind == "weak" and not s.within(export_hits, clause) \
                     and not (techs and (targets or adjacent or issuers or len(triggers) > 1)) \
                     and not (targets and issuers):
