@@ -119,6 +119,8 @@ def test_a_registered_company_name_marks_an_organization_once():
 
 def test_a_titled_name_ends_at_a_date_and_is_no_common_word():
     assert ("Person", ("朱岳中",)) in candidates("学财务金融系助理教授朱岳中4月4日告诉大纪元。")
+    assert ("Person", ("欧江安",)) in candidates("外交部发言人欧江安15日表示，将配合制裁。")
+    assert ("Person", ("叶至诚",)) in candidates("国合处处长叶至诚进一步补充，双方将合作。")
     assert not any("周一" in n for _, ns in candidates("欧盟委员会主席周一表示，将加强合作。") for n in ns)
 
 
