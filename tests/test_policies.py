@@ -73,6 +73,8 @@ def one(text: str) -> ArticlePolicy:
     # a ban on a foreign firm's products in the issuer's own market is a sanction on the firm
     ("中国上周日发布针对美光科技公司的芯片禁令。", "Sanction", ("china",), {"micron"}),
     ("中国宣布禁止美光公司在中国销售芯片。", "Sanction", ("china",), {"micron"}),
+    # a state luring foreign firms runs an industrial policy; the firms' state is no issuer
+    ("Vietnam is seeking to lure Japanese businesses to relocate from China.", "IndustrialPolicy", ("vietnam",), set()),
     # limits on people's movement (visas, journalists) are no export controls
     ("Canada imposed 30-day limits on work visas for Iranian journalists.", "OtherPolicy", ("canada",), {"iran"}),
 ])

@@ -486,8 +486,9 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
             issuers = [m.actor_id for m in chain_after(r, norm, first, rest, s.span.end)]
     if not issuers and not is_cjk(trig.surface[:1]):  # a relative clause: "restrictions Washington and its allies have imposed"
         after = [m for m in in_clause if m.start >= trig.end and ok(m.actor_id)]
-        if after and re.fullmatch(r"\s*(?:that|which)?\s*(?:the)?\s*", norm[trig.end:after[0].start]):
-            issuers = [after[0].actor_id]
+        if after and re.fullmatch(r"\s*(?:that|which)?\s*(?:the)?\s*", norm[trig.end:after[0].start]) \
+                and not r.own_firms_after.search(norm[after[0].end:after[0].end + 16]):
+            issuers = [after[0].actor_id]  # ... not the object's nationality ("lure U.S. businesses")
     before = [m for m in in_clause if m.end <= trig.start and ok(m.actor_id) and not _is_partner(r, norm, m, clause)
               and not is_target(r, norm, m, clause)]
     joined = _joiners(r, norm, before, adjacent or before, trig.start)
