@@ -71,6 +71,12 @@ def test_no_relation_for_a_state_that_does_not_act(text):
     assert not {t for t in triples(text) if t[1] in ("criticizes", "cooperatesWith")}
 
 
+def test_a_state_before_its_firm_is_no_party():
+    found = triples("三星与美国威腾电子在日本的合作案获得资金。")
+    assert ("samsung", "cooperatesWith", "western-digital") in found
+    assert not {t for t in found if t[1] == "cooperatesWith" and "united-states" in t}
+
+
 def test_a_headlines_phrases_are_clauses():
     # 荷兰加入 | 中共跳脚: two phrases of a headline, not "the Netherlands joins China"
     assert not {t for t in triples("美中芯片战扩至欧洲 荷兰加入 中共跳脚") if t[1] == "cooperatesWith"}

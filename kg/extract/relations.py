@@ -194,7 +194,7 @@ class _Reader:
         allowed_o = tuple(spec.get("object") or ("Country", "Organization", "Person"))
         here = self.within(clause)
         subj_c = [m for m in here if m.end <= cue_start and _is_party(self.lex, m.actor_id, allowed_s)
-                  and not self.outside_role(m, clause) and not self._qualifies_a_body(m)]
+                  and not self.outside_role(m, clause) and not self._qualifies_a_body(m) and not self._nationality(m)]
         # the nearest actor before the cue, with those joined to it ("Japan and the Netherlands urged")
         subjects = chain_before(self.pr, self.norm, subj_c[-1], subj_c) if subj_c else []
         if not subjects and is_cjk(self.text[cue_start:cue_start + 1]):
@@ -218,6 +218,16 @@ class _Reader:
                 if state_of(self.lex, s.actor_id) != state_of(self.lex, o.actor_id) \
                         and not _related_by_lexicon(self.lex, s.actor_id, o.actor_id):
                     self.add(s.actor_id, pred, o.actor_id, sentence, "cue")
+
+    def _nationality(self, m) -> bool:
+        """A state written right before one of its organizations (美国威腾电子, 韩国三星):
+        the organization's nationality, not a party of its own."""
+        if "Country" not in _kinds(self.lex, m.actor_id):
+            return False
+        k = bisect.bisect_left(self._starts, m.end)
+        nxt = self.mentions[k] if k < len(self.mentions) else None
+        return nxt is not None and nxt.start - m.end <= 1 and self.norm[m.end:nxt.start] in ("", "的") \
+            and "Organization" in _kinds(self.lex, nxt.actor_id)
 
     def _qualifies_a_body(self, m) -> bool:
         """A state named as the nationality of the body that acts ("Chinese chip trade group
@@ -247,7 +257,7 @@ class _Reader:
             return
         allowed = ("Country", "Organization")
         parties = [m for m in self.within(clause) if _is_party(self.lex, m.actor_id, allowed)
-                   and not self.outside_role(m, clause)]
+                   and not self.outside_role(m, clause) and not self._nationality(m)]
         cue_text = self.norm[cue_start:clause.end]
         if self.r.join_cues.find_all(cue_text[:8], cue_text[:8]):
             # "荷兰和日本同意加入美国的行动": the joiners cooperate with whom they join
