@@ -107,6 +107,9 @@ def test_based_in_only_from_a_stated_seat():
     assert ("smic", "basedIn", "united-states") not in triples("总部位于上海的中芯国际已被美国列入黑名单。")
     assert ("asml", "basedIn", "netherlands") in triples("ASML, headquartered in Veldhoven, said sales would fall.")
     assert ("smic", "basedIn", "china") in triples("Shanghai-based SMIC said demand was weak.")
+    # a registration place is a seat (在香港注册的公司, "registered in")
+    assert ("zte", "basedIn", "hong-kong") in triples("中兴通讯当年在香港注册，随后开始经营。")
+    assert ("zte", "basedIn", "hong-kong") in triples("ZTE, registered in Hong Kong, said sales would fall.")
     # a government body's seat is part of its name, not news
     assert not any(p == "basedIn" for _, p, _ in triples("美国国防部说，美国将加强合作。"))
 

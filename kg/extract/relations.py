@@ -86,6 +86,8 @@ class _Rules:
         self.not_a_fact = PhraseMatcher((w, True) for ws in data["not_a_fact"].values() for w in ws)
         self.object_gap = data["object_gap"]
         self.seller_before = words_regex(data["seller_before"], at_end=True)
+        self.registered = re.compile(r"在[^，,。；;\s]{1,8}?(" + "|".join(map(re.escape, sorted(
+            data["based_in"]["registered_after"]["zh"], key=len, reverse=True))) + r")")
         self.body_nouns = "|".join(map(re.escape, sorted({normalize_chars(w) for ws in data["body_nouns"].values()
                                                            for w in ws}, key=len, reverse=True)))
         self.state_title = re.compile("|".join(
@@ -397,6 +399,17 @@ class _Reader:
                      and re.fullmatch(r"[\w\s]{0,20}的?", self.norm[place_end:m.start])
                      and not any(place_end <= x.start < m.start for x in self.mentions)] if is_cjk(self.norm[cue_start]) else []
             before = [m for m in orgs if m.end <= cue_start and m.start >= clause.start - 40]
+            org = after[0] if after else (before[-1] if before else None)
+            if org is not None and state != org.actor_id:
+                self.add(org.actor_id, "basedIn", state, sentence, "based-in-cue")
+        for hit in self.r.registered.finditer(self.norm, sentence.start, sentence.end):
+            # 在香港注册的公司: the place between 在 and the cue, the organization after it or before
+            state, place_end = self._place_at(hit.start() + 1, sentence.end)
+            if state is None or not re.fullmatch(r"\s*", self.norm[place_end:hit.start(1)]):
+                continue
+            clause = next((c for c in parts if c.start <= hit.start() < c.end), sentence)
+            after = [m for m in orgs if 0 <= m.start - hit.end() <= 12 and m.end <= sentence.end]
+            before = [m for m in orgs if clause.start - 40 <= m.start and m.end <= hit.start()]
             org = after[0] if after else (before[-1] if before else None)
             if org is not None and state != org.actor_id:
                 self.add(org.actor_id, "basedIn", state, sentence, "based-in-cue")
