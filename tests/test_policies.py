@@ -114,6 +114,8 @@ def test_issuer_standing_right_before_the_trigger(text):
 
 
 @pytest.mark.parametrize("text", [
+    "拉维周二出席了加拿大参议院的出口管制听证会。",    # a hearing on export controls is no measure
+    "Canada's export control expert John Smith said the rules were vague.",  # nor is an expert
     "中共缺乏反制措施。",                        # no enacting verb: China enacts nothing here
     "日本计划设立一个新合作框架。",                 # an agreement with one party
     "Analysts expect new rules next year.",       # a weak trigger with neither technology nor export

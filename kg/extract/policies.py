@@ -173,6 +173,7 @@ class _Rules:
             r"(?:列入|纳入|加入|列进|放入|列为|增列|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*)\s*[“\"「《]?\s*$")
         self.export_families = frozenset(data["export_technologies"])
         self.body_types = dict(data.get("body_measure_types") or {})
+        self.qualified = words_regex([w for ws in data["qualified_nouns"].values() for w in ws], at_end=False)
         self.movement_words = PhraseMatcher((w, True) for names in data["movement_words"].values() for w in names)
         self.investment_words = PhraseMatcher((w, True) for names in data["investment_words"].values() for w in names)
         deals = data["blocked_deals"]
@@ -873,6 +874,8 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
         clause = s.clause_of(trig.start)
         if _not_a_fact(r, s.norm, clause, trig) or (kind != "named" and _urged(r, s, clause, trig)):
             continue
+        if kind != "named" and r.qualified.search(s.norm[trig.end:trig.end + 12].lstrip(" 的")):
+            continue  # "export control expert", 出口管制听证会: a person or an event, no measure
         if kind != "named" and any(0 <= n - trig.end <= 4 and r.filler.fullmatch(s.norm[trig.end:n].strip("“”\"「《 "))
                                    for n in named_starts):
             continue  # 出口管制的“实体清单”, "export control Entity List": the words qualify the named measure
