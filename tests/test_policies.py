@@ -116,6 +116,7 @@ def test_issuer_standing_right_before_the_trigger(text):
 @pytest.mark.parametrize("text", [
     "拉维周二出席了加拿大参议院的出口管制听证会。",    # a hearing on export controls is no measure
     "Canada's export control expert John Smith said the rules were vague.",  # nor is an expert
+    "Stocks fell on Friday, dented by the Canadian prime minister's threat to impose new tariffs on Iran.",  # a threat
     "中共缺乏反制措施。",                        # no enacting verb: China enacts nothing here
     "日本计划设立一个新合作框架。",                 # an agreement with one party
     "Analysts expect new rules next year.",       # a weak trigger with neither technology nor export
