@@ -153,6 +153,7 @@ class _Rules:
             {normalize_chars(w) for w in both("issuer_right_after")}, key=len, reverse=True))) + r")\s*")
         self.joins = PhraseMatcher((w, True) for w in both("joins"))
         self.speech = PhraseMatcher((w, True) for w in both("speech"))
+        self.not_speech = re.compile("|".join(map(re.escape, both("not_speech"))))
         self.not_a_fact = PhraseMatcher((w, True) for w in both("not_a_fact"))
         self.own_people_after = words_regex(both("own_people_after"), at_end=False)
         self.own_firms_after = words_regex(both("own_firms_after"), at_end=False)
@@ -391,7 +392,7 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     if is_cjk(trig.surface[:1]):  # 对中国的出口管制: in Chinese the target comes before the trigger
         # ... but 将/把 mark what is done with the measure, not its target (将美国的出口管制称为…)
         # ... and 对X的管制表示不满 speaks of X's own measure: 对 marks the topic of what is said
-        about = bool(r.speech.find_all(*_twice(norm[trig.end:clause.end])))
+        about = bool(r.speech.find_all(*_twice(r.not_speech.sub("", norm[trig.end:clause.end]))))
         cued = {m.actor_id for m in in_clause if is_target(r, norm, m, clause)}
         adjacent = [m for m in adjacent if not (
             is_target(r, norm, m, clause) and not about
