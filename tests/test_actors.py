@@ -43,6 +43,9 @@ def test_a_particle_compound_yields_to_the_name_inside_it():
     # 对华 ("towards China") is China, but 对华为 is 对 + 华为 (Huawei)
     assert ids("美国对华为祭出新禁令") == {"united-states", "huawei"}
     assert ids("美国对华出口管制升级") == {"united-states", "china"}
+    # 对俄, 对韩…: the state a measure is aimed at, matched but never written as its label
+    assert ids("台湾宣布加入对俄经济制裁") == {"taiwan", "russia"}
+    assert ids("中国对美光祭出禁令") == {"china", "micron"}
 
 
 def test_short_capitalized_aliases_match_only_in_capitals():
