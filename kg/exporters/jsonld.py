@@ -49,13 +49,20 @@ def _dumps(value, depth: int) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth)
 
 
+def header() -> bytes:
+    return ('{\n "@context": ' + _dumps(dict(PREFIXES), 1) + ',\n "@graph": [').encode("utf-8")
+
+
+def node_text(subject, triples: list, first: bool) -> str:
+    # node by node, byte for byte as json.dumps(document, indent=1) would write the document
+    return ("\n  " if first else ",\n  ") + _dumps(_node(subject, triples), 2)
+
+
+def trailer(empty: bool) -> bytes:
+    return ("]" if empty else "\n ]").encode("utf-8") + b"\n}\n"
+
+
 def write(result, fh) -> None:
-    # written node by node, byte for byte as json.dumps(document, indent=1) would write it
-    fh.write(('{\n "@context": ' + _dumps(dict(PREFIXES), 1) + ',\n "@graph": [').encode("utf-8"))
-    first = True
-    for subject, triples in result.quads.subjects():
-        fh.write(("\n  " if first else ",\n  ").encode("utf-8"))
-        fh.write(_dumps(_node(subject, triples), 2).encode("utf-8"))
-        first = False
-    fh.write(("]" if first else "\n ]").encode("utf-8"))
-    fh.write(b"\n}\n")
+    from .stream import write_streams
+
+    write_streams(result, {NAME: fh})

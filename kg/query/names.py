@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from ..lexicon import normalize_name
 from ..terms import KG, PROV, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, compact
 
-__all__ = ["write_names", "LABELS", "MAIN_TYPES", "SKIP_PREDICATES", "main_type"]
+__all__ = ["write_names", "open_links", "LABELS", "MAIN_TYPES", "SKIP_PREDICATES", "main_type"]
 
 LABELS = [RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", SCHEMA + "name", SCHEMA + "headline"]
 # the type a node is listed under, first that applies
@@ -52,9 +52,21 @@ def _display(labels: list[tuple[str, str, str]]) -> str:
     return min(labels, key=rank)[1]
 
 
-def write_names(store: ox.Store, target: str | Path | sqlite3.Connection) -> None:
-    db = target if isinstance(target, sqlite3.Connection) else sqlite3.connect(str(target))
+def open_links(target: str | Path) -> sqlite3.Connection:
+    """A names database to be written by :func:`write_names` whose links come from the
+    caller: rows (s, p, o, graph or None) go to its ``quad`` table (see :func:`link_row`)."""
+    db = sqlite3.connect(str(target))
     db.executescript(_SCHEMA)
+    db.execute("CREATE TEMP TABLE quad (s TEXT, p TEXT, o TEXT, g TEXT)")
+    return db
+
+
+def write_names(store: ox.Store, target: str | Path | sqlite3.Connection, links_given: bool = False) -> None:
+    """The names index of ``store`` into ``target``. ``links_given``: ``target`` is from
+    :func:`open_links` and its ``quad`` table holds every link already (no scan of the store)."""
+    db = target if isinstance(target, sqlite3.Connection) else sqlite3.connect(str(target))
+    if not links_given:
+        db.executescript(_SCHEMA)
     labels: dict[str, list[tuple[str, str, str]]] = {}
     rows = []
     for pred in LABELS:
@@ -77,15 +89,28 @@ def write_names(store: ox.Store, target: str | Path | sqlite3.Connection) -> Non
         for iri, ls in labels.items() if not _is_assertion(types.get(iri, set()))))
     db.execute("CREATE INDEX names_norm ON names (norm)")
     db.execute("CREATE INDEX names_iri ON names (iri)")
-    _write_links(store, db)
+    _write_links(store, db, links_given)
     db.commit()
     if not isinstance(target, sqlite3.Connection):
         db.close()
 
 
-def _write_links(store: ox.Store, db: sqlite3.Connection) -> None:
+def _write_links(store: ox.Store, db: sqlite3.Connection, given: bool = False) -> None:
     """The adjacency index: one row per (node, direction, predicate, neighbour) with the number
     of article graphs that state the link, aggregated by SQLite on disk (bounded memory)."""
+    if not given:
+        _scan_links(store, db)
+    for node, other, direction in (("s", "o", "out"), ("o", "s", "in")):
+        db.execute(f"INSERT INTO links SELECT q.{node}, '{direction}', q.p, q.{other}, COUNT(DISTINCT q.g), "
+                   f"(SELECT type FROM nodes WHERE iri = q.{other}) FROM quad q "
+                   f"GROUP BY q.{node}, q.p, q.{other} ORDER BY q.{node}, q.p, q.{other}")
+    db.execute("DROP TABLE quad")
+    # a hub's thousands of article links are counted inside the index, not read one by one
+    db.execute("CREATE INDEX links_node ON links (node, other_type = 'schema:NewsArticle', direction, predicate)")
+
+
+def _scan_links(store: ox.Store, db: sqlite3.Connection) -> None:
+    """Every link between two different IRIs (but SKIP_PREDICATES) of the store into ``quad``."""
     db.execute("CREATE TEMP TABLE quad (s TEXT, p TEXT, o TEXT, g TEXT)")
     batch = []
     for q in store.quads_for_pattern(None, None, None, None):
@@ -97,13 +122,6 @@ def _write_links(store: ox.Store, db: sqlite3.Connection) -> None:
                 db.executemany("INSERT INTO quad VALUES (?, ?, ?, ?)", batch)
                 batch.clear()
     db.executemany("INSERT INTO quad VALUES (?, ?, ?, ?)", batch)
-    for node, other, direction in (("s", "o", "out"), ("o", "s", "in")):
-        db.execute(f"INSERT INTO links SELECT q.{node}, '{direction}', q.p, q.{other}, COUNT(DISTINCT q.g), "
-                   f"(SELECT type FROM nodes WHERE iri = q.{other}) FROM quad q "
-                   f"GROUP BY q.{node}, q.p, q.{other} ORDER BY q.{node}, q.p, q.{other}")
-    db.execute("DROP TABLE quad")
-    # a hub's thousands of article links are counted inside the index, not read one by one
-    db.execute("CREATE INDEX links_node ON links (node, other_type = 'schema:NewsArticle', direction, predicate)")
 
 
 def _is_assertion(types: set[str]) -> bool:
