@@ -134,6 +134,8 @@ def build(
     if len(r["skipped"]) > 10:
         typer.echo(f"  ... and {len(r['skipped']) - 10} more skipped (see report.json)")
     typer.echo(f"{len(result.quads)} quads -> " + ", ".join(str(p) for p in paths))
+    typer.echo(f"temporary disk: {result.stats.get('temp_bytes', 0) / 1e6:.1f} MB at the peak (spilled quad runs "
+               "and the writers' sort files)")
 
 
 ENDPOINT_OPT = typer.Option(None, "--endpoint", help="Read the build `kg push` put on this SPARQL endpoint "

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections import Counter
+from collections import Counter, defaultdict
 from itertools import groupby
 from operator import itemgetter
 from typing import BinaryIO, Optional
@@ -110,7 +110,13 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None) -> dict:
 
 def _quad_pass(quads, nq: Optional[BinaryIO], links, loader, counts: dict) -> None:
     lines: Optional[list[str]] = [] if (nq or loader) else None
-    articles = links.articles if links is not None else None
+    articles: Optional[dict] = None  # for each object, the articles that mention, tag, cover or link to it
+    if links is not None or loader is not None:
+        articles = defaultdict(int)
+        if links is not None:
+            links.articles = articles
+        if loader is not None:
+            loader.weight = articles
     buf = links.buf if links is not None else None
     run = graphml._RUN
     counted, skip_edges = graphml._COUNTED, graphml._SKIP_EDGES
@@ -137,10 +143,10 @@ def _quad_pass(quads, nq: Optional[BinaryIO], links, loader, counts: dict) -> No
             if len(named) >= _FLUSH:
                 loader.links(named)
                 named = []
+        if articles is not None and k == 0 and g and p in counted and v not in seen:
+            seen.add(v)
+            articles[v] += 1
         if buf is not None and k == 0:
-            if g and p in counted and v not in seen:
-                seen.add(v)
-                articles[v] += 1
             if p not in skip_edges:
                 buf.append((s, p, v, g))
                 if len(buf) >= run:
@@ -192,6 +198,7 @@ def _triple_pass(quads, tt, js, nodes: Optional[_Spool], loader, counts: dict) -
             if attrs is not None:
                 nodes.add((s, attrs))
         if loader is not None:
+            loader.subject(s, triples)
             union.extend(f"<{s}> <{p}> <{v}> .\n" if k == 0 else f"<{s}> <{p}> {nt_literal(v, lang, dt)} .\n"
                          for _, p, k, v, lang, dt in rows)
             if len(union) >= _FLUSH:

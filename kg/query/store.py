@@ -15,10 +15,12 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import queue
 import re
 import secrets
 import shutil
 import sqlite3
+import threading
 import weakref
 from contextlib import contextmanager
 from itertools import islice
@@ -270,66 +272,93 @@ def _alive(pid: int) -> bool:
 
 class StoreLoader:
     """A generation's store, fed by the one pass that writes the exports: N-Quads lines
-    (:meth:`quads`) and the union graph as N-Triples (:meth:`union`, the default graph),
-    bulk-loaded some megabytes at a time (Oxigraph's bulk loader holds what it is given in
-    memory, so slices bound the memory of any build)."""
+    (:meth:`quads`) and the union graph as N-Triples lines (:meth:`union`, the default graph),
+    bulk-loaded some megabytes at a time by a thread of its own, so that Oxigraph loads while
+    the writers go on (Oxigraph's bulk loader holds what it is given in memory, so slices
+    bound the memory of any build); and the links for the adjacency index (:meth:`links`)."""
 
-    CHUNK = 16 << 20
+    CHUNK = 32 << 20
 
     def __init__(self, path: Path) -> None:
-        from .names import SKIP_PREDICATES, open_links
+        from .names import SKIP_PREDICATES, NameRows, open_links
 
         self.path = path
+        self.name_rows = NameRows()  # fed subject by subject (:meth:`subject`)
+        self.weight: dict[str, int] = {}  # articles that mention, tag, cover or link to each node
         self.store = ox.Store(str(path / "oxigraph"))
         self.names = open_links(path / "names.sqlite")
         self.skip = SKIP_PREDICATES  # links that are no neighbour relation (see :meth:`links`)
-        self._pending: dict[bool, list[bytes]] = {False: [], True: []}
-        self._size = {False: 0, True: 0}
+        self._pending: list[bytes] = []
+        self._size = 0
+        self._error: Optional[BaseException] = None
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._thread = threading.Thread(target=self._work, name="kg-store-loader", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        while True:
+            data = self._queue.get()
+            if data is None:
+                return
+            if self._error is None:
+                try:
+                    self.store.bulk_load(data, ox.RdfFormat.N_QUADS)
+                except BaseException as exc:  # noqa: BLE001 - raised in the writing thread by finish()
+                    self._error = exc
 
     def quads(self, data: bytes) -> None:
-        self._add(False, data)
+        self._add(data)
 
     def union(self, data: bytes) -> None:
-        self._add(True, data)
+        self._add(data)  # N-Triples lines are N-Quads lines of the default graph
 
     def links(self, rows: list) -> None:
         """Links (s, p, o, graph or None) between two different IRIs whose predicate is not in
         ``self.skip``, for the adjacency index of names.sqlite."""
         self.names.executemany("INSERT INTO quad VALUES (?, ?, ?, ?)", rows)
 
-    def _add(self, default: bool, data: bytes) -> None:
-        self._pending[default].append(data)
-        self._size[default] += len(data)
-        if self._size[default] >= self.CHUNK:
-            self._load(default)
+    def subject(self, subject: str, triples: list) -> None:
+        """One subject's statements of the union graph, for the names index."""
+        self.name_rows.subject(subject, triples)
 
-    def _load(self, default: bool) -> None:
-        data = b"".join(self._pending[default])
-        self._pending[default], self._size[default] = [], 0
-        if not data:
-            return
-        try:
-            if default:
-                self.store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-            else:
-                self.store.bulk_load(data, ox.RdfFormat.N_QUADS)
-        except (SyntaxError, ValueError, RuntimeError) as exc:
-            raise QueryError(f"the graph cannot be loaded into the query store: {str(exc).splitlines()[0]}") from None
+    def _add(self, data: bytes) -> None:
+        self._pending.append(data)
+        self._size += len(data)
+        if self._size >= self.CHUNK:
+            self._send()
+
+    def _send(self) -> None:
+        if self._pending:
+            self._queue.put(b"".join(self._pending))
+        self._pending, self._size = [], 0
+
+    def _join(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
 
     def finish(self, nq: Path) -> None:
         """Write the names index and the stamp (``nq``: the graph.nq the store holds, at the
         path it has now; it keeps its size and time when renamed into place)."""
         from .names import write_names
 
-        self._load(False)
-        self._load(True)
+        self._send()
+        self._join()
+        if self._error is not None:
+            exc = self._error
+            if isinstance(exc, (SyntaxError, ValueError, RuntimeError)):
+                raise QueryError(f"the graph cannot be loaded into the query store: {str(exc).splitlines()[0]}")
+            raise exc
         self.store.flush()
-        write_names(self.store, self.names, links_given=True)
+        write_names(self.store, self.names, links_given=True, fed=self.name_rows, weight=self.weight)
+        self.name_rows = None
         self.names.close()
         del self.store  # Oxigraph writes its files when the store is dropped
         _stamp_generation(self.path, nq)
 
     def abandon(self) -> None:
+        self._pending = []
+        self._join()
         self.store = None
         self.names.close()
         shutil.rmtree(self.path, ignore_errors=True)
@@ -525,7 +554,10 @@ def open_store(folder: str | Path = "exports") -> Store:
     base = folder / STORE_DIR
     last: Exception | None = None
     for _ in range(5):
-        recover(folder)
+        try:
+            recover(folder)
+        except OSError:  # a folder we cannot write to: read what is there
+            pass
         try:
             return _open_current(folder)
         except StoreDamaged as exc:
