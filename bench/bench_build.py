@@ -5,7 +5,7 @@
 
 - floor: reading, decoding and YAML/HTML parsing alone (the readers, nothing else)
 - build: the whole in-memory build (readers, extractors, graph assembly)
-- write: the five exports and the query store
+- write: the five exports, report.json and the query store (one pass over the graph)
 Default input: ../shared/corpus. Prints the median of --repeat runs and the peak memory
 (resident set) of the process after the build and after the writing.
 Warm-up (lexicon, jieba, OpenCC, lxml) is a build of the seeds, so a large input is built
@@ -70,6 +70,9 @@ def main() -> None:
     print(f"build       : {bu:7.2f} s  {docs / bu:8.0f} docs/s  ({bu / fl:.2f}x the floor)")
     print(f"build+write : {bu + wr:7.2f} s  {docs / (bu + wr):8.0f} docs/s  (exports {wr:.2f} s)")
     print(f"peak memory : {peak:7.0f} MB  (after the build: {peak_build:.0f} MB; {result.quads.spilled} spills)")
+    if getattr(result, "stats", None):
+        print(f"temp disk   : {result.stats.get('temp_bytes', 0) / 1e6:7.1f} MB  (spilled quad runs and the "
+              "writers' sort files, at their peak)")
 
 
 if __name__ == "__main__":

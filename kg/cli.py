@@ -134,6 +134,8 @@ def build(
     if len(r["skipped"]) > 10:
         typer.echo(f"  ... and {len(r['skipped']) - 10} more skipped (see report.json)")
     typer.echo(f"{len(result.quads)} quads -> " + ", ".join(str(p) for p in paths))
+    typer.echo(f"temporary disk: {result.stats.get('temp_bytes', 0) / 1e6:.1f} MB at the peak (spilled quad runs "
+               "and the writers' sort files)")
 
 
 ENDPOINT_OPT = typer.Option(None, "--endpoint", help="Read the build `kg push` put on this SPARQL endpoint "
@@ -154,13 +156,13 @@ def _source(graph: Path, endpoint: Optional[str], timeout: float):
         fail(str(exc))
 
 
-def parse_size(text: str) -> int:
+def parse_size(text: str, option: str = "--max-file-size") -> int:
     """``5MB``, ``500k``, ``1GB`` or a number of bytes (units of 1024)."""
     import re
 
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*", text, re.I)
     if not m:
-        fail(f"--max-file-size: {text!r} is not a size (e.g. 500KB, 5MB, 1GB, or a number of bytes)")
+        fail(f"{option}: {text!r} is not a size (e.g. 500KB, 5MB, 1GB, or a number of bytes)")
     return int(float(m.group(1)) * 1024 ** " kmg".index(m.group(2).lower() or " "))
 
 
@@ -552,24 +554,28 @@ def sparql(
     all_graphs: bool = typer.Option(False, "--all-graphs", help="With --endpoint: do not scope the query to the "
                                     "pushed build (faster on Virtuoso; the server's own graphs count too)."),
     allow_network: bool = typer.Option(False, "--allow-network", help="Allow SERVICE and LOAD."),
-    limit: int = typer.Option(10_000, "--limit", "-n", min=0, help="At most this many rows in a table or piped "
-                              "rows (0: all); a note on stderr says when rows were left out."),
+    limit: int = typer.Option(10_000, "--limit", "-n", min=0, help="At most this many rows (or triples), in "
+                              "every format (0: all); a note on stderr says when rows were left out."),
     timeout: float = typer.Option(60.0, "--timeout", min=0, help="Stop a query running longer than this many "
                                   "seconds, or wait that long for an endpoint's answer (0: no limit)."),
+    max_memory: str = typer.Option("2GB", "--max-memory", help="Stop a query once kg holds more memory than "
+                                   "this (e.g. 500MB, 4GB; 0: no limit)."),
 ) -> None:
-    """Run a SPARQL query over a build (the contract's prefixes are predeclared)."""
-    timer = _watchdog(timeout) if not endpoint else None
+    """Run a SPARQL query over a build (the contract's prefixes are predeclared). Results are
+    written as they come, so a large result starts at once and holds little memory."""
+    cap = parse_size(max_memory, "--max-memory")
+    timer = _watchdog(timeout, cap) if not endpoint else None
     try:
         _sparql(query, fmt, graph, endpoint, allow_network, limit, timeout or None, all_graphs)
     finally:
         if timer is not None:
-            timer.cancel()  # in-process callers (tests, scripts) go on after the command
+            timer.set()  # in-process callers (tests, scripts) go on after the command
 
 
 def _sparql(query, fmt, graph, endpoint, allow_network, limit, timeout, all_graphs) -> None:
     from .output import render
     from .query import QueryError
-    from .query.sparql import remote_query, select_rows, serialize_results
+    from .query.sparql import remote_query, select_rows, write_results
 
     if query == "-":
         text = sys.stdin.read()
@@ -586,17 +592,52 @@ def _sparql(query, fmt, graph, endpoint, allow_network, limit, timeout, all_grap
                                    scope=not all_graphs)
         else:
             results = _open(graph).query(text, allow_network=allow_network)
-        if fmt is None or fmt == SparqlFmt.table:
+        if _fmt(fmt) == "table":
             cols, rows = select_rows(results, limit + 1 if limit else None)
-            if limit and len(rows) > limit:
-                rows = rows[:limit]
-                typer.echo(f"kg: showing the first {limit} rows (--limit 0 shows all)", err=True)
-            typer.echo(render(rows, cols, _fmt(fmt)), nl=False)
+            more = bool(limit) and len(rows) > limit
+            typer.echo(render(rows[:limit] if more else rows, cols, "table"), nl=False)
+        elif fmt is None:  # plain tab-separated rows for a pipe, a batch at a time
+            more = _plain_rows(results, limit)
         else:
-            sys.stdout.buffer.write(serialize_results(results, fmt.value))
+            more = write_results(results, fmt.value, sys.stdout.buffer, limit or None)
             sys.stdout.flush()
+        if more:
+            typer.echo(f"kg: showing the first {limit} rows (--limit 0 shows all)", err=True)
     except QueryError as exc:
         fail(str(exc))
+    except BrokenPipeError:  # `kg sparql ... | head`: the reader has what it wanted
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _plain_rows(results, limit: int) -> bool:
+    """Tab-separated rows (the header first) written as they come; whether more were left out."""
+    import pyoxigraph as ox
+
+    from .output import render
+    from .query.sparql import select_rows
+
+    if isinstance(results, ox.QueryBoolean):
+        cols, rows = select_rows(results)
+        sys.stdout.write(render(rows, cols, "tsv"))
+        return False
+    written, first = 0, True
+    while True:
+        want = 2_000 if not limit else min(2_000, limit + 1 - written)
+        cols, rows = select_rows(results, want)
+        if limit and written + len(rows) > limit:
+            rows = rows[:limit - written]
+            more = True
+        else:
+            more = False
+        text = render(rows, cols, "tsv")
+        sys.stdout.write(text if first else text.split("\n", 1)[1])
+        sys.stdout.flush()
+        first = False
+        written += len(rows)
+        if more or len(rows) < want:
+            return more
 
 
 @app.command()
@@ -686,25 +727,43 @@ def validate(
     raise typer.Exit(1)
 
 
-def _watchdog(seconds: float):
-    """Stop the process with a clear message when a query runs longer than ``seconds``
-    (Oxigraph cannot be interrupted from Python, but it lets other threads run)."""
-    if not seconds:
+def _watchdog(seconds: float, max_bytes: int = 0):
+    """Stop the process with a clear message when a query runs longer than ``seconds`` or
+    makes the process hold more than ``max_bytes`` of memory (Oxigraph cannot be interrupted
+    from Python, but it lets other threads run). Returns an Event that ends the watch."""
+    if not seconds and not max_bytes:
         return None
     import os
     import threading
+    import time
 
-    def stop() -> None:
+    def stop(message: str) -> None:
         sys.stdout.flush()
-        sys.stderr.write(f"kg: error: the query ran longer than {seconds:g}s and was stopped (add a LIMIT, "
-                         "narrow the patterns, or give --timeout more seconds; 0: no limit)\n")
+        sys.stderr.write(f"kg: error: {message}\n")
         sys.stderr.flush()
         os._exit(1)
 
-    timer = threading.Timer(seconds, stop)
-    timer.daemon = True
-    timer.start()
-    return timer
+    def resident() -> int:
+        try:
+            with open("/proc/self/statm", "rb") as fh:
+                return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    done = threading.Event()
+    start = time.monotonic()
+
+    def watch() -> None:
+        while not done.wait(0.1):
+            if seconds and time.monotonic() - start > seconds:
+                stop(f"the query ran longer than {seconds:g}s and was stopped (add a LIMIT, narrow the "
+                     "patterns, or give --timeout more seconds; 0: no limit)")
+            if max_bytes and resident() > max_bytes:
+                stop(f"the query held more than {max_bytes / 2**20:.0f} MB of memory and was stopped (add a "
+                     "LIMIT, narrow the patterns, or give --max-memory more; 0: no limit)")
+
+    threading.Thread(target=watch, daemon=True).start()
+    return done
 
 
 def main() -> None:

@@ -41,21 +41,19 @@ class BuildResult:
     quads: QuadSet
     report: dict
     documents: list[Document] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)  # what writing measured (temp_bytes)
 
     def write(self, out: str | os.PathLike, formats: Optional[Sequence[str]] = None,
               replace_with_empty: bool = False) -> list[Path]:
-        """Write the exports into ``out``. A build that read no article does not replace a
-        graph already there (a mistyped folder would wipe it) unless ``replace_with_empty``."""
+        """Write the exports and, beside them, the query store into ``out`` (one pass over
+        the graph), and switch both in together. A build that read no article does not
+        replace a graph already there (a mistyped folder would wipe it) unless
+        ``replace_with_empty``."""
         from .exporters import write_all
-        from .query.store import write_store
 
         if not self.report.get("articles") and not replace_with_empty and (Path(out) / "graph.nq").exists():
             raise BuildError(f"read no article: {out}/ keeps its graph (use --force to replace it with an empty one)")
-
-        paths = write_all(self, Path(out), formats)
-        if formats is None or "nquads" in formats:
-            write_store(out)  # the query index beside the exports (not an export itself)
-        return paths
+        return write_all(self, Path(out), formats)
 
 
 def display_name(rel: str) -> str:

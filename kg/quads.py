@@ -47,25 +47,32 @@ def _term(kind: int, value: str, lang: str, datatype: str) -> Term:
 
 
 def spooled(rows: Iterable, fh) -> None:
-    """Write rows (tuples of str, int, None) to ``fh`` in marshal records."""
+    """Write rows (tuples of str, int, None) to ``fh`` in marshal records, each after its
+    length (so a record is read back with one read and ``marshal.loads``: ``marshal.load``
+    on a file reads it a few bytes at a time, eight times slower)."""
     chunk = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= _CHUNK:
-            marshal.dump(chunk, fh)
+            _record(chunk, fh)
             chunk = []
     if chunk:
-        marshal.dump(chunk, fh)
+        _record(chunk, fh)
+
+
+def _record(chunk: list, fh) -> None:
+    data = marshal.dumps(chunk)
+    fh.write(len(data).to_bytes(8, "little"))
+    fh.write(data)
 
 
 def read_spooled(fh) -> Iterator:
     """The rows :func:`spooled` wrote, in order."""
     while True:
-        try:
-            chunk = marshal.load(fh)
-        except EOFError:
+        head = fh.read(8)
+        if len(head) < 8:
             return
-        yield from chunk
+        yield from marshal.loads(fh.read(int.from_bytes(head, "little")))
 
 
 def _read_run(path: str) -> Iterator[Row]:
@@ -92,6 +99,7 @@ class QuadSet:
         self._triple_runs: list[str] = []
         self._dir: Optional[str] = None
         self._count: Optional[int] = None  # distinct quads, once a full pass has counted them
+        self.spilled_bytes = 0  # size of the run files on disk (they stay until the set is dropped)
         self._journal: Optional[tuple[list, list]] = None  # (added, removed) since begin()
 
     # ------------------------------------------------------------------ building
@@ -164,6 +172,7 @@ class QuadSet:
             path = os.path.join(self._dir, name)
             with open(path, "wb") as fh:
                 spooled(data, fh)
+                self.spilled_bytes += fh.tell()
             runs.append(path)
         del rows
 
@@ -173,19 +182,29 @@ class QuadSet:
             return iter(sorted(self._mem))
         return _unique(heapq.merge(*(_read_run(p) for p in self._quad_runs), sorted(self._mem)))
 
+    def rows(self) -> Iterator[Row]:
+        """Every quad once as a plain row ``(g, s, p, kind, value, lang, datatype)`` (see the
+        module's doc), in export order: one merge of the quad runs, no term objects made."""
+        n = 0
+        for row in self._rows():
+            n += 1
+            yield row
+        self._count = n
+
+    def triple_rows(self) -> Iterator[tuple]:
+        """The union graph (each triple once) as rows ``(s, p, kind, value, lang, datatype)``
+        by subject, predicate, object: one merge of the triple runs."""
+        mem = _unique(sorted(r[1:] for r in self._mem))
+        return _unique(heapq.merge(*(_read_run(p) for p in self._triple_runs), mem)) if self._triple_runs else mem
+
     def sorted(self) -> Iterator[tuple[IRI, IRI, Term, Optional[IRI]]]:
         """Every quad once, by graph (default graph first), subject, predicate, object."""
-        n = 0
-        for g, s, p, k, v, lang, dt in self._rows():
-            n += 1
+        for g, s, p, k, v, lang, dt in self.rows():
             yield IRI(s), IRI(p), _term(k, v, lang, dt), (IRI(g) if g else None)
-        self._count = n
 
     def triples(self) -> Iterator[tuple[IRI, IRI, Term]]:
         """The union graph (each triple once), by subject, predicate, object."""
-        mem = _unique(sorted(r[1:] for r in self._mem))
-        rows = _unique(heapq.merge(*(_read_run(p) for p in self._triple_runs), mem)) if self._triple_runs else mem
-        for s, p, k, v, lang, dt in rows:
+        for s, p, k, v, lang, dt in self.triple_rows():
             yield IRI(s), IRI(p), _term(k, v, lang, dt)
 
     def subjects(self) -> Iterator[tuple[IRI, list[tuple[IRI, IRI, Term]]]]:

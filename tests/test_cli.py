@@ -82,9 +82,10 @@ def test_build_of_missing_input_is_a_clean_error(tmp_path):
 
 
 def test_build_writes_a_store_that_queries_open_without_parsing(built):
-    from kg.query.store import _fresh
+    from kg.query.store import current_store
 
-    assert (built / ".store" / "names.sqlite").is_file() and _fresh(built)
+    gen = current_store(built)
+    assert gen is not None and (gen / "names.sqlite").is_file() and gen.parent == built / ".store"
 
 
 def test_stale_store_is_made_again(tmp_path):

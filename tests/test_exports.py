@@ -105,11 +105,11 @@ def test_a_failed_write_leaves_previous_exports_whole(tmp_path, corpus_dir, monk
     kg.build([corpus_dir]).write(out)
     before = {n: (out / n).read_bytes() for n in FILES}
 
-    def boom(result, fh):
+    def boom(fh, items, escaped=None):
         fh.write(b"partial")
         raise RuntimeError("killed")
 
-    monkeypatch.setattr(exporters.graphml, "write", boom)
+    monkeypatch.setattr(exporters.graphml, "write_elements", boom)
     with pytest.raises(RuntimeError):
         kg.build([corpus_dir]).write(out)
     assert {n: (out / n).read_bytes() for n in FILES} == before

@@ -1,8 +1,10 @@
 """Exporters: one module per output format, behind a registry (in the manner of rdflib's
 plugins). A module defines ``NAME``, ``FILENAME`` and ``write(result, fh)`` writing bytes.
 
-:func:`write_all` writes every file to a temporary name in the output folder first and only
-then moves them into place, so a build that is killed leaves the previous exports whole.
+:func:`write_all` writes every built-in export and the query store in one pass over the
+graph (:mod:`kg.exporters.stream`), each to a temporary name in the output folder, and then
+commits them together (:func:`kg.query.store.commit`): a build that is killed or fails (a
+full disk) leaves the previous exports and store, one that finishes switches both.
 """
 from __future__ import annotations
 
@@ -33,7 +35,11 @@ for _m in (turtle, nquads, jsonld, graphml, actors_graphml, report):
     register(_m)
 
 
-_STALE = re.compile(r"^\.(?:graph\.\w+|report\.json)\.(\d+)\..+\.tmp$|^\.\.store\.(?:tmp|old)-(\d+)$")
+def _stale_names() -> re.Pattern:
+    """Temporary exports (".graph.nq.PID.XXXX.tmp", of every registered file name) and the
+    store folders of kg before store generations ("..store.tmp-PID")."""
+    files = "|".join(re.escape(m.FILENAME) for m in EXPORTERS.values())
+    return re.compile(rf"^\.(?:{files})\.(\d+)\..+\.tmp$|^\.\.store\.(?:tmp|old)-(\d+)$")
 
 
 def _alive(pid: int) -> bool:
@@ -48,14 +54,18 @@ def _alive(pid: int) -> bool:
 
 def clean_stale(out: Path) -> list[str]:
     """Remove what killed builds left in ``out``: temporary exports and store folders whose
-    process (its id is in the name) no longer runs. Returns the names removed."""
+    process (its id is in the name) no longer runs, and store generations no reader holds
+    any more (:func:`kg.query.store.clean_store`). Returns the names removed."""
+    from ..query.store import clean_store
+
     removed = []
     try:
         names = os.listdir(out)
     except OSError:
         return removed
+    stale = _stale_names()
     for name in names:
-        m = _STALE.match(name)
+        m = stale.match(name)
         if not m or _alive(int(m.group(1) or m.group(2))):
             continue
         path = out / name
@@ -67,33 +77,63 @@ def clean_stale(out: Path) -> list[str]:
             except OSError:
                 continue
         removed.append(name)
-    return removed
+    return removed + clean_store(out)
 
 
 def write_all(result, out: Path, formats: Optional[Sequence[str]] = None) -> list[Path]:
+    """Write the exports (all, or ``formats``) and, with ``graph.nq``, the query store into
+    ``out``, and switch them in together. Fills ``result.stats`` (if it has one) with
+    ``temp_bytes``: the peak temporary disk of the build's spilled runs and the writers."""
+    from ..query.store import StoreLoader, commit, new_generation, recover
+    from .stream import STREAMED, write_streams
+
     names = list(formats) if formats else list(EXPORTERS)
     unknown = [n for n in names if n not in EXPORTERS]
     if unknown:
         raise ValueError(f"unknown export format(s): {', '.join(unknown)}; known: {', '.join(EXPORTERS)}")
     out.mkdir(parents=True, exist_ok=True)
+    recover(out)  # a commit a killed build left half done is finished before its debris goes
     clean_stale(out)
     staged: list[tuple[str, Path]] = []
+    files: dict[str, object] = {}
+    store_tmp: Optional[Path] = None
+    loader = None
     try:
         for name in names:
             module = EXPORTERS[name]
             fd, tmp = tempfile.mkstemp(prefix=f".{module.FILENAME}.{os.getpid()}.", suffix=".tmp", dir=out)
             staged.append((tmp, out / module.FILENAME))
-            with os.fdopen(fd, "wb") as fh:
-                module.write(result, fh)
-                fh.flush()
-                os.fsync(fh.fileno())
+            files[name] = os.fdopen(fd, "wb")
+        if "nquads" in names:
+            store_tmp = new_generation(out)
+            loader = StoreLoader(store_tmp)
+        stats = write_streams(result, {n: files[n] for n in names if n in STREAMED}, loader)
+        for name in names:
+            if name not in STREAMED:  # an exporter registered from elsewhere makes its own pass
+                EXPORTERS[name].write(result, files[name])
+        for fh in files.values():
+            fh.flush()
+            os.fsync(fh.fileno())
+            fh.close()
+        if loader is not None:
+            loader.finish(Path(staged[names.index("nquads")][0]))
+            loader = None
         umask = os.umask(0)
         os.umask(umask)
-        for tmp, final in staged:
+        for tmp, _ in staged:
             os.chmod(tmp, 0o666 & ~umask)
-            os.replace(tmp, final)
+        commit(out, [(Path(tmp), final) for tmp, final in staged], store_tmp)
+        store_tmp = None
     finally:
+        for fh in files.values():
+            fh.close()
+        if loader is not None:
+            loader.abandon()
+        if store_tmp is not None:
+            shutil.rmtree(store_tmp, ignore_errors=True)
         for tmp, _ in staged:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+    if isinstance(getattr(result, "stats", None), dict):
+        result.stats["temp_bytes"] = getattr(result.quads, "spilled_bytes", 0) + stats["temp_bytes"]
     return [final for _, final in staged]

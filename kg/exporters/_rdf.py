@@ -37,6 +37,19 @@ def nt_term(t: Term) -> str:
     return s
 
 
+def nt_literal(value: str, lang: str, datatype: str) -> str:
+    """A literal in N-Triples from a quad row's fields (``""`` for no language or datatype)."""
+    s = f'"{escape_string(value)}"'
+    if lang:
+        return f"{s}@{lang}"
+    if datatype and datatype != _XSD_STRING:
+        return f"{s}^^<{datatype}>"
+    return s
+
+
+_XSD_STRING = XSD + "string"
+
+
 @lru_cache(maxsize=1 << 16)  # predicates, types and classes repeat on every line
 def curie(iri: str) -> str | None:
     for prefix, ns in _PREFIX_ORDER:
@@ -58,4 +71,4 @@ def ttl_term(t: Term) -> str:
     return s
 
 
-__all__ = ["escape_string", "iri_ref", "nt_term", "ttl_term", "curie", "Literal"]
+__all__ = ["escape_string", "iri_ref", "nt_term", "nt_literal", "ttl_term", "curie", "Literal"]

@@ -8,7 +8,6 @@ articles that state it. Same keys, ids and streaming as ``graph.graphml``.
 from __future__ import annotations
 
 from ..terms import KG
-from .graphml import elements, write_elements
 
 NAME = "actors-graphml"
 FILENAME = "actors.graphml"
@@ -18,6 +17,15 @@ RELATIONS = {KG + r for r in ("cooperatesWith", "urges", "criticizes", "restrict
                               "affiliatedWith", "issuedBy", "targets")}
 
 
+def node_filter(attrs: dict) -> bool:
+    return attrs["type"] in NODE_TYPES
+
+
+def keep(predicate: str) -> bool:
+    return predicate in RELATIONS
+
+
 def write(result, fh) -> None:
-    write_elements(fh, elements(result, node_filter=lambda attrs: attrs["type"] in NODE_TYPES,
-                                keep=lambda p: p in RELATIONS, linked_only=True))
+    from .stream import write_streams
+
+    write_streams(result, {NAME: fh})

@@ -16,18 +16,21 @@ Assertions, images and the dataset record are not nodes; ``kg:relatedTo`` is not
 beside the specific link property it generalizes.
 
 The file is streamed: the links are counted by an external sort of the quads (sorted runs
-on disk, merged), so memory holds one run and the node ids, whatever the size of the graph.
+on disk, merged) and the nodes spooled to disk, both during the one pass that writes every
+export (:mod:`kg.exporters.stream`), so memory holds one run and the node ids, whatever the
+size of the graph.
 ``actors.graphml`` (:mod:`kg.exporters.actors_graphml`) is the same writer over actors and
 policies only.
 """
 from __future__ import annotations
 
 import heapq
+import io
 import re
 import tempfile
 from collections import defaultdict
 from itertools import groupby
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from lxml import etree
 
@@ -111,88 +114,92 @@ def _node_attrs(node: str, triples: list) -> dict | None:
     return attrs
 
 
-def link_counts(quads, spool, keep: Callable[[str], bool] = lambda p: p not in _SKIP_EDGES) -> dict[str, int]:
-    """Write to ``spool`` every link (s, p, o, articles) between IRIs whose predicate ``keep``
-    accepts, in (s, p, o) order, ``articles`` being the number of named graphs (articles)
-    that hold it; return, for each object, the number of articles that mention, tag, cover
-    or link to it. The quads come graph first, so the links are re-sorted by an external
-    sort: sorted runs of at most ``_RUN`` links on disk, merged."""
-    runs: list = []
-    buf: list[tuple[str, str, str, str]] = []
+class Links:
+    """The links between IRIs (s, p, o, graph) in a graph-first stream, re-sorted by an external
+    sort (sorted runs of at most ``_RUN`` links on disk, merged) into (s, p, o, articles),
+    ``articles`` being the number of named graphs (articles) that hold the link. Also counts,
+    for each object, the articles that mention, tag, cover or link to it (``articles``).
+    :mod:`kg.exporters.stream` feeds it: ``buf`` takes (s, p, o, g) rows, :meth:`flush` when
+    it holds ``_RUN``."""
 
-    def flush() -> None:
-        if buf:
-            buf.sort()
-            fh = tempfile.TemporaryFile()
-            spooled(buf, fh)
+    def __init__(self) -> None:
+        self.runs: list = []
+        self.buf: list[tuple[str, str, str, str]] = []
+        self.articles: dict[str, int] = defaultdict(int)
+        self.disk = 0  # bytes of the runs and the merged file
+        self.merged: Optional[list] = None
+        self.spool = None
+
+    def flush(self) -> None:
+        if self.buf:
+            self.buf.sort()
+            fh = tempfile.TemporaryFile(prefix="kg-links-")
+            spooled(self.buf, fh)
+            self.disk += fh.tell()
             fh.seek(0)
-            runs.append(fh)
-            buf.clear()
+            self.runs.append(fh)
+            self.buf.clear()
 
-    articles: dict[str, int] = defaultdict(int)
-    seen_in_graph: set[str] = set()
-    last_graph: Optional[str] = None
-    for s, p, o, g in quads.sorted():
-        if not isinstance(o, IRI):
-            continue
-        if g != last_graph:  # a graph's quads are contiguous
-            seen_in_graph.clear()
-            last_graph = g
-        if g and p in _COUNTED and o not in seen_in_graph:
-            seen_in_graph.add(o)
-            articles[str(o)] += 1
-        if keep(p):
-            buf.append((str(s), str(p), str(o), str(g or "")))
-            if len(buf) >= _RUN:
-                flush()
-    flush()
-    try:
-        merged = heapq.merge(*(read_spooled(fh) for fh in runs))
-        spooled(((s, p, o, len({r[3] for r in group if r[3]}))
-                 for (s, p, o), group in groupby(merged, key=lambda r: r[:3])), spool)
-    finally:
-        for fh in runs:
-            fh.close()
-    spool.seek(0)
-    return dict(articles)
+    def finish(self, spool) -> None:
+        """Merge the runs into (s, p, o, articles) rows in (s, p, o) order: :meth:`rows`. Links
+        that never filled a run stay in memory; else they go to ``spool``."""
+        if not self.runs:
+            self.buf.sort()
+            self.merged = list(_count_graphs(self.buf))
+            self.buf = []
+            return
+        self.flush()
+        try:
+            spooled(_count_graphs(heapq.merge(*(read_spooled(fh) for fh in self.runs))), spool)
+            self.disk += spool.tell()
+        finally:
+            for fh in self.runs:
+                fh.close()
+            self.runs = []
+        self.spool = spool
+
+    def rows(self) -> Iterator[tuple]:
+        if self.merged is not None:
+            return iter(self.merged)
+        self.spool.seek(0)
+        return read_spooled(self.spool)
 
 
-def elements(result, node_filter: Callable[[dict], bool] = lambda attrs: True,
-             keep: Callable[[str], bool] = lambda p: p not in _SKIP_EDGES,
-             linked_only: bool = False) -> Iterator[tuple]:
+def _count_graphs(links: Iterable[tuple]) -> Iterator[tuple]:
+    for (s, p, o), group in groupby(links, key=lambda r: r[:3]):
+        yield s, p, o, len({r[3] for r in group if r[3]})
+
+
+def items(nodes: Callable[[], Iterable[tuple[str, dict]]], links: Callable[[], Iterable[tuple]],
+          articles: dict, node_filter: Optional[Callable[[dict], bool]] = None,
+          keep: Optional[Callable[[str], bool]] = None, linked_only: bool = False) -> Iterator[tuple]:
     """("node", id, attrs) for every node, then ("edge", (source, target, id), attrs) for
     every edge, in a stable order (nodes by IRI, edges by subject, predicate, object).
-    ``linked_only``: only nodes with a link to another node (one more pass over the graph)."""
-    with tempfile.TemporaryFile() as spool:
-        articles = link_counts(result.quads, spool, keep)
-        wanted: Optional[set[str]] = None
-        if linked_only:
-            candidates = {str(s) for s, triples in result.quads.subjects()
-                          if (a := _node_attrs(s, triples)) is not None and node_filter(a)}
-            wanted = set()
-            for s, _, o, _ in read_spooled(spool):
-                if s != o and s in candidates and o in candidates:
-                    wanted.update((s, o))
-            del candidates
-            spool.seek(0)
-        ids: dict[str, str] = {}
-        for s, triples in result.quads.subjects():
-            if wanted is not None and str(s) not in wanted:
-                continue
-            attrs = _node_attrs(s, triples)
-            if attrs is None or not node_filter(attrs):
-                continue
-            attrs["articles"] = str(articles.get(str(s), 0))
-            ids[str(s)] = f"n{len(ids)}"
-            yield ("node", ids[str(s)], attrs)
-        n = 0
-        for s, p, o, count in read_spooled(spool):
-            if s in ids and o in ids:
-                name = compact(p).split(":", 1)[-1]
-                yield ("edge", (ids[s], ids[o], f"e{n}"),
-                       {"relation": name, "label": name, "predicate": p, "articles": str(count),
-                        "weight": str(max(1, count))})
-                n += 1
+    ``nodes()`` gives (iri, attrs) of every subject drawn as a node, by IRI; ``links()`` the
+    (s, p, o, articles) of :class:`Links`. ``linked_only``: only nodes with a link to another."""
+    wanted: Optional[set[str]] = None
+    if linked_only:
+        candidates = {iri for iri, attrs in nodes() if node_filter is None or node_filter(attrs)}
+        wanted = set()
+        for s, p, o, _ in links():
+            if (keep is None or keep(p)) and s != o and s in candidates and o in candidates:
+                wanted.update((s, o))
+        del candidates
+    ids: dict[str, str] = {}
+    for iri, attrs in nodes():
+        if (wanted is not None and iri not in wanted) or (node_filter is not None and not node_filter(attrs)):
+            continue
+        attrs = {**attrs, "articles": str(articles.get(iri, 0))}
+        ids[iri] = f"n{len(ids)}"
+        yield ("node", ids[iri], attrs)
+    n = 0
+    for s, p, o, count in links():
+        if (keep is None or keep(p)) and s in ids and o in ids:
+            name = compact(p).split(":", 1)[-1]
+            yield ("edge", (ids[s], ids[o], f"e{n}"),
+                   {"relation": name, "label": name, "predicate": p, "articles": str(count),
+                    "weight": str(max(1, count))})
+            n += 1
 
 
 # what XML 1.0 cannot hold: controls (but tab and line ends), lone surrogates, U+FFFE/U+FFFF
@@ -207,10 +214,59 @@ def _xml_text(value: str, escaped: list) -> str:
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
 
 
+def _frame() -> tuple[bytes, bytes]:
+    """What lxml writes before the first element of the graph and after the last."""
+    global _FRAME
+    if _FRAME is None:
+        buf = io.BytesIO()
+        with etree.xmlfile(buf, encoding="utf-8") as xf:
+            xf.write_declaration()
+            with xf.element("graphml", {"xmlns": _NS, "xmlns:xsi": _XSI,
+                                        "xsi:schemaLocation": f"{_NS} {_NS}/1.0/graphml.xsd"}):
+                for (scope, name), (ident, typ) in _KEYS.items():
+                    xf.write(etree.Element("key", {"id": ident, "for": scope, "attr.name": name, "attr.type": typ}),
+                             pretty_print=True)
+                with xf.element("graph", edgedefault="directed"):
+                    xf.write(etree.Element("cut"))
+        data = buf.getvalue()
+        _FRAME = (data[:data.index(b"<cut/>")], data[data.index(b"<cut/>") + len(b"<cut/>"):])
+    return _FRAME
+
+
+_FRAME: Optional[tuple[bytes, bytes]] = None
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+
+
 def write_elements(fh, items: Iterator[tuple], escaped: Optional[list] = None) -> None:
-    """GraphML as networkx writes it, streamed: one element at a time through lxml. A value
-    with characters XML cannot hold (which the readers remove before, so only a value from
-    elsewhere) is written with them escaped and added to ``escaped``."""
+    """GraphML as networkx writes it, streamed, byte for byte what lxml's ``xmlfile`` writes
+    element by element with ``pretty_print`` (the elements are formatted here, a good deal
+    faster; a test compares the two). A value with characters XML cannot hold (which the
+    readers remove before, so only a value from elsewhere) is written with them escaped and
+    added to ``escaped``."""
+    escaped = [] if escaped is None else escaped
+    head, tail = _frame()
+    fh.write(head)
+    keys = _KEYS
+    out: list[str] = []
+    for kind, ident, attrs in items:
+        start = f'<node id="{ident}"' if kind == "node" else \
+            f'<edge id="{ident[2]}" source="{ident[0]}" target="{ident[1]}"'
+        if not attrs:
+            out.append(start + "/>\n")
+            continue
+        out.append(start + ">\n")
+        for k, v in attrs.items():
+            out.append(f'  <data key="{keys[(kind, k)][0]}">{_xml_text(v, escaped).translate(_TEXT_ESCAPES)}</data>\n')
+        out.append("</node>\n" if kind == "node" else "</edge>\n")
+        if len(out) >= 20_000:
+            fh.write("".join(out).encode("utf-8"))
+            out = []
+    fh.write("".join(out).encode("utf-8"))
+    fh.write(tail)
+
+
+def write_elements_lxml(fh, items: Iterator[tuple], escaped: Optional[list] = None) -> None:
+    """The same file through lxml, element by element (the reference of the tests)."""
     escaped = [] if escaped is None else escaped
     with etree.xmlfile(fh, encoding="utf-8") as xf:
         xf.write_declaration()
@@ -240,6 +296,6 @@ def report_escaped(result, filename: str, escaped: list) -> None:
 
 
 def write(result, fh) -> None:
-    escaped: list[str] = []
-    write_elements(fh, elements(result), escaped)
-    report_escaped(result, FILENAME, escaped)
+    from .stream import write_streams
+
+    write_streams(result, {NAME: fh})

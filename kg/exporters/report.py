@@ -4,27 +4,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from ..terms import RDF_TYPE, compact
+from ..terms import compact
 
 NAME = "report"
 FILENAME = "report.json"
 
 
-def graph_counts(result) -> dict:
-    types: Counter = Counter()
-    preds: Counter = Counter()
-    triples = 0
-    for _, p, o in result.quads.triples():
-        triples += 1
-        preds[p] += 1
-        if p == RDF_TYPE:
-            types[o] += 1
-    quads, graphs, last = 0, 0, None
-    for q in result.quads.sorted():  # graph by graph
-        quads += 1
-        if q[3] and q[3] != last:
-            graphs += 1
-            last = q[3]
+def graph_counts(quads: int, triples: int, graphs: int, types: Counter, preds: Counter) -> dict:
+    """The ``graph`` section, from what the one pass over the graph counted."""
     return {
         "quads": quads,
         "triples": triples,
@@ -34,8 +21,13 @@ def graph_counts(result) -> dict:
     }
 
 
-def write(result, fh) -> None:
+def render(result, counts: dict) -> bytes:
     report = dict(result.report)
-    report["graph"] = graph_counts(result)
-    fh.write(json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8"))
-    fh.write(b"\n")
+    report["graph"] = counts
+    return json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+
+
+def write(result, fh) -> None:
+    from .stream import write_streams
+
+    write_streams(result, {NAME: fh})

@@ -15,9 +15,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..lexicon import normalize_name
-from ..terms import KG, PROV, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, compact
+from ..terms import KG, PROV, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, Literal, compact
 
-__all__ = ["write_names", "LABELS", "MAIN_TYPES", "SKIP_PREDICATES", "main_type"]
+__all__ = ["write_names", "open_links", "NameRows", "LABELS", "MAIN_TYPES", "SKIP_PREDICATES", "main_type"]
 
 LABELS = [RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", SCHEMA + "name", SCHEMA + "headline"]
 # the type a node is listed under, first that applies
@@ -52,40 +52,101 @@ def _display(labels: list[tuple[str, str, str]]) -> str:
     return min(labels, key=rank)[1]
 
 
-def write_names(store: ox.Store, target: str | Path | sqlite3.Connection) -> None:
-    db = target if isinstance(target, sqlite3.Connection) else sqlite3.connect(str(target))
+def open_links(target: str | Path) -> sqlite3.Connection:
+    """A names database to be written by :func:`write_names` whose links come from the
+    caller: rows (s, p, o, graph or None) go to its ``quad`` table (see :func:`link_row`)."""
+    db = sqlite3.connect(str(target))
     db.executescript(_SCHEMA)
-    labels: dict[str, list[tuple[str, str, str]]] = {}
-    rows = []
-    for pred in LABELS:
-        for q in store.quads_for_pattern(None, ox.NamedNode(pred), None, None):
-            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
-                lang = (q.object.language or "").lower()
-                labels.setdefault(q.subject.value, []).append((pred, q.object.value, lang))
-                rows.append((normalize_name(q.object.value), q.subject.value, q.object.value, lang))
-    types: dict[str, set[str]] = {}
-    for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None):
-        if isinstance(q.subject, ox.NamedNode) and q.subject.value in labels:
-            types.setdefault(q.subject.value, set()).add(compact(q.object.value))
-    # how many articles mention, tag, cover (through a policy) or link to each node
-    weight = {row["o"].value: int(row["n"].value) for row in store.query(
-        f"SELECT ?o (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-        f"VALUES ?p {{ <{SCHEMA}mentions> <{SCHEMA}about> <{KG}covers> <{KG}relatedTo> }} }} GROUP BY ?o")}
+    db.execute("CREATE TEMP TABLE quad (s TEXT, p TEXT, o TEXT, g TEXT)")
+    return db
+
+
+class NameRows:
+    """The labels and types of a graph's subjects, gathered subject by subject from the union
+    graph (the one pass that writes the exports) for :func:`write_names`."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, list[tuple[str, str, str]]] = {}
+        self.rows: list[tuple[str, str, str, str]] = []
+        self.types: dict[str, set[str]] = {}
+
+    def subject(self, subject: str, triples: list) -> None:
+        """``triples``: (subject, predicate, object) of one IRI subject, objects as
+        :class:`kg.terms.IRI` or :class:`kg.terms.Literal`."""
+        found = None
+        for _, p, o in triples:
+            if p in _LABEL_SET and isinstance(o, Literal):
+                lang = (o.lang or "").lower()
+                if found is None:
+                    found = self.labels.setdefault(subject, [])
+                found.append((p, o.value, lang))
+                self.rows.append((normalize_name(o.value), subject, o.value, lang))
+        if found is not None:
+            types = {compact(o if isinstance(o, str) else o.value) for _, p, o in triples if p == RDF_TYPE}
+            if types:
+                self.types[subject] = types
+
+
+_LABEL_SET = frozenset(LABELS)
+
+
+def write_names(store: ox.Store, target: str | Path | sqlite3.Connection, links_given: bool = False,
+                fed: "NameRows | None" = None, weight: dict | None = None) -> None:
+    """The names index of ``store`` into ``target``. ``links_given``: ``target`` is from
+    :func:`open_links` and its ``quad`` table holds every link already (no scan of the store);
+    ``fed`` and ``weight``: the labels, types and article counts gathered by the caller (no
+    reading of the store for them)."""
+    db = target if isinstance(target, sqlite3.Connection) else sqlite3.connect(str(target))
+    if not links_given:
+        db.executescript(_SCHEMA)
+    if fed is None:
+        labels: dict[str, list[tuple[str, str, str]]] = {}
+        rows = []
+        for pred in LABELS:
+            for q in store.quads_for_pattern(None, ox.NamedNode(pred), None, None):
+                if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
+                    lang = (q.object.language or "").lower()
+                    labels.setdefault(q.subject.value, []).append((pred, q.object.value, lang))
+                    rows.append((normalize_name(q.object.value), q.subject.value, q.object.value, lang))
+        types: dict[str, set[str]] = {}
+        for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None):
+            if isinstance(q.subject, ox.NamedNode) and q.subject.value in labels:
+                types.setdefault(q.subject.value, set()).add(compact(q.object.value))
+    else:
+        labels, rows, types = fed.labels, fed.rows, fed.types
+    if weight is None:
+        # how many articles mention, tag, cover (through a policy) or link to each node
+        weight = {row["o"].value: int(row["n"].value) for row in store.query(
+            f"SELECT ?o (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+            f"VALUES ?p {{ <{SCHEMA}mentions> <{SCHEMA}about> <{KG}covers> <{KG}relatedTo> }} }} GROUP BY ?o")}
     db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", sorted(set(rows)))
     db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?)", sorted(
         (iri, _display(ls), main_type(types.get(iri, set())), weight.get(iri, 0))
         for iri, ls in labels.items() if not _is_assertion(types.get(iri, set()))))
     db.execute("CREATE INDEX names_norm ON names (norm)")
     db.execute("CREATE INDEX names_iri ON names (iri)")
-    _write_links(store, db)
+    _write_links(store, db, links_given)
     db.commit()
     if not isinstance(target, sqlite3.Connection):
         db.close()
 
 
-def _write_links(store: ox.Store, db: sqlite3.Connection) -> None:
+def _write_links(store: ox.Store, db: sqlite3.Connection, given: bool = False) -> None:
     """The adjacency index: one row per (node, direction, predicate, neighbour) with the number
     of article graphs that state the link, aggregated by SQLite on disk (bounded memory)."""
+    if not given:
+        _scan_links(store, db)
+    for node, other, direction in (("s", "o", "out"), ("o", "s", "in")):
+        db.execute(f"INSERT INTO links SELECT q.{node}, '{direction}', q.p, q.{other}, COUNT(DISTINCT q.g), "
+                   f"(SELECT type FROM nodes WHERE iri = q.{other}) FROM quad q "
+                   f"GROUP BY q.{node}, q.p, q.{other} ORDER BY q.{node}, q.p, q.{other}")
+    db.execute("DROP TABLE quad")
+    # a hub's thousands of article links are counted inside the index, not read one by one
+    db.execute("CREATE INDEX links_node ON links (node, other_type = 'schema:NewsArticle', direction, predicate)")
+
+
+def _scan_links(store: ox.Store, db: sqlite3.Connection) -> None:
+    """Every link between two different IRIs (but SKIP_PREDICATES) of the store into ``quad``."""
     db.execute("CREATE TEMP TABLE quad (s TEXT, p TEXT, o TEXT, g TEXT)")
     batch = []
     for q in store.quads_for_pattern(None, None, None, None):
@@ -97,13 +158,6 @@ def _write_links(store: ox.Store, db: sqlite3.Connection) -> None:
                 db.executemany("INSERT INTO quad VALUES (?, ?, ?, ?)", batch)
                 batch.clear()
     db.executemany("INSERT INTO quad VALUES (?, ?, ?, ?)", batch)
-    for node, other, direction in (("s", "o", "out"), ("o", "s", "in")):
-        db.execute(f"INSERT INTO links SELECT q.{node}, '{direction}', q.p, q.{other}, COUNT(DISTINCT q.g), "
-                   f"(SELECT type FROM nodes WHERE iri = q.{other}) FROM quad q "
-                   f"GROUP BY q.{node}, q.p, q.{other} ORDER BY q.{node}, q.p, q.{other}")
-    db.execute("DROP TABLE quad")
-    # a hub's thousands of article links are counted inside the index, not read one by one
-    db.execute("CREATE INDEX links_node ON links (node, other_type = 'schema:NewsArticle', direction, predicate)")
 
 
 def _is_assertion(types: set[str]) -> bool:

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from ..terms import compact
 from .store import QueryError
 
-__all__ = ["remote_query", "select_rows", "serialize_results", "term_text"]
+__all__ = ["remote_query", "select_rows", "serialize_results", "term_text", "write_results"]
 
 
 def term_text(term) -> str | None:
@@ -63,6 +63,81 @@ def serialize_results(results, fmt: str) -> bytes:
     if isinstance(results, (ox.QueryTriples, list)):  # a list: triples from a remote endpoint
         return _recase(ox.serialize(results, format=ox.RdfFormat.N_TRIPLES))
     return _recase(results.serialize(format=_W3C[fmt]))
+
+
+_BATCH = 2_000  # solutions serialized at a time
+
+
+def _term_json(term) -> dict:
+    """A term as SPARQL JSON results write it (read back by Oxigraph to the same term)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _term_json(term.subject),
+                                            "predicate": _term_json(term.predicate),
+                                            "object": _term_json(term.object)}}
+    raise ValueError(f"no SPARQL JSON form for {term!r}")
+
+
+def _solutions(variables: list[str], rows: list) -> "ox.QuerySolutions":
+    doc = {"head": {"vars": variables},
+           "results": {"bindings": [{v: _term_json(sol[v]) for v in variables if sol[v] is not None} for sol in rows]}}
+    return ox.parse_query_results(json.dumps(doc).encode("utf-8"), format=ox.QueryResultsFormat.JSON)
+
+
+def _frame(variables: list[str], fmt: str) -> tuple[bytes, bytes]:
+    """What ``fmt`` writes before and after the solutions (of an empty result)."""
+    empty = _recase(_solutions(variables, []).serialize(format=_W3C[fmt]))
+    if fmt in ("csv", "tsv"):
+        return empty, b""
+    cut = empty.index(b"[]") + 1 if fmt == "json" else empty.index(b"<results>") + len(b"<results>")
+    return empty[:cut], empty[cut:]
+
+
+def write_results(results, fmt: str, out, limit: int | None = None) -> bool:
+    """Write query results to the binary file ``out`` as they come, a batch of solutions at a
+    time, in a W3C results format (``json``, ``csv``, ``tsv``, ``xml``; the triples of
+    CONSTRUCT and DESCRIBE as N-Triples), byte for byte as Oxigraph writes the whole result.
+    At most ``limit`` solutions (or triples); returns whether more were left out."""
+    from itertools import islice
+
+    if isinstance(results, ox.QueryBoolean):
+        out.write(serialize_results(results, fmt))
+        return False
+    rows = iter(results)
+    written, more = 0, False
+    first = True
+    if isinstance(results, ox.QuerySolutions):
+        variables = [v.value for v in results.variables]
+        head, tail = _frame(variables, fmt)
+        out.write(head)
+    while True:
+        want = _BATCH if limit is None else min(_BATCH, limit - written)
+        batch = list(islice(rows, want)) if want > 0 else []
+        if not batch:
+            more = limit is not None and next(rows, None) is not None
+            break
+        written += len(batch)
+        if isinstance(results, ox.QuerySolutions):
+            data = _recase(_solutions(variables, batch).serialize(format=_W3C[fmt]))
+            data = data[len(head):len(data) - len(tail)] if fmt in ("json", "xml") else data[len(head):]
+            out.write(data if first or fmt != "json" else b"," + data)
+        else:
+            out.write(_recase(ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)))
+        first = False
+        out.flush()
+    if isinstance(results, ox.QuerySolutions):
+        out.write(tail)
+    return more
 
 
 _ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.5"

@@ -12,24 +12,32 @@ The store is an index, not an export: the byte-identical guarantee covers the fi
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import queue
 import re
+import secrets
 import shutil
 import sqlite3
+import threading
+import weakref
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
+from typing import Optional
 
 import pyoxigraph as ox
 
 from ..terms import PREFIXES
 
-__all__ = ["GraphNotFound", "QueryError", "Store", "open_store", "write_store", "PREFIX_HEADER"]
+__all__ = ["GraphNotFound", "QueryError", "Store", "StoreLoader", "open_store", "write_store", "commit",
+           "new_generation", "recover", "current_store", "clean_store", "PREFIX_HEADER"]
 
 PREFIX_HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 _NETWORK = re.compile(r"\b(SERVICE|LOAD)\b", re.I)
 STORE_DIR = ".store"
-_FORMAT = 4  # bump when the store's layout changes
+_FORMAT = 5  # bump when the store's layout changes
 _LOAD_LINES = 100_000
 _ADD_GRAPHS = 200  # article graphs copied into the default graph per update
 
@@ -42,48 +50,340 @@ class QueryError(Exception):
     pass
 
 
-def _stamp(nq: Path) -> dict:
-    st = nq.stat()
-    return {"format": _FORMAT, "graph.nq": {"size": st.st_size, "mtime_ns": st.st_mtime_ns}}
+# ---------------------------------------------------------------------------- layout
+#
+# OUT/.store/CURRENT        names the current generation: {"format": 5, "generation": NAME}
+# OUT/.store/gen-PID-HEX/   a generation: oxigraph/, names.sqlite, STAMP.json, readers
+# OUT/.store/tmp-PID-HEX/   a generation being made (by a build, or a rebuild of a stale store)
+# OUT/.store/COMMIT         the journal of a commit under way (or cut short by a kill)
+# OUT/.store/lock           fcntl lock: shared while a reader resolves CURRENT and opens it,
+#                           exclusive while a commit moves the files into place
+# OUT/.store/rebuild.lock   fcntl lock: one process remakes a stale or damaged store, the
+#                           others wait for it
+#
+# A build writes its exports to temporary files in OUT and its store to tmp-..., then
+# commits under the exclusive lock: it writes the journal (the commit point), renames each
+# export and the store into place, rewrites CURRENT and removes the journal. A build killed
+# before the journal leaves the old exports and store (its debris is cleaned by the next
+# build); one killed after it is finished by the next kg command that opens the folder
+# (the renames are redone from the journal), so a reader sees the old pair or the new one.
+# A generation that is no longer current is removed once no reader holds it (each reader
+# holds a shared lock on its generation's ``readers`` file while it is open).
+
+_LOCK, _REBUILD_LOCK, _CURRENT, _COMMIT = "lock", "rebuild.lock", "CURRENT", "COMMIT"
+_VOLATILE = {"LOCK", "LOG", "readers"}  # files of a generation that may change while it is in use
 
 
-def _fresh(folder: Path) -> bool:
+class StoreDamaged(Exception):
+    """The store's files are not what it wrote (or do not open): it is made again."""
+
+
+def _file_stamp(path: Path) -> dict:
+    st = path.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def _files(gen: Path) -> dict:
+    """Size and modification time of every file of a generation (damage shows in them)."""
+    out = {}
+    for root, _, names in os.walk(gen):
+        for name in names:
+            if name in _VOLATILE or name.startswith("LOG.old") or name == "STAMP.json":
+                continue
+            p = Path(root) / name
+            out[p.relative_to(gen).as_posix()] = _file_stamp(p)
+    return dict(sorted(out.items()))
+
+
+@contextmanager
+def _flock(path: Path, mode: int, blocking: bool = True):
+    """An fcntl lock on ``path`` (created if it can be); yields whether it is held. In a
+    folder we cannot write to, no lock is taken (nobody can change it through us either)."""
     try:
-        saved = json.loads((folder / STORE_DIR / "STAMP.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            yield False
+            return
+    try:
+        try:
+            fcntl.flock(fd, mode | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def new_generation(folder: Path) -> Path:
+    """A fresh folder for a store being made: ``.store/tmp-PID-HEX``."""
+    base = folder / STORE_DIR
+    base.mkdir(parents=True, exist_ok=True)
+    path = base / f"tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    path.mkdir()
+    return path
+
+
+def commit(folder: Path, moves: list[tuple[Path, Path]], store_tmp: Optional[Path]) -> None:
+    """Move the new exports (``moves``: temporary file -> final name) and the new store
+    (``store_tmp``, from :func:`new_generation`) into place together, under the exclusive
+    lock, through a journal a later command finishes if this process is killed."""
+    base = folder / STORE_DIR
+    base.mkdir(parents=True, exist_ok=True)
+    journal = {"moves": [[str(a), str(b)] for a, b in moves]}
+    if store_tmp is not None:
+        gen = "gen-" + store_tmp.name[len("tmp-"):]
+        journal["moves"].append([str(store_tmp), str(base / gen)])
+        journal["current"] = gen
+    with _flock(base / _LOCK, fcntl.LOCK_EX):
+        _write_json(base / _COMMIT, journal)  # the commit point
+        _fsync_dir(base)
+        _replay(folder, journal)
+    _remove_unused(folder)
+
+
+def _replay(folder: Path, journal: dict) -> None:
+    """Carry out a commit's journal (again): renames whose source is still there, CURRENT."""
+    base = folder / STORE_DIR
+    for src, dst in journal.get("moves", []):
+        if os.path.lexists(src):
+            os.replace(src, dst)
+    _fsync_dir(folder)
+    if journal.get("current"):
+        _write_json(base / _CURRENT, {"format": _FORMAT, "generation": journal["current"]})
+    os.unlink(base / _COMMIT)
+    _fsync_dir(base)
+
+
+def recover(folder: Path) -> bool:
+    """Finish a commit cut short (its journal is still there). Returns whether there was one."""
+    base = Path(folder) / STORE_DIR
+    if not (base / _COMMIT).exists():
         return False
-    return saved == _stamp(folder / "graph.nq")
+    with _flock(base / _LOCK, fcntl.LOCK_EX) as held:
+        if not held:
+            return False
+        try:
+            journal = json.loads((base / _COMMIT).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return False  # finished meanwhile
+        except (OSError, ValueError):
+            os.unlink(base / _COMMIT)  # a journal cut short while written: the commit never began
+            return False
+        _replay(folder, journal)
+    return True
 
 
-def write_store(folder: str | Path) -> Path:
-    """Make ``folder/.store/`` from ``folder/graph.nq`` (replacing any older one)."""
-    from .names import write_names
-
-    folder = Path(folder)
-    nq = folder / "graph.nq"
-    tmp = folder / f".{STORE_DIR}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+def _current(folder: Path) -> Optional[Path]:
+    base = folder / STORE_DIR
     try:
-        store = ox.Store(str(tmp / "oxigraph"))
-        _load(store, nq)
-        store.flush()
-        write_names(store, tmp / "names.sqlite")
-        del store  # Oxigraph writes its files when the store is dropped
-    except (SyntaxError, ValueError, RuntimeError) as exc:  # a graph.nq Oxigraph cannot read: say so, leave no debris
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise QueryError(f"{nq}: cannot be loaded into the query store: {str(exc).splitlines()[0]}") from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    (tmp / "STAMP.json").write_text(json.dumps(_stamp(nq)), encoding="utf-8")
-    dest = folder / STORE_DIR
-    old = folder / f".{STORE_DIR}.old-{os.getpid()}"
-    if dest.exists():
-        dest.rename(old)
-    tmp.rename(dest)
-    shutil.rmtree(old, ignore_errors=True)
-    return dest
+        data = json.loads((base / _CURRENT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("generation"), str) \
+            or not re.fullmatch(r"gen-\d+-[0-9a-f]+", data["generation"]):
+        return None
+    return base / data["generation"]
+
+
+def clean_store(folder: Path) -> list[str]:
+    """Remove from ``.store/`` what killed builds and older layouts left: generations being
+    made by processes no longer running, generations no longer current that no reader holds,
+    and the files of a store of an earlier kg version. Returns the names removed."""
+    base = Path(folder) / STORE_DIR
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return []
+    removed = []
+    current = _current(Path(folder))
+    for name in names:
+        path = base / name
+        m = re.fullmatch(r"tmp-(\d+)-[0-9a-f]+", name)
+        if m:
+            if _alive(int(m.group(1))):
+                continue
+            shutil.rmtree(path, ignore_errors=True)
+        elif re.fullmatch(r"gen-\d+-[0-9a-f]+", name):
+            if current is not None and name == current.name or not _remove_if_unused(path):
+                continue
+        elif name in ("oxigraph", "names.sqlite", "STAMP.json"):  # a store of kg before generations
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        elif re.fullmatch(r"\.(CURRENT|COMMIT)\.(\d+)\.tmp", name):
+            if _alive(int(name.split(".")[2])):
+                continue
+            path.unlink(missing_ok=True)
+        else:
+            continue
+        removed.append(f"{STORE_DIR}/{name}")
+    return removed
+
+
+def _remove_if_unused(gen: Path) -> bool:
+    with _flock(gen / "readers", fcntl.LOCK_EX, blocking=False) as held:
+        if not held:
+            return False
+        shutil.rmtree(gen, ignore_errors=True)
+    return True
+
+
+def _remove_unused(folder: Path) -> None:
+    current = _current(folder)
+    base = folder / STORE_DIR
+    for name in os.listdir(base):
+        if name.startswith("gen-") and (current is None or name != current.name):
+            _remove_if_unused(base / name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
+class StoreLoader:
+    """A generation's store, fed by the one pass that writes the exports: N-Quads lines
+    (:meth:`quads`) and the union graph as N-Triples lines (:meth:`union`, the default graph),
+    bulk-loaded some megabytes at a time by a thread of its own, so that Oxigraph loads while
+    the writers go on (Oxigraph's bulk loader holds what it is given in memory, so slices
+    bound the memory of any build); and the links for the adjacency index (:meth:`links`)."""
+
+    CHUNK = 32 << 20
+
+    def __init__(self, path: Path) -> None:
+        from .names import SKIP_PREDICATES, NameRows, open_links
+
+        self.path = path
+        self.name_rows = NameRows()  # fed subject by subject (:meth:`subject`)
+        self.weight: dict[str, int] = {}  # articles that mention, tag, cover or link to each node
+        self.store = ox.Store(str(path / "oxigraph"))
+        self.names = open_links(path / "names.sqlite")
+        self.skip = SKIP_PREDICATES  # links that are no neighbour relation (see :meth:`links`)
+        self._pending: list[bytes] = []
+        self._size = 0
+        self._error: Optional[BaseException] = None
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._thread = threading.Thread(target=self._work, name="kg-store-loader", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        while True:
+            data = self._queue.get()
+            if data is None:
+                return
+            if self._error is None:
+                try:
+                    self.store.bulk_load(data, ox.RdfFormat.N_QUADS)
+                except BaseException as exc:  # noqa: BLE001 - raised in the writing thread by finish()
+                    self._error = exc
+
+    def quads(self, data: bytes) -> None:
+        self._add(data)
+
+    def union(self, data: bytes) -> None:
+        self._add(data)  # N-Triples lines are N-Quads lines of the default graph
+
+    def links(self, rows: list) -> None:
+        """Links (s, p, o, graph or None) between two different IRIs whose predicate is not in
+        ``self.skip``, for the adjacency index of names.sqlite."""
+        self.names.executemany("INSERT INTO quad VALUES (?, ?, ?, ?)", rows)
+
+    def subject(self, subject: str, triples: list) -> None:
+        """One subject's statements of the union graph, for the names index."""
+        self.name_rows.subject(subject, triples)
+
+    def _add(self, data: bytes) -> None:
+        self._pending.append(data)
+        self._size += len(data)
+        if self._size >= self.CHUNK:
+            self._send()
+
+    def _send(self) -> None:
+        if self._pending:
+            self._queue.put(b"".join(self._pending))
+        self._pending, self._size = [], 0
+
+    def _join(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def finish(self, nq: Path) -> None:
+        """Write the names index and the stamp (``nq``: the graph.nq the store holds, at the
+        path it has now; it keeps its size and time when renamed into place)."""
+        from .names import write_names
+
+        self._send()
+        self._join()
+        if self._error is not None:
+            exc = self._error
+            if isinstance(exc, (SyntaxError, ValueError, RuntimeError)):
+                raise QueryError(f"the graph cannot be loaded into the query store: {str(exc).splitlines()[0]}")
+            raise exc
+        self.store.flush()
+        write_names(self.store, self.names, links_given=True, fed=self.name_rows, weight=self.weight)
+        self.name_rows = None
+        self.names.close()
+        del self.store  # Oxigraph writes its files when the store is dropped
+        _stamp_generation(self.path, nq)
+
+    def abandon(self) -> None:
+        self._pending = []
+        self._join()
+        self.store = None
+        self.names.close()
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _stamp_generation(gen: Path, nq: Path) -> None:
+    stamp = {"format": _FORMAT, "graph.nq": _file_stamp(nq), "files": _files(gen)}
+    (gen / "STAMP.json").write_text(json.dumps(stamp), encoding="utf-8")
+    (gen / "readers").touch()
+
+
+def _check(folder: Path, gen: Optional[Path]) -> None:
+    """Raise StoreDamaged unless ``gen`` is a whole store of the current graph.nq."""
+    if gen is None:
+        raise StoreDamaged("no store")
+    try:
+        stamp = json.loads((gen / "STAMP.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise StoreDamaged("no stamp") from None
+    if not isinstance(stamp, dict) or stamp.get("format") != _FORMAT:
+        raise StoreDamaged("an older store")
+    if stamp.get("graph.nq") != _file_stamp(folder / "graph.nq"):
+        raise StoreDamaged("graph.nq changed since the store was made")
+    if stamp.get("files") != _files(gen):
+        raise StoreDamaged("the store's files changed")
 
 
 def _load(store: ox.Store, nq: Path) -> None:
@@ -100,6 +400,42 @@ def _load(store: ox.Store, nq: Path) -> None:
     graphs = sorted(g.value for g in store.named_graphs())
     for i in range(0, len(graphs), _ADD_GRAPHS):
         store.update(" ; ".join(f"ADD <{g}> TO DEFAULT" for g in graphs[i:i + _ADD_GRAPHS]))
+
+
+def current_store(folder: str | Path) -> Optional[Path]:
+    """The folder of the store of the build in ``folder`` if it is whole and made from its
+    graph.nq, else None (it would be made again when opened)."""
+    folder = Path(folder)
+    gen = _current(folder)
+    try:
+        _check(folder, gen)
+    except (StoreDamaged, OSError):
+        return None
+    return gen
+
+
+def write_store(folder: str | Path) -> Path:
+    """Make the store of ``folder/graph.nq`` anew and make it current (the exports stay)."""
+    folder = Path(folder)
+    nq = folder / "graph.nq"
+    tmp = new_generation(folder)
+    try:
+        store = ox.Store(str(tmp / "oxigraph"))
+        _load(store, nq)
+        store.flush()
+        from .names import write_names
+
+        write_names(store, tmp / "names.sqlite")
+        del store
+        _stamp_generation(tmp, nq)
+    except (SyntaxError, ValueError, RuntimeError) as exc:  # a graph.nq Oxigraph cannot read: say so, leave no debris
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise QueryError(f"{nq}: cannot be loaded into the query store: {str(exc).splitlines()[0]}") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    commit(folder, [], tmp)
+    return _current(folder)
 
 
 class Store:
@@ -209,18 +545,62 @@ def check_network(sparql: str, allow_network: bool) -> None:
 
 
 def open_store(folder: str | Path = "exports") -> Store:
-    """Open the build in ``folder`` for querying (making its store first if needed)."""
+    """Open the build in ``folder`` for querying. A store that is missing, stale (made from
+    another graph.nq), damaged or that does not open is made again first, by one process
+    under a lock while the others wait for it; a commit cut short by a kill is finished."""
     folder = Path(folder)
     if not (folder / "graph.nq").is_file():
         raise GraphNotFound(f"{folder}: no build here (graph.nq missing); run `kg build INPUT --out {folder}` first")
-    if not _fresh(folder):
+    base = folder / STORE_DIR
+    last: Exception | None = None
+    for _ in range(5):
         try:
-            write_store(folder)
-        except OSError:  # a read-only folder: query from memory
+            recover(folder)
+        except OSError:  # a folder we cannot write to: read what is there
+            pass
+        try:
+            return _open_current(folder)
+        except StoreDamaged as exc:
+            last = exc
+        try:
+            base.mkdir(exist_ok=True)
+            with _flock(base / _REBUILD_LOCK, fcntl.LOCK_EX):
+                try:  # made meanwhile by the process that held the lock?
+                    return _open_current(folder)
+                except StoreDamaged:
+                    pass
+                write_store(folder)
+        except OSError:  # a folder we cannot write to: query from memory
             store = ox.Store()
             _load(store, folder / "graph.nq")
             return Store(folder, store, None)
-    path = folder / STORE_DIR
-    store = ox.Store.read_only(str(path / "oxigraph"))
-    names = sqlite3.connect(f"file:{path / 'names.sqlite'}?mode=ro", uri=True)
-    return Store(folder, store, names)
+    raise QueryError(f"{folder}: the query store could not be opened ({last})")
+
+
+def _open_current(folder: Path) -> Store:
+    """The current generation, opened read-only and held (a shared lock on its ``readers``)."""
+    base = folder / STORE_DIR
+    if not base.is_dir():
+        raise StoreDamaged("no store")
+    with _flock(base / _LOCK, fcntl.LOCK_SH):
+        if (base / _COMMIT).exists():
+            raise StoreDamaged("a commit under way")  # the caller finishes it and comes back
+        gen = _current(folder)
+        _check(folder, gen)
+        fd = os.open(gen / "readers", os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            try:
+                store = ox.Store.read_only(str(gen / "oxigraph"))
+                names = sqlite3.connect(f"file:{gen / 'names.sqlite'}?mode=ro", uri=True, check_same_thread=False)
+                names.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                names.execute("SELECT iri FROM nodes LIMIT 1").fetchall()
+            except (OSError, ValueError, RuntimeError, sqlite3.Error) as exc:
+                raise StoreDamaged(f"the store does not open: {str(exc).splitlines()[0] if str(exc) else exc}") from None
+        except BaseException:
+            os.close(fd)
+            raise
+    s = Store(folder, store, names)
+    s._hold = fd
+    weakref.finalize(s, os.close, fd)
+    return s

@@ -1,0 +1,89 @@
+"""Exports in one pass (issue 17): one merge of the sorted runs feeds every writer and the
+store loader, and each file is the one its writer makes alone."""
+from __future__ import annotations
+
+import io
+import random
+import sqlite3
+
+import pyoxigraph as ox
+
+from kg.exporters import EXPORTERS, graphml, jsonld
+from kg.exporters.stream import STREAMED, write_streams
+from kg.query.store import current_store, write_store
+
+
+def test_all_writers_in_one_pass_write_what_each_writes_alone(corpus_build):
+    _, result = corpus_build
+    together = {name: io.BytesIO() for name in STREAMED}
+    write_streams(result, together)
+    for name in STREAMED:
+        alone = io.BytesIO()
+        EXPORTERS[name].write(result, alone)
+        assert together[name].getvalue() == alone.getvalue(), name
+
+
+def test_the_store_fed_by_the_pass_is_the_store_made_from_graph_nq(corpus_build, tmp_path):
+    """The build's store (loaded from the writers' stream, links counted on the way) holds
+    what a store made again from graph.nq holds: the same quads and the same names index."""
+    import shutil
+
+    out, _ = corpus_build
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    fed = tmp_path / "fed"
+    shutil.copytree(current_store(copy), fed)
+    made = write_store(copy)  # made again from graph.nq (the old one, unused, is removed)
+    quads = []
+    for gen in (fed, made):
+        store = ox.Store.read_only(str(gen / "oxigraph"))
+        quads.append(sorted(map(str, store.quads_for_pattern(None, None, None, None))))
+        del store
+    assert quads[0] == quads[1] and quads[0]
+    for table in ("names", "nodes", "links"):
+        rows = [list(sqlite3.connect(gen / "names.sqlite").execute(f"SELECT * FROM {table} ORDER BY rowid"))
+                for gen in (fed, made)]
+        assert rows[0] == rows[1] and rows[0], table
+
+
+def test_graphml_elements_are_the_bytes_lxml_writes(corpus_build, monkeypatch):
+    """GraphML elements are formatted directly; lxml's serializer is the reference, on the
+    corpus's elements and on values full of markup characters."""
+    _, result = corpus_build
+    captured: list = []
+    monkeypatch.setattr(graphml, "write_elements", lambda fh, items, escaped=None: captured.extend(items))
+    write_streams(result, {"graphml": io.BytesIO(), "actors-graphml": io.BytesIO()})
+    monkeypatch.undo()
+    assert len(captured) > 300
+    nasty = ["a & b < c > d", "line\rreturn", "\"quoted\" 'single'", "]]>", "tab\there\nnewline", "",
+             "中文 & ü", "\x0bvertical", "&amp; already"]
+    captured += [("node", f"x{i}", {"label": v, "name": v, "type": "Thing", "iri": f"https://ex.org/{i}"})
+                 for i, v in enumerate(nasty)]
+    captured.append(("edge", ("x0", "x1", "e0"), {"relation": "r&d", "label": "<r>", "predicate": "https://ex.org/p",
+                                                   "articles": "2", "weight": "2"}))
+    fast, ref = io.BytesIO(), io.BytesIO()
+    esc_fast: list = []
+    esc_ref: list = []
+    graphml.write_elements(fast, iter(captured), esc_fast)
+    graphml.write_elements_lxml(ref, iter(captured), esc_ref)
+    assert fast.getvalue() == ref.getvalue() and esc_fast == esc_ref == ["\x0bvertical"] * 2
+
+
+def test_jsonld_nodes_are_formatted_as_json_dumps_with_indent():
+    rng = random.Random(7)
+    chars = ['a', '"', '\\', '\n', '\t', '中', '\x00', '\u2028', 'é', ' ', '\x7f', '\U0001F600', '/']
+
+    def text():
+        return "".join(rng.choice(chars) for _ in range(rng.randint(0, 6)))
+
+    def value(depth=0):
+        r = rng.random()
+        if r < 0.5 or depth > 2:
+            return text()
+        if r < 0.75:
+            return {text(): value(depth + 1) for _ in range(rng.randint(0, 3))}
+        return [value(depth + 1) for _ in range(rng.randint(0, 3))]
+
+    for _ in range(5000):
+        v = value()
+        assert jsonld._text(v, "  ") == jsonld._dumps(v, 2)
