@@ -135,7 +135,7 @@ class DaskEngine(Engine):
             from distributed import Client
         except ImportError as exc:  # pragma: no cover - a dependency of kg
             raise RuntimeError("--cluster needs dask.distributed (pip install 'dask[distributed]')") from exc
-        self.client = address if isinstance(address, Client) else Client(address, timeout="20s")
+        self.client = address if isinstance(address, Client) else Client(address)  # waits distributed.comm.timeouts.connect
         self._own = not isinstance(address, Client)
         self.workers = max(1, sum(w.get("nthreads", 1) for w in
                                   self.client.scheduler_info().get("workers", {}).values()))

@@ -32,6 +32,10 @@ __all__ = ["BuildError", "BuildResult", "collect_inputs", "build", "display_name
 _IGNORED_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules", ".pytest_cache"}
 
 
+#: fewer input files than this are worked on in this process whatever ``workers`` says
+POOL_MIN_FILES = 64
+
+
 class BuildError(Exception):
     """The build cannot start (e.g. an input path does not exist)."""
 
@@ -157,7 +161,12 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
     inputs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
     excluded: list[str] = []
     files = collect_inputs(inputs, exclude, excluded)
-    engine = make_engine(workers, cluster)
+    if cluster is None and len(files) < POOL_MIN_FILES:
+        workers = 1  # starting worker processes costs more than a few files' work
+    try:
+        engine = make_engine(workers, cluster)
+    except OSError as exc:  # includes the time-out of a scheduler that does not answer
+        raise BuildError(f"cannot reach the Dask scheduler {cluster}: {exc}") from None
     store = open_cache(cache, rebuild)
     try:
         result = _build(inputs, files, excluded, engine, store, progress, keep_documents, spill_at, max_file_size)
@@ -187,7 +196,7 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
     candidates: set = set()
     index = ArticleIndex()
     dates: dict = {}
-    stats: dict = {"workers": engine.workers}
+    stats: dict = {"workers": engine.workers, "cached_files": 0}
     file_keys: dict[int, str] = {}
 
     def read_jobs():
@@ -277,6 +286,7 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
                     hit = None if keep_documents else store.get(2, key)
                     if hit is not None:
                         if facts.deps_hold(hit[1], index):
+                            stats["cached_files"] += len(members)
                             yield Done(hit)
                             continue
                         store.miss(2)
