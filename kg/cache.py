@@ -21,13 +21,14 @@ from __future__ import annotations
 import os
 import pickle
 import sqlite3
+import zlib
 from pathlib import Path
 from typing import Optional
 
 __all__ = ["FactsCache", "CACHE_NAME"]
 
 CACHE_NAME = ".kg-cache.sqlite"
-_SCHEMA = 1
+_SCHEMA = 2  # entries: zlib-compressed pickles
 
 
 class FactsCache:
@@ -68,7 +69,7 @@ class FactsCache:
             self.misses[which - 1] += 1
             return None
         try:
-            value = pickle.loads(row[0])
+            value = pickle.loads(zlib.decompress(row[0]))
         except Exception:  # noqa: BLE001 - an unreadable entry is a miss
             self.misses[which - 1] += 1
             return None
@@ -83,7 +84,8 @@ class FactsCache:
 
     def put(self, which: int, key: str, value) -> None:
         self._used[which - 1].add(key)
-        self._pending.append((which, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+        blob = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        self._pending.append((which, key, blob))
         if len(self._pending) >= 500:
             self.flush()
 
