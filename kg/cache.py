@@ -7,8 +7,9 @@ instead of reading and extracting it again:
   the file's content hash, its name, the size limit and :func:`kg.facts.code_version` (kg's
   code, its ontology/ data and the text libraries' versions);
 - pass-2 facts (the graph a file writes) are kept per article (the files of one article are
-  written together) and keyed by the pass-1 keys of its files and the fingerprint of what
-  discovery learned from the whole build; an entry also holds the article index look-ups its
+  written together) and keyed by the pass-1 keys of its files and the fingerprint of the
+  lexicon extraction uses (the lexicon files plus what discovery learned from the whole
+  build: a page that teaches a new name redoes every article); an entry also holds the article index look-ups its
   links made, and is used only if the new build's index answers them the same.
 
 So an entry can only be used where it is exactly what the file would give now. Entries are

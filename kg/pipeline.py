@@ -247,9 +247,10 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
                 file_keys.pop(i, None)
                 if progress:  # two passes: reading, then extracting
                     progress(i + 1, 2 * len(files))
-        learned = facts.digest(version, *sorted(repr(c) for c in candidates)) if store is not None else ""
         lex = learn_from(lex, candidates)  # names and actors the articles teach
         del candidates
+        # what extraction depends on besides the documents: the lexicon with what was learned
+        learned = facts.digest(version, *map(repr, lex.actors.values())) if store is not None else ""
         stats["spool_bytes"] = spool.tell()
 
         # the files of one article are read one after the other, so that everything said in
