@@ -41,24 +41,31 @@ class FactsCache:
         self._used: list[set] = [set(), set()]
         self._pending: list[tuple[int, str, bytes]] = []
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(self.path), isolation_level=None)
         try:
             self._open()
-        except sqlite3.DatabaseError:  # not a cache kg can read (another version, a torn file): start anew
+        except sqlite3.OperationalError:  # locked by another build, a folder it cannot write to...
             self.db.close()
-            self.path.unlink()
-            self.db = sqlite3.connect(str(self.path), isolation_level=None)
+            raise
+        except sqlite3.DatabaseError:  # not a cache this kg can read (another version, a torn file): start anew
+            self.db.close()
+            for extra in ("", "-wal", "-shm"):
+                Path(str(self.path) + extra).unlink(missing_ok=True)
             self._open()
 
     def _open(self) -> None:
+        self.db = sqlite3.connect(str(self.path), isolation_level=None)
+        self.db.execute("PRAGMA auto_vacuum=INCREMENTAL")  # set in a new file: pages freed can be given back
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
-        row = self.db.execute("SELECT v FROM meta WHERE k='schema'").fetchone()
-        if row is None or row[0] != str(_SCHEMA):
-            self.db.execute("DROP TABLE IF EXISTS facts")
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(_SCHEMA),))
-        self.db.execute("CREATE TABLE IF NOT EXISTS facts (pass INTEGER, k TEXT, v BLOB, PRIMARY KEY (pass, k))")
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            self.db.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT)")
+            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(_SCHEMA),))
+            self.db.execute("CREATE TABLE facts (pass INTEGER, k TEXT, v BLOB, PRIMARY KEY (pass, k))")
+            return
+        row = self.db.execute("SELECT v FROM meta WHERE k='schema'").fetchone() if "meta" in tables else None
+        if row is None or row[0] != str(_SCHEMA) or "facts" not in tables:
+            raise sqlite3.DatabaseError("made by another version of kg")
 
     def get(self, which: int, key: str):
         """The facts stored under ``key`` for pass ``which`` (1 or 2), or None."""
@@ -109,6 +116,7 @@ class FactsCache:
                                     ((which, k) for k in self._used[which - 1]))
             self.db.execute("DELETE FROM facts WHERE NOT EXISTS "
                             "(SELECT 1 FROM used WHERE used.pass = facts.pass AND used.k = facts.k)")
+        self.db.execute("PRAGMA incremental_vacuum")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -167,7 +168,10 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
         engine = make_engine(workers, cluster)
     except OSError as exc:  # includes the time-out of a scheduler that does not answer
         raise BuildError(f"cannot reach the Dask scheduler {cluster}: {exc}") from None
-    store = open_cache(cache, rebuild)
+    try:
+        store = open_cache(cache, rebuild)
+    except sqlite3.Error as exc:
+        raise BuildError(f"{cache}: cannot use its facts cache ({exc})") from None
     try:
         result = _build(inputs, files, excluded, engine, store, progress, keep_documents, spill_at, max_file_size)
         if store is not None:
@@ -288,6 +292,7 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
                     if hit is not None:
                         if facts.deps_hold(hit[1], index):
                             stats["cached_files"] += len(members)
+                            del group_keys[g]  # nothing new to store
                             yield Done(hit)
                             continue
                         store.miss(2)

@@ -231,3 +231,14 @@ def test_cli_workers_and_rebuild(tmp_path):
     assert got.exit_code == 0 and "0 from the cache" in got.output, got.output
     got = CliRunner().invoke(app, ["build", str(SEEDS), "--out", str(out), "--workers", "0"])
     assert got.exit_code != 0
+
+
+def test_a_damaged_cache_is_made_anew(tmp_path):
+    out = tmp_path / "out"
+    _, first = incremental([SEEDS], out)
+    (out / CACHE_NAME).write_bytes(b"not a database" * 100)
+    result, got = incremental([SEEDS], out)
+    assert result.stats["cached_files"] == 0
+    same(got, first)
+    again, _ = incremental([SEEDS], out)
+    assert again.stats["cached_files"] == 3
