@@ -85,6 +85,12 @@ class FactsCache:
         self._used[which - 1].add(key)
         return value
 
+    def keys(self, which: int) -> set:
+        """The keys held for pass ``which`` (none when the cache is not to be read)."""
+        if not self.read:
+            return set()
+        return {r[0] for r in self.db.execute("SELECT k FROM facts WHERE pass=?", (which,))}
+
     def miss(self, which: int) -> None:
         """A hit that could not be used after all (its index look-ups changed)."""
         self.hits[which - 1] -= 1

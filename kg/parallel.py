@@ -144,7 +144,8 @@ class DaskEngine(Engine):
     @contextmanager
     def session(self, state: dict):
         state = {**state, "token": uuid.uuid4().hex, "code": facts.code_version()}
-        self._state = self.client.scatter(state, broadcast=True, hash=False)
+        # one object on every worker (a dict given to scatter would be scattered item by item)
+        [self._state] = self.client.scatter([state], broadcast=True, hash=False)
         try:
             yield self
         finally:

@@ -22,7 +22,7 @@ from .cache import open_cache
 from .extract.discovery import learn_from
 from .document import Document
 from .graph import ArticleIndex, Context, add_dataset, add_minted_labels, add_used_actors, add_used_technologies
-from .parallel import DaskEngine, Done, make_engine
+from .parallel import DaskEngine, Done, Engine, make_engine
 from .policies import add_policies
 from .quads import SPILL_AT, QuadSet
 from .readers import MAX_FILE_SIZE, SkipFile, read_bytes
@@ -162,8 +162,6 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
     inputs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
     excluded: list[str] = []
     files = collect_inputs(inputs, exclude, excluded)
-    if cluster is None and len(files) < POOL_MIN_FILES:
-        workers = 1  # starting worker processes costs more than a few files' work
     try:
         engine = make_engine(workers, cluster)
     except OSError as exc:  # includes the time-out of a scheduler that does not answer
@@ -200,8 +198,26 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
     candidates: set = set()
     index = ArticleIndex()
     dates: dict = {}
-    stats: dict = {"workers": engine.workers, "cached_files": 0}
+    stats: dict = {"workers": 1, "cached_files": 0}
     file_keys: dict[int, str] = {}
+
+    def engine_for(todo: int) -> Engine:
+        """A pool only for more than a few files' work (a rebuild after one change has little)."""
+        chosen = engine if isinstance(engine, DaskEngine) or todo >= POOL_MIN_FILES else Engine()
+        stats["workers"] = max(stats["workers"], chosen.workers)
+        return chosen
+
+    todo = len(files)
+    if store is not None:  # how many files are not in the cache
+        known = store.keys(1)
+        todo = 0
+        for path, rel in files:
+            try:
+                data = read_bytes(path, max_file_size)
+            except Exception:  # noqa: BLE001 - said when the file is read again
+                continue
+            todo += facts.digest(version, max_file_size, rel, data) not in known
+        del known
 
     def read_jobs():
         for i, (path, rel) in enumerate(files):
@@ -222,8 +238,9 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
             yield (rel, data)
 
     with tempfile.TemporaryFile(prefix="kg-docs-") as spool:
-        with engine.session({"lex": lex}):
-            for i, got in enumerate(engine.ordered("read_facts", read_jobs())):
+        local = engine_for(todo)
+        with local.session({"lex": lex}):
+            for i, got in enumerate(local.ordered("read_facts", read_jobs())):
                 path, rel = files[i]
                 if got[0] == "skip":
                     skipped.append({"file": rel, "reason": got[1]})
@@ -271,6 +288,13 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
                 groups.append([i])
         del first
         group_keys: dict[int, str] = {}
+        todo = len(groups)
+        if store is not None and not keep_documents:
+            known = store.keys(2)
+            for g, members in enumerate(groups):
+                group_keys[g] = facts.digest(learned, *(keys[i] for i in members))
+            todo = sum(len(groups[g]) for g, key in group_keys.items() if key not in known)
+            del known
 
         def payload(i: int):
             if offsets[i] is not None:
@@ -287,7 +311,8 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
         def extract_jobs():
             for g, members in enumerate(groups):
                 if store is not None:
-                    key = group_keys[g] = facts.digest(learned, *(keys[i] for i in members))
+                    key = group_keys.get(g) or facts.digest(learned, *(keys[i] for i in members))
+                    group_keys[g] = key
                     hit = None if keep_documents else store.get(2, key)
                     if hit is not None:
                         if facts.deps_hold(hit[1], index):
@@ -306,8 +331,9 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
         failed: set[int] = set()
         n = 0
         state = {"lex": lex, "index": index, "keep": keep_documents}
-        with engine.session(state):
-            for g, (results, deps) in enumerate(engine.ordered("extract_facts", extract_jobs(), batch=16)):
+        local = engine_for(todo)
+        with local.session(state):
+            for g, (results, deps) in enumerate(local.ordered("extract_facts", extract_jobs(), batch=16)):
                 members = groups[g]
                 key = group_keys.pop(g, None)
                 if key is not None and not keep_documents and all(r[0] == "ok" for r in results):
