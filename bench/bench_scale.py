@@ -67,6 +67,7 @@ def one(inputs: list[str], out: str, workers: int) -> dict:
     result = build(inputs, workers=workers, cache=out, exclude=[out])
     t_build = time.perf_counter() - t
     cpu_build = (_cpu(resource.RUSAGE_SELF) - c0, _cpu(resource.RUSAGE_CHILDREN) - k0)
+    rss_build = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the peak before the writing
     t = time.perf_counter()
     write_all(result, Path(out))
     t_export = time.perf_counter() - t
@@ -78,7 +79,7 @@ def one(inputs: list[str], out: str, workers: int) -> dict:
             "articles": r["articles"], "duplicates": len(r["duplicates"]), "skipped": r["files_skipped"],
             "quads": len(result.quads), "stats": result.stats,
             "cpu_build": cpu_build, "cpu_self": _cpu(resource.RUSAGE_SELF), "cpu_children": _cpu(resource.RUSAGE_CHILDREN),
-            "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "rss_build_mb": rss_build, "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "rss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
@@ -138,7 +139,8 @@ def main() -> None:
               f"{full['build'] / floor:.0f}x the floor), export {full['export']:.1f} s, store {full['store']:.1f} s, "
               f"CPU {full['cpu_self']:.0f} s + workers {full['cpu_children']:.0f} s (the build alone: "
               f"{full['cpu_build'][0]:.0f} s + {full['cpu_build'][1]:.0f} s), "
-              f"peak {full['rss_self_mb']:.0f} MB + worker {full['rss_children_mb']:.0f} MB, temporary disk "
+              f"peak {full['rss_self_mb']:.0f} MB (after the build {full.get('rss_build_mb', 0):.0f} MB) + worker "
+              f"{full['rss_children_mb']:.0f} MB, temporary disk "
               f"{(st['spool_bytes'] + st['spill_bytes']) / 1e6:.0f} MB, cache {st.get('cache_bytes', 0) / 1e6:.0f} MB; "
               f"{full['articles']} articles, {full['duplicates']} duplicate groups, {full['quads']} quads; "
               f"rebuild after one changed page: build {again['build']:.1f} s "
