@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
 from . import facts
-from . import iri as mint
 from . import lexicon as lexicon_mod
 from .cache import open_cache
 from .extract.discovery import learn_from
@@ -286,7 +285,6 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
                 groups[-1].append(i)
             else:
                 groups.append([i])
-        del first
         group_keys: dict[int, str] = {}
         todo = len(groups)
         if store is not None and not keep_documents:
