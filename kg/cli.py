@@ -90,8 +90,17 @@ def build(
     force: bool = typer.Option(False, "--force", help="Replace existing exports even when no article was read."),
     max_file_size: str = typer.Option("5MB", "--max-file-size", help="Skip files larger than this (e.g. 500KB, 5MB, "
                                       "1GB, or a number of bytes)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Worker processes for the "
+                                          "per-document work (default: the machine's cores; 1: this process only)."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Run the per-document work on this Dask "
+                                          "scheduler's workers (e.g. tcp://host:8786) instead of local processes."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Ignore the facts cache in --out: read and extract "
+                                 "every file again."),
 ) -> None:
-    """Read news documents and write graph.ttl, graph.nq, graph.jsonld, graph.graphml, actors.graphml, report.json."""
+    """Read news documents and write graph.ttl, graph.nq, graph.jsonld, graph.graphml, actors.graphml, report.json.
+
+    A build into a folder that holds an earlier build reuses the facts of every unchanged
+    file (kept in OUT/.kg-cache.sqlite): only new and changed files are read again."""
     import time
 
     from .pipeline import BuildError, build as run_build
@@ -109,11 +118,15 @@ def build(
             progress = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
         else:
             progress = None
-        result = run_build(inputs, progress=progress, exclude=[out], max_file_size=parse_size(max_file_size))
+        from .facts import cores
+
+        result = run_build(inputs, progress=progress, exclude=[out], max_file_size=parse_size(max_file_size),
+                           workers=workers or cores(), cluster=cluster, cache=out, rebuild=rebuild)
         if bar:
             bar.update(task, description="writing")
         paths = result.write(out, replace_with_empty=force)
-    except (BuildError, ValueError, QueryError) as exc:  # ValueError: bad data in the ontology/ YAML
+    except (BuildError, ValueError, QueryError, RuntimeError) as exc:  # ValueError: bad data in the ontology/ YAML
+        # RuntimeError: a Dask worker that runs another version of kg
         fail(str(exc).splitlines()[0])
     except OSError as exc:
         fail(f"{getattr(exc, 'filename', '') or out}: {exc.strerror or exc}")
@@ -124,8 +137,14 @@ def build(
         return
     r = result.report
     secs = time.perf_counter() - started
+    st = result.stats
+    where = f"on {cluster}" if cluster else f"{st.get('workers', 1)} worker{'s' if st.get('workers', 1) > 1 else ''}"
+    # the larger of the two peaks: the document spool and spilled quad runs while reading, the
+    # spilled runs and the writers' sort files while writing
+    temp = max(st.get("spool_bytes", 0) + st.get("spill_bytes", 0), st.get("temp_bytes", 0)) / 1e6
     typer.echo(f"read {r['files_read']} of {r['files_seen']} files in {secs:.1f}s "
-               f"({r['files_read'] / secs if secs else 0:.0f} docs/s): {r['articles']} articles, "
+               f"({r['files_read'] / secs if secs else 0:.0f} docs/s, {where}, {st.get('cached_files', 0)} from the "
+               f"cache, {temp:.1f} MB temporary disk at the peak): {r['articles']} articles, "
                f"{len(r['duplicates'])} duplicate groups collapsed, {r['files_skipped']} skipped")
     for fmt, n in r["formats"].items():
         typer.echo(f"  {fmt:18} {n}")
@@ -134,8 +153,6 @@ def build(
     if len(r["skipped"]) > 10:
         typer.echo(f"  ... and {len(r['skipped']) - 10} more skipped (see report.json)")
     typer.echo(f"{len(result.quads)} quads -> " + ", ".join(str(p) for p in paths))
-    typer.echo(f"temporary disk: {result.stats.get('temp_bytes', 0) / 1e6:.1f} MB at the peak (spilled quad runs "
-               "and the writers' sort files)")
 
 
 ENDPOINT_OPT = typer.Option(None, "--endpoint", help="Read the build `kg push` put on this SPARQL endpoint "

@@ -64,12 +64,22 @@ class ArticleIndex:
         return mint.article(doc.url, content=doc.text, mirror=doc.is_mirror)
 
     def add(self, doc: Document) -> IRI:
-        node = self.article_iri(doc)
-        if doc.url and not doc.is_mirror:
-            self.by_url.setdefault(mint.url_key(doc.url) or "", node)
-        if doc.headline and not doc.headline_derived:
+        return self.add_keys(*self.keys(doc))
+
+    @classmethod
+    def keys(cls, doc: Document) -> tuple[IRI, Optional[str], Optional[str]]:
+        """What :meth:`add` files a document under: its IRI, URL key and title key."""
+        node = cls.article_iri(doc)
+        url = (mint.url_key(doc.url) or "") if doc.url and not doc.is_mirror else None
+        title = _norm_title(doc.headline) if doc.headline and not doc.headline_derived else None
+        return node, url, title
+
+    def add_keys(self, node: IRI, url: Optional[str], title: Optional[str]) -> IRI:
+        if url is not None:
+            self.by_url.setdefault(url, node)
+        if title is not None:
             # first one wins; callers add documents in sorted path order
-            self.by_title.setdefault(_norm_title(doc.headline), node)
+            self.by_title.setdefault(title, node)
         return node
 
     def resolve(self, link: Link) -> IRI:
@@ -109,21 +119,25 @@ class Context:
         self.used_actors.add(actor_id)
         return mint.actor(actor_id)
 
+    def set_date(self, node: IRI, value: str, g: IRI, who: str) -> None:
+        """See :func:`set_date` (a worker's context records the call instead: the first
+        date of an article depends on the files before it, see :mod:`kg.facts`)."""
+        known = self.dates.get(node)
+        if known is None:
+            known = self.dates[node] = value
+            self.new_dates.append(node)  # taken back if the file fails
+        if known == value:
+            self.q.add(node, schema("datePublished"), date_literal(value), g)
+        else:
+            self.warnings.append(f"datePublished conflict: {who} gives {value} for <{node}>, which has {known}; "
+                                 f"kept {known}")
+
 
 def set_date(ctx: Context, node: IRI, value: str | None, g: IRI, who: str) -> None:
     """``node schema:datePublished value``, once per article: a second, different date is not
     written but reported as a conflict."""
-    if not value:
-        return
-    known = ctx.dates.get(node)
-    if known is None:
-        known = ctx.dates[node] = value
-        ctx.new_dates.append(node)  # taken back if the file fails
-    if known == value:
-        ctx.q.add(node, schema("datePublished"), date_literal(value), g)
-    else:
-        ctx.warnings.append(f"datePublished conflict: {who} gives {value} for <{node}>, which has {known}; "
-                            f"kept {known}")
+    if value:
+        ctx.set_date(node, value, g, who)
 
 
 def _label(ctx: Context, node: IRI, name: str) -> None:

@@ -7,29 +7,33 @@
 from __future__ import annotations
 
 import os
-import pickle
 import re
+import sqlite3
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
-from . import extract as extractors
-from . import iri as mint
+from . import facts
 from . import lexicon as lexicon_mod
-from .extract.discovery import find_candidates, learn_from
+from .cache import open_cache
+from .extract.discovery import learn_from
 from .document import Document
-from .graph import (ArticleIndex, Context, add_article, add_dataset, add_minted_labels, add_used_actors,
-                    add_used_technologies)
+from .graph import ArticleIndex, Context, add_dataset, add_minted_labels, add_used_actors, add_used_technologies
+from .parallel import DaskEngine, Done, Engine, make_engine
 from .policies import add_policies
 from .quads import SPILL_AT, QuadSet
-from .readers import MAX_FILE_SIZE, SkipFile, read_path
+from .readers import MAX_FILE_SIZE, SkipFile, read_bytes
 
 __all__ = ["BuildError", "BuildResult", "collect_inputs", "build", "display_name"]
 
 #: names never read as inputs: version control, caches, our own outputs
 _IGNORED_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules", ".pytest_cache"}
+
+
+#: fewer input files than this are worked on in this process whatever ``workers`` says
+POOL_MIN_FILES = 64
 
 
 class BuildError(Exception):
@@ -41,7 +45,9 @@ class BuildResult:
     quads: QuadSet
     report: dict
     documents: list[Document] = field(default_factory=list)
-    stats: dict = field(default_factory=dict)  # what writing measured (temp_bytes)
+    #: how the build ran and what writing measured (workers, cache hits, temporary disk):
+    #: not part of the exports
+    stats: dict = field(default_factory=dict)
 
     def write(self, out: str | os.PathLike, formats: Optional[Sequence[str]] = None,
               replace_with_empty: bool = False) -> list[Path]:
@@ -122,36 +128,14 @@ def collect_inputs(inputs: Iterable[str | os.PathLike], exclude: Iterable[str | 
     return sorted(found.values(), key=lambda x: (x[1], str(x[0])))
 
 
-def _reason(exc: BaseException) -> str:
-    """An unexpected error as a skip reason: its type and first line, short."""
-    if isinstance(exc, RecursionError):
-        return "nested too deeply to process"
-    if isinstance(exc, MemoryError):
-        return "out of memory while processing"
-    text = " ".join(str(exc).split())
-    if len(text) > 300:
-        text = text[:300] + "…"
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def _bad_rows(rows) -> list[tuple]:
-    """Rows (as :meth:`QuadSet.commit` gives them) that no RDF or XML reader would take: an
-    invalid IRI anywhere, or characters XML cannot hold in a literal."""
-    bad = []
-    for row in rows:
-        g, s, p, kind, value = row[:5]
-        iris = (s, p, value, g) if kind == 0 else (s, p, g)
-        if any(i and not mint.is_valid_iri(i) for i in iris) or (kind == 1 and _BAD_TEXT.search(value)):
-            bad.append(row)
-    return bad
-
-
-_BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_reason = facts.reason
+_bad_rows = facts.bad_rows
 
 
 def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int, int], None]] = None,
           *, keep_documents: bool = False, spill_at: int = SPILL_AT, exclude: Iterable[str | os.PathLike] = (),
-          max_file_size: int = MAX_FILE_SIZE) -> BuildResult:
+          max_file_size: int = MAX_FILE_SIZE, workers: int = 1, cluster=None,
+          cache: str | os.PathLike | None = None, rebuild: bool = False) -> BuildResult:
     """Read every input file, extract what it says, and return the graph and its report.
 
     One bad file never stops the build: whatever goes wrong while reading, extracting or
@@ -165,44 +149,127 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
     the second pass takes the documents back one at a time, and the graph spills to disk
     beyond ``spill_at`` quads (:mod:`kg.quads`). ``keep_documents`` also returns the parsed
     documents (for small builds and tests).
+
+    The per-document work of both passes (:mod:`kg.facts`) runs in ``workers`` processes
+    (1: this one) or on the Dask cluster whose scheduler is ``cluster`` (an address or a
+    ``distributed.Client``); the graph is assembled here, in input order, so the result is
+    the same however it ran. ``cache`` (the output folder) keeps each file's facts for the
+    next build into it (:mod:`kg.cache`); ``rebuild`` ignores what is there.
     """
     inputs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
     excluded: list[str] = []
     files = collect_inputs(inputs, exclude, excluded)
+    try:
+        engine = make_engine(workers, cluster)
+    except OSError as exc:  # includes the time-out of a scheduler that does not answer
+        raise BuildError(f"cannot reach the Dask scheduler {cluster}: {exc}") from None
+    try:
+        store = open_cache(cache, rebuild)
+    except sqlite3.Error as exc:
+        raise BuildError(f"{cache}: cannot use its facts cache ({exc})") from None
+    try:
+        result = _build(inputs, files, excluded, engine, store, progress, keep_documents, spill_at, max_file_size)
+        if store is not None:
+            store.finish()
+            result.stats["cache"] = store.stats()
+            result.stats["cache_bytes"] = sum(f.stat().st_size for f in store.path.parent.glob(store.path.name + "*"))
+        return result
+    finally:
+        if store is not None:
+            store.close()
+        if isinstance(engine, DaskEngine):
+            engine.close()
+
+
+def _build(inputs, files, excluded, engine, store, progress, keep_documents, spill_at, max_file_size) -> BuildResult:
+    version = facts.code_version() if store is not None else ""
     lex = lexicon_mod.load()
     skipped: list[dict] = []
     warnings: list[dict] = []
     rows: list[dict] = []  # one per document read, in file order
     iris: list[str] = []
-    offsets: list[int] = []
+    offsets: list[Optional[tuple]] = []  # (where, length) of a document in the spool (None: read it again)
+    paths: list[Path] = []
+    keys: list[Optional[str]] = []  # each document's pass-1 cache key
+    own_dates: list[Optional[str]] = []
     candidates: set = set()
     index = ArticleIndex()
     dates: dict = {}
-    with tempfile.TemporaryFile(prefix="kg-docs-") as spool:
+    stats: dict = {"workers": 1, "cached_files": 0}
+    file_keys: dict[int, str] = {}
+
+    def engine_for(todo: int) -> Engine:
+        """A pool only for more than a few files' work (a rebuild after one change has little)."""
+        chosen = engine if isinstance(engine, DaskEngine) or todo >= POOL_MIN_FILES else Engine()
+        stats["workers"] = max(stats["workers"], chosen.workers)
+        return chosen
+
+    todo = len(files)
+    if store is not None:  # how many files are not in the cache
+        known = store.keys(1)
+        todo = 0
+        for path, rel in files:
+            try:
+                data = read_bytes(path, max_file_size)
+            except Exception:  # noqa: BLE001 - said when the file is read again
+                continue
+            todo += facts.digest(version, max_file_size, rel, data) not in known
+        del known
+
+    def read_jobs():
         for i, (path, rel) in enumerate(files):
             try:
-                doc = read_path(path, rel, max_file_size)
-                found = find_candidates(doc.text, lex)
-                node = index.add(doc)
-                data = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+                data = read_bytes(path, max_file_size)
             except SkipFile as exc:
-                skipped.append({"file": rel, "reason": str(exc)})
-            except Exception as exc:  # noqa: BLE001 - one file's failure is that file's skip reason
-                skipped.append({"file": rel, "reason": _reason(exc)})
-            else:
-                candidates.update(found)
-                iris.append(node)
-                if doc.date:
-                    dates.setdefault(node, doc.date)  # an input's own date before any link's
-                rows.append({"file": doc.source_file, "format": doc.format, "encoding": doc.encoding,
-                             "language": doc.language})
-                warnings.extend({"file": doc.source_file, "warning": w} for w in doc.warnings)
-                offsets.append(spool.tell())
-                spool.write(data)
-            if progress:  # two passes: reading, then extracting
-                progress(i + 1, 2 * len(files))
+                yield Done(("skip", str(exc)))
+                continue
+            except Exception as exc:  # noqa: BLE001
+                yield Done(("skip", _reason(exc)))
+                continue
+            if store is not None:
+                key = file_keys[i] = facts.digest(version, max_file_size, rel, data)
+                hit = store.get(1, key)
+                if hit is not None:
+                    yield Done(("hit", *hit))
+                    continue
+            yield (rel, data)
+
+    with tempfile.TemporaryFile(prefix="kg-docs-") as spool:
+        local = engine_for(todo)
+        with local.session({"lex": lex}):
+            for i, got in enumerate(local.ordered("read_facts", read_jobs())):
+                path, rel = files[i]
+                if got[0] == "skip":
+                    skipped.append({"file": rel, "reason": got[1]})
+                else:
+                    if got[0] == "ok":
+                        _, blob, found, doc_keys, row, doc_warnings, date = got
+                        if store is not None:
+                            store.put(1, file_keys[i], (found, doc_keys, row, doc_warnings, date))
+                        offsets.append((spool.tell(), len(blob)))
+                        spool.write(blob)
+                        del blob
+                    else:
+                        _, found, doc_keys, row, doc_warnings, date = got
+                        offsets.append(None)
+                    candidates.update(found)
+                    node = index.add_keys(*doc_keys)
+                    iris.append(node)
+                    if date:
+                        dates.setdefault(node, date)  # an input's own date before any link's
+                    rows.append(row)
+                    paths.append(path)
+                    keys.append(file_keys.get(i))
+                    own_dates.append(date)
+                    warnings.extend({"file": row["file"], "warning": w} for w in doc_warnings)
+                file_keys.pop(i, None)
+                if progress:  # two passes: reading, then extracting
+                    progress(i + 1, 2 * len(files))
         lex = learn_from(lex, candidates)  # names and actors the articles teach
         del candidates
+        # what extraction depends on besides the documents: the lexicon with what was learned
+        learned = facts.digest(version, *map(repr, lex.actors.values())) if store is not None else ""
+        stats["spool_bytes"] = spool.tell()
 
         # the files of one article are read one after the other, so that everything said in
         # an article graph is in memory together (a checkpoint comes between articles)
@@ -210,51 +277,101 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
         for i, node in enumerate(iris):
             first.setdefault(node, i)
         order = sorted(range(len(iris)), key=lambda i: (first[iris[i]], i))
+        groups: list[list[int]] = []
+        for i in order:
+            if groups and iris[groups[-1][0]] == iris[i]:
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        group_keys: dict[int, str] = {}
+        todo = len(groups)
+        if store is not None and not keep_documents:
+            known = store.keys(2)
+            for g, members in enumerate(groups):
+                group_keys[g] = facts.digest(learned, *(keys[i] for i in members))
+            todo = sum(len(groups[g]) for g, key in group_keys.items() if key not in known)
+            del known
+
+        def payload(i: int):
+            if offsets[i] is not None:
+                spool.seek(offsets[i][0])
+                return ("pickle", spool.read(offsets[i][1]))
+            try:  # a file whose pass-1 facts came from the cache: read it again
+                data = read_bytes(paths[i], max_file_size)
+            except SkipFile as exc:
+                return ("fail", str(exc))
+            if facts.digest(version, max_file_size, rows[i]["file"], data) != keys[i]:
+                return ("fail", "the file changed while the build read it")
+            return ("raw", rows[i]["file"], data)
+
+        def extract_jobs():
+            for g, members in enumerate(groups):
+                if store is not None:
+                    key = group_keys.get(g) or facts.digest(learned, *(keys[i] for i in members))
+                    group_keys[g] = key
+                    hit = None if keep_documents else store.get(2, key)
+                    if hit is not None:
+                        if facts.deps_hold(hit[1], index):
+                            stats["cached_files"] += len(members)
+                            del group_keys[g]  # nothing new to store
+                            yield Done(hit)
+                            continue
+                        store.miss(2)
+                yield [(iris[i], payload(i)) for i in members]
+
         ctx = Context(QuadSet(spill_at), lex, index)
         ctx.dates.update(dates)
         by_iri: dict[str, list[str]] = {}
         policy_items: dict[int, list] = {}
         documents: list[tuple[int, Document]] = []
         failed: set[int] = set()
-        for n, i in enumerate(order):
-            spool.seek(offsets[i])
-            node = iris[i]
-            source = rows[i]["file"]
-            used = (set(ctx.used_actors), set(ctx.used_technologies), dict(ctx.assertions))
-            ctx.new_dates.clear()
-            ctx.q.begin()
-            try:
-                doc = pickle.load(spool)
-                add_article(ctx, doc)
-                extractors.run(ctx, doc, node)
-            except Exception as exc:  # noqa: BLE001 - this file's quads are taken back, the build goes on
-                ctx.q.rollback()
-                ctx.used_actors, ctx.used_technologies, ctx.assertions = used
-                for dated in ctx.new_dates:
-                    del ctx.dates[dated]
-                ctx.warnings.clear()
-                ctx.pending_labels.clear()
-                failed.add(i)
-                skipped.append({"file": source, "reason": f"while extracting: {_reason(exc)}"})
-            else:
-                bad = _bad_rows(ctx.q.commit())
-                if bad:
-                    ctx.q.remove_rows(bad)
-                    warnings.append({"file": source, "warning": f"{len(bad)} statement(s) with a value no RDF "
-                                     f"reader accepts were dropped (first: {_clip(bad[0])})"})
-                warnings.extend({"file": source, "warning": w} for w in ctx.warnings)
-                ctx.warnings.clear()
-                for label_node, name, lang in ctx.pending_labels:
-                    ctx.labels.setdefault(label_node, Counter())[(name, lang)] += 1
-                ctx.pending_labels.clear()
-                if node not in by_iri:  # a duplicate file of an article already read says nothing new
-                    policy_items[i] = [(doc.date, node, ap, doc.language) for ap in doc.policies]
-                by_iri.setdefault(node, []).append(doc.source_file)
-                if keep_documents:
-                    documents.append((i, doc))
-            if progress:
-                progress(len(files) + n + 1, len(files) + len(order))
-            if n + 1 == len(order) or iris[order[n + 1]] != node:
+        n = 0
+        state = {"lex": lex, "index": index, "keep": keep_documents}
+        local = engine_for(todo)
+        with local.session(state):
+            for g, (results, deps) in enumerate(local.ordered("extract_facts", extract_jobs(), batch=16)):
+                members = groups[g]
+                key = group_keys.pop(g, None)
+                if key is not None and not keep_documents and all(r[0] == "ok" for r in results):
+                    store.put(2, key, (results, deps))
+                for i, got in zip(members, results):
+                    node = iris[i]
+                    source = rows[i]["file"]
+                    ctx.new_dates.clear()
+                    ctx.q.begin()
+                    try:
+                        bad = facts.replay(ctx, got)
+                    except Exception as exc:  # noqa: BLE001 - this file's quads are taken back, the build goes on
+                        ctx.q.rollback()
+                        for dated in ctx.new_dates:
+                            del ctx.dates[dated]
+                        ctx.warnings.clear()
+                        ctx.pending_labels.clear()
+                        failed.add(i)
+                        why = str(exc) if isinstance(exc, facts.ExtractionFailed) else _reason(exc)
+                        skipped.append({"file": source, "reason": f"while extracting: {why}"})
+                    else:
+                        added = ctx.q.commit()
+                        if bad:
+                            bad = set(bad)
+                            bad = [row for row in added if row in bad]
+                        if bad:
+                            ctx.q.remove_rows(bad)
+                            warnings.append({"file": source, "warning": f"{len(bad)} statement(s) with a value no RDF "
+                                             f"reader accepts were dropped (first: {_clip(bad[0])})"})
+                        warnings.extend({"file": source, "warning": w} for w in ctx.warnings)
+                        ctx.warnings.clear()
+                        for label_node, name, lang in ctx.pending_labels:
+                            ctx.labels.setdefault(label_node, Counter())[(name, lang)] += 1
+                        ctx.pending_labels.clear()
+                        if node not in by_iri:  # a duplicate file of an article already read says nothing new
+                            policy_items[i] = [(own_dates[i], node, ap, rows[i]["language"]) for ap in got[5]]
+                        by_iri.setdefault(node, []).append(source)
+                        if keep_documents:
+                            documents.append((i, got[6]))
+                    n += 1
+                    if progress:
+                        progress(len(files) + n, len(files) + len(order))
                 ctx.assertions.clear()
                 ctx.q.checkpoint()
     policies = _add_policies(ctx, policy_items, rows, skipped, warnings)
@@ -283,7 +400,15 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
     }
     if excluded:
         report["excluded"] = sorted(set(excluded))
-    return BuildResult(ctx.q, report, [doc for _, doc in sorted(documents, key=lambda x: x[0])])
+    stats["spill_bytes"] = _folder_bytes(getattr(ctx.q, "_dir", None))
+    return BuildResult(ctx.q, report, [doc for _, doc in sorted(documents, key=lambda x: x[0])], stats)
+
+
+def _folder_bytes(folder: Optional[str]) -> int:
+    """The size of the files in ``folder`` (the graph's spilled runs)."""
+    if not folder or not os.path.isdir(folder):
+        return 0
+    return sum(e.stat().st_size for e in os.scandir(folder) if e.is_file())
 
 
 def _clip(row: tuple, n: int = 160) -> str:

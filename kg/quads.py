@@ -106,7 +106,10 @@ class QuadSet:
     def add(self, s: IRI, p: IRI, o: Term | None, g: Optional[IRI] = None) -> None:
         if o is None or (isinstance(o, Literal) and not o.value):
             return
-        row = _row(s, p, o, g)
+        self.add_row(_row(s, p, o, g))
+
+    def add_row(self, row: Row) -> None:
+        """:meth:`add` of a row as :func:`_row` makes it (facts replayed from a worker)."""
         if self._journal is not None and row not in self._mem:
             self._journal[0].append(row)
         self._mem.add(row)
@@ -115,7 +118,9 @@ class QuadSet:
     def discard(self, s: IRI, p: IRI, o: Term, g: Optional[IRI] = None) -> None:
         """Remove a quad added since the last spill (a checkpoint is a promise that no
         quad before it will be discarded)."""
-        row = _row(s, p, o, g)
+        self.discard_row(_row(s, p, o, g))
+
+    def discard_row(self, row: Row) -> None:
         if self._journal is not None and row in self._mem:
             self._journal[1].append(row)
         self._mem.discard(row)

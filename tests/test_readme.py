@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 WIDTH = 100
 # what differs from run to run in a build's summary
-_TIMING = re.compile(r"in \d+(?:\.\d+)?s \(\d+ docs/s\)")
+_TIMING = re.compile(r"in \d+(?:\.\d+)?s \(\d+ docs/s, [^)]*\)")  # and workers, cache, temporary disk
 
 
 def examples(text: str) -> list[tuple[str, list[str], int, int]]:

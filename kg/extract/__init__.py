@@ -4,6 +4,11 @@ Each extractor is registered with what it produces (the contract terms it writes
 manner of spaCy's components, and is run in registration order by :func:`run`. An
 extractor receives the build :class:`~kg.graph.Context`, the document and the article's
 IRI, and writes its facts into the article's named graph.
+
+An extractor writes only through ``ctx.q``, ``ctx.actor`` and the helpers of
+:mod:`kg.graph` (``add_assertion``, ``add_technology``, ``set_date``...), and reads no
+build state but ``ctx.lex`` and ``ctx.index``: in a parallel build it runs in a worker on a
+:class:`kg.facts.RecordingContext`, whose writes are replayed in the build process.
 """
 from __future__ import annotations
 

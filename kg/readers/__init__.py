@@ -222,7 +222,11 @@ def read_bytes(path: Path, max_bytes: int = MAX_FILE_SIZE) -> bytes:
 
 
 def read_path(path: Path, source_file: str, max_bytes: int = MAX_FILE_SIZE) -> Document:
-    data = read_bytes(path, max_bytes)
+    return read_data(read_bytes(path, max_bytes), source_file)
+
+
+def read_data(data: bytes, source_file: str) -> Document:
+    """A file's bytes (as :func:`read_bytes` gives them) as a document."""
     if not data.strip():
         raise SkipFile("empty file")
     try:

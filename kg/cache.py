@@ -1,0 +1,142 @@
+"""The facts cache of incremental builds: ``.kg-cache.sqlite`` in the output folder.
+
+A build into a folder that holds a cache reuses each unchanged file's facts (:mod:`kg.facts`)
+instead of reading and extracting it again:
+
+- pass-1 facts (what discovery finds, the article index keys, the report row) are keyed by
+  the file's content hash, its name, the size limit and :func:`kg.facts.code_version` (kg's
+  code, its ontology/ data and the text libraries' versions);
+- pass-2 facts (the graph a file writes) are kept per article (the files of one article are
+  written together) and keyed by the pass-1 keys of its files and the fingerprint of the
+  lexicon extraction uses (the lexicon files plus what discovery learned from the whole
+  build: a page that teaches a new name redoes every article); an entry also holds the article index look-ups its
+  links made, and is used only if the new build's index answers them the same.
+
+So an entry can only be used where it is exactly what the file would give now. Entries are
+written in SQLite transactions (a killed build leaves whole entries or none); those no
+longer used are dropped at the end of a build that got that far. The file's name starts
+with a dot: a build never reads it as input.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+import zlib
+from pathlib import Path
+from typing import Optional
+
+__all__ = ["FactsCache", "CACHE_NAME"]
+
+CACHE_NAME = ".kg-cache.sqlite"
+_SCHEMA = 2  # entries: zlib-compressed pickles
+
+
+class FactsCache:
+    def __init__(self, path: str | os.PathLike, read: bool = True):
+        self.path = Path(path)
+        self.read = read
+        self.hits = [0, 0]  # pass 1, pass 2
+        self.misses = [0, 0]
+        self._used: list[set] = [set(), set()]
+        self._pending: list[tuple[int, str, bytes]] = []
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._open()
+        except sqlite3.OperationalError:  # locked by another build, a folder it cannot write to...
+            self.db.close()
+            raise
+        except sqlite3.DatabaseError:  # not a cache this kg can read (another version, a torn file): start anew
+            self.db.close()
+            for extra in ("", "-wal", "-shm"):
+                Path(str(self.path) + extra).unlink(missing_ok=True)
+            self._open()
+
+    def _open(self) -> None:
+        self.db = sqlite3.connect(str(self.path), isolation_level=None)
+        self.db.execute("PRAGMA auto_vacuum=INCREMENTAL")  # set in a new file: pages freed can be given back
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            self.db.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT)")
+            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(_SCHEMA),))
+            self.db.execute("CREATE TABLE facts (pass INTEGER, k TEXT, v BLOB, PRIMARY KEY (pass, k))")
+            return
+        row = self.db.execute("SELECT v FROM meta WHERE k='schema'").fetchone() if "meta" in tables else None
+        if row is None or row[0] != str(_SCHEMA) or "facts" not in tables:
+            raise sqlite3.DatabaseError("made by another version of kg")
+
+    def get(self, which: int, key: str):
+        """The facts stored under ``key`` for pass ``which`` (1 or 2), or None."""
+        if not self.read:
+            self.misses[which - 1] += 1
+            return None
+        row = self.db.execute("SELECT v FROM facts WHERE pass=? AND k=?", (which, key)).fetchone()
+        if row is None:
+            self.misses[which - 1] += 1
+            return None
+        try:
+            value = pickle.loads(zlib.decompress(row[0]))
+        except Exception:  # noqa: BLE001 - an unreadable entry is a miss
+            self.misses[which - 1] += 1
+            return None
+        self.hits[which - 1] += 1
+        self._used[which - 1].add(key)
+        return value
+
+    def keys(self, which: int) -> set:
+        """The keys held for pass ``which`` (none when the cache is not to be read)."""
+        if not self.read:
+            return set()
+        return {r[0] for r in self.db.execute("SELECT k FROM facts WHERE pass=?", (which,))}
+
+    def miss(self, which: int) -> None:
+        """A hit that could not be used after all (its index look-ups changed)."""
+        self.hits[which - 1] -= 1
+        self.misses[which - 1] += 1
+
+    def put(self, which: int, key: str, value) -> None:
+        self._used[which - 1].add(key)
+        blob = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        self._pending.append((which, key, blob))
+        if len(self._pending) >= 500:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", self._pending)
+            self._pending = []
+
+    def finish(self) -> None:
+        """After a whole build: keep only the entries it used or made."""
+        self.flush()
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used (pass INTEGER, k TEXT, PRIMARY KEY (pass, k))")
+            self.db.execute("DELETE FROM used")
+            for which in (1, 2):
+                self.db.executemany("INSERT OR IGNORE INTO used VALUES (?, ?)",
+                                    ((which, k) for k in self._used[which - 1]))
+            self.db.execute("DELETE FROM facts WHERE NOT EXISTS "
+                            "(SELECT 1 FROM used WHERE used.pass = facts.pass AND used.k = facts.k)")
+        self.db.execute("PRAGMA incremental_vacuum")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self.db.close()
+
+    def stats(self) -> dict:
+        return {"hits": {"read": self.hits[0], "extract": self.hits[1]},
+                "misses": {"read": self.misses[0], "extract": self.misses[1]}}
+
+
+def open_cache(out: Optional[str | os.PathLike], rebuild: bool = False) -> Optional[FactsCache]:
+    if out is None:
+        return None
+    return FactsCache(Path(out) / CACHE_NAME, read=not rebuild)

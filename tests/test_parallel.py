@@ -1,0 +1,244 @@
+"""Parallel, Dask and incremental builds give the same exports, byte for byte, as a plain
+single-process build of the same input: on the seeds, on a sample of the corpus (both
+formats, with its cross-category duplicates) and with a file whose extraction fails."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg import extract, pipeline
+from kg.cache import CACHE_NAME
+
+from conftest import SEEDS, SHARED
+
+CORPUS = SHARED / "corpus"
+EXPORTS = ["graph.ttl", "graph.nq", "graph.jsonld", "graph.graphml", "actors.graphml", "report.json"]
+# the corpus's duplicate files (one article, two categories or two dates): always in the sample
+DUPLICATES = ["epoch_markdown/ncid1078158/n14100024.md", "epoch_markdown/ncid283/n14100024.md",
+              "epoch_markdown/ncid283/n14097237.md", "epoch_markdown/nf1412576/n14097237.md"]
+
+
+def exports(result, out: Path) -> dict[str, bytes]:
+    result.write(out)
+    return {name: (out / name).read_bytes() for name in EXPORTS}
+
+
+def same(a: dict, b: dict) -> None:
+    for name in EXPORTS:
+        assert a[name] == b[name], f"{name} differs"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    """60 corpus files of both formats (every 9th, sorted) plus its duplicate pairs."""
+    if not CORPUS.is_dir():
+        pytest.fail(f"{CORPUS} is missing (the shared corpus beside the checkout)")
+    d = tmp_path_factory.mktemp("sample")
+    files = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*.md"))
+    chosen = sorted(set(files[::9]) | set(DUPLICATES))
+    assert {"epoch_markdown", "yaml_frontmatter"} <= {f.split("/")[0] for f in chosen}
+    for rel in chosen:
+        (d / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(CORPUS / rel, d / rel)
+    return d
+
+
+@pytest.fixture(scope="module")
+def plain(sample, tmp_path_factory):
+    """The single-process builds of the seeds and of the sample."""
+    base = tmp_path_factory.mktemp("plain")
+    return {"seeds": exports(kg.build([SEEDS]), base / "seeds"),
+            "sample": exports(kg.build([sample]), base / "sample")}
+
+
+@pytest.fixture
+def pool(monkeypatch):
+    monkeypatch.setattr(pipeline, "POOL_MIN_FILES", 0)  # a pool even for the three seeds
+
+
+def test_two_workers_give_the_same_exports(sample, plain, pool, tmp_path):
+    seeds = kg.build([SEEDS], workers=2)
+    assert seeds.stats["workers"] == 2
+    same(exports(seeds, tmp_path / "seeds"), plain["seeds"])
+    result = kg.build([sample], workers=2)
+    assert len(result.report["duplicates"]) == 2  # the cross-category copies collapse
+    same(exports(result, tmp_path / "sample"), plain["sample"])
+
+
+def test_keep_documents_returns_the_extracted_documents(pool):
+    one = kg.build([SEEDS], keep_documents=True)
+    two = kg.build([SEEDS], keep_documents=True, workers=2)
+    assert [d.source_file for d in two.documents] == [d.source_file for d in one.documents]
+    assert [len(d.mentions) for d in two.documents] == [len(d.mentions) for d in one.documents] != [0, 0, 0]
+
+
+def test_a_file_whose_extraction_fails_is_skipped_the_same_way(sample, pool, monkeypatch, tmp_path):
+    victim = "epoch_markdown/ncid283/n14097237.md"  # one of a duplicate pair: its twin still counts
+    real = extract.EXTRACTORS["relations"]
+
+    def boom(ctx, doc, node):
+        real.func(ctx, doc, node)  # writes first, then fails: what it wrote must be taken back
+        if doc.source_file == victim:
+            raise RuntimeError("extractor bug")
+
+    monkeypatch.setitem(extract.EXTRACTORS, "relations", extract.Extractor("relations", boom, real.produces))
+    one = kg.build([sample])
+    two = kg.build([sample], workers=2)
+    assert {"file": victim, "reason": "while extracting: RuntimeError: extractor bug"} in one.report["skipped"]
+    assert victim not in [f["file"] for f in one.report["files"]]
+    same(exports(two, tmp_path / "two"), exports(one, tmp_path / "one"))
+
+
+def test_dask_cluster_gives_the_same_exports(sample, plain, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=40) as cluster, distributed.Client(cluster) as client:
+        seeds = kg.build([SEEDS], cluster=client)
+        result = kg.build([sample], cluster=client)
+        # the work ran on both worker processes
+        assert len(client.scheduler_info()["workers"]) == 2
+    same(exports(seeds, tmp_path / "seeds"), plain["seeds"])
+    same(exports(result, tmp_path / "sample"), plain["sample"])
+
+
+def test_an_unreachable_scheduler_is_a_clean_error():
+    dask = pytest.importorskip("dask")
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        with pytest.raises(pipeline.BuildError, match="cannot reach the Dask scheduler tcp://127.0.0.1:9"):
+            kg.build([SEEDS], cluster="tcp://127.0.0.1:9")
+
+
+# ---------------------------------------------------------------------- incremental builds
+def incremental(inputs, out: Path, **kw):
+    result = kg.build(inputs, cache=out, exclude=[out], **kw)
+    return result, exports(result, out)
+
+
+def clean(inputs, tmp: Path):
+    return exports(kg.build(inputs), tmp)
+
+
+def small_copy(sample: Path, work: Path) -> None:
+    """A third of the sample, with its duplicate pairs (for the builds that are made many times)."""
+    files = sorted(p.relative_to(sample).as_posix() for p in sample.rglob("*.md"))
+    for rel in sorted(set(files[::3]) | set(DUPLICATES)):
+        (work / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(sample / rel, work / rel)
+
+
+def test_a_rebuild_reuses_unchanged_files_and_equals_a_clean_build(sample, plain, tmp_path):
+    work = tmp_path / "in"
+    small_copy(sample, work)
+    out = tmp_path / "out"
+    first, got = incremental([work], out)
+    assert first.stats["cached_files"] == 0
+    same(got, clean([work], tmp_path / "c0"))
+    assert (out / CACHE_NAME).is_file()
+
+    again, got = incremental([work], out)  # nothing changed: every file from the cache
+    assert again.stats["cached_files"] == again.report["files_read"]
+    same(got, clean([work], tmp_path / "c0"))
+
+    files = sorted(p for p in work.rglob("*.md") if "ncid" in str(p))
+    changed = files[5]
+    text = changed.read_text("utf-8")
+    changed.write_text(re.sub("。\n", "。美国商务部宣布限制华为的芯片出口。\n", text, count=1), "utf-8")
+    assert changed.read_text("utf-8") != text
+    result, got = incremental([work], out)
+    assert 0 < result.stats["cached_files"] < result.report["files_read"]
+    same(got, clean([work], tmp_path / "c1"))
+
+    new = work / "epoch_markdown" / "new" / "n1.md"  # a new file: a copy of one article under another id
+    new.parent.mkdir()
+    shutil.copy(CORPUS / "epoch_markdown/ncid277" / sorted(p.name for p in (CORPUS / "epoch_markdown/ncid277").iterdir())[0],
+                new)
+    result, got = incremental([work], out)
+    same(got, clean([work], tmp_path / "c2"))
+
+    files[9].unlink()  # a removed file
+    result, got = incremental([work], out)
+    assert files[9].relative_to(work).as_posix() not in [f["file"] for f in result.report["files"]]
+    same(got, clean([work], tmp_path / "c3"))
+
+    rebuilt, got = incremental([work], out, rebuild=True)  # --rebuild: the cache is not read
+    assert rebuilt.stats["cached_files"] == 0 and rebuilt.stats["cache"]["hits"] == {"read": 0, "extract": 0}
+    same(got, clean([work], tmp_path / "c4"))
+
+
+def test_a_changed_title_redoes_the_articles_that_link_to_it(tmp_path):
+    """Cached facts hold what the article index answered for their links: when the article a
+    link resolved to changes, the linking file is extracted again."""
+    work, out = tmp_path / "in", tmp_path / "out"
+    work.mkdir()
+    (work / "a.md").write_text("---\ntitle: Chip rules tighten\nurl: https://example.com/a\n"
+                               "date: 2024-01-02\nrelated:\n  - title: Japan joins the export curbs\n---\n"
+                               "Japan and the Netherlands joined the US export controls.\n", "utf-8")
+    b = work / "b.md"
+    b.write_text("---\ntitle: Japan joins the export curbs\nurl: https://example.com/b\ndate: 2024-01-01\n---\n"
+                 "Japan restricts exports of chipmaking tools.\n", "utf-8")
+    incremental([work], out)
+    b.write_text(b.read_text("utf-8").replace("Japan joins the export curbs", "Tokyo tightens"), "utf-8")
+    result, got = incremental([work], out)
+    assert result.stats["cached_files"] == 0  # a.md's link now resolves elsewhere
+    same(got, clean([work], tmp_path / "clean"))
+
+
+def test_a_failed_build_leaves_no_stale_facts(sample, tmp_path):
+    work, out = tmp_path / "in", tmp_path / "out"
+    small_copy(sample, work)
+    incremental([work], out)
+    victim = sorted(work.rglob("*.md"))[3]
+    text = victim.read_text("utf-8")
+    victim.write_text(re.sub("。\n", "。日本宣布限制华为的芯片出口。\n", text, count=1), "utf-8")
+    assert victim.read_text("utf-8") != text
+    seen = []
+
+    def stop(done, total):  # the build dies half-way through extracting
+        seen.append(done)
+        if done > total * 3 // 4:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        kg.build([work], progress=stop, cache=out, exclude=[out])
+    _, got = incremental([work], out)
+    same(got, clean([work], tmp_path / "clean"))
+
+
+def test_the_cache_is_never_read_as_input(tmp_path):
+    out = tmp_path / "seeds" / "out"
+    shutil.copytree(SEEDS, tmp_path / "seeds", ignore=shutil.ignore_patterns("out"))
+    first, _ = incremental([tmp_path / "seeds"], out)
+    second = kg.build([tmp_path / "seeds"], cache=out)  # not even excluded: a hidden file, and a build folder
+    assert second.report["files_seen"] == first.report["files_seen"] == 3
+
+
+def test_cli_workers_and_rebuild(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    out = tmp_path / "out"
+    got = CliRunner().invoke(app, ["build", str(SEEDS), "--out", str(out), "--workers", "2"])
+    assert got.exit_code == 0, got.output
+    assert "0 from the cache" in got.output
+    got = CliRunner().invoke(app, ["build", str(SEEDS), "--out", str(out)])
+    assert got.exit_code == 0 and "3 from the cache" in got.output, got.output
+    got = CliRunner().invoke(app, ["build", str(SEEDS), "--out", str(out), "--rebuild"])
+    assert got.exit_code == 0 and "0 from the cache" in got.output, got.output
+    got = CliRunner().invoke(app, ["build", str(SEEDS), "--out", str(out), "--workers", "0"])
+    assert got.exit_code != 0
+
+
+def test_a_damaged_cache_is_made_anew(tmp_path):
+    out = tmp_path / "out"
+    _, first = incremental([SEEDS], out)
+    (out / CACHE_NAME).write_bytes(b"not a database" * 100)
+    result, got = incremental([SEEDS], out)
+    assert result.stats["cached_files"] == 0
+    same(got, first)
+    again, _ = incremental([SEEDS], out)
+    assert again.stats["cached_files"] == 3
