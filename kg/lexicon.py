@@ -33,9 +33,11 @@ __all__ = ["Actor", "Lexicon", "load", "normalize_name"]
 TYPES = ("Country", "Organization", "Person")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_name(name: str) -> str:
     """The key a name is looked up by: :func:`kg.text.normalize_chars` (the same
-    normalization the matcher applies to article text), white space collapsed."""
+    normalization the matcher applies to article text), white space collapsed. Cached:
+    discovery asks for the same names and windows again and again."""
     return " ".join(normalize_chars(name).split())
 
 
