@@ -183,14 +183,96 @@ def _rules(lex: Lexicon) -> _Rules:
 
 
 @lru_cache(maxsize=8192)
-@lru_cache(maxsize=8192)
 def _segment_window(text: str) -> tuple[tuple[str, str], ...]:
     """Words and part-of-speech tags of a short window (jieba; slow, so kept to windows)."""
     import jieba
-    import jieba.posseg as pseg
 
     jieba.setLogLevel(60)
-    return tuple((w.word, w.flag) for w in pseg.cut(text))
+    return tuple((w.word, w.flag) for w in _pos_tokenizer().cut(text))
+
+
+@lru_cache(maxsize=1)
+def _pos_tokenizer():
+    """jieba's part-of-speech tokenizer (its dictionary and tags, shared with
+    ``jieba.posseg.dt``) with a faster Viterbi search for the words the dictionary lacks:
+    the same path and tags as ``jieba.posseg.cut`` (tests/test_discovery.py compares them)."""
+    import jieba.posseg as pseg
+
+    from_states: dict = defaultdict(dict)  # state -> {previous state: transition log-probability}
+    for y0, nexts in pseg.trans_P.items():
+        for y, p in nexts.items():
+            from_states[y][y0] = p
+
+    def viterbi(obs: str):
+        return _viterbi(obs, pseg.char_state_tab_P, pseg.start_P, pseg.trans_P, pseg.emit_P, from_states)
+
+    class _POSTokenizer(pseg.POSTokenizer):
+        # jieba's POSTokenizer.__cut (name-mangled), with the search above
+        def _POSTokenizer__cut(self, sentence):
+            prob, pos_list = viterbi(sentence)
+            begin, nexti = 0, 0
+            for i, char in enumerate(sentence):
+                pos = pos_list[i][0]
+                if pos == "B":
+                    begin = i
+                elif pos == "E":
+                    yield pseg.pair(sentence[begin:i + 1], pos_list[i][1])
+                    nexti = i + 1
+                elif pos == "S":
+                    yield pseg.pair(char, pos_list[i][1])
+                    nexti = i + 1
+            if nexti < len(sentence):
+                yield pseg.pair(sentence[nexti:], pos_list[nexti][1])
+
+    tok = _POSTokenizer.__new__(_POSTokenizer)
+    tok.__dict__.update(pseg.dt.__dict__)  # the same dictionary and tag table, loaded once
+    return tok
+
+
+_MIN_FLOAT = -3.14e100  # jieba.posseg.viterbi's floor for an unseen emission
+_MIN_INF = float("-inf")
+
+
+def _viterbi(obs, states, start_p, trans_p, emit_p, from_states):
+    """``jieba.posseg.viterbi`` with the same result, faster: a state's best predecessor is
+    looked for among the states that can lead to it (the others score -inf); only when none
+    of those scores above -inf is every predecessor compared, as jieba does."""
+    all_states = trans_p.keys()
+    prev = {}
+    mem_path = [{}]
+    for y in states.get(obs[0], all_states):
+        prev[y] = start_p[y] + emit_p[y].get(obs[0], _MIN_FLOAT)
+        mem_path[0][y] = ""
+    for t in range(1, len(obs)):
+        ch = obs[t]
+        prev_states = [x for x in prev if len(trans_p[x]) > 0]
+        expect_next = set().union(*(trans_p[x] for x in prev_states))
+        obs_states = set(states.get(ch, all_states)) & expect_next
+        if not obs_states:
+            obs_states = expect_next if expect_next else all_states
+        cur, path = {}, {}
+        prev_keys = prev.keys()
+        for y in obs_states:
+            e = emit_p[y].get(ch, _MIN_FLOAT)
+            best = None
+            into = from_states[y]
+            for y0 in into.keys() & prev_keys:
+                cand = (prev[y0] + into[y0] + e, y0)
+                if best is None or cand > best:
+                    best = cand
+            if best is None or best[0] == _MIN_INF:
+                best = max((prev[y0] + trans_p[y0].get(y, _MIN_INF) + e, y0) for y0 in prev_states)
+            cur[y], path[y] = best
+        prev = cur
+        mem_path.append(path)
+    prob, state = max((prev[y], y) for y in mem_path[-1])
+    route = [None] * len(obs)
+    i = len(obs) - 1
+    while i >= 0:
+        route[i] = state
+        state = mem_path[i][state]
+        i -= 1
+    return prob, route
 
 
 @lru_cache(maxsize=8192)
