@@ -26,7 +26,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from ..iri import slugify
 from ..lexicon import Actor, Lexicon, normalize_name
@@ -84,6 +84,9 @@ class _Rules:
         self.dots = r["name_dots"]
         legal = "|".join(map(re.escape, sorted(r["legal_forms_zh"], key=len, reverse=True)))
         self.legal_zh = re.compile(rf"([{HAN}]{{2,16}}?)(?:[（(]集团[）)])?(?:{legal})")
+        # where a legal form starts (overlapping: 有限公司 inside 股份有限公司); a registered
+        # name's first form is 2 to 20 characters after its start (see _anchored)
+        self.legal_form_at = re.compile(rf"(?=(?:{legal}))")
         self.term_variants_zh = tuple((to_simplified(a), to_simplified(b)) for a, b in r["term_variants_zh"].items())
         self.trade_words_zh = tuple(sorted(r["trade_words_zh"], key=len, reverse=True))
         self.places_zh = tuple(sorted({to_simplified(n) for names in load_yaml("places.yaml").values() for n in names
@@ -177,17 +180,51 @@ class _Rules:
         return self.legal.sub("", name).strip() or name
 
 
+def _positions(text: str, sub: str) -> Iterator[int]:
+    """Where ``sub`` occurs in ``text``, in order."""
+    at = text.find(sub)
+    while at >= 0:
+        yield at
+        at = text.find(sub, at + 1)
+
+
+def _anchored(rx: re.Pattern, text: str, anchors: Iterable[int], first: int, reach: int) -> Iterator[re.Match]:
+    """The matches of ``rx.finditer(text)``, found without trying ``rx`` at every position:
+    for a pattern whose every match has its first anchor (a "(", a legal form) from
+    ``first`` to ``reach`` characters after the match's start, only the starts from
+    ``reach`` to ``first`` characters before each anchor (``anchors``, increasing) are
+    tried, in order, as the regex engine would."""
+    pos = 0  # the next match starts here or later
+    for a in anchors:
+        s = max(pos, a - reach)
+        while s <= a - first:
+            m = rx.match(text, s)
+            if m is None:
+                s += 1
+                continue
+            yield m
+            pos = s = max(m.end(), s + 1)
+        pos = max(pos, a - first + 1)
+
+
 @lru_cache(maxsize=4)
 def _rules(lex: Lexicon) -> _Rules:
     return _Rules(lex)
 
 
-@lru_cache(maxsize=8192)
-def _segment_window(text: str) -> tuple[tuple[str, str], ...]:
-    """Words and part-of-speech tags of a short window (jieba; slow, so kept to windows)."""
+@lru_cache(maxsize=1)
+def _jieba():
+    """jieba, quiet (its log level set once: setting it clears every logger's cache)."""
     import jieba
 
     jieba.setLogLevel(60)
+    return jieba
+
+
+@lru_cache(maxsize=8192)
+def _segment_window(text: str) -> tuple[tuple[str, str], ...]:
+    """Words and part-of-speech tags of a short window (jieba; slow, so kept to windows)."""
+    _jieba()
     return tuple((w.word, w.flag) for w in _pos_tokenizer().cut(text))
 
 
@@ -278,10 +315,7 @@ def _viterbi(obs, states, start_p, trans_p, emit_p, from_states):
 @lru_cache(maxsize=8192)
 def _last_word(text: str) -> str:
     """The last word of a short window (jieba without tags, several times faster)."""
-    import jieba
-
-    jieba.setLogLevel(60)
-    words = jieba.lcut(text)
+    words = _jieba().lcut(text)
     return words[-1] if words else ""
 
 
@@ -339,7 +373,8 @@ def _gloss_left(rules: _Rules, left: str) -> tuple[Optional[str], str]:
 
 def _glosses(rules: _Rules, text: str) -> list[Candidate]:
     out = []
-    for m in rules.gloss.finditer(text):
+    # a gloss's "(" is the first one 2 to 24 characters after its start
+    for m in _anchored(rules.gloss, text, _positions(text, "("), 2, 24):
         left, right = m.group(1), m.group(2).strip()
         if len(right.split()) > 6:
             continue
@@ -394,10 +429,14 @@ def _title_case(sentence: str) -> bool:
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
+_CAPITAL = re.compile("[A-Z]")
+
+
 def _english(rules: _Rules, text: str) -> list[Candidate]:
     out = []
     for span in sentences(text):
-        if not _title_case(span.text):
+        # every English cue reads a capitalized name: a sentence without a capital has none
+        if _CAPITAL.search(span.text) and not _title_case(span.text):
             out.extend(_english_sentence(rules, span.text))
     return out
 
@@ -450,10 +489,7 @@ def _surname_guess(rules: _Rules, window: str) -> str:
 @lru_cache(maxsize=8192)
 def _first_word(text: str) -> str:
     """The first dictionary word of ``text`` (任命他: 任命)."""
-    import jieba
-
-    jieba.setLogLevel(60)
-    words = jieba.lcut(text, HMM=False)
+    words = _jieba().lcut(text, HMM=False)
     return words[0] if words else text
 
 
@@ -529,7 +565,7 @@ def _employers(rules: _Rules, text: str) -> list[Candidate]:
 
 
 def _chinese_orgs(rules: _Rules, text: str) -> list[Candidate]:
-    import jieba
+    jieba = _jieba()
 
     seen: Counter = Counter()
     for m in rules.org_zh.finditer(text):
@@ -558,9 +594,7 @@ def _common_words(rules: _Rules, text: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _all_common(text: str, rare_below: int) -> bool:
-    import jieba
-
-    jieba.setLogLevel(60)
+    jieba = _jieba()
     words = jieba.lcut(text, HMM=False)
     # an unknown name falls apart into single characters: those are not common words
     return all(len(w) > 1 and jieba.dt.FREQ.get(w, 0) >= rare_below for w in words)
@@ -572,7 +606,7 @@ def _legal_names(rules: _Rules, text: str) -> list[Candidate]:
     out = []
     if "公司" not in text:
         return out
-    for m in rules.legal_zh.finditer(text):
+    for m in _anchored(rules.legal_zh, text, (a.start() for a in rules.legal_form_at.finditer(text)), 2, 20):
         body = to_simplified(m.group(1))
         if body.endswith("股份"):
             body = body[:-2]
@@ -608,7 +642,8 @@ def _legal_names(rules: _Rules, text: str) -> list[Candidate]:
 def _tickers(rules: _Rules, text: str) -> list[Candidate]:
     """A Chinese name followed by its stock code is a listed company: 广达 (2382-TW)."""
     out = []
-    for m in rules.ticker.finditer(text):
+    # a ticker's "(" is the first one 2 to 13 characters after the name's start
+    for m in _anchored(rules.ticker, text, _positions(text, "("), 2, 13):
         zh, how = _gloss_left(rules, m.group(1))
         zh = zh and rules.zh_name(zh)
         if zh and how != "known" and how != "jieba" and not _holds_other_name(rules, zh):
@@ -621,7 +656,7 @@ def find_candidates(text: str, lex: Lexicon) -> list[Candidate]:
     rules = _rules(lex)
     text = unicodedata.normalize("NFKC", text).translate(rules.dot_table)
     out = _glosses(rules, text) + _tickers(rules, text) + _legal_names(rules, text)
-    if re.search(r"[A-Za-z]", text):
+    if _CAPITAL.search(text):  # (every English cue reads a capitalized name)
         out.extend(_english(rules, text))
     if re.search(f"[{HAN}]", text):
         glossed = {n for c in out for lang, n in c.names if lang == "zh"}
