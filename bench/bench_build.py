@@ -6,6 +6,8 @@
 - floor: reading, decoding and YAML/HTML parsing alone (the readers, nothing else)
 - build: the whole in-memory build (readers, extractors, graph assembly)
 - write: the five exports and the query store
+- html: what the Epoch pages' HTML costs through BeautifulSoup (lxml as its parser, the
+  reader's way) next to lxml alone
 Default input: ../shared/corpus. Prints the median of --repeat runs and the peak memory
 (resident set) of the process after the build and after the writing.
 Warm-up (lexicon, jieba, OpenCC, lxml) is a build of the seeds, so a large input is built
@@ -39,6 +41,31 @@ def parse_floor(inputs) -> int:
     return n
 
 
+def html_cost(inputs) -> tuple[int, float, float]:
+    """(Epoch pages, s through BeautifulSoup, s through lxml alone) for parsing their HTML."""
+    import lxml.html
+
+    from kg.readers import epoch_markdown
+    from kg.text import decode
+
+    pages = []
+    for path, _ in collect_inputs(inputs):
+        try:
+            text = decode(path.read_bytes())[0]
+        except Exception:  # noqa: BLE001 - not a page the reader takes
+            continue
+        if epoch_markdown.detect(text) and "<" in text:
+            pages.append(text[text.find("<"):])
+    t = time.perf_counter()
+    for html in pages:
+        epoch_markdown._parse_html(html, [])
+    soup = time.perf_counter() - t
+    t = time.perf_counter()
+    for html in pages:
+        lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
+    return len(pages), soup, time.perf_counter() - t
+
+
 def timed(fn):
     t = time.perf_counter()
     out = fn()
@@ -70,6 +97,10 @@ def main() -> None:
     print(f"build       : {bu:7.2f} s  {docs / bu:8.0f} docs/s  ({bu / fl:.2f}x the floor)")
     print(f"build+write : {bu + wr:7.2f} s  {docs / (bu + wr):8.0f} docs/s  (exports {wr:.2f} s)")
     print(f"peak memory : {peak:7.0f} MB  (after the build: {peak_build:.0f} MB; {result.quads.spilled} spills)")
+    pages, soup, bare = html_cost(args.inputs)
+    if pages:
+        print(f"html        : {pages} Epoch pages, BeautifulSoup+lxml {soup / pages * 1000:.2f} ms/page, "
+              f"lxml alone {bare / pages * 1000:.2f} ms/page ({soup / bare:.0f}x)")
 
 
 if __name__ == "__main__":
