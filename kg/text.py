@@ -16,6 +16,7 @@ __all__ = [
     "detect_language",
     "to_simplified",
     "normalize_chars",
+    "normalize_chars_many",
 ]
 
 
@@ -307,3 +308,19 @@ def normalize_chars(text: str) -> str:
         sc = to_simplified(c)
         out.append(sc if len(sc) == 1 else c)
     return "".join(out)
+
+
+def normalize_chars_many(texts: list[str]) -> list[str]:
+    """:func:`normalize_chars` of each text, worked out together (one pass of the character
+    table, one OpenCC call): OpenCC's phrases never span the line break that joins them, so
+    each part comes out as it would alone. Texts holding a line break, or a conversion that
+    changes a length, are done one by one."""
+    if len(texts) < 2 or any("\n" in t for t in texts):
+        return [normalize_chars(t) for t in texts]
+    joined = "\n".join(texts)
+    s = joined.translate(_NORM_TABLE)
+    simp = to_simplified(s)
+    parts = simp.split("\n")
+    if len(simp) != len(joined) or len(parts) != len(texts) or any(len(p) != len(t) for p, t in zip(parts, texts)):
+        return [normalize_chars(t) for t in texts]
+    return parts

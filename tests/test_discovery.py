@@ -167,3 +167,13 @@ def test_the_fast_part_of_speech_search_gives_jiebas_own_words_and_tags():
     tok = _pos_tokenizer()
     mismatched = [w for w in windows if [(p.word, p.flag) for p in tok.cut(w)] != [(p.word, p.flag) for p in pseg.cut(w)]]
     assert mismatched == []
+
+
+def test_names_normalized_together_are_normalized_as_alone():
+    """Discovery normalizes every suffix of a window in one go (one OpenCC call): each comes
+    out as it would alone, Traditional phrases included."""
+    from kg.text import normalize_chars, normalize_chars_many
+
+    for text in ("美國商務部長吉娜‧雷蒙多（Gina Raimondo）說", "台積電與ＡＳＭＬ發表聲明，乾隆皇帝", "İstanbul ﬁrm Ⅻ 後來"):
+        parts = [text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1)]
+        assert normalize_chars_many(parts) == [normalize_chars(p) for p in parts]
