@@ -174,15 +174,12 @@ def join_inline(text: str) -> str:
     """Collapse white space the way a browser renders it, except that white space next to a
     CJK character is dropped (HTML source breaks lines inside Chinese sentences)."""
 
-    def repl(m: re.Match) -> str:
-        s, e = m.start(), m.end()
-        before = m.string[s - 1] if s > 0 else ""
-        after = m.string[e] if e < len(m.string) else ""
-        if (before and is_cjk(before)) or (after and is_cjk(after)):
-            return ""
-        return " "
+    return _WS.sub(" ", _WS_BY_CJK.sub("", text)).strip()
 
-    return _WS.sub(repl, text).strip()
+
+# a run of white space with a CJK character (as :func:`is_cjk` tells) before or after it
+_CJK_CLASS = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0002fa1f"
+_WS_BY_CJK = re.compile(f"(?<=[{_CJK_CLASS}])\\s+|\\s+(?=[{_CJK_CLASS}])")
 
 
 _HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")

@@ -123,6 +123,7 @@ def _host(url: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=8192)  # a site's navigation links recur on every page
 def _tag_name(href: str) -> str | None:
     try:
         path = urlsplit(href.strip()).path
