@@ -6,6 +6,8 @@
 - floor: reading, decoding and YAML/HTML parsing alone (the readers, nothing else)
 - build: the whole in-memory build (readers, extractors, graph assembly)
 - write: the five exports, report.json and the query store (one pass over the graph)
+- html: what the Epoch pages' HTML costs through BeautifulSoup (lxml as its parser, the
+  reader's way) next to lxml alone
 Default input: ../shared/corpus. Prints the median of --repeat runs and the peak memory
 (resident set) of the process after the build and after the writing.
 Warm-up (lexicon, jieba, OpenCC, lxml) is a build of the seeds, so a large input is built
@@ -37,6 +39,31 @@ def parse_floor(inputs) -> int:
         except SkipFile:
             pass
     return n
+
+
+def html_cost(inputs) -> tuple[int, float, float]:
+    """(Epoch pages, s through BeautifulSoup, s through lxml alone) for parsing their HTML."""
+    import lxml.html
+
+    from kg.readers import epoch_markdown
+    from kg.text import decode
+
+    pages = []
+    for path, _ in collect_inputs(inputs):
+        try:
+            text = decode(path.read_bytes())[0]
+        except Exception:  # noqa: BLE001 - not a page the reader takes
+            continue
+        if epoch_markdown.detect(text) and "<" in text:
+            pages.append(text[text.find("<"):])
+    t = time.perf_counter()
+    for html in pages:
+        epoch_markdown._parse_html(html, [])
+    soup = time.perf_counter() - t
+    t = time.perf_counter()
+    for html in pages:
+        lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
+    return len(pages), soup, time.perf_counter() - t
 
 
 def timed(fn):
@@ -73,6 +100,10 @@ def main() -> None:
     if getattr(result, "stats", None):
         print(f"temp disk   : {result.stats.get('temp_bytes', 0) / 1e6:7.1f} MB  (spilled quad runs and the "
               "writers' sort files, at their peak)")
+    pages, soup, bare = html_cost(args.inputs)
+    if pages:
+        print(f"html        : {pages} Epoch pages, BeautifulSoup+lxml {soup / pages * 1000:.2f} ms/page, "
+              f"lxml alone {bare / pages * 1000:.2f} ms/page ({soup / bare:.0f}x)")
 
 
 if __name__ == "__main__":

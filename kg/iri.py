@@ -232,15 +232,18 @@ def _minted(kind: str, slug: str, key: str) -> IRI:
     return IRI(value)
 
 
+@lru_cache(maxsize=1 << 16)  # the same actors, topics and technologies on every page
 def actor(key: str) -> IRI:
     """An actor by its lexicon id (already a slug) or by a discovered name."""
     return _minted("actor", slugify(key), key)
 
 
+@lru_cache(maxsize=1 << 16)  # the same actors, topics and technologies on every page
 def topic(label: str) -> IRI:
     return _minted("topic", slugify(label), label)
 
 
+@lru_cache(maxsize=1 << 16)  # the same actors, topics and technologies on every page
 def technology(key: str) -> IRI:
     return _minted("technology", slugify(key), key)
 

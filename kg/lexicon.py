@@ -26,17 +26,25 @@ from typing import Optional
 import yaml
 
 from .terms import is_language_tag
-from .text import normalize_chars
+from .text import normalize_chars, normalize_chars_many
 
-__all__ = ["Actor", "Lexicon", "load", "normalize_name"]
+__all__ = ["Actor", "Lexicon", "load", "normalize_name", "normalize_names"]
 
 TYPES = ("Country", "Organization", "Person")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_name(name: str) -> str:
     """The key a name is looked up by: :func:`kg.text.normalize_chars` (the same
-    normalization the matcher applies to article text), white space collapsed."""
+    normalization the matcher applies to article text), white space collapsed. Cached:
+    discovery asks for the same names and windows again and again."""
     return " ".join(normalize_chars(name).split())
+
+
+def normalize_names(names: list[str]) -> list[str]:
+    """:func:`normalize_name` of each name, worked out together (see
+    :func:`kg.text.normalize_chars_many`): discovery looks up every suffix of a window."""
+    return [" ".join(n.split()) for n in normalize_chars_many(names)]
 
 
 @dataclass

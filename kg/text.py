@@ -16,6 +16,7 @@ __all__ = [
     "detect_language",
     "to_simplified",
     "normalize_chars",
+    "normalize_chars_many",
 ]
 
 
@@ -173,15 +174,12 @@ def join_inline(text: str) -> str:
     """Collapse white space the way a browser renders it, except that white space next to a
     CJK character is dropped (HTML source breaks lines inside Chinese sentences)."""
 
-    def repl(m: re.Match) -> str:
-        s, e = m.start(), m.end()
-        before = m.string[s - 1] if s > 0 else ""
-        after = m.string[e] if e < len(m.string) else ""
-        if (before and is_cjk(before)) or (after and is_cjk(after)):
-            return ""
-        return " "
+    return _WS.sub(" ", _WS_BY_CJK.sub("", text)).strip()
 
-    return _WS.sub(repl, text).strip()
+
+# a run of white space with a CJK character (as :func:`is_cjk` tells) before or after it
+_CJK_CLASS = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0002fa1f"
+_WS_BY_CJK = re.compile(f"(?<=[{_CJK_CLASS}])\\s+|\\s+(?=[{_CJK_CLASS}])")
 
 
 _HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
@@ -203,20 +201,32 @@ def _converter(config: str):
     return opencc.OpenCC(config)
 
 
+# characters OpenCC's conversions can change: CJK and above (radicals, ideographs,
+# compatibility ideographs, full-width forms); a text without any is left as it is
+_CONVERTIBLE = re.compile("[\u2e80-\U0010ffff]")
+
+
 def to_simplified(text: str) -> str:
     """Traditional to Simplified Chinese (OpenCC); one character for one, so offsets hold."""
+    if text.isascii() or not _CONVERTIBLE.search(text):
+        return text
     return _converter("t2s").convert(text)
+
+
+_UNIFIED = re.compile("[\u4e00-\u9fff]+")
 
 
 def chinese_variant(text: str) -> str:
     """``zh-Hant`` when the text uses more Traditional-only than Simplified-only characters."""
-    sample = "".join(ch for ch in text[:3000] if 0x4E00 <= ord(ch) <= 0x9FFF)[:800]
+    sample = "".join(_UNIFIED.findall(text[:3000]))[:800]
     if not sample:
         return "zh-Hans"
     as_simp = to_simplified(sample)
+    trad_only = sum(map(str.__ne__, sample, as_simp))
+    if not trad_only:
+        return "zh-Hans"  # no Traditional-only character: Traditional cannot be the larger share
     as_trad = _converter("s2t").convert(sample)
-    trad_only = sum(a != b for a, b in zip(sample, as_simp))
-    simp_only = sum(a != b for a, b in zip(sample, as_trad))
+    simp_only = sum(map(str.__ne__, sample, as_trad))
     return "zh-Hant" if trad_only > simp_only else "zh-Hans"
 
 
@@ -230,6 +240,7 @@ _OTHER_SCRIPTS = (("Arab", re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\
                   ("Thai", re.compile("[\u0e00-\u0e7f]")))
 
 
+@lru_cache(maxsize=4096)
 def detect_language(text: str, default: str = "en") -> str:
     """BCP 47 tag from the scripts a text is written in: en, zh-Hans, zh-Hant, ja, ko; a
     text mostly in another script is und-Arab, und-Hebr, und-Cyrl..."""
@@ -266,12 +277,26 @@ def _norm_char(ch: str) -> str:
     return low if len(low) == 1 else ch
 
 
+class _NormTable(dict):
+    """``str.translate`` table of :func:`_norm_char`, filled as characters are met (the
+    lookups run in C; a character is worked out once per process)."""
+
+    def __missing__(self, code: int) -> str:
+        out = self[code] = _norm_char(chr(code))
+        return out
+
+
+_NORM_TABLE = _NormTable()
+
+
 @lru_cache(maxsize=16)
 def normalize_chars(text: str) -> str:
     """Text as names are matched: each character NFKC-normalized and lower-cased (where that
     stays one character), middle dots unified, Traditional → Simplified. The result has the
     same length as ``text``, so offsets in it are offsets in the original."""
-    s = "".join(map(_norm_char, text))
+    if text.isascii():
+        return text.lower()  # NFKC leaves ASCII alone, and OpenCC has nothing to convert
+    s = text.translate(_NORM_TABLE)
     simp = to_simplified(s)
     if len(simp) == len(s):
         return simp
@@ -280,3 +305,19 @@ def normalize_chars(text: str) -> str:
         sc = to_simplified(c)
         out.append(sc if len(sc) == 1 else c)
     return "".join(out)
+
+
+def normalize_chars_many(texts: list[str]) -> list[str]:
+    """:func:`normalize_chars` of each text, worked out together (one pass of the character
+    table, one OpenCC call): OpenCC's phrases never span the line break that joins them, so
+    each part comes out as it would alone. Texts holding a line break, or a conversion that
+    changes a length, are done one by one."""
+    if len(texts) < 2 or any("\n" in t for t in texts):
+        return [normalize_chars(t) for t in texts]
+    joined = "\n".join(texts)
+    s = joined.translate(_NORM_TABLE)
+    simp = to_simplified(s)
+    parts = simp.split("\n")
+    if len(simp) != len(joined) or len(parts) != len(texts) or any(len(p) != len(t) for p, t in zip(parts, texts)):
+        return [normalize_chars(t) for t in texts]
+    return parts

@@ -152,3 +152,32 @@ def test_an_english_appositive_names_a_person_and_their_employer():
             for r in find_relations(text, find_mentions(text, lex), lex)}
     assert ("Marta Quillon", "affiliatedWith", "Brightwater Policy Institute") in rels
     assert not candidates("The US, a close ally of Japan, said it would act.")  # a state, not a person
+
+
+def test_the_fast_part_of_speech_search_gives_jiebas_own_words_and_tags():
+    """Discovery segments its windows with jieba's POS tokenizer and a faster Viterbi
+    search; on every window of Chinese text in the test data, words and tags are jieba's."""
+    import re
+    from pathlib import Path
+
+    import jieba.posseg as pseg
+
+    from kg.extract.discovery import _pos_tokenizer
+
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(Path(__file__).parent.glob("data/**/*.md")))
+    runs = re.findall(r"[\u4e00-\u9fff·A-Za-z0-9]{2,}", text)
+    windows = sorted({run[i:i + n] for run in runs for i in range(0, len(run), 13) for n in (3, 7, 12)})
+    assert len(windows) > 10000
+    tok = _pos_tokenizer()
+    mismatched = [w for w in windows if [(p.word, p.flag) for p in tok.cut(w)] != [(p.word, p.flag) for p in pseg.cut(w)]]
+    assert mismatched == []
+
+
+def test_names_normalized_together_are_normalized_as_alone():
+    """Discovery normalizes every suffix of a window in one go (one OpenCC call): each comes
+    out as it would alone, Traditional phrases included."""
+    from kg.text import normalize_chars, normalize_chars_many
+
+    for text in ("美國商務部長吉娜‧雷蒙多（Gina Raimondo）說", "台積電與ＡＳＭＬ發表聲明，乾隆皇帝", "İstanbul ﬁrm Ⅻ 後來"):
+        parts = [text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1)]
+        assert normalize_chars_many(parts) == [normalize_chars(p) for p in parts]

@@ -113,14 +113,17 @@ class Matcher:
         out = []
         for end, (key, entries) in self.automaton.iter(norm):
             start = end - len(key) + 1
-            surface = unicodedata.normalize("NFKC", text[start:end + 1])
+            surface = None  # worked out only for a name whose case matters
             for e in entries:
                 if e.latin and not at_word_boundaries(norm, start, end + 1):
                     continue
-                if e.case_sensitive and squeeze(surface) != squeeze(e.original):
-                    continue
-                if e.has_upper and surface.islower():
-                    continue
+                if e.case_sensitive or e.has_upper:
+                    if surface is None:
+                        surface = unicodedata.normalize("NFKC", text[start:end + 1])
+                    if e.case_sensitive and squeeze(surface) != squeeze(e.original):
+                        continue
+                    if e.has_upper and surface.islower():
+                        continue
                 out.append((start, end + 1, e))
         return out
 

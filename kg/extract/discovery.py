@@ -26,10 +26,10 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from ..iri import slugify
-from ..lexicon import Actor, Lexicon, normalize_name
+from ..lexicon import Actor, Lexicon, normalize_name, normalize_names
 from ..resources import load_yaml
 from ..text import to_simplified
 from .sentences import sentences
@@ -84,6 +84,9 @@ class _Rules:
         self.dots = r["name_dots"]
         legal = "|".join(map(re.escape, sorted(r["legal_forms_zh"], key=len, reverse=True)))
         self.legal_zh = re.compile(rf"([{HAN}]{{2,16}}?)(?:[（(]集团[）)])?(?:{legal})")
+        # where a legal form starts (overlapping: 有限公司 inside 股份有限公司); a registered
+        # name's first form is 2 to 20 characters after its start (see _anchored)
+        self.legal_form_at = re.compile(rf"(?=(?:{legal}))")
         self.term_variants_zh = tuple((to_simplified(a), to_simplified(b)) for a, b in r["term_variants_zh"].items())
         self.trade_words_zh = tuple(sorted(r["trade_words_zh"], key=len, reverse=True))
         self.places_zh = tuple(sorted({to_simplified(n) for names in load_yaml("places.yaml").values() for n in names
@@ -118,6 +121,11 @@ class _Rules:
     # ------------------------------------------------------------------ checks
     def known(self, name: str) -> set[str]:
         return self.lex.by_name.get(normalize_name(name), set())
+
+    def known_each(self, names: list[str]) -> list[set[str]]:
+        """:meth:`known` of each name, the names normalized together (faster)."""
+        by_name = self.lex.by_name
+        return [by_name.get(k, set()) for k in normalize_names(names)]
 
     def en_name(self, name: str) -> Optional[str]:
         """A Latin name as it should be recorded, or None if it is not a name."""
@@ -178,29 +186,142 @@ class _Rules:
         return self.legal.sub("", name).strip() or name
 
 
+def _positions(text: str, sub: str) -> Iterator[int]:
+    """Where ``sub`` occurs in ``text``, in order."""
+    at = text.find(sub)
+    while at >= 0:
+        yield at
+        at = text.find(sub, at + 1)
+
+
+def _anchored(rx: re.Pattern, text: str, anchors: Iterable[int], first: int, reach: int) -> Iterator[re.Match]:
+    """The matches of ``rx.finditer(text)``, found without trying ``rx`` at every position:
+    for a pattern whose every match has its first anchor (a "(", a legal form) from
+    ``first`` to ``reach`` characters after the match's start, only the starts from
+    ``reach`` to ``first`` characters before each anchor (``anchors``, increasing) are
+    tried, in order, as the regex engine would."""
+    pos = 0  # the next match starts here or later
+    for a in anchors:
+        s = max(pos, a - reach)
+        while s <= a - first:
+            m = rx.match(text, s)
+            if m is None:
+                s += 1
+                continue
+            yield m
+            pos = s = max(m.end(), s + 1)
+        pos = max(pos, a - first + 1)
+
+
 @lru_cache(maxsize=4)
 def _rules(lex: Lexicon) -> _Rules:
     return _Rules(lex)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1)
+def _jieba():
+    """jieba, quiet (its log level set once: setting it clears every logger's cache)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    return jieba
+
+
 @lru_cache(maxsize=8192)
 def _segment_window(text: str) -> tuple[tuple[str, str], ...]:
     """Words and part-of-speech tags of a short window (jieba; slow, so kept to windows)."""
-    import jieba
+    _jieba()
+    return tuple((w.word, w.flag) for w in _pos_tokenizer().cut(text))
+
+
+@lru_cache(maxsize=1)
+def _pos_tokenizer():
+    """jieba's part-of-speech tokenizer (its dictionary and tags, shared with
+    ``jieba.posseg.dt``) with a faster Viterbi search for the words the dictionary lacks:
+    the same path and tags as ``jieba.posseg.cut`` (tests/test_discovery.py compares them)."""
     import jieba.posseg as pseg
 
-    jieba.setLogLevel(60)
-    return tuple((w.word, w.flag) for w in pseg.cut(text))
+    from_states: dict = defaultdict(dict)  # state -> {previous state: transition log-probability}
+    for y0, nexts in pseg.trans_P.items():
+        for y, p in nexts.items():
+            from_states[y][y0] = p
+
+    def viterbi(obs: str):
+        return _viterbi(obs, pseg.char_state_tab_P, pseg.start_P, pseg.trans_P, pseg.emit_P, from_states)
+
+    class _POSTokenizer(pseg.POSTokenizer):
+        # jieba's POSTokenizer.__cut (name-mangled), with the search above
+        def _POSTokenizer__cut(self, sentence):
+            prob, pos_list = viterbi(sentence)
+            begin, nexti = 0, 0
+            for i, char in enumerate(sentence):
+                pos = pos_list[i][0]
+                if pos == "B":
+                    begin = i
+                elif pos == "E":
+                    yield pseg.pair(sentence[begin:i + 1], pos_list[i][1])
+                    nexti = i + 1
+                elif pos == "S":
+                    yield pseg.pair(char, pos_list[i][1])
+                    nexti = i + 1
+            if nexti < len(sentence):
+                yield pseg.pair(sentence[nexti:], pos_list[nexti][1])
+
+    tok = _POSTokenizer.__new__(_POSTokenizer)
+    tok.__dict__.update(pseg.dt.__dict__)  # the same dictionary and tag table, loaded once
+    return tok
+
+
+_MIN_FLOAT = -3.14e100  # jieba.posseg.viterbi's floor for an unseen emission
+_MIN_INF = float("-inf")
+
+
+def _viterbi(obs, states, start_p, trans_p, emit_p, from_states):
+    """``jieba.posseg.viterbi`` with the same result, faster: a state's best predecessor is
+    looked for among the states that can lead to it (the others score -inf); only when none
+    of those scores above -inf is every predecessor compared, as jieba does."""
+    all_states = trans_p.keys()
+    prev = {}
+    mem_path = [{}]
+    for y in states.get(obs[0], all_states):
+        prev[y] = start_p[y] + emit_p[y].get(obs[0], _MIN_FLOAT)
+        mem_path[0][y] = ""
+    for t in range(1, len(obs)):
+        ch = obs[t]
+        prev_states = [x for x in prev if len(trans_p[x]) > 0]
+        expect_next = set().union(*(trans_p[x] for x in prev_states))
+        obs_states = set(states.get(ch, all_states)) & expect_next
+        if not obs_states:
+            obs_states = expect_next if expect_next else all_states
+        cur, path = {}, {}
+        prev_keys = prev.keys()
+        for y in obs_states:
+            e = emit_p[y].get(ch, _MIN_FLOAT)
+            best = None
+            into = from_states[y]
+            for y0 in into.keys() & prev_keys:
+                cand = (prev[y0] + into[y0] + e, y0)
+                if best is None or cand > best:
+                    best = cand
+            if best is None or best[0] == _MIN_INF:
+                best = max((prev[y0] + trans_p[y0].get(y, _MIN_INF) + e, y0) for y0 in prev_states)
+            cur[y], path[y] = best
+        prev = cur
+        mem_path.append(path)
+    prob, state = max((prev[y], y) for y in mem_path[-1])
+    route = [None] * len(obs)
+    i = len(obs) - 1
+    while i >= 0:
+        route[i] = state
+        state = mem_path[i][state]
+        i -= 1
+    return prob, route
 
 
 @lru_cache(maxsize=8192)
 def _last_word(text: str) -> str:
     """The last word of a short window (jieba without tags, several times faster)."""
-    import jieba
-
-    jieba.setLogLevel(60)
-    words = jieba.lcut(text)
+    words = _jieba().lcut(text)
     return words[-1] if words else ""
 
 
@@ -209,9 +330,10 @@ def _gloss_left(rules: _Rules, left: str) -> tuple[Optional[str], str]:
     """The Chinese name that ends right before a gloss, and how its start was found:
     ``known`` (a lexicon name), ``title`` (after a title), ``org`` (after an
     organization descriptor), ``dotted`` (a transliterated name), ``bare`` or ``jieba``."""
-    for k in range(min(len(left), 14), 1, -1):
-        if rules.known(left[-k:]):
-            return left[-k:], "known"
+    tails = [left[-k:] for k in range(min(len(left), 14), 1, -1)]
+    for tail, known in zip(tails, rules.known_each(tails)):
+        if known:
+            return tail, "known"
     head = left
     m = rules.dotted.search(left)
     if m:  # a transliterated name: its last parts, back to the first long one (which has a prefix)
@@ -258,7 +380,8 @@ def _gloss_left(rules: _Rules, left: str) -> tuple[Optional[str], str]:
 
 def _glosses(rules: _Rules, text: str) -> list[Candidate]:
     out = []
-    for m in rules.gloss.finditer(text):
+    # a gloss's "(" is the first one 2 to 24 characters after its start
+    for m in _anchored(rules.gloss, text, _positions(text, "("), 2, 24):
         left, right = m.group(1), m.group(2).strip()
         if len(right.split()) > 6:
             continue
@@ -290,7 +413,8 @@ def _glosses(rules: _Rules, text: str) -> list[Candidate]:
 
 def _holds_other_name(rules: _Rules, zh: str, own: frozenset | set = frozenset()) -> bool:
     """Whether a Chinese name holds the name of an actor other than ``own``."""
-    return any(rules.known(zh[i:j]) - own for i in range(len(zh)) for j in range(i + 2, len(zh) + 1))
+    parts = [zh[i:j] for i in range(len(zh)) for j in range(i + 2, len(zh) + 1)]
+    return any(known - own for known in rules.known_each(parts))
 
 
 _PARTICLES = {"van", "von", "den", "der", "de", "la", "le", "du", "da", "di", "del", "bin", "al", "ter", "ten", "op"}
@@ -313,10 +437,14 @@ def _title_case(sentence: str) -> bool:
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
+_CAPITAL = re.compile("[A-Z]")
+
+
 def _english(rules: _Rules, text: str) -> list[Candidate]:
     out = []
     for span in sentences(text):
-        if not _title_case(span.text):
+        # every English cue reads a capitalized name: a sentence without a capital has none
+        if _CAPITAL.search(span.text) and not _title_case(span.text):
             out.extend(_english_sentence(rules, span.text))
     return out
 
@@ -369,10 +497,7 @@ def _surname_guess(rules: _Rules, window: str) -> str:
 @lru_cache(maxsize=8192)
 def _first_word(text: str) -> str:
     """The first dictionary word of ``text`` (任命他: 任命)."""
-    import jieba
-
-    jieba.setLogLevel(60)
-    words = jieba.lcut(text, HMM=False)
+    words = _jieba().lcut(text, HMM=False)
     return words[0] if words else text
 
 
@@ -380,7 +505,7 @@ def _chinese_titles(rules: _Rules, text: str) -> list[Candidate]:
     out = []
     for m in rules.title_zh.finditer(text):
         window = m.group(1)
-        if any(rules.known(window[:k]) for k in range(2, min(len(window), 6) + 1)):
+        if any(rules.known_each([window[:k] for k in range(2, min(len(window), 6) + 1)])):
             continue
         d = rules.dotted_head.match(window.lstrip("和与及跟同、"))
         quick = _surname_guess(rules, window)
@@ -448,7 +573,7 @@ def _employers(rules: _Rules, text: str) -> list[Candidate]:
 
 
 def _chinese_orgs(rules: _Rules, text: str) -> list[Candidate]:
-    import jieba
+    jieba = _jieba()
 
     seen: Counter = Counter()
     for m in rules.org_zh.finditer(text):
@@ -458,7 +583,7 @@ def _chinese_orgs(rules: _Rules, text: str) -> list[Candidate]:
             word = word[1:]
         if len(word) < 2 or word in rules.generic_zh or set(word) <= rules.state_chars or jieba.dt.FREQ.get(word, 0) >= rules.rare_below:
             continue  # a common word, not a name
-        if any(rules.known(before[-k:]) for k in range(len(word) + 1, len(before) + 1)):
+        if any(rules.known_each([before[-k:] for k in range(len(word) + 1, len(before) + 1)])):
             continue  # the end of a known name (英伟达公司)
         seen[(word, m.group(0))] += 1
     out = []
@@ -477,9 +602,7 @@ def _common_words(rules: _Rules, text: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _all_common(text: str, rare_below: int) -> bool:
-    import jieba
-
-    jieba.setLogLevel(60)
+    jieba = _jieba()
     words = jieba.lcut(text, HMM=False)
     # an unknown name falls apart into single characters: those are not common words
     return all(len(w) > 1 and jieba.dt.FREQ.get(w, 0) >= rare_below for w in words)
@@ -491,7 +614,7 @@ def _legal_names(rules: _Rules, text: str) -> list[Candidate]:
     out = []
     if "公司" not in text:
         return out
-    for m in rules.legal_zh.finditer(text):
+    for m in _anchored(rules.legal_zh, text, (a.start() for a in rules.legal_form_at.finditer(text)), 2, 20):
         body = to_simplified(m.group(1))
         if body.endswith("股份"):
             body = body[:-2]
@@ -530,7 +653,8 @@ def _legal_names(rules: _Rules, text: str) -> list[Candidate]:
 def _tickers(rules: _Rules, text: str) -> list[Candidate]:
     """A Chinese name followed by its stock code is a listed company: 广达 (2382-TW)."""
     out = []
-    for m in rules.ticker.finditer(text):
+    # a ticker's "(" is the first one 2 to 13 characters after the name's start
+    for m in _anchored(rules.ticker, text, _positions(text, "("), 2, 13):
         zh, how = _gloss_left(rules, m.group(1))
         zh = zh and rules.zh_name(zh)
         if zh and how != "known" and how != "jieba" and not _holds_other_name(rules, zh):
@@ -543,7 +667,7 @@ def find_candidates(text: str, lex: Lexicon) -> list[Candidate]:
     rules = _rules(lex)
     text = unicodedata.normalize("NFKC", text).translate(rules.dot_table)
     out = _glosses(rules, text) + _tickers(rules, text) + _legal_names(rules, text)
-    if re.search(r"[A-Za-z]", text):
+    if _CAPITAL.search(text):  # (every English cue reads a capitalized name)
         out.extend(_english(rules, text))
     if re.search(f"[{HAN}]", text):
         glossed = {n for c in out for lang, n in c.names if lang == "zh"}

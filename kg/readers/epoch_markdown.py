@@ -5,14 +5,19 @@ Headline from the ``### `` line; body from the article container (``post_content
 navigation line, the tracking pixel or ads. Date from the 【大纪元YYYY年MM月DD日讯】 dateline
 (not the URL); reporters from （大纪元记者…报导）; tags from ``<ok href=".../tag/...">``; lead
 image and caption; ``原文链接`` is the original's URL, which the mirror links to.
+
+The HTML is read with BeautifulSoup over lxml's parser (libxml2): one reader API for messy
+pages, which reads a page however deep it nests. Text is taken as lxml's ``text_content``
+would: every text node, script and style text included, comments not.
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-import lxml.html
+from bs4 import BeautifulSoup, Tag
 
 from ..document import Document, Image, Link
 from ..resources import load_yaml
@@ -20,12 +25,8 @@ from ..text import clean, detect_language, join_inline
 
 NAME = "epoch-markdown"
 
-_CONTAINER_XPATH = (
-    "//*[@itemprop='articleBody']"
-    " | //div[contains(concat(' ', normalize-space(@class), ' '), ' post_content ')]"
-    " | //div[@id='artbody']"
-)
 _BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote")
+_BLOCK_SET = frozenset(_BLOCKS)
 _SKIP_ANCESTORS = {"figure", "figcaption", "script", "style", "noscript"}
 
 
@@ -83,17 +84,35 @@ def reporters(byline_inner: str, rejected: list[str] | None = None) -> list[str]
     return names
 
 
+_XML_SPACE = re.compile("[ \t\r\n]+")
+
+
+def _classes(el) -> str:
+    """The class attribute as XPath's ``concat(' ', normalize-space(@class), ' ')``."""
+    return f" {' '.join(_XML_SPACE.split(el.get('class') or '')).strip()} "
+
+
+def _is_container(el) -> bool:
+    """The article container: ``itemprop=articleBody``, a ``post_content`` div or ``#artbody``."""
+    return el.get("itemprop") == "articleBody" or (
+        el.name == "div" and (" post_content " in _classes(el) or el.get("id") == "artbody"))
+
+
+def _elements(el) -> Iterator[Tag]:
+    """The elements below ``el``, in document order."""
+    return (d for d in el.descendants if isinstance(d, Tag))
+
+
+def _is_caption(el) -> bool:
+    return el.name == "figcaption" or (el.name == "div" and "caption" in (el.get("class") or ""))
+
+
+def _text_content(el) -> str:
+    return el.get_text()
+
+
 def _text(el) -> str:
-    return clean(join_inline(el.text_content()))
-
-
-def _inside(el, tags: set) -> bool:
-    parent = el.getparent()
-    while parent is not None:
-        if parent.tag in tags:
-            return True
-        parent = parent.getparent()
-    return False
+    return clean(join_inline(_text_content(el)))
 
 
 def _host(url: str) -> str | None:
@@ -104,6 +123,7 @@ def _host(url: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=8192)  # a site's navigation links recur on every page
 def _tag_name(href: str) -> str | None:
     try:
         path = urlsplit(href.strip()).path
@@ -121,20 +141,26 @@ _WRAPPER = re.compile(r"</(?:div|span|font|section|article|center|b|i|em|strong|
                       r"(?![^>]*\b(?:class|id|itemprop)\s*=)(?:\s[^>]*)?>", re.I)
 
 
-def _too_deep(parser) -> bool:
-    return any("depth" in e.message.lower() for e in parser.error_log)
+def _soup(html: str) -> BeautifulSoup:
+    # every string a plain text node (no Script/Stylesheet kinds), class as written
+    return BeautifulSoup(html, "lxml", string_containers={}, multi_valued_attributes=None,
+                         store_line_numbers=False)
 
 
-def _parse_html(html: str, warnings: list[str]):
-    """The page's HTML tree, however deep it nests: libxml2's limit is lifted (huge_tree,
-    2,048 levels); a page deeper still is read again without its bare wrapper tags."""
-    parser = lxml.html.HTMLParser(huge_tree=True)
-    root = lxml.html.document_fromstring(html, parser=parser)
-    if not _too_deep(parser):
-        return root
-    parser = lxml.html.HTMLParser(huge_tree=True)
-    flat = lxml.html.document_fromstring(_WRAPPER.sub("", html), parser=parser)
-    if _too_deep(parser):
+def _too_deep(soup: BeautifulSoup) -> bool:
+    parser = getattr(soup.builder, "parser", None)
+    return parser is not None and any("depth" in e.message.lower() for e in parser.error_log)
+
+
+def _parse_html(html: str, warnings: list[str]) -> BeautifulSoup:
+    """The page's HTML tree, however deep it nests (lxml's parser fed through BeautifulSoup
+    keeps no depth limit); should libxml2 still report a depth limit, the page is read
+    again without its bare wrapper tags."""
+    soup = _soup(html)
+    if not _too_deep(soup):
+        return soup
+    flat = _soup(_WRAPPER.sub("", html))
+    if _too_deep(flat):
         warnings.append("HTML nested deeper than the parser reads: text below that depth was not read")
     else:
         warnings.append("HTML nested too deeply: read without its bare wrapper tags")
@@ -154,23 +180,44 @@ def read(text: str, source_file: str, encoding: str) -> Document:
         raise SkipFile(f"{NAME}: no HTML in the page")
     warnings: list[str] = []
     root = _parse_html(text[html_start:], warnings)
-    containers = root.xpath(_CONTAINER_XPATH)
-    if not containers:
+    # one walk over the page: the container (the outermost, the first in document order,
+    # in case a class and an itemprop name nested elements), the links and the images
+    container = None
+    links, images = [], []
+    for el in _elements(root):
+        name = el.name
+        if name == "a" or name == "ok":
+            links.append(el)
+        elif name == "img":
+            images.append(el)
+        if container is None and _is_container(el):
+            container = el
+    if container is None:
         raise SkipFile(f"{NAME}: no article container (post_content, column or articleBody)")
-    # the outermost container, in case a class and an itemprop name nested elements
-    container = containers[0]
 
     paragraphs: list[str] = []
-    blocks = [el for el in container.iter(*_BLOCKS) if not _inside(el, _SKIP_ANCESTORS)]
-    block_set = set(blocks)
+    blocks = []
+    holders: set[int] = set()  # blocks holding another block
+    for el in ([container] if container.name in _BLOCK_SET else []) + \
+            [d for d in _elements(container) if d.name in _BLOCK_SET]:
+        ancestors = []
+        parent = el.parent
+        while parent is not None:
+            if parent.name in _SKIP_ANCESTORS:
+                break
+            ancestors.append(id(parent))
+            parent = parent.parent
+        else:
+            blocks.append(el)
+            holders.update(ancestors)
     for el in blocks:
-        if any(child in block_set for child in el.iterdescendants(*_BLOCKS)):
+        if id(el) in holders:
             continue  # a blockquote or li holding paragraphs: take the paragraphs
         t = _text(el)
         if t:
             paragraphs.append(t)
     if not paragraphs:
-        paragraphs = [clean(line) for line in container.text_content().split("\n") if clean(line)]
+        paragraphs = [clean(line) for line in _text_content(container).split("\n") if clean(line)]
 
     doc = Document(source_file=source_file, format=NAME, encoding=encoding, language="zh-Hans",
                    headline=headline, is_mirror=True, warnings=warnings)
@@ -203,27 +250,27 @@ def read(text: str, source_file: str, encoding: str) -> Document:
 
     # tags, in order, once each
     seen: set[str] = set()
-    for el in root.iter("ok", "a"):
+    for el in links:
         name = _tag_name(el.get("href") or "")
         if name and name not in seen:
             seen.add(name)
             doc.tags.append(name)
 
     # lead image (before the container) and figures inside it; never the tracking pixel
-    for img in root.iter("img"):
+    for img in images:
         src = (img.get("src") or "").strip()
         if not src.startswith("http") or (img.get("width") or "").startswith("0"):
             continue
         if "gfw-breaker" in src:
             continue
         caption = None
-        fig = img.getparent()
-        while fig is not None and fig.tag not in ("figure", "div"):
-            fig = fig.getparent()
+        fig = img.parent
+        while fig is not None and fig.name not in ("figure", "div"):
+            fig = fig.parent
         if fig is not None:
-            cap = fig.xpath(".//figcaption | .//div[contains(@class, 'caption')]")
-            if cap:
-                caption = _text(cap[0]) or None
+            cap = next((d for d in _elements(fig) if _is_caption(d)), None)
+            if cap is not None:
+                caption = _text(cap) or None
         doc.images.append(Image(src, caption or clean(img.get("alt") or "") or None))
 
     um = pat["original_url"].search(text)
@@ -236,7 +283,8 @@ def read(text: str, source_file: str, encoding: str) -> Document:
         doc.warnings.append("no 原文链接: the original's URL is unknown")
         doc.is_mirror = False
     if not doc.headline:
-        alt = root.xpath("//img[contains(@class, 'wp-post-image')]/@alt")
+        alt = [img["alt"] for img in images
+               if "wp-post-image" in (img.get("class") or "") and img.has_attr("alt")]
         doc.headline = clean(alt[0]) if alt else None
     doc.language = detect_language(" ".join([doc.headline or "", *doc.paragraphs[:5]]), default="zh-Hans")
     if not doc.headline and not doc.paragraphs:
