@@ -29,6 +29,7 @@ import io
 import re
 import tempfile
 from collections import defaultdict
+from contextlib import contextmanager
 from itertools import groupby
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -214,20 +215,25 @@ def _xml_text(value: str, escaped: list) -> str:
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
 
 
+@contextmanager
+def _graph_element(xf):
+    """The declaration, the graphml element with its keys, and the graph element, open."""
+    xf.write_declaration()
+    with xf.element("graphml", {"xmlns": _NS, "xmlns:xsi": _XSI, "xsi:schemaLocation": f"{_NS} {_NS}/1.0/graphml.xsd"}):
+        for (scope, name), (ident, typ) in _KEYS.items():
+            xf.write(etree.Element("key", {"id": ident, "for": scope, "attr.name": name, "attr.type": typ}),
+                     pretty_print=True)
+        with xf.element("graph", edgedefault="directed"):
+            yield
+
+
 def _frame() -> tuple[bytes, bytes]:
     """What lxml writes before the first element of the graph and after the last."""
     global _FRAME
     if _FRAME is None:
         buf = io.BytesIO()
-        with etree.xmlfile(buf, encoding="utf-8") as xf:
-            xf.write_declaration()
-            with xf.element("graphml", {"xmlns": _NS, "xmlns:xsi": _XSI,
-                                        "xsi:schemaLocation": f"{_NS} {_NS}/1.0/graphml.xsd"}):
-                for (scope, name), (ident, typ) in _KEYS.items():
-                    xf.write(etree.Element("key", {"id": ident, "for": scope, "attr.name": name, "attr.type": typ}),
-                             pretty_print=True)
-                with xf.element("graph", edgedefault="directed"):
-                    xf.write(etree.Element("cut"))
+        with etree.xmlfile(buf, encoding="utf-8") as xf, _graph_element(xf):
+            xf.write(etree.Element("cut"))
         data = buf.getvalue()
         _FRAME = (data[:data.index(b"<cut/>")], data[data.index(b"<cut/>") + len(b"<cut/>"):])
     return _FRAME
@@ -268,22 +274,15 @@ def write_elements(fh, items: Iterator[tuple], escaped: Optional[list] = None) -
 def write_elements_lxml(fh, items: Iterator[tuple], escaped: Optional[list] = None) -> None:
     """The same file through lxml, element by element (the reference of the tests)."""
     escaped = [] if escaped is None else escaped
-    with etree.xmlfile(fh, encoding="utf-8") as xf:
-        xf.write_declaration()
-        with xf.element("graphml", {"xmlns": _NS, "xmlns:xsi": _XSI,
-                                    "xsi:schemaLocation": f"{_NS} {_NS}/1.0/graphml.xsd"}):
-            for (scope, name), (ident, typ) in _KEYS.items():
-                xf.write(etree.Element("key", {"id": ident, "for": scope, "attr.name": name, "attr.type": typ}),
-                         pretty_print=True)
-            with xf.element("graph", edgedefault="directed"):
-                for kind, ident, attrs in items:
-                    if kind == "node":
-                        el = etree.Element("node", id=ident)
-                    else:
-                        el = etree.Element("edge", id=ident[2], source=ident[0], target=ident[1])
-                    for k, v in attrs.items():
-                        etree.SubElement(el, "data", key=_KEYS[(kind, k)][0]).text = _xml_text(v, escaped)
-                    xf.write(el, pretty_print=True)
+    with etree.xmlfile(fh, encoding="utf-8") as xf, _graph_element(xf):
+        for kind, ident, attrs in items:
+            if kind == "node":
+                el = etree.Element("node", id=ident)
+            else:
+                el = etree.Element("edge", id=ident[2], source=ident[0], target=ident[1])
+            for k, v in attrs.items():
+                etree.SubElement(el, "data", key=_KEYS[(kind, k)][0]).text = _xml_text(v, escaped)
+            xf.write(el, pretty_print=True)
 
 
 def report_escaped(result, filename: str, escaped: list) -> None:
