@@ -18,7 +18,6 @@ from .terms import (
     ONTOLOGY_IRI,
     RDF_TYPE,
     Literal,
-    Term,
     kg,
     lit,
     owl,

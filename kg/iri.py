@@ -13,7 +13,7 @@ import hashlib
 import re
 import unicodedata
 from functools import lru_cache
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .terms import IRI, KGR
 

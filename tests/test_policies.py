@@ -3,7 +3,7 @@ and the role assertions that lead back to the sentence."""
 from __future__ import annotations
 
 import pytest
-from pyoxigraph import NamedNode, Store
+from pyoxigraph import Store
 
 from kg import lexicon
 from kg.extract.actors import find_mentions
