@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Optional, Sequence
 
+from ..query.store import _alive
 from . import actors_graphml, graphml, jsonld, nquads, report, turtle
 
 __all__ = ["EXPORTERS", "register", "write_all", "clean_stale"]
@@ -40,16 +41,6 @@ def _stale_names() -> re.Pattern:
     store folders of kg before store generations ("..store.tmp-PID")."""
     files = "|".join(re.escape(m.FILENAME) for m in EXPORTERS.values())
     return re.compile(rf"^\.(?:{files})\.(\d+)\..+\.tmp$|^\.\.store\.(?:tmp|old)-(\d+)$")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process: alive
-        return True
-    return True
 
 
 def clean_stale(out: Path) -> list[str]:
