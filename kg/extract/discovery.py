@@ -643,7 +643,8 @@ def _legal_names(rules: _Rules, text: str) -> list[Candidate]:
                 or short in rules.generic_zh or short in rules.trade_words_zh:
             continue
         names = (("zh", name),) if short == name else (("zh", name), ("zh-short", short))
-        registered = to_simplified(m.group(0))[to_simplified(m.group(0)).find(place):]
+        written = to_simplified(m.group(0))
+        registered = written[written.find(place):]
         if registered != name and registered.startswith(place):  # 广西兴越材料科技有限公司, as written
             names += (("zh", registered),)
         out.append(Candidate(names, "Organization", "legal"))

@@ -935,20 +935,18 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
                                   if c.start > clause.start and r.directional.search(_just_before(s, m, c))
                                   and m.actor_id not in issuers} - own_side(lex, issuers))
             if ptype == "CooperationAgreement":
-                # a state named right before one of its firms (台湾力德信息科技公司) is the firm's nationality
+                # a state named only right before one of its firms (台湾力德信息科技公司) is the
+                # firm's nationality, no party
                 firms_at = {m.start for m in s.mentions if getattr(lex.get(m.actor_id), "type", None) == "Organization"
                             and not _can_issue(lex, m.actor_id, "ExportControl")}
-
-                def before_firm(m) -> bool:
-                    return m.end in firms_at or (s.norm[m.end:m.end + 1] == "的" and m.end + 1 in firms_at)
-
-                issuers = [a for a in issuers if any(m.actor_id == a and not before_firm(m) for m in s.mentions)
-                           or not any(m.actor_id == a for m in s.mentions)]
-            if ptype == "CooperationAgreement" and (len(issuers) < 2 or not any(
-                    _can_issue(lex, a, "ExportControl") for a in issuers)):
+                as_party = {m.actor_id for m in s.mentions
+                            if m.end not in firms_at and not (s.norm[m.end:m.end + 1] == "的" and m.end + 1 in firms_at)}
+                named = {m.actor_id for m in s.mentions}
+                issuers = [a for a in issuers if a in as_party or a not in named]
                 # an agreement has two parties at least (with one, the sentence does not say whose),
                 # and a state or public body among them: a contract between firms is no policy
-                continue
+                if len(issuers) < 2 or not any(_can_issue(lex, a, "ExportControl") for a in issuers):
+                    continue
         if ptype in ("Subsidy", "IndustrialPolicy"):
             targets = []  # a plan or a subsidy has beneficiaries, not targets
         if ptype == "CooperationAgreement" or not issuers:

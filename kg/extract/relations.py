@@ -88,8 +88,10 @@ class _Rules:
         self.seller_before = words_regex(data["seller_before"], at_end=True)
         self.registered = re.compile(r"在[^，,。；;\s]{1,8}?(" + "|".join(map(re.escape, sorted(
             data["based_in"]["registered_after"]["zh"], key=len, reverse=True))) + r")")
-        self.body_nouns = "|".join(map(re.escape, sorted({normalize_chars(w) for ws in data["body_nouns"].values()
-                                                           for w in ws}, key=len, reverse=True)))
+        body_nouns = "|".join(map(re.escape, sorted({normalize_chars(w) for ws in data["body_nouns"].values()
+                                                      for w in ws}, key=len, reverse=True)))
+        # at most two words, then one of the body nouns ("Chinese chip trade group", 中国芯片企业)
+        self.body_after = re.compile(r"(?:\s*[a-z-]+){0,2}?\s*(?:" + body_nouns + r")(?![a-z])")
         self.state_title = re.compile("|".join(
             rf"(?<![a-z]){re.escape(normalize_chars(w))}(?![a-z])" if w.isascii() else re.escape(normalize_chars(w))
             for w in sorted({w for ws in data["state_titles"].values() for w in ws}, key=len, reverse=True)))
@@ -185,9 +187,12 @@ class _Reader:
                 continue
             if self.r.not_a_fact.find_all(self.norm[clause.start:pos], self.norm[clause.start:pos]):
                 continue  # "China must cooperate with the US", 如果, 否认: not a fact
-            if spec.get("symmetric"):
+            if spec.get("parties"):  # commercial ties: buyer and seller, of the kinds given
                 done.add((key, clause.start))
-                self._symmetric(pred, clause, parts, sentence, pos, tuple(spec.get("parties") or ()))
+                self._commercial(pred, clause, sentence, pos, pos + len(cue.surface), tuple(spec["parties"]))
+            elif spec.get("symmetric"):
+                done.add((key, clause.start))
+                self._symmetric(pred, clause, parts, sentence, pos)
             else:
                 self._directed(pred, spec, clause, parts, sentence, pos, pos + len(cue.surface))
 
@@ -236,8 +241,7 @@ class _Reader:
         opposes…", 中国芯片企业批评…): the body is the subject, not the state."""
         if "Country" not in _kinds(self.lex, m.actor_id):
             return False
-        after = re.sub(r"^(?:\s*[a-z-]+){0,2}?(?=\s*(?:" + self.r.body_nouns + r"))", "", self.norm[m.end:m.end + 40])
-        return bool(re.match(r"\s*(?:" + self.r.body_nouns + r")(?![a-z])", after))
+        return bool(self.r.body_after.match(self.norm, m.end, m.end + 40))
 
     def _near(self, start: int, end: int) -> bool:
         gap = self.norm[start:end]
@@ -250,13 +254,7 @@ class _Reader:
             self.norm[end:end + 1]) else self.r.object_gap["latin"]
         return len(gap.strip()) <= limit
 
-    def _symmetric(self, pred, clause, parts, sentence, cue_start, only=()) -> None:
-        """``only``: the kinds of party a cue takes; with it, a word before a party does not
-        exclude it (a purchase ties companies: 华为向台积电采购, "relies on TSMC": 向 and "on"
-        mark the seller, not a target or a place)."""
-        if only:
-            self._commercial(pred, clause, sentence, cue_start, only)
-            return
+    def _symmetric(self, pred, clause, parts, sentence, cue_start) -> None:
         allowed = ("Country", "Organization")
         parties = [m for m in self.within(clause) if _is_party(self.lex, m.actor_id, allowed)
                    and not self.outside_role(m, clause) and not self._nationality(m)]
@@ -303,14 +301,13 @@ class _Reader:
                 x, y = sorted((a, b))
                 self.add(x, pred, y, sentence, "cue")
 
-    def _commercial(self, pred, clause, sentence, cue_start, only) -> None:
+    def _commercial(self, pred, clause, sentence, cue_start, cue_end, only) -> None:
         """A buyer and its seller on either side of a commercial cue: the buyers right before it,
         the seller right after it ("Meta采用台积电制程", "Nvidia relies on TSMC") or marked by
-        向/从 before it (华为向台积电采购). Government bodies buy and sell nothing here."""
+        向/从 before it (华为向台积电采购: 向 marks the seller, not a target). ``only``: the
+        kinds of party the cue takes; government bodies buy and sell nothing here."""
         parties = [m for m in self.within(clause) if _is_party(self.lex, m.actor_id, only)
                    and "GovernmentOrganization" not in _kinds(self.lex, m.actor_id)]
-        cue_end = cue_start + len(self.r.cues.find_all(self.norm[cue_start:clause.end], self.norm[cue_start:clause.end])[0].surface) \
-            if self.r.cues.find_all(self.norm[cue_start:clause.end], self.norm[cue_start:clause.end]) else cue_start
         before = [m for m in parties if m.end <= cue_start]
         after = [m for m in parties if m.start >= cue_end]
         sellers = [m for m in before if self.r.seller_before.search(self.norm[max(clause.start, m.start - 4):m.start])]
