@@ -174,6 +174,8 @@ class _Rules:
             r"(?:列入|纳入|加入|列进|放入|列为|增列|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*)\s*[“\"「《]?\s*$")
         self.export_families = frozenset(data["export_technologies"])
         self.body_types = dict(data.get("body_measure_types") or {})
+        heads = sorted({normalize_chars(w) for ws in data["head_modifiers"].values() for w in ws}, key=len, reverse=True)
+        self.head_gap = re.compile(r"(?:\s+|(?<![a-z0-9])(?:" + "|".join(map(re.escape, heads)) + r")(?![a-z0-9])|[”\"」》])*")
         self.qualified = words_regex([w for ws in data["qualified_nouns"].values() for w in ws], at_end=False)
         self.movement_words = PhraseMatcher((w, True) for names in data["movement_words"].values() for w in names)
         self.investment_words = PhraseMatcher((w, True) for names in data["investment_words"].values() for w in names)
@@ -880,6 +882,9 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
         if kind != "named" and any(0 <= n - trig.end <= 4 and r.filler.fullmatch(s.norm[trig.end:n].strip("“”\"「《 "))
                                    for n in named_starts):
             continue  # 出口管制的“实体清单”, "export control Entity List": the words qualify the named measure
+        if kind == "weak" and any(t is not trig and t.end <= trig.start and trig.start - t.end <= 12
+                                  and r.head_gap.fullmatch(s.norm[t.end:trig.start]) for t in triggers):
+            continue  # 国家安全护栏最终规则, "export control rules": the head noun of the measure just named
         techs = {t.payload for t in s.within(s.techs, clause)} or {t.payload for t in s.techs}
         status_hits = [x.payload for x in s.within(s.statuses, clause)] or [x.payload for x in s.statuses]
         status = next((st for st in _STATUS_ORDER if st in status_hits), None)
