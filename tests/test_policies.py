@@ -125,6 +125,11 @@ def test_issuer_standing_right_before_the_trigger(text):
     "The UK lobbied Canada to restrict exports of chips to Iran.",
     "Iran, the target of sweeping curbs, criticized export controls.",   # the subject only speaks of them
     "评论员认为，伊朗此举显示了对外界加强芯片管制动作的担心。",        # the measure is what the subject worries about
+    "The U.S. and China held talks as their tariff war dragged on.",  # the war, not one of its measures
+    "它在国际上对AI的应用其实也会加剧对抗，可能也会导致更多西方在资本、技术方面的打压和限制。",   # a predicted consequence, not a measure
+    "A ban could lead to new Japanese curbs on chips.",
+    # the invader is named as the cause of the sanctions, others imposed them
+    "俄罗斯一家处理器制造商考虑把生产线移回国内，以应对因莫斯科入侵乌克兰而针对其实施的经济制裁。",
 ])
 def test_no_policy_without_a_reading(text):
     assert policies(text) == []
@@ -380,3 +385,20 @@ def test_a_bare_state_before_the_measure_is_its_target_where_the_article_says_so
     # ... while "US chip curbs" in an article that never targets the US are the US's
     assert [(p.issuers, p.targets) for p in policies("US chip curbs hit Nvidia sales in China.")] == \
         [(("united-states",), {"china"})]
+
+
+def test_an_agreement_carried_out_by_both_sides():
+    p = one("U.S. and Chinese trade negotiators promised to create favorable conditions for carrying out a truce.")
+    assert (p.type, p.issuers) == ("CooperationAgreement", ("china", "united-states"))
+
+
+def test_a_weak_trigger_after_a_measure_is_its_head_noun():
+    found = policies("美国商务部9月22日发布《芯片与科学法案》国家安全护栏最终规则，以防止资金让中共受益。")
+    assert sorted(p.type for p in found) == ["IndustrialPolicy", "InvestmentControl"]
+    assert one("Japan issued export control rules on chips to China.").type == "ExportControl"
+
+
+def test_a_cause_is_no_issuer_but_the_measure_right_after_it_is_its_own():
+    assert one("华为因美国制裁而受损。").issuers == ("united-states",)
+    assert one("因此美国对中国实施制裁。").issuers == ("united-states",)  # 因此 "therefore" names no cause
+

@@ -195,6 +195,11 @@ class _Rules:
         self.self_reference = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, both("self_reference"))) + r")(?![a-z])")
         self.directional = words_regex(both("directional"), at_end=True)
         self.not_target_before = words_regex(both("not_target_before"), at_end=True)
+        self.cause_before = words_regex(roles["cause_before"]["en"], at_end=True)
+        masked = "|".join(map(re.escape, sorted(roles["not_cause"]["zh"], key=len, reverse=True)))
+        self.not_cause = re.compile(masked)
+        self.cause_zh = re.compile("(?:" + "|".join(map(re.escape, sorted(roles["cause_before"]["zh"], key=len, reverse=True)))
+                                   + ")[^而]*$")
         self.still_target_before = words_regex(both("still_target_before"), at_end=True)
         filler = sorted({normalize_chars(w) for w in both("filler")}, key=len, reverse=True)
         self.filler = re.compile(r"(?:\s+|(?<![a-z0-9])(?:" + "|".join(map(re.escape, filler)) + r")(?![a-z0-9])|[（(）)]|[\"“”'’])*$")
@@ -493,6 +498,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         if after and re.fullmatch(r"\s*(?:that|which)?\s*(?:the)?\s*", norm[trig.end:after[0].start]) \
                 and not r.own_firms_after.search(norm[after[0].end:after[0].end + 16]):
             issuers = [after[0].actor_id]  # ... not the object's nationality ("lure U.S. businesses")
+    # 因莫斯科入侵乌克兰而…实施的制裁: a cause named in the clause issues nothing
+    in_clause = [m for m in in_clause if m in adjacent or not _in_cause(r, norm, clause, m)]
     before = [m for m in in_clause if m.end <= trig.start and ok(m.actor_id) and not _is_partner(r, norm, m, clause)
               and not is_target(r, norm, m, clause)]
     joined = _joiners(r, norm, before, adjacent or before, trig.start)
@@ -538,6 +545,13 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     issuers = sorted(set(issuers))
     targets = sorted(set(targets) - own_side(lex, issuers))
     return issuers, targets, by_adjacency
+
+
+def _in_cause(r: _Rules, norm: str, clause: Span, m) -> bool:
+    """``m`` is named as a cause (因莫斯科入侵乌克兰而…, "because of Russia"), not as an actor."""
+    if r.cause_before.search(norm[max(clause.start, m.start - 16):m.start]):
+        return True
+    return bool(r.cause_zh.search(r.not_cause.sub("  ", norm[clause.start:m.start])))
 
 
 def _included_targets(r: _Rules, lex: Lexicon, s: "_Sentence", trig) -> list[str]:
