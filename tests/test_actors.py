@@ -114,6 +114,8 @@ def test_lexicon_rejects_a_value_split_at_a_comma(tmp_path):
     ("中共禁美光芯片", {"micron", "china"}, set()),
     ("因为英特尔、韩国三星、台积电已经表示", {"samsung", "south-korea", "tsmc"}, set()),  # 韩国三星 is two names
     ("中华为了发展", set(), {"huawei"}),                                      # 华为 inside 中华为了
+    ("中国DRAM存储芯片制造大厂长鑫存储。", {"cxmt"}, set()),           # 厂长 "factory head" cut, but 长鑫存储 ends a word
+    ("这关系到经济部门的发展。", set(), {"taiwan-moea"}),                  # 经济部 opens 经济部门 "economic sectors"
 ])
 def test_short_chinese_names_count_only_at_word_boundaries(text, present, absent):
     found = ids(text)

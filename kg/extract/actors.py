@@ -171,6 +171,11 @@ class Matcher:
         bounds |= {a + 1 for a, b in words if b - a > 1 and norm.startswith(self.particles, a)}
         if start in bounds and end in bounds:
             return False
+        # a name of three characters or more that ends a word is the name (大厂长鑫存储: the
+        # segmentation reads 厂长 "factory head", but 长鑫存储 ends a word); one that opens a
+        # longer word is not (经济部门 "economic sectors", 共和党人 "Republicans")
+        if end - start >= 3 and end in bounds:
+            return False
         # a dictionary word made of another name and this one (韩国三星) is two names
         for a, b in words:
             if a < start < b and b == end and norm[a:start] in self.keys:
