@@ -45,7 +45,8 @@ def _score(score, gold, graph) -> dict:
 def _check(summary: dict, floors: dict, metric: str) -> None:
     op, floor = floors[metric]
     value = summary[metric]
-    assert (value == floor) if op == "==" else (value >= floor), f"{metric}={value}, floor {op} {floor}"
+    ok = {"==": value == floor, ">=": value >= floor, "<=": value <= floor}[op]
+    assert ok, f"{metric}={value}, floor {op} {floor}"
 
 
 @pytest.mark.parametrize("metric", sorted(FLOORS))
@@ -103,7 +104,23 @@ DEV_FLOORS = {
     "actors_split_across_iris": ("==", 0),
     "policies_targeting_own_issuer": ("==", 0),
     "actor_f1": (">=", 0.89),
-    "policy_f1_in_article": (">=", 0.63),
+    "policy_f1_in_article": (">=", 0.67),
+    "relation_f1": (">=", 0.53),
+}
+
+#: a third held-out key (tests/data/answer_key_holdout3): 19 corpus documents (12 Epoch pages,
+#: 7 English records) annotated from the text alone by GUIDE.md while the rules were being
+#: worked on, and only ever scored in aggregate: what kg reads on text it was not tuned on
+HOLDOUT3_FLOORS = {
+    "documents_missing": ("==", 0),
+    "metadata_accuracy": (">=", 1.0),
+    # measured 4 when the key arrived: a discovered transliteration beside the lexicon's
+    # English name, 国防部 resolved to the wrong state's ministry, and two names the key's
+    # annotator took for one actor (the UN and its General Assembly); bring it to 0
+    "actors_split_across_iris": ("<=", 4),
+    "policies_targeting_own_issuer": ("==", 0),
+    "actor_f1": (">=", 0.87),
+    "policy_f1_in_article": (">=", 0.47),
     "relation_f1": (">=", 0.5),
 }
 
@@ -159,3 +176,13 @@ def dev_summary(tmp_path_factory):
 @pytest.mark.parametrize("metric", sorted(DEV_FLOORS))
 def test_development_answer_key_floor(dev_summary, metric):
     _check(dev_summary, DEV_FLOORS, metric)
+
+
+@pytest.fixture(scope="module")
+def holdout3_summary(tmp_path_factory):
+    return _score_key(tmp_path_factory, "answer_key_holdout3")
+
+
+@pytest.mark.parametrize("metric", sorted(HOLDOUT3_FLOORS))
+def test_third_holdout_answer_key_floor(holdout3_summary, metric):
+    _check(holdout3_summary, HOLDOUT3_FLOORS, metric)
