@@ -142,3 +142,16 @@ def test_ambiguous_words_stay_words_without_context():
 def test_an_ambiguous_company_name_counts_among_words_of_its_trade():
     assert "apple" in ids("智慧型手机还便宜，连苹果的5G版iPhone都降价。")
     assert "apple" not in ids("他买了一个苹果。")
+
+
+@pytest.mark.parametrize("text, actor, other", [
+    # a bare 国防部 is the defence ministry named plainly last before it ...
+    ("中国国防部发言人表示反对。美国国防部回应说。国防部称将继续部署。", "us-department-of-defense", None),
+    # ... or, with none named plainly, that of the state named last
+    ("台湾今天表示，国防部将加强戒备。", "taiwan-mnd", "china-mnd"),
+    ("五角大楼表示，国防部将继续部署。", "us-department-of-defense", "china-mnd"),
+])
+def test_a_bare_ministry_name_is_the_one_the_article_last_named(text, actor, other):
+    from kg.extract.actors import find_mentions
+    bare = [m.actor_id for m in find_mentions(text, lexicon.load()) if m.surface == "国防部"]
+    assert bare == [actor] and other not in bare

@@ -115,9 +115,10 @@ HOLDOUT3_FLOORS = {
     "documents_missing": ("==", 0),
     "metadata_accuracy": (">=", 1.0),
     # measured 4 when the key arrived: a discovered transliteration beside the lexicon's
-    # English name, 国防部 resolved to the wrong state's ministry, and two names the key's
-    # annotator took for one actor (the UN and its General Assembly); bring it to 0
-    "actors_split_across_iris": ("<=", 4),
+    # English name, 国防部 read as the wrong state's ministry (fixed: a bare ministry name is
+    # the one named last), and two names the key's annotator took for one actor (the UN and
+    # its General Assembly); bring it to 0
+    "actors_split_across_iris": ("<=", 3),
     "policies_targeting_own_issuer": ("==", 0),
     "actor_f1": (">=", 0.87),
     "policy_f1_in_article": (">=", 0.47),

@@ -229,13 +229,14 @@ class Matcher:
         states = sorted((s, entry.actor_id) for s, _, entry in chosen if entry.kind != "ambiguous"
                         and self.lex.get(entry.actor_id) is not None and self.lex.get(entry.actor_id).type == "Country"
                         and not self.destination.search(norm[max(0, s - 12):s]))
+        plain_at = sorted((s, entry.actor_id) for s, _, entry in chosen if entry.kind not in ("ambiguous", "compound"))
         by_span: dict[tuple[int, int], list[_Entry]] = {}
         for s, e, entry in chosen:
             by_span.setdefault((s, e), []).append(entry)
         mentions = []
         for (s, e), entries in sorted(by_span.items()):
             if len(entries) > 1 and all(x.kind == "ambiguous" for x in entries):
-                entries = self._pick(entries, s, confident, states)
+                entries = self._pick(entries, s, confident, states, plain_at)
             for entry in sorted(entries, key=lambda x: x.actor_id):
                 if entry.kind == "ambiguous" and not self._accept_ambiguous(text, s, entry, confident, states):
                     continue
@@ -257,12 +258,18 @@ class Matcher:
         before = [a for s, a in states if s < start]
         return before[-1] if before else None
 
-    def _pick(self, entries: list[_Entry], start: int, confident: set[str], states) -> list[_Entry]:
+    def _pick(self, entries: list[_Entry], start: int, confident: set[str], states, plain_at=()) -> list[_Entry]:
         """Of the actors one ambiguous name may be (商务部: the US or China's commerce
-        ministry), the one the article names plainly, else the body of the state named last."""
+        ministry), the one the article names plainly (of several, the one named last before
+        it: 中国国防部…美国国防部…国防部 is the US's), else the body of the state named last."""
         plain = [x for x in entries if x.actor_id in confident]
         if len(plain) == 1:
             return plain
+        if plain:
+            ids = {x.actor_id for x in plain}
+            last = [a for s, a in plain_at if s < start and a in ids]
+            if last:
+                return [x for x in plain if x.actor_id == last[-1]][:1]
         latest = self._latest_state(start, states)
         bodies = [x for x in entries if self.lex.get(x.actor_id) is not None and self.lex.get(x.actor_id).based_in == latest]
         return bodies[:1] if len(bodies) == 1 else []
