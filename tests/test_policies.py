@@ -128,6 +128,8 @@ def test_issuer_standing_right_before_the_trigger(text):
     "The U.S. and China held talks as their tariff war dragged on.",  # the war, not one of its measures
     "它在国际上对AI的应用其实也会加剧对抗，可能也会导致更多西方在资本、技术方面的打压和限制。",   # a predicted consequence, not a measure
     "A ban could lead to new Japanese curbs on chips.",
+    "毛宁说，“中方将采取一切必要反制措施，维护我们的合法权益。”",   # the usual warning, no measure
+    "China said it would take all necessary countermeasures.",
     # the invader is named as the cause of the sanctions, others imposed them
     "俄罗斯一家处理器制造商考虑把生产线移回国内，以应对因莫斯科入侵乌克兰而针对其实施的经济制裁。",
 ])
@@ -401,4 +403,12 @@ def test_a_weak_trigger_after_a_measure_is_its_head_noun():
 def test_a_cause_is_no_issuer_but_the_measure_right_after_it_is_its_own():
     assert one("华为因美国制裁而受损。").issuers == ("united-states",)
     assert one("因此美国对中国实施制裁。").issuers == ("united-states",)  # 因此 "therefore" names no cause
+
+
+def test_a_state_right_before_a_chinese_sanctions_noun_is_its_target_where_the_article_says_so():
+    text = "伊朗呼吁美国解除川普对伊朗实施的制裁。以色列警告美国不要放宽伊朗制裁。"
+    assert [(p.issuers, p.targets) for p in policies(text)] == [(("united-states",), {"iran"})]
+    # with an object after the verb, the name before it is the subject
+    found = {p.issuers: p.targets for p in policies("美国对中国实施制裁。中国制裁美国军工企业。")}
+    assert found[("china",)] == {"united-states"} and found[("united-states",)] == {"china"}
 
