@@ -195,7 +195,6 @@ class _Rules:
         self.self_reference = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, both("self_reference"))) + r")(?![a-z])")
         self.directional = words_regex(both("directional"), at_end=True)
         self.not_target_before = words_regex(both("not_target_before"), at_end=True)
-        self.ban_nouns_zh = frozenset(roles["adjunct_target_nouns_zh"])
         self.cause_before = words_regex(roles["cause_before"]["en"], at_end=True)
         masked = "|".join(map(re.escape, sorted(roles["not_cause"]["zh"], key=len, reverse=True)))
         self.not_cause = re.compile(masked)
@@ -413,14 +412,6 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
             and not r.demonym.fullmatch(norm[adjacent[0].start:adjacent[0].end]):
         # "China chip restrictions" (nothing but technology names between) in an article that
         # names China as a target elsewhere ("controls … against China"): whom it is on
-        noun_adjunct = adjacent[0]
-        adjacent = []
-    elif len(adjacent) == 1 and is_cjk(trig.surface[:1]) and adjacent[0].actor_id in s.cued \
-            and adjacent[0].end == trig.start and trig.surface in r.ban_nouns_zh \
-            and not any(trig.end <= m.start <= trig.end + 3 for m in in_clause):
-        # 放宽伊朗制裁 ("ease Iran sanctions"), in an article that names Iran as a target
-        # elsewhere (对伊朗实施的制裁): the noun is whom the measure is on; with an object
-        # after it (中国制裁美国军工企业) the name before is the subject
         noun_adjunct = adjacent[0]
         adjacent = []
     else:
@@ -975,6 +966,8 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
                 # and a state or public body among them: a contract between firms is no policy
                 if len(issuers) < 2 or not any(_can_issue(lex, a, "ExportControl") for a in issuers):
                     continue
+                if len({state_of(lex, a) for a in issuers}) < 2:
+                    continue  # 商务部和国防部发布了一份备忘录: one state's bodies, no agreement between parties
         if ptype in ("Subsidy", "IndustrialPolicy"):
             targets = []  # a plan or a subsidy has beneficiaries, not targets
         if ptype == "CooperationAgreement" or not issuers:
