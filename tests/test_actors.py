@@ -116,6 +116,9 @@ def test_lexicon_rejects_a_value_split_at_a_comma(tmp_path):
     ("中华为了发展", set(), {"huawei"}),                                      # 华为 inside 中华为了
     ("中国DRAM存储芯片制造大厂长鑫存储。", {"cxmt"}, set()),           # 厂长 "factory head" cut, but 长鑫存储 ends a word
     ("这关系到经济部门的发展。", set(), {"taiwan-moea"}),                  # 经济部 opens 经济部门 "economic sectors"
+    ("希捷在中国、北爱尔兰设厂。", {"seagate"}, {"ireland"}),                # 爱尔兰 ends 北爱尔兰 "Northern Ireland"
+    ("美国的出口管制核心是芯片。拜登上台后，公布了措施。", {"joe-biden"}, set()),  # 拜 登上 台: 上台 "take office"
+    ("美国海军陆战队将进驻菲律宾。", {"united-states"}, {"us-navy"}),       # the Marine Corps, no 美国海军
 ])
 def test_short_chinese_names_count_only_at_word_boundaries(text, present, absent):
     found = ids(text)

@@ -410,3 +410,17 @@ def test_a_memorandum_between_one_states_bodies_is_no_agreement():
             if p.type == "CooperationAgreement"] == []
     assert one("美国和日本签署了一份合作备忘录。").issuers == ("japan", "united-states")
 
+
+
+@pytest.mark.parametrize("text", [
+    "美国的出口管制核心是芯片。拜登上台后，公布了一系列措施，还与日本和荷兰合作，切断中共获得芯片制造关键设备的渠道。",
+    "The US worked with Japan and the Netherlands to restrict China's access to chipmaking tools.",
+])
+def test_states_acting_together_against_a_third_is_an_agreement_aimed_at_it(text):
+    deals = [p for p in policies(text) if p.type == "CooperationAgreement"]
+    assert [(p.issuers, p.targets) for p in deals] == [(("japan", "netherlands", "united-states"), {"china"})]
+
+
+def test_cooperation_without_a_restrictive_purpose_or_a_state_partner_is_no_agreement():
+    assert [p for p in policies("美国与所有愿意的国家和金融实体合作，阻止哈马斯融资。") if p.type == "CooperationAgreement"] == []
+    assert [p for p in policies("The US worked with Japan on a new research centre.") if p.type == "CooperationAgreement"] == []

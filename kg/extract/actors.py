@@ -146,7 +146,7 @@ class Matcher:
                     return True
         return False
 
-    def _inside_a_word(self, norm: str, start: int, end: int, cache: dict) -> bool:
+    def _inside_a_word(self, norm: str, start: int, end: int, cache: dict, person: bool = False) -> bool:
         """True when the segmentation of the clause around ``norm[start:end]`` puts no word
         boundary at one of its ends (美中芯片战: 美 中 芯片 战 has none between 芯 and 片)."""
         left_open = start > 0 and "\u4e00" <= norm[start - 1] <= "\u9fff"
@@ -173,9 +173,18 @@ class Matcher:
             return False
         # a name of three characters or more that ends a word is the name (大厂长鑫存储: the
         # segmentation reads 厂长 "factory head", but 长鑫存储 ends a word); one that opens a
-        # longer word is not (经济部门 "economic sectors", 共和党人 "Republicans")
-        if end - start >= 3 and end in bounds:
+        # longer word is not (经济部门 "economic sectors", 共和党人 "Republicans"), nor one that
+        # ends a longer word (北爱尔兰 "Northern Ireland")
+        if end - start >= 3 and end in bounds and not any(a < start and b >= end for a, b in words):
             return False
+        # a person's name that opens a word the segmentation joined to the next one (拜登上台:
+        # 拜 登上 台) is the name when what follows it reads as words of its own (上台 "take
+        # office"), not as loose characters; an organization's is part of a longer name
+        # (美国海军陆战队 "US Marine Corps" is no 美国海军)
+        if person and start in bounds and end not in bounds and hi - end >= 2:
+            rest = _word_lengths(norm[end:hi])
+            if rest and rest[0] >= 2:
+                return False
         # a dictionary word made of another name and this one (韩国三星) is two names
         for a, b in words:
             if a < start < b and b == end and norm[a:start] in self.keys:
@@ -190,7 +199,7 @@ class Matcher:
         if self.check_keys:
             cache: dict = {}
             cands = [c for c in cands if c[2].latin or norm[c[0]:c[1]] not in self.check_keys
-                     or not self._inside_a_word(norm, c[0], c[1], cache)]
+                     or not self._inside_a_word(norm, c[0], c[1], cache, self._is_person(c[2].actor_id))]
         for m in self.compound.finditer(norm):
             pos = m.start()
             for ch in m.group(1):
@@ -242,6 +251,10 @@ class Matcher:
                     continue
                 mentions.append(Mention(entry.actor_id, s, e, text[s:e], entry.kind, float(self.conf[entry.kind])))
         return mentions
+
+    def _is_person(self, actor_id: str) -> bool:
+        actor = self.lex.get(actor_id)
+        return actor is not None and actor.type == "Person"
 
     def _in_context(self, text: str, start: int, actor) -> bool:
         """An ambiguous company name with words of its trade next to it (苹果的5G版iPhone,

@@ -219,6 +219,13 @@ class _Rules:
             roles["parenthetical_en"], key=len, reverse=True))) + r")(?![a-z])")
         self.issuing = PhraseMatcher((w, True) for names in data["issuing_verbs"].values() for w in names)
         self.window_days = int(data.get("merge_window_days", 365))
+        joint = data["joint_action"]
+        alts = lambda key, lang: "|".join(map(re.escape, sorted(  # noqa: E731
+            {normalize_chars(w) for w in joint[key][lang]}, key=len, reverse=True)))
+        self.joint_en = re.compile(rf"(?<![a-z])(?:{alts('cue', 'en')})\s+(?:{alts('partner', 'en')})\s+(.{{1,60}}?)"
+                                   rf"\s+(?:to|in order to)\s+(?:{alts('purpose', 'en')})(?![a-z])")
+        self.joint_zh = re.compile(rf"(?:{alts('partner', 'zh')})([^，,。；;]{{1,24}}?)(?:{alts('cue', 'zh')})"
+                                   rf"[，,]?\s*(?:以|来|共同|一起)?\s*(?:{alts('purpose', 'zh')})")
         self.demonym = re.compile(r"[a-z]+(?:" + "|".join(map(re.escape, load_yaml("matching.yaml")["demonym_endings"])) + r")")
 
 
@@ -854,6 +861,48 @@ def _blocked_deals(r: _Rules, lex: Lexicon, s: "_Sentence") -> list[_Mention]:
     return out
 
 
+def _joint_actions(r: _Rules, lex: Lexicon, s: "_Sentence") -> list[_Mention]:
+    """States acting together against a third (还与日本和荷兰合作，切断中共获得…的渠道): a
+    cooperation agreement of the sentence's acting state and the partners named between the
+    partner word and the cue, aimed at the first actor the purpose names."""
+    text = s.norm[s.span.start:s.span.end]
+    out = []
+    for pattern in (r.joint_en, r.joint_zh):
+        for hit in pattern.finditer(text):
+            lo, hi, end = (s.span.start + hit.start(1), s.span.start + hit.end(1), s.span.start + hit.end())
+            clause = s.clause_of(s.span.start + hit.start())
+            if r.not_a_fact.find_all(*_twice(s.norm[clause.start:s.span.start + hit.start()])):
+                continue
+            partners = [m.actor_id for m in s.mentions if lo <= m.start and m.end <= hi
+                        and _can_issue(lex, m.actor_id, "ExportControl")]
+            if not partners:
+                continue
+            acting = None  # the subject: the state (or a state's leader) opening the nearest clause before
+            for c in reversed([c for c in s.clauses if c.start <= s.span.start + hit.start()]):
+                opening = [m for m in s.within(s.mentions, c) if m.end <= s.span.start + hit.start()
+                           and re.fullmatch(r"\s*(?:the\s+)?", s.norm[c.start:m.start]) and m.actor_id not in partners]
+                actor = lex.get(opening[0].actor_id) if opening else None
+                if actor is None:
+                    continue
+                if _can_issue(lex, actor.id, "ExportControl"):
+                    acting = state_of(lex, actor.id)
+                elif actor.type == "Person":
+                    states = [a for a in actor.affiliated_with if getattr(lex.get(a), "type", None) == "Country"]
+                    acting = states[0] if len(states) == 1 else None
+                break
+            if acting is None:
+                continue
+            parties = sorted({acting} | {state_of(lex, a) for a in partners})
+            if len(parties) < 2:
+                continue
+            mine = own_side(lex, parties)
+            targets = [m.actor_id for m in s.mentions if end <= m.start and m.start - end <= 12
+                       and m.actor_id not in mine and _can_be_targeted(lex, m.actor_id)][:1]
+            techs = {t.payload for t in s.techs}
+            out.append(_Mention("CooperationAgreement", None, parties, targets, techs, None, s.span))
+    return out
+
+
 def _urged(r: _Rules, s: "_Sentence", clause: Span, trig) -> bool:
     """Someone urged to enact the measure, named between an urging verb and the trigger
     (德国游说法国制裁俄罗斯, "the UK lobbied Canada to restrict exports"): not a measure yet."""
@@ -1052,7 +1101,8 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     norm = normalize_chars(text)
     triggers = r.triggers.find(text, norm)
     any_deal = bool(r.blocked_deal.search(norm))
-    if not triggers and not any_deal:
+    any_joint = bool(r.joint_zh.search(norm) or r.joint_en.search(norm))
+    if not triggers and not any_deal and not any_joint:
         return []
     actor_spans = [(m.start, m.end) for m in mentions]
     free = {id(t) for t in _not_overlapping(triggers, actor_spans)}
@@ -1078,13 +1128,16 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     for span in sentences(text):
         trig_here = by_trig.inside(span.start, span.end)
         deal = any_deal and r.blocked_deal.search(norm, span.start, span.end)
-        if not trig_here and not deal:
+        joint = any_joint and bool(r.joint_zh.search(norm, span.start, span.end) or r.joint_en.search(norm, span.start, span.end))
+        if not trig_here and not deal and not joint:
             continue
         s = _Sentence(span, norm, by_mention.inside(span.start, span.end), by_tech.inside(span.start, span.end),
                       by_status.inside(span.start, span.end), cued)
         found = _sentence_mentions(r, lex, s, trig_here, by_export.inside(span.start, span.end)) if trig_here else []
         if deal:
             found += _blocked_deals(r, lex, s)
+        if joint:
+            found += _joint_actions(r, lex, s)
         for m in found:
             m.named = m.named or _absorbed_by(r, lex, m)
             # one measure per issuing state: "the Commission's ban" and "the EU's ban" are one
