@@ -424,3 +424,12 @@ def test_states_acting_together_against_a_third_is_an_agreement_aimed_at_it(text
 def test_cooperation_without_a_restrictive_purpose_or_a_state_partner_is_no_agreement():
     assert [p for p in policies("美国与所有愿意的国家和金融实体合作，阻止哈马斯融资。") if p.type == "CooperationAgreement"] == []
     assert [p for p in policies("The US worked with Japan on a new research centre.") if p.type == "CooperationAgreement"] == []
+
+
+@pytest.mark.parametrize("text, targets", [
+    ("美国商务部将科大讯飞、旷视科技、海康威视列入美国管制实体清单。", {"iflytek", "megvii", "hikvision"}),
+    ("The Commerce Department added YMTC and 35 other firms to the Commerce Department's Entity List.", {"ymtc"}),
+])
+def test_every_listed_firm_is_a_target_whoever_owns_the_list(text, targets):
+    p = one(text)
+    assert (p.type, p.targets) == ("ExportControl", targets)

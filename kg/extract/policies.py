@@ -171,7 +171,10 @@ class _Rules:
         self.not_elaboration = words_regex(both("not_elaboration_after"), at_end=False)
         self.listing_span = re.compile(
             r"(?:将|把|(?<![a-z])(?:added|adds|adding|put|puts|placed|places)(?![a-z]))(.{1,80}?)"
-            r"(?:列入|纳入|加入|列进|放入|列为|增列|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*)\s*[“\"「《]?\s*$")
+            # ... with the list's owner or kind between (列入美国管制实体清单, "to the Commerce
+            # Department's Entity List")
+            r"(?:(?:列入|纳入|加入|列进|放入|列为|增列)[^，,。；;、\s]{0,6}?|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*"
+            r"(?:[a-z.'’-]+\s+){0,3}?)\s*[“\"「《]?\s*$")
         self.export_families = frozenset(data["export_technologies"])
         self.body_types = dict(data.get("body_measure_types") or {})
         heads = sorted({normalize_chars(w) for ws in data["head_modifiers"].values() for w in ws}, key=len, reverse=True)
