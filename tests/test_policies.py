@@ -433,3 +433,10 @@ def test_cooperation_without_a_restrictive_purpose_or_a_state_partner_is_no_agre
 def test_every_listed_firm_is_a_target_whoever_owns_the_list(text, targets):
     p = one(text)
     assert (p.type, p.targets) == ("ExportControl", targets)
+
+
+def test_goods_coordinated_with_an_investment_curb_are_an_export_control():
+    found = policies("China Diplomat warns Washington of further restrictions on investment, AI chips")
+    assert sorted((p.type, p.issuers) for p in found) == [("ExportControl", ("united-states",)),
+                                                          ("InvestmentControl", ("united-states",))]
+    assert [p.type for p in policies("The US imposed restrictions on investment in China.")] == ["InvestmentControl"]

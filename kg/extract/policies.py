@@ -179,6 +179,7 @@ class _Rules:
         self.body_types = dict(data.get("body_measure_types") or {})
         heads = sorted({normalize_chars(w) for ws in data["head_modifiers"].values() for w in ws}, key=len, reverse=True)
         self.head_gap = re.compile(r"(?:\s+|(?<![a-z0-9])(?:" + "|".join(map(re.escape, heads)) + r")(?![a-z0-9])|[”\"」》])*")
+        self.coordination = re.compile(r"\s*(?:,|，|、|和|及|与|(?<![a-z])and(?![a-z]))\s*(?:and\s+)?")
         self.qualified = words_regex([w for ws in data["qualified_nouns"].values() for w in ws], at_end=False)
         self.movement_words = PhraseMatcher((w, True) for names in data["movement_words"].values() for w in names)
         self.investment_words = PhraseMatcher((w, True) for names in data["investment_words"].values() for w in names)
@@ -1022,6 +1023,13 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
                     continue  # 商务部和国防部发布了一份备忘录: one state's bodies, no agreement between parties
         if ptype in ("Subsidy", "IndustrialPolicy"):
             targets = []  # a plan or a subsidy has beneficiaries, not targets
+        coordinated = _coordinated_goods(r, s, trig) if ptype == "InvestmentControl" and issuers else None
+        if coordinated is not None:
+            # "restrictions on investment, AI chips": the goods coordinated with the investment
+            # are restricted too, an export control of the same issuers
+            for group in _by_state(lex, issuers):
+                found.append(_Mention("ExportControl", None, group, sorted(set(targets) - own_side(lex, group)),
+                                      {coordinated}, status, s.span))
         if ptype == "CooperationAgreement" or not issuers:
             found.append(_Mention(ptype, None, issuers, targets, techs, status, s.span, listing=listing))
             continue
@@ -1065,6 +1073,17 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
                 m.targets = sorted(others)
                 m.inherited |= others
     return merged
+
+
+def _coordinated_goods(r: _Rules, s: "_Sentence", trig) -> Optional[str]:
+    """The goods named right after an investment measure and coordinated with it
+    ("restrictions on investment, AI chips", 限制投资和芯片): an exported technology."""
+    co = r.coordination.match(s.norm, trig.end)
+    if not co:
+        return None
+    near = [t for t in s.techs if co.end() <= t.start <= co.end() + 12 and _in_family(t.payload, r.export_families)
+            and re.fullmatch(r"(?:[a-z-]+\s+){0,2}|[^\s，,。；;]{0,4}", s.norm[co.end():t.start])]
+    return near[0].payload if near else None
 
 
 def _in_family(tech: str, families) -> bool:
