@@ -440,3 +440,16 @@ def test_goods_coordinated_with_an_investment_curb_are_an_export_control():
     assert sorted((p.type, p.issuers) for p in found) == [("ExportControl", ("united-states",)),
                                                           ("InvestmentControl", ("united-states",))]
     assert [p.type for p in policies("The US imposed restrictions on investment in China.")] == ["InvestmentControl"]
+
+
+@pytest.mark.parametrize("text, issuers", [
+    ("中共2017年发布的《新一代人工智能发展规划》提出，到2030年成为人工智能领先者。", ("china",)),
+    ("中国国务院在2017年9月发布的《国务院关于印发国家技术转移体系建设方案的通知》文件公开表示，鼓励合作。",
+     ("china", "state-council")),
+])
+def test_a_plan_document_on_an_industry_is_an_industrial_policy(text, issuers):
+    assert (one(text).type, one(text).issuers) == ("IndustrialPolicy", issuers)
+
+
+def test_a_document_on_no_industry_is_no_plan():
+    assert policies("香港政府公布《施政报告》。中国政府公布《关于做好春节假期安排的通知》。") == []

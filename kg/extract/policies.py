@@ -37,7 +37,7 @@ from ..lexicon import Lexicon
 from ..resources import load_yaml
 from ..text import is_cjk, normalize_chars
 from . import register
-from .phrases import PhraseMatcher, words_regex
+from .phrases import Phrase, PhraseMatcher, words_regex
 from .sentences import Span, clauses, sentences
 
 __all__ = ["Evidence", "ArticlePolicy", "find_policies", "RESTRICTIVE", "technology_matcher", "load_technologies"]
@@ -223,6 +223,9 @@ class _Rules:
             roles["parenthetical_en"], key=len, reverse=True))) + r")(?![a-z])")
         self.issuing = PhraseMatcher((w, True) for names in data["issuing_verbs"].values() for w in names)
         self.window_days = int(data.get("merge_window_days", 365))
+        plans = data["plan_documents"]
+        self.plan_document = re.compile("《([^《》]{2,60}?(?:" + "|".join(map(re.escape, plans["ends"])) + "))》")
+        self.industry_words = re.compile("|".join(map(re.escape, sorted(plans["industry_words"], key=len, reverse=True))))
         joint = data["joint_action"]
         alts = lambda key, lang: "|".join(map(re.escape, sorted(  # noqa: E731
             {normalize_chars(w) for w in joint[key][lang]}, key=len, reverse=True)))
@@ -975,6 +978,9 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
         else:
             ptype = value
             issuers, targets, adjacent = _roles(r, lex, s, trig, ptype)
+            if kind == "document":  # 《国务院关于印发…方案的通知》: the body named in the title issues it
+                issuers = sorted({m.actor_id for m in s.mentions if trig.start <= m.start and m.end <= trig.end
+                                  and _can_issue(lex, m.actor_id, ptype)}) or issuers
             if ptype == "ExportControl" and kind == "weak" and _speaks_of_investment(r, s, clause) \
                     and not s.within(export_hits, clause):
                 ptype = "InvestmentControl"  # 限制…对中国企业的投资: a limit on investment
@@ -1124,11 +1130,17 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     triggers = r.triggers.find(text, norm)
     any_deal = bool(r.blocked_deal.search(norm))
     any_joint = bool(r.joint_zh.search(norm) or r.joint_en.search(norm))
-    if not triggers and not any_deal and not any_joint:
+    if not triggers and not any_deal and not any_joint and "《" not in norm:
         return []
     actor_spans = [(m.start, m.end) for m in mentions]
     free = {id(t) for t in _not_overlapping(triggers, actor_spans)}
     triggers = [t for t in triggers if t.payload[0] == "named" or id(t) in free]
+    # 《新一代人工智能发展规划》: a plan document, one trigger over its whole title
+    for doc in r.plan_document.finditer(norm):
+        if r.industry_words.search(doc.group(1)) or technology_matcher().find(doc.group(1), doc.group(1)):
+            triggers = [t for t in triggers if not (doc.start(1) <= t.start and t.end <= doc.end(1))]
+            triggers.append(Phrase(doc.start(1), doc.end(1), text[doc.start(1):doc.end(1)], ("document", "IndustrialPolicy")))
+    triggers.sort(key=lambda t: (t.start, t.end))
     techs = technology_matcher().find(text, norm)
     statuses = r.status.find(text, norm)
     export_hits = r.export_words.find(text, norm)
