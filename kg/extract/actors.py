@@ -107,6 +107,7 @@ class Matcher:
                                       + "|".join(map(re.escape, sorted(dest["zh"], key=len, reverse=True))) + r"))$", re.I)
         self.company_context = [normalize_text(w) for w in rules["company_context"]]
         self.particles = tuple(normalize_text(w) for w in rules.get("particle_prefixes") or ())
+        self.particles_after = frozenset(normalize_text(w) for w in rules.get("particles_after") or ())
 
     # -------------------------------------------------------------- candidates
     def _candidates(self, text: str, norm: str) -> list[tuple[int, int, _Entry]]:
@@ -177,6 +178,9 @@ class Matcher:
         # ends a longer word (北爱尔兰 "Northern Ireland")
         if end - start >= 3 and end in bounds and not any(a < start and b >= end for a, b in words):
             return False
+        if start in bounds and norm[end:end + 1] in self.particles_after \
+                and any(a == end - 1 and b == end + 1 for a, b in words):
+            return False  # 经济部将加强: 部将 is 部 + the particle 将
         # a person's name that opens a word the segmentation joined to the next one (拜登上台:
         # 拜 登上 台) is the name when what follows it reads as words of its own (上台 "take
         # office"), not as loose characters; an organization's is part of a longer name
