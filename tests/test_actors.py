@@ -120,6 +120,7 @@ def test_lexicon_rejects_a_value_split_at_a_comma(tmp_path):
     ("美国的出口管制核心是芯片。拜登上台后，公布了措施。", {"joe-biden"}, set()),  # 拜 登上 台: 上台 "take office"
     ("美国海军陆战队将进驻菲律宾。", {"united-states"}, {"us-navy"}),       # the Marine Corps, no 美国海军
     ("台湾今天宣布，经济部将加强审查。", {"taiwan-moea"}, set()),             # 经济 部将 加强: 部 + the particle 将
+    ("台积电在台湾设厂。经济部长王美花表示。", {"taiwan-moea", "wang-mei-hua"}, set()),  # the head of the 经济部
 ])
 def test_short_chinese_names_count_only_at_word_boundaries(text, present, absent):
     found = ids(text)

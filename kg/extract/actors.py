@@ -107,6 +107,9 @@ class Matcher:
                                       + "|".join(map(re.escape, sorted(dest["zh"], key=len, reverse=True))) + r"))$", re.I)
         self.company_context = [normalize_text(w) for w in rules["company_context"]]
         self.particles = tuple(normalize_text(w) for w in rules.get("particle_prefixes") or ())
+        heads = rules.get("body_heads") or {}
+        self.body_suffixes = tuple(normalize_text(w) for w in heads.get("suffixes") or ())
+        self.body_head = normalize_text(heads.get("head") or "")
         self.particles_after = frozenset(normalize_text(w) for w in rules.get("particles_after") or ())
 
     # -------------------------------------------------------------- candidates
@@ -178,6 +181,8 @@ class Matcher:
         # ends a longer word (北爱尔兰 "Northern Ireland")
         if end - start >= 3 and end in bounds and not any(a < start and b >= end for a, b in words):
             return False
+        if self.body_head and norm.startswith(self.body_head, end) and norm[start:end].endswith(self.body_suffixes):
+            return False  # 经济部长: the head of the 经济部
         if start in bounds and norm[end:end + 1] in self.particles_after \
                 and any(a == end - 1 and b == end + 1 for a, b in words):
             return False  # 经济部将加强: 部将 is 部 + the particle 将
