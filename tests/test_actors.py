@@ -155,8 +155,9 @@ def test_an_ambiguous_company_name_counts_among_words_of_its_trade():
     # ... or, with none named plainly, that of the state named last
     ("台湾今天表示，国防部将加强戒备。", "taiwan-mnd", "china-mnd"),
     ("五角大楼表示，国防部将继续部署。", "us-department-of-defense", "china-mnd"),
+    ("台湾今天表示，外交部发言人欧江安说。", "taiwan-mofa", "china-mfa"),
 ])
 def test_a_bare_ministry_name_is_the_one_the_article_last_named(text, actor, other):
     from kg.extract.actors import find_mentions
-    bare = [m.actor_id for m in find_mentions(text, lexicon.load()) if m.surface == "国防部"]
+    bare = [m.actor_id for m in find_mentions(text, lexicon.load()) if m.surface in ("国防部", "外交部")]
     assert bare == [actor] and other not in bare
