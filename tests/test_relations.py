@@ -179,3 +179,9 @@ def test_no_cooperation_without_a_fact(text):
     found = triples(text)
     assert ("china", "cooperatesWith", "united-states") not in found
     assert not any(t[1] == "cooperatesWith" and {"samsung", "tsmc"} == {t[0], t[2]} for t in found)
+
+
+def test_a_leader_stands_for_the_state_in_an_agreement_between_states():
+    found = triples("美国的出口管制核心是芯片。拜登上台后，公布了一系列措施，还与日本和荷兰合作，切断中共获得芯片制造关键设备的渠道。")
+    assert {("japan", "cooperatesWith", "united-states"), ("netherlands", "cooperatesWith", "united-states")} <= found
+    assert not {t for t in found if "joe-biden" in (t[0], t[2]) and t[1] == "cooperatesWith"}

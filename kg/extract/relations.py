@@ -497,6 +497,13 @@ class _Reader:
         ("美国与日本和荷兰达成协议")."""
         for sentence in ap.sentences:
             here = {m.actor_id for m in self.within(sentence)}
+            # a state's leader stands for it in an agreement between states (拜登…与日本和荷兰合作)
+            for a in list(here):
+                actor = self.lex.get(a)
+                if actor is not None and actor.type == "Person":
+                    states = [x for x in actor.affiliated_with if getattr(self.lex.get(x), "type", None) == "Country"]
+                    if len(states) == 1:
+                        here.add(states[0])
             parties = sorted(a for a in ap.issuers if a in here and _is_party(self.lex, a, ("Country", "Organization")))
             for i, a in enumerate(parties):
                 for b in parties[i + 1:]:
