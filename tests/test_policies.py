@@ -130,6 +130,9 @@ def test_issuer_standing_right_before_the_trigger(text):
     "A ban could lead to new Japanese curbs on chips.",
     "毛宁说，“中方将采取一切必要反制措施，维护我们的合法权益。”",   # the usual warning, no measure
     "China said it would take all necessary countermeasures.",
+    # a passive with no agent: neither the place (在中国) nor the clause's subject enacts it
+    "尽管大多数西方国家普遍使用的社群媒体平台在中国被禁止，腾讯的微信平台在中国无处不在。",
+    "根据新规定，英特尔7月份开始在中国销售的Gaudi 2芯片将被禁止。",
     # the invader is named as the cause of the sanctions, others imposed them
     "俄罗斯一家处理器制造商考虑把生产线移回国内，以应对因莫斯科入侵乌克兰而针对其实施的经济制裁。",
 ])

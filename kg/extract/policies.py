@@ -474,6 +474,10 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         targets += [m.actor_id for m in sufferers if m.actor_id not in targets and _can_be_targeted(lex, m.actor_id)]
         if agent is not None and _can_issue(lex, agent.actor_id, ptype):
             adjacent = [agent]
+        elif agent is None and is_cjk(trig.surface[:1]):
+            # 西方国家使用的平台在中国被禁止: with no agent named, nobody before the marker enacts it
+            marker = clause.start + r.passive.search(norm[clause.start:trig.start]).start()
+            in_clause = [m for m in in_clause if m.start >= marker or m in adjacent]
     firms = {id(m) for m in in_clause if r.own_firms_after.search(norm[m.end:m.end + 8])}
     ok = lambda a: _can_issue(lex, a, ptype) and a not in targets  # noqa: E731
     in_clause = [m for m in in_clause if id(m) not in firms or m in adjacent]  # 中国芯片公司: firms issue nothing
@@ -698,7 +702,9 @@ def _passive(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig):
         return None
     # the subject: the chain right before the marker, or the actor opening the sentence
     gap = norm[before[-1].end:at]
-    if re.fullmatch(r"[\s，,]*", gap):
+    if norm[max(clause.start, before[-1].start - 1):before[-1].start] in ("在", "于"):
+        chain = []  # 平台在中国被禁止: where it is banned, not who suffers it
+    elif re.fullmatch(r"[\s，,]*", gap):
         chain = chain_before(r, norm, before[-1], before)
     elif re.fullmatch(r"[\u4e00-\u9fff]{1,4}", gap) and before[-1].start >= clause.start and (
             r.own_firms_after.match(gap) or any(t.start == before[-1].end and t.end == at for t in s.techs)):
