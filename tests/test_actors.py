@@ -161,3 +161,10 @@ def test_a_bare_ministry_name_is_the_one_the_article_last_named(text, actor, oth
     from kg.extract.actors import find_mentions
     bare = [m.actor_id for m in find_mentions(text, lexicon.load()) if m.surface in ("国防部", "外交部")]
     assert bare == [actor] and other not in bare
+
+
+def test_a_bare_ministry_name_keeps_one_reading_in_an_article():
+    from kg.extract.actors import find_mentions
+    text = "台湾今天宣布加强管制。外交部则说，将协助调查。他们不会提供俄国军事研发所需。对此，外交部发言人欧江安表示支持。"
+    assert [m.actor_id for m in find_mentions(text, lexicon.load()) if m.surface == "外交部"] == ["taiwan-mofa"] * 2
+

@@ -248,15 +248,18 @@ class Matcher:
                         and self.lex.get(entry.actor_id) is not None and self.lex.get(entry.actor_id).type == "Country"
                         and not self.destination.search(norm[max(0, s - 12):s]))
         plain_at = sorted((s, entry.actor_id) for s, _, entry in chosen if entry.kind not in ("ambiguous", "compound"))
+        memo: dict = {}  # the reading of each bare name read by the state named last
+        read: set = set()  # (start, actor) of the later mentions that reading decided
         by_span: dict[tuple[int, int], list[_Entry]] = {}
         for s, e, entry in chosen:
             by_span.setdefault((s, e), []).append(entry)
         mentions = []
         for (s, e), entries in sorted(by_span.items()):
             if len(entries) > 1 and all(x.kind == "ambiguous" for x in entries):
-                entries = self._pick(entries, s, confident, states, plain_at)
+                entries = self._pick(entries, s, confident, states, plain_at, memo, read)
             for entry in sorted(entries, key=lambda x: x.actor_id):
-                if entry.kind == "ambiguous" and not self._accept_ambiguous(text, s, entry, confident, states):
+                if entry.kind == "ambiguous" and (s, entry.actor_id) not in read \
+                        and not self._accept_ambiguous(text, s, entry, confident, states):
                     continue
                 mentions.append(Mention(entry.actor_id, s, e, text[s:e], entry.kind, float(self.conf[entry.kind])))
         return mentions
@@ -280,10 +283,13 @@ class Matcher:
         before = [a for s, a in states if s < start]
         return before[-1] if before else None
 
-    def _pick(self, entries: list[_Entry], start: int, confident: set[str], states, plain_at=()) -> list[_Entry]:
+    def _pick(self, entries: list[_Entry], start: int, confident: set[str], states, plain_at=(),
+              memo: dict | None = None, read: set | None = None) -> list[_Entry]:
         """Of the actors one ambiguous name may be (商务部: the US or China's commerce
         ministry), the one the article names plainly (of several, the one named last before
-        it: 中国国防部…美国国防部…国防部 is the US's), else the body of the state named last."""
+        it: 中国国防部…美国国防部…国防部 is the US's), else the body of the state named last, and
+        that reading again for the same name later in the article (``memo``; those mentions
+        are recorded in ``read``)."""
         plain = [x for x in entries if x.actor_id in confident]
         if len(plain) == 1:
             return plain
@@ -292,9 +298,19 @@ class Matcher:
             last = [a for s, a in plain_at if s < start and a in ids]
             if last:
                 return [x for x in plain if x.actor_id == last[-1]][:1]
+        key = tuple(sorted(x.actor_id for x in entries))
+        if memo is not None and key in memo:
+            # one reading per article: a bare name read by the state named last keeps that reading
+            if read is not None:
+                read.add((start, memo[key]))
+            return [x for x in entries if x.actor_id == memo[key]]
         latest = self._latest_state(start, states)
         bodies = [x for x in entries if self.lex.get(x.actor_id) is not None and self.lex.get(x.actor_id).based_in == latest]
-        return bodies[:1] if len(bodies) == 1 else []
+        if len(bodies) != 1:
+            return []
+        if memo is not None:
+            memo[key] = bodies[0].actor_id
+        return bodies
 
     def _accept_ambiguous(self, text: str, start: int, entry: _Entry, confident: set[str], states=()) -> bool:
         """An ambiguous alias counts when the actor is also named plainly in the article; for a
