@@ -456,3 +456,8 @@ def test_a_plan_document_on_an_industry_is_an_industrial_policy(text, issuers):
 
 def test_a_document_on_no_industry_is_no_plan():
     assert policies("香港政府公布《施政报告》。中国政府公布《关于做好春节假期安排的通知》。") == []
+
+
+def test_a_state_building_manufacturing_clusters_is_an_industrial_plan_beside_the_act_that_funds_it():
+    found = policies("美国商务部长雷蒙多表示，美国将从《芯片法案》中拨出资金，在2030年之前至少创建两个半导体制造业集群。")
+    assert sorted((p.type, p.named or "") for p in found) == [("IndustrialPolicy", ""), ("IndustrialPolicy", "us-chips-act")]
