@@ -461,3 +461,8 @@ def test_a_document_on_no_industry_is_no_plan():
 def test_a_state_building_manufacturing_clusters_is_an_industrial_plan_beside_the_act_that_funds_it():
     found = policies("美国商务部长雷蒙多表示，美国将从《芯片法案》中拨出资金，在2030年之前至少创建两个半导体制造业集群。")
     assert sorted((p.type, p.named or "") for p in found) == [("IndustrialPolicy", ""), ("IndustrialPolicy", "us-chips-act")]
+
+
+def test_a_named_measure_on_goods_made_somewhere_targets_that_state():
+    p = one("NDAA needs to tighten national security restrictions on chips made in China")
+    assert (p.named, p.targets) == ("ndaa", {"china"})

@@ -970,7 +970,7 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
             ptype = spec["type"]
             if not spec.get("event"):
                 issuers = sorted(spec.get("issuer") or [])
-                targets = _roles(r, lex, s, trig, ptype)[1] if ptype in RESTRICTIVE else []
+                targets = _roles(r, lex, s, trig, ptype)[1] if ptype in RESTRICTIVE + ("OtherPolicy",) else []
                 targets = sorted((set(targets) | set(spec.get("targets") or [])) - own_side(lex, issuers))
                 techs |= set(spec.get("covers") or [])
                 found.append(_Mention(ptype, value, issuers, targets, techs, status, s.span))
