@@ -181,3 +181,19 @@ def test_names_normalized_together_are_normalized_as_alone():
     for text in ("美國商務部長吉娜‧雷蒙多（Gina Raimondo）說", "台積電與ＡＳＭＬ發表聲明，乾隆皇帝", "İstanbul ﬁrm Ⅻ 後來"):
         parts = [text[i:j] for i in range(len(text)) for j in range(i + 1, len(text) + 1)]
         assert normalize_chars_many(parts) == [normalize_chars(p) for p in parts]
+
+
+def test_quoted_names_listed_before_what_they_are_are_organizations():
+    text = "美国商务部曾宣布制裁多间支持俄罗斯军事行动的实体，包括“世捷达物流”“信诺电子”等4间在香港注册的公司。"
+    found = {n for c in find_candidates(text, lexicon.load()) if c.type == "Organization" for _, n in c.names}
+    assert {"世捷达物流", "信诺电子"} <= found
+    # quoted words with no list head after them are no names
+    assert not [c for c in find_candidates("他称这是“科技霸凌”“经济胁迫”等做法。", lexicon.load()) if c.how == "list"]
+
+
+def test_every_quoted_firm_a_sanctions_list_includes_is_a_target():
+    from kg.extract.policies import find_policies
+    text = "美国商务部曾宣布制裁多间支持俄罗斯军事行动的实体，包括“世捷达物流”“信诺电子”等4间在香港注册的公司。"
+    lex = learn(lexicon.load(), [text])
+    found = find_policies(text, find_mentions(text, lex), lex)
+    assert {"世捷达物流", "信诺电子"} <= {lex.get(t).labels.get("zh-Hans") for p in found for t in p.targets}

@@ -466,8 +466,3 @@ def test_a_state_building_manufacturing_clusters_is_an_industrial_plan_beside_th
 def test_a_named_measure_on_goods_made_somewhere_targets_that_state():
     p = one("NDAA needs to tighten national security restrictions on chips made in China")
     assert (p.named, p.targets) == ("ndaa", {"china"})
-
-
-def test_our_country_is_the_speakers_state():
-    p = one("台湾今天宣布加强管制。外交部则说，我国今年初已宣布加入对俄罗斯经济制裁。")
-    assert (p.type, p.issuers, p.targets) == ("Sanction", ("taiwan", "taiwan-mofa"), {"russia"})

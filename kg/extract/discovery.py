@@ -105,6 +105,7 @@ class _Rules:
         self.descriptor_en = re.compile(
             rf"(?<![\w-])(?:{_alternation(r['descriptors_en'])}) ({_FIRST}(?: {_CAP}){{0,2}})(?![\w-])")
         self.gloss = re.compile(rf"([{HAN}{dots}]{{2,24}})\(([A-Za-z][A-Za-z0-9.&'\- ]{{0,48}}?)\)")
+        self.quoted_list = re.compile(_QUOTED_LIST.pattern % _alternation(r["quoted_list_heads_zh"]))
         self.org_zh = re.compile(rf"(?<=[{HAN}])(?:{_alternation(to_simplified(w) for w in r['org_suffixes_zh_standalone'])})")
         self.rare_below, self.min_repeats = int(r["rare_below"]), int(r["min_repeats"])
         self.generic_zh = {to_simplified(w) for w in r["generic_zh"]}
@@ -595,6 +596,25 @@ def _chinese_orgs(rules: _Rules, text: str) -> list[Candidate]:
     return out
 
 
+_QUOTED_LIST = re.compile(r"((?:“[^“”，。、\s]{2,16}”[、和及与]?){1,12})等[\d一二三四五六七八九十几多数百]*[家间个所]?"
+                          r"[^，。；]{0,12}?(?P<head>%s)")
+
+
+def _quoted_lists(rules: _Rules, text: str) -> list[Candidate]:
+    """Quoted names listed before what they are (包括“世捷达物流”“信诺电子”等4间在香港注册的
+    公司): each an organization, though the article names it once."""
+    out = []
+    if "“" not in text or "等" not in text:
+        return out
+    for m in rules.quoted_list.finditer(text):
+        for name in re.findall(r"“([^”]+)”", m.group(1)):
+            zh = rules.zh_name(to_simplified(name))
+            if zh and not rules.known(zh) and zh not in rules.generic_zh and not _common_words(rules, zh) \
+                    and not _holds_other_name(rules, zh):
+                out.append(Candidate((("zh", zh),), "Organization", "list"))
+    return out
+
+
 def _common_words(rules: _Rules, text: str) -> bool:
     """Whether ``text`` is made only of words jieba's dictionary holds as common."""
     return _all_common(text, rules.rare_below)
@@ -677,6 +697,7 @@ def find_candidates(text: str, lex: Lexicon) -> list[Candidate]:
                    if not any(g != n and g.startswith(n) for _, n in c.names for g in glossed))
         out.extend(_chinese_orgs(rules, text))
         out.extend(_employers(rules, text))
+        out.extend(_quoted_lists(rules, text))
     return [_link_surname(rules, c) for c in out]
 
 

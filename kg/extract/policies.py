@@ -166,7 +166,7 @@ class _Rules:
         self.nationality_after = words_regex(both("nationality_after"), at_end=False)
         tails = sorted({normalize_chars(w) for w in both("nationality_after") + both("list_words")}, key=len, reverse=True)
         self.list_tail = re.compile("|".join(map(re.escape, tails)))
-        self.list_separators = " 、，,;；：:"
+        self.list_separators = " 、，,;；：:“”\"「」『』《》"  # quoted items (包括“世捷达物流”“信诺电子”)
         self.elaboration = words_regex(both("elaboration_after"), at_end=False)
         self.not_elaboration = words_regex(both("not_elaboration_after"), at_end=False)
         self.listing_span = re.compile(
@@ -580,7 +580,7 @@ def _included_targets(r: _Rules, lex: Lexicon, s: "_Sentence", trig) -> list[str
     norm = s.norm
     after = [m for m in s.mentions if m.start >= trig.end]
     first = next((i for i, m in enumerate(after) if r.included_before.search(
-        norm[max(after[i - 1].end if i else trig.end, m.start - 12):m.start].rstrip(" ：:"))), None)
+        norm[max(after[i - 1].end if i else trig.end, m.start - 12):m.start].rstrip(" ：:“\"「『《"))), None)
     if first is None:
         return []
     items = [after[first]]
