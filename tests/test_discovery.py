@@ -197,3 +197,12 @@ def test_every_quoted_firm_a_sanctions_list_includes_is_a_target():
     lex = learn(lexicon.load(), [text])
     found = find_policies(text, find_mentions(text, lex), lex)
     assert {"世捷达物流", "信诺电子"} <= {lex.get(t).labels.get("zh-Hans") for p in found for t in p.targets}
+
+
+def test_every_firm_of_a_list_registered_somewhere_is_seated_there():
+    from kg.extract.relations import find_relations
+    text = "美国商务部曾宣布制裁多间支持俄罗斯军事行动的实体，包括“世捷达物流”“信诺电子”等4间在香港注册的公司。"
+    lex = learn(lexicon.load(), [text])
+    seated = {lex.get(r.subject).labels.get("zh-Hans") for r in find_relations(text, find_mentions(text, lex), lex)
+              if r.predicate == "basedIn" and r.object == "hong-kong"}
+    assert seated == {"世捷达物流", "信诺电子"}

@@ -407,9 +407,17 @@ class _Reader:
             clause = next((c for c in parts if c.start <= hit.start() < c.end), sentence)
             after = [m for m in orgs if 0 <= m.start - hit.end() <= 12 and m.end <= sentence.end]
             before = [m for m in orgs if clause.start - 40 <= m.start and m.end <= hit.start()]
-            org = after[0] if after else (before[-1] if before else None)
-            if org is not None and state != org.actor_id:
-                self.add(org.actor_id, "basedIn", state, sentence, "based-in-cue")
+            if after:
+                seated = after[:1]
+            else:  # “世捷达物流”“信诺电子”等4间在香港注册的公司: every firm of the list
+                seated = before[-1:]
+                for m in reversed(before[:-1]):
+                    if not re.fullmatch(r"[\s“”\"、，,和及与]*", self.norm[m.end:seated[0].start]):
+                        break
+                    seated.insert(0, m)
+            for org in seated:
+                if state != org.actor_id:
+                    self.add(org.actor_id, "basedIn", state, sentence, "based-in-cue")
         for suffix in self.r.based_suffix:
             at = self.norm.find(suffix, sentence.start, sentence.end)
             while at != -1:
