@@ -26,6 +26,9 @@ def ids(text: str) -> set[str]:
     ("中共当局", "china"),
     ("蒂埃里・布雷顿说", "thierry-breton"),  # any middle dot
     ("NVIDIA shares rose", "nvidia"),
+    ("以色列与哈马斯的战事持续。", "hamas"),
+    ("伊朗革命卫队旗下的公司", "irgc"),
+    ("行政院主计总处今天公布", "dgbas"),
 ])
 def test_names_in_any_language_and_script(text, actor):
     assert actor in ids(text)
