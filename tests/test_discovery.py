@@ -206,3 +206,8 @@ def test_every_firm_of_a_list_registered_somewhere_is_seated_there():
     seated = {lex.get(r.subject).labels.get("zh-Hans") for r in find_relations(text, find_mentions(text, lex), lex)
               if r.predicate == "basedIn" and r.object == "hong-kong"}
     assert seated == {"世捷达物流", "信诺电子"}
+
+
+def test_a_generic_trade_and_its_suffix_is_no_employer():
+    assert not [c for c in find_candidates("多家证券公司表示看好。证券公司分析师认为。", lexicon.load()) if c.how == "employer"]
+

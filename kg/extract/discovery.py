@@ -566,8 +566,8 @@ def _employers(rules: _Rules, text: str) -> list[Candidate]:
                           a.type == "Country" for a in map(rules.lex.get, rules.known(name[:k])) if a)), None)
         head = short or name
         if len(head) < 4 or _common_words(rules, head) or rules.known(name) or rules.known(head) \
-                or _holds_other_name(rules, head):
-            continue
+                or _holds_other_name(rules, head) or any(head.startswith(g) and len(head) - len(g) <= 2 for g in rules.generic_zh):
+            continue  # ... nor a generic word and its suffix (证券公司 "a securities firm")
         names = [("zh", name)] + ([("zh", short)] if short else [])
         out.append(Candidate(tuple(names), "Organization", "employer"))
     return out
