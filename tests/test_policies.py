@@ -466,3 +466,8 @@ def test_a_state_building_manufacturing_clusters_is_an_industrial_plan_beside_th
 def test_a_named_measure_on_goods_made_somewhere_targets_that_state():
     p = one("NDAA needs to tighten national security restrictions on chips made in China")
     assert (p.named, p.targets) == ("ndaa", {"china"})
+
+
+def test_a_ban_on_buying_a_named_foreign_firms_chips_is_a_sanction_on_the_firm():
+    p = one("上个月，中共监管机构禁止“关键信息基础设施”运营商购买美国公司美光科技的芯片。")
+    assert (p.type, p.issuers, p.targets) == ("Sanction", ("china",), {"micron"})
