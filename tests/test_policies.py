@@ -130,6 +130,9 @@ def test_issuer_standing_right_before_the_trigger(text):
     "A ban could lead to new Japanese curbs on chips.",
     "毛宁说，“中方将采取一切必要反制措施，维护我们的合法权益。”",   # the usual warning, no measure
     "China said it would take all necessary countermeasures.",
+    # the urged enact nothing yet, the clause before says so; nor does where the targets come from
+    "9名美国参议员周二敦促拜登政府，针对华为云和其它来自中国的云服务提供商实施制裁，理由是它们对美国国家安全造成威胁。",
+    "巴尔说，“中国（中共）领先会让美国失去制裁的权力”。",   # the power to sanction, no sanction
     # a passive with no agent: neither the place (在中国) nor the clause's subject enacts it
     "尽管大多数西方国家普遍使用的社群媒体平台在中国被禁止，腾讯的微信平台在中国无处不在。",
     "根据新规定，英特尔7月份开始在中国销售的Gaudi 2芯片将被禁止。",

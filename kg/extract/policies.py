@@ -200,6 +200,7 @@ class _Rules:
         self.directional = words_regex(both("directional"), at_end=True)
         self.not_target_before = words_regex(both("not_target_before"), at_end=True)
         self.cause_before = words_regex(roles["cause_before"]["en"], at_end=True)
+        self.origin_before = words_regex([w for ws in roles["origin_before"].values() for w in ws], at_end=True)
         masked = "|".join(map(re.escape, sorted(roles["not_cause"]["zh"], key=len, reverse=True)))
         self.not_cause = re.compile(masked)
         self.cause_zh = re.compile("(?:" + "|".join(map(re.escape, sorted(roles["cause_before"]["zh"], key=len, reverse=True)))
@@ -567,8 +568,9 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
 
 def _in_cause(r: _Rules, norm: str, clause: Span, m) -> bool:
     """``m`` is named as a cause (因莫斯科入侵乌克兰而…, "because of Russia"), not as an actor."""
-    if r.cause_before.search(norm[max(clause.start, m.start - 16):m.start]):
-        return True
+    if r.cause_before.search(norm[max(clause.start, m.start - 16):m.start]) \
+            or r.origin_before.search(norm[max(clause.start, m.start - 16):m.start]):
+        return True  # "because of Russia"; 来自中国的供应商: where they come from
     return bool(r.cause_zh.search(r.not_cause.sub("  ", norm[clause.start:m.start])))
 
 
@@ -918,7 +920,18 @@ def _joint_actions(r: _Rules, lex: Lexicon, s: "_Sentence") -> list[_Mention]:
 
 def _urged(r: _Rules, s: "_Sentence", clause: Span, trig) -> bool:
     """Someone urged to enact the measure, named between an urging verb and the trigger
-    (德国游说法国制裁俄罗斯, "the UK lobbied Canada to restrict exports"): not a measure yet."""
+    (德国游说法国制裁俄罗斯, "the UK lobbied Canada to restrict exports"), or closing the clause
+    before with the urging verb (敦促拜登政府，针对华为云…实施制裁): not a measure yet."""
+    before = [c for c in s.clauses if c.end <= clause.start]
+    if before:
+        prev = before[-1]
+        hits = r.urging.find_all(*_twice(s.norm[prev.start:prev.end]))
+        if hits:
+            after = prev.start + max(h.end for h in hits)
+            urged = [m for m in s.within(s.mentions, prev) if m.start >= after]
+            if urged and re.fullmatch(r"[\s，,:：]*", s.norm[urged[-1].end:clause.start]) \
+                    and not r.issuing.find_all(*_twice(s.norm[after:urged[0].start])):
+                return True
     hits = r.urging.find_all(*_twice(s.norm[clause.start:trig.start]))
     if not hits:
         return False
