@@ -474,3 +474,8 @@ def test_a_named_measure_on_goods_made_somewhere_targets_that_state():
 def test_a_ban_on_buying_a_named_foreign_firms_chips_is_a_sanction_on_the_firm():
     p = one("上个月，中共监管机构禁止“关键信息基础设施”运营商购买美国公司美光科技的芯片。")
     assert (p.type, p.issuers, p.targets) == ("Sanction", ("china",), {"micron"})
+
+
+def test_a_state_after_because_that_acts_itself_is_the_issuer():
+    p = one("由于美国去年实施了严格的出口管制，中国企业难以获得先进芯片。")
+    assert (p.type, p.issuers) == ("ExportControl", ("united-states",))

@@ -518,7 +518,7 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
                 and not r.own_firms_after.search(norm[after[0].end:after[0].end + 16]):
             issuers = [after[0].actor_id]  # ... not the object's nationality ("lure U.S. businesses")
     # 因莫斯科入侵乌克兰而…实施的制裁: a cause named in the clause issues nothing
-    in_clause = [m for m in in_clause if m in adjacent or not _in_cause(r, norm, clause, m)]
+    in_clause = [m for m in in_clause if m in adjacent or not _in_cause(r, norm, clause, m, trig.start)]
     before = [m for m in in_clause if m.end <= trig.start and ok(m.actor_id) and not _is_partner(r, norm, m, clause)
               and not is_target(r, norm, m, clause)]
     joined = _joiners(r, norm, before, adjacent or before, trig.start)
@@ -566,12 +566,13 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     return issuers, targets, by_adjacency
 
 
-def _in_cause(r: _Rules, norm: str, clause: Span, m) -> bool:
-    """``m`` is named as a cause (因莫斯科入侵乌克兰而…, "because of Russia"), not as an actor."""
+def _in_cause(r: _Rules, norm: str, clause: Span, m, limit: int) -> bool:
+    """``m`` is named as a cause (因莫斯科入侵乌克兰而…, "because of Russia"), not as an actor:
+    in Chinese, inside a 因…而 phrase closed before ``limit`` (由于美国实施管制 is the US's act)."""
     if r.cause_before.search(norm[max(clause.start, m.start - 16):m.start]) \
             or r.origin_before.search(norm[max(clause.start, m.start - 16):m.start]):
         return True  # "because of Russia"; 来自中国的供应商: where they come from
-    return bool(r.cause_zh.search(r.not_cause.sub("  ", norm[clause.start:m.start])))
+    return bool(r.cause_zh.search(r.not_cause.sub("  ", norm[clause.start:m.start]))) and "而" in norm[m.end:limit]
 
 
 def _included_targets(r: _Rules, lex: Lexicon, s: "_Sentence", trig) -> list[str]:
