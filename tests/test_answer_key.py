@@ -65,8 +65,8 @@ OWN_FLOORS = {
     "actor_precision": (">=", 0.98),
     "actor_recall": (">=", 0.94),
     "actor_f1": (">=", 0.96),
-    "policy_f1_in_article": (">=", 0.78),
-    "relation_f1": (">=", 0.79),
+    "policy_f1_in_article": (">=", 0.81),
+    "relation_f1": (">=", 0.81),
 }
 
 #: the held-out key (tests/data/answer_key_holdout): 15 documents annotated after the rules
@@ -76,9 +76,9 @@ HOLDOUT_FLOORS = {
     "metadata_accuracy": (">=", 1.0),
     "actors_split_across_iris": ("==", 0),
     "policies_targeting_own_issuer": ("==", 0),
-    "actor_f1": (">=", 0.89),
+    "actor_f1": (">=", 0.91),
     "policy_f1_in_article": (">=", 0.7),
-    "relation_f1": (">=", 0.48),
+    "relation_f1": (">=", 0.55),
 }
 
 #: a second held-out key (tests/data/answer_key_holdout2): 15 more documents, annotated after
@@ -103,9 +103,9 @@ DEV_FLOORS = {
     "metadata_accuracy": (">=", 1.0),
     "actors_split_across_iris": ("==", 0),
     "policies_targeting_own_issuer": ("==", 0),
-    "actor_f1": (">=", 0.89),
-    "policy_f1_in_article": (">=", 0.67),
-    "relation_f1": (">=", 0.53),
+    "actor_f1": (">=", 0.92),
+    "policy_f1_in_article": (">=", 0.71),
+    "relation_f1": (">=", 0.63),
 }
 
 #: a third held-out key (tests/data/answer_key_holdout3): 19 corpus documents (12 Epoch pages,
@@ -121,8 +121,21 @@ HOLDOUT3_FLOORS = {
     "actors_split_across_iris": ("<=", 3),
     "policies_targeting_own_issuer": ("==", 0),
     "actor_f1": (">=", 0.87),
-    "policy_f1_in_article": (">=", 0.47),
-    "relation_f1": (">=", 0.5),
+    "policy_f1_in_article": (">=", 0.5),
+    "relation_f1": (">=", 0.52),
+}
+
+#: a fourth held-out key (tests/data/answer_key_holdout4): 19 corpus documents (13 Epoch pages,
+#: 6 English records, one of them the seeds' AP record) annotated from the text alone at the
+#: end of a round of rules and scored once, in aggregate: the estimate for unseen articles
+HOLDOUT4_FLOORS = {
+    "documents_missing": ("==", 0),
+    "metadata_accuracy": (">=", 1.0),
+    "actors_split_across_iris": ("==", 0),
+    "policies_targeting_own_issuer": ("==", 0),
+    "actor_f1": (">=", 0.9),
+    "policy_f1_in_article": (">=", 0.56),
+    "relation_f1": (">=", 0.6),
 }
 
 
@@ -187,3 +200,14 @@ def holdout3_summary(tmp_path_factory):
 @pytest.mark.parametrize("metric", sorted(HOLDOUT3_FLOORS))
 def test_third_holdout_answer_key_floor(holdout3_summary, metric):
     _check(holdout3_summary, HOLDOUT3_FLOORS, metric)
+
+
+@pytest.fixture(scope="module")
+def holdout4_summary(tmp_path_factory):
+    return _score_key(tmp_path_factory, "answer_key_holdout4")
+
+
+@pytest.mark.parametrize("metric", sorted(HOLDOUT4_FLOORS))
+def test_fourth_holdout_answer_key_floor(holdout4_summary, metric):
+    _check(holdout4_summary, HOLDOUT4_FLOORS, metric)
+
