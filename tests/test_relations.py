@@ -185,3 +185,13 @@ def test_a_leader_stands_for_the_state_in_an_agreement_between_states():
     found = triples("美国的出口管制核心是芯片。拜登上台后，公布了一系列措施，还与日本和荷兰合作，切断中共获得芯片制造关键设备的渠道。")
     assert {("japan", "cooperatesWith", "united-states"), ("netherlands", "cooperatesWith", "united-states")} <= found
     assert not {t for t in found if "joe-biden" in (t[0], t[2]) and t[1] == "cooperatesWith"}
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    ("荷兰芯片巨头阿斯麦表示", {("asml", "basedIn", "netherlands")}, set()),
+    ("日本台积电工厂提升IC制程", set(), {("tsmc", "basedIn", "japan")}),   # the plant's place, not TSMC's seat
+    ("TSMC's Japan plant opened, and the Japan TSMC fab hired staff.", set(), {("tsmc", "basedIn", "japan")}),
+])
+def test_a_state_before_a_firms_plant_is_the_plants_place(text, present, absent):
+    found = triples(text)
+    assert present <= found and not (absent & found)

@@ -72,6 +72,9 @@ class _Rules:
         self.based_cues = PhraseMatcher((w, True) for ws in data["based_in"]["cues"].values() for w in ws)
         self.seat_cues = PhraseMatcher((w, True) for ws in data["based_in"]["seat_cues"].values() for w in ws)
         self.based_suffix = tuple(normalize_chars(w) for w in data["based_in"]["based_suffix"])
+        facility = sorted({normalize_chars(w) for ws in data["based_in"]["facility_after"].values() for w in ws},
+                          key=len, reverse=True)
+        self.facility_after = re.compile(r"\s*(?:['’]s\s+)?(?:[a-z-]+\s+)?(?:" + "|".join(map(re.escape, facility)) + r")(?![a-z])")
         self.zh_is = re.compile(r"(?:\s*[（(][^）)]{0,40}[）)])?\s*(?:是|为|担任|现任|任职于|供职于|身为|作为)")
         self.descriptor_words = re.compile("|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in data["based_in"]["descriptors"]["zh"] if len(w) >= 2}, key=len, reverse=True))))
@@ -335,7 +338,8 @@ class _Reader:
                 if "Country" in _kinds(self.lex, prev.actor_id):
                     gap = norm[prev.end:m.start]
                     if self.r.descriptor_gap.fullmatch(gap) and (gap.strip() or not is_cjk(norm[m.start:m.start + 1])
-                                                                 or prev.end - prev.start >= 2 and "Corporation" in kinds):  # 韩国三星
+                                                                 or prev.end - prev.start >= 2 and "Corporation" in kinds) \
+                            and not self.r.facility_after.match(norm, m.end):  # 韩国三星, not 日本台积电工厂
                         self.add(m.actor_id, "basedIn", prev.actor_id, sentence, "descriptor")
         for i, m in enumerate(here[:-1]):  # 华为旗下的海思半导体: HiSilicon belongs to Huawei
             nxt = here[i + 1]
