@@ -479,3 +479,9 @@ def test_a_ban_on_buying_a_named_foreign_firms_chips_is_a_sanction_on_the_firm()
 def test_a_state_after_because_that_acts_itself_is_the_issuer():
     p = one("由于美国去年实施了严格的出口管制，中国企业难以获得先进芯片。")
     assert (p.type, p.issuers) == ("ExportControl", ("united-states",))
+
+
+def test_the_firms_a_measure_binds_are_not_its_target():
+    p = one("The US government is making it harder for US companies to export artificial-intelligence software.")
+    assert (p.type, p.issuers, p.targets) == ("ExportControl", ("united-states",), set())
+    assert one("The US imposed sanctions on Chinese companies.").targets == {"china"}

@@ -157,6 +157,8 @@ class _Rules:
         self.not_a_fact = PhraseMatcher((w, True) for w in both("not_a_fact"))
         self.own_people_after = words_regex(both("own_people_after"), at_end=False)
         self.own_firms_after = words_regex(both("own_firms_after"), at_end=False)
+        firms = "|".join(map(re.escape, sorted(roles["own_firms_after"]["en"], key=len, reverse=True)))
+        self.bound_firms = re.compile(rf".*(?<![a-z])for\s*\|\s*(?:{firms})\s+to\s+[a-z]")
         cues, heads = (sorted(map(normalize_chars, roles[k]), key=len, reverse=True)
                        for k in ("apposition_cues_zh", "apposition_heads_zh"))
         self.apposition_target = re.compile(
@@ -380,7 +382,9 @@ def _names_own_people(r: _Rules, norm: str, m) -> bool:
     """"US citizens", 美国公民: the people of a state, regulated by the measure, not its target."""
     after = norm[m.end:m.end + 16]
     after = after[1:] if after.startswith("的") else after
-    return bool(r.own_people_after.search(after))
+    # "harder for US companies to export": the firms the measure binds, not its target
+    return bool(r.own_people_after.search(after)) or bool(
+        r.bound_firms.match(norm[max(0, m.start - 5):m.start] + "|" + norm[m.end:m.end + 24]))
 
 
 def _chain_before(r: _Rules, text: str, base: int, pos: int, mentions, clause: Span, ok) -> list:
