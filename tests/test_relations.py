@@ -195,3 +195,8 @@ def test_a_leader_stands_for_the_state_in_an_agreement_between_states():
 def test_a_state_before_a_firms_plant_is_the_plants_place(text, present, absent):
     found = triples(text)
     assert present <= found and not (absent & found)
+
+
+def test_a_wish_addressed_to_a_party_urges_it():
+    assert ("china", "urges", "united-states") in triples("中方希望美方停止打压中国企业。")
+    assert not {t for t in triples("中国希望与日本合作。") if t[1] in ("urges", "cooperatesWith")}

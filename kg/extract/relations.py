@@ -214,6 +214,8 @@ class _Reader:
                     subjects = [opening[0]]
                     break
         obj_c = [m for m in here if m.start >= cue_end and _is_party(self.lex, m.actor_id, allowed_o)]
+        if obj_c and spec.get("object_right_after") and obj_c[0].start != cue_end:
+            return  # 希望与日本合作: no one addressed
         if obj_c and not self._near(cue_end, obj_c[0].start):
             obj_c = []  # the first actor after the cue is too far to be its object
         objects = chain_after(self.pr, self.norm, obj_c[0], obj_c, clause.end) if obj_c else []
