@@ -200,3 +200,9 @@ def test_a_state_before_a_firms_plant_is_the_plants_place(text, present, absent)
 def test_a_wish_addressed_to_a_party_urges_it():
     assert ("china", "urges", "united-states") in triples("中方希望美方停止打压中国企业。")
     assert not {t for t in triples("中国希望与日本合作。") if t[1] in ("urges", "cooperatesWith")}
+
+
+def test_a_quotations_speaker_named_after_it_is_its_subject():
+    assert ("mao-ning", "urges", "netherlands") in triples("“我们希望荷兰不要效仿一些国家滥用出口管制措施。”毛宁说。")
+    # a quotation with no speaker after it says nothing of whoever is named elsewhere
+    assert not triples("毛宁出席会议。“我们希望荷兰不要效仿一些国家。”")

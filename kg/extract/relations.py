@@ -63,6 +63,8 @@ class _Rules:
         self.cues_spec = data["cues"]
         self.cues = PhraseMatcher(
             (w, pred) for pred, spec in data["cues"].items() for lang in ("en", "zh") for w in spec.get(lang) or [])
+        said = sorted(data["said_after_quote"], key=len, reverse=True)
+        self.said_after = re.compile(r"\s*(?:" + "|".join(map(re.escape, said)) + ")")
         self.anaphora = PhraseMatcher((w, True) for ws in data["anaphora"].values() for w in ws)
         self.not_party = words_regex([w for ws in data["not_party_before"].values() for w in ws], at_end=True)
         titles = [w for ws in data["titles"].values() for w in ws]
@@ -207,6 +209,8 @@ class _Reader:
                   and not self.outside_role(m, clause) and not self._qualifies_a_body(m) and not self._nationality(m)]
         # the nearest actor before the cue, with those joined to it ("Japan and the Netherlands urged")
         subjects = chain_before(self.pr, self.norm, subj_c[-1], subj_c) if subj_c else []
+        if not subjects:
+            subjects = self._quoted_speaker(cue_start, allowed_s)
         if not subjects and is_cjk(self.text[cue_start:cue_start + 1]):
             for c in reversed([c for c in parts if c.start < clause.start]):
                 opening = [m for m in self.within(c) if m.start - c.start <= 2]
@@ -230,6 +234,18 @@ class _Reader:
                 if state_of(self.lex, s.actor_id) != state_of(self.lex, o.actor_id) \
                         and not _related_by_lexicon(self.lex, s.actor_id, o.actor_id):
                     self.add(s.actor_id, pred, o.actor_id, sentence, "cue")
+
+    def _quoted_speaker(self, pos: int, allowed) -> list:
+        """Inside a quotation closed by its speaker (“我们希望荷兰不要效仿…”毛宁说): the speaker."""
+        norm = self.norm
+        opened, closed = norm.rfind("“", 0, pos), norm.find("”", pos)
+        if opened == -1 or closed == -1 or norm.rfind("”", opened, pos) != -1 or closed - opened > 400:
+            return []
+        after = [m for m in self.mentions if closed < m.start <= closed + 3]
+        if after and _is_party(self.lex, after[0].actor_id, allowed) \
+                and self.r.said_after.match(norm, after[0].end):
+            return [after[0]]
+        return []
 
     def _nationality(self, m) -> bool:
         """A state written right before one of its organizations (美国威腾电子, 韩国三星):
@@ -535,8 +551,8 @@ def find_relations(text: str, mentions, lex: Lexicon, policies=()) -> list[Relat
                 continue
             parts = clauses(sentence)
             reader._seats(sentence, parts)  # a seat may be a city, not an actor
-            if len({m.actor_id for m in here}) < 2:
-                continue
+            if len({m.actor_id for m in here}) < 2 and not reader._quoted_speaker(here[0].start, ("Country", "Organization", "Person")):
+                continue  # (a quotation's speaker named after it is the second party: “…荷兰…”毛宁说)
             reader.cues(sentence, parts)
             reader.appositions(sentence, parts)
             reader.lexicon(sentence)
