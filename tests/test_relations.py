@@ -206,3 +206,18 @@ def test_a_quotations_speaker_named_after_it_is_its_subject():
     assert ("mao-ning", "urges", "netherlands") in triples("“我们希望荷兰不要效仿一些国家滥用出口管制措施。”毛宁说。")
     # a quotation with no speaker after it says nothing of whoever is named elsewhere
     assert not triples("毛宁出席会议。“我们希望荷兰不要效仿一些国家。”")
+
+
+@pytest.mark.parametrize("text, triple", [
+    ("王毅会见布林肯时，他批评美国打压中国企业。", ("wang-yi", "criticizes", "united-states")),
+    ("China's Ambassador to Washington Xie Feng crossed wires late Wednesday, via Reuters, while speaking at the "
+     "Aspen Security Forum where he criticized the US consideration.", ("xie-feng", "criticizes", "united-states")),
+])
+def test_a_pronoun_stands_for_the_subject_of_the_clause_before(text, triple):
+    assert triple in triples(text)
+
+
+def test_what_a_criticized_thing_is_aimed_at_is_not_criticized():
+    found = triples("以色列总理内塔尼亚胡表示欢迎，他批评该协议对伊朗的制裁太宽容。")
+    assert not {t for t in found if t[1] == "criticizes"}
+    assert ("china", "criticizes", "united-states") in triples("中方对美国表示不满。")

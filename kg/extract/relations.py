@@ -63,6 +63,9 @@ class _Rules:
         self.cues_spec = data["cues"]
         self.cues = PhraseMatcher(
             (w, pred) for pred, spec in data["cues"].items() for lang in ("en", "zh") for w in spec.get(lang) or [])
+        pron = data["person_pronouns"]
+        self.pronoun = re.compile(r"(?:(?<![a-z])(?:" + "|".join(map(re.escape, pron["en"])) + r")|(?:"
+                                  + "|".join(map(re.escape, pron["zh"])) + r"))\s*(?:[a-z]+ly\s+|also\s+|then\s+|还|也|则|曾)?\s*$")
         said = sorted(data["said_after_quote"], key=len, reverse=True)
         self.said_after = re.compile(r"\s*(?:" + "|".join(map(re.escape, said)) + ")")
         self.anaphora = PhraseMatcher((w, True) for ws in data["anaphora"].values() for w in ws)
@@ -210,7 +213,7 @@ class _Reader:
         # the nearest actor before the cue, with those joined to it ("Japan and the Netherlands urged")
         subjects = chain_before(self.pr, self.norm, subj_c[-1], subj_c) if subj_c else []
         if not subjects:
-            subjects = self._quoted_speaker(cue_start, allowed_s)
+            subjects = self._quoted_speaker(cue_start, allowed_s) or self._pronoun(sentence, clause, cue_start, allowed_s, parts)
         if not subjects and is_cjk(self.text[cue_start:cue_start + 1]):
             for c in reversed([c for c in parts if c.start < clause.start]):
                 opening = [m for m in self.within(c) if m.start - c.start <= 2]
@@ -222,6 +225,9 @@ class _Reader:
             return  # 希望与日本合作: no one addressed
         if obj_c and not self._near(cue_end, obj_c[0].start):
             obj_c = []  # the first actor after the cue is too far to be its object
+        elif obj_c and self.norm[cue_end:obj_c[0].start].strip() and is_target(self.pr, self.norm, obj_c[0], clause) \
+                and not self.norm[cue_end:obj_c[0].start].strip() in ("对", "向"):
+            obj_c = []  # 批评该协议对伊朗的制裁: what is criticized is aimed at Iran; Iran is not criticized
         objects = chain_after(self.pr, self.norm, obj_c[0], obj_c, clause.end) if obj_c else []
         objects = [o for o in objects if not _names_own_people(self.pr, self.norm, o)]  # "要求美国员工": not the US
         if not objects:  # 中方对美方的做法表示不满: the object comes with 对/向 before the cue
@@ -234,6 +240,17 @@ class _Reader:
                 if state_of(self.lex, s.actor_id) != state_of(self.lex, o.actor_id) \
                         and not _related_by_lexicon(self.lex, s.actor_id, o.actor_id):
                     self.add(s.actor_id, pred, o.actor_id, sentence, "cue")
+
+    def _pronoun(self, sentence: Span, clause: Span, cue_start: int, allowed, parts=()) -> list:
+        """"Xie Feng…, where he criticized the US", 内塔尼亚胡表示欢迎，他批评…: the first person of
+        the nearest clause before the pronoun that names one (that clause's subject)."""
+        if not self.r.pronoun.search(self.norm[clause.start:cue_start]):
+            return []
+        for c in reversed([c for c in parts if c.start <= clause.start] or [sentence]):
+            people = [m for m in self.within(c) if m.end <= cue_start and "Person" in _kinds(self.lex, m.actor_id)]
+            if people:
+                return people[:1] if _is_party(self.lex, people[0].actor_id, allowed) else []
+        return []
 
     def _quoted_speaker(self, pos: int, allowed) -> list:
         """Inside a quotation closed by its speaker (“我们希望荷兰不要效仿…”毛宁说): the speaker."""
