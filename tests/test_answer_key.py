@@ -65,8 +65,8 @@ OWN_FLOORS = {
     "actor_precision": (">=", 0.98),
     "actor_recall": (">=", 0.94),
     "actor_f1": (">=", 0.96),
-    "policy_f1_in_article": (">=", 0.81),
-    "relation_f1": (">=", 0.81),
+    "policy_f1_in_article": (">=", 0.82),
+    "relation_f1": (">=", 0.82),
 }
 
 #: the held-out key (tests/data/answer_key_holdout): 15 documents annotated after the rules
@@ -135,7 +135,7 @@ HOLDOUT4_FLOORS = {
     "policies_targeting_own_issuer": ("==", 0),
     "actor_f1": (">=", 0.9),
     "policy_f1_in_article": (">=", 0.56),
-    "relation_f1": (">=", 0.6),
+    "relation_f1": (">=", 0.61),
 }
 
 
