@@ -169,6 +169,7 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
         raise BuildError(f"{cache}: cannot use its facts cache ({exc})") from None
     try:
         result = _build(inputs, files, excluded, engine, store, progress, keep_documents, spill_at, max_file_size)
+        result.stats["rebuild"] = bool(rebuild)  # its writing is not incremental either
         if store is not None:
             store.finish()
             result.stats["cache"] = store.stats()

@@ -28,8 +28,9 @@ def exports(result, out: Path) -> dict[str, bytes]:
 
 
 def same(a: dict, b: dict) -> None:
-    for name in EXPORTS:
-        assert a[name] == b[name], f"{name} differs"
+    for name in EXPORTS + ["store"]:
+        if name in a and name in b:
+            assert a[name] == b[name], f"{name} differs"
 
 
 @pytest.fixture(scope="module")
@@ -115,11 +116,31 @@ def test_an_unreachable_scheduler_is_a_clean_error():
 # ---------------------------------------------------------------------- incremental builds
 def incremental(inputs, out: Path, **kw):
     result = kg.build(inputs, cache=out, exclude=[out], **kw)
-    return result, exports(result, out)
+    got = exports(result, out)
+    got["store"] = store_dump(out)
+    return result, got
 
 
 def clean(inputs, tmp: Path):
-    return exports(kg.build(inputs), tmp)
+    got = exports(kg.build(inputs), tmp)
+    got["store"] = store_dump(tmp)
+    return got
+
+
+def store_dump(out: Path) -> dict:
+    """What the query store of ``out`` holds: every quad (the default graph too), the named
+    graphs, a query's answer, and every row of the names index."""
+    from kg.query.store import open_store
+
+    store = open_store(out)
+    try:
+        names = store.names
+        return {"quads": sorted(str(q) for q in store.quads()),
+                "graphs": sorted(str(g) for g in store.store.named_graphs()),
+                "count": [str(r) for r in store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")],
+                "names": {t: sorted(names.execute(f"SELECT * FROM {t}").fetchall()) for t in ("names", "nodes", "links")}}
+    finally:
+        del store
 
 
 def small_copy(sample: Path, work: Path) -> None:
@@ -141,6 +162,9 @@ def test_a_rebuild_reuses_unchanged_files_and_equals_a_clean_build(sample, plain
 
     again, got = incremental([work], out)  # nothing changed: every file from the cache
     assert again.stats["cached_files"] == again.report["files_read"]
+    # and the exports and store are made from the previous ones: nothing written anew
+    assert again.stats["written"]["incremental"]
+    assert again.stats["written"]["quad_blocks"] == again.stats["written"]["subjects"] == 0
     same(got, clean([work], tmp_path / "c0"))
 
     files = sorted(p for p in work.rglob("*.md") if "ncid" in str(p))
@@ -150,6 +174,9 @@ def test_a_rebuild_reuses_unchanged_files_and_equals_a_clean_build(sample, plain
     assert changed.read_text("utf-8") != text
     result, got = incremental([work], out)
     assert 0 < result.stats["cached_files"] < result.report["files_read"]
+    written = result.stats["written"]
+    assert written["incremental"] and written["quad_blocks"] > 0 and written["subjects"] > 0
+    assert written["copied_bytes"] > 0
     same(got, clean([work], tmp_path / "c1"))
 
     new = work / "epoch_markdown" / "new" / "n1.md"  # a new file: a copy of one article under another id
@@ -162,10 +189,12 @@ def test_a_rebuild_reuses_unchanged_files_and_equals_a_clean_build(sample, plain
     files[9].unlink()  # a removed file
     result, got = incremental([work], out)
     assert files[9].relative_to(work).as_posix() not in [f["file"] for f in result.report["files"]]
+    assert result.stats["written"]["incremental"]
     same(got, clean([work], tmp_path / "c3"))
 
     rebuilt, got = incremental([work], out, rebuild=True)  # --rebuild: the cache is not read
     assert rebuilt.stats["cached_files"] == 0 and rebuilt.stats["cache"]["hits"] == {"read": 0, "extract": 0}
+    assert not rebuilt.stats["written"]["incremental"]  # nor the previous exports
     same(got, clean([work], tmp_path / "c4"))
 
 
