@@ -271,3 +271,30 @@ def test_a_damaged_cache_is_made_anew(tmp_path):
     same(got, first)
     again, _ = incremental([SEEDS], out)
     assert again.stats["cached_files"] == 3
+
+
+def test_the_cache_key_follows_extraction_code_not_the_writers(tmp_path, monkeypatch):
+    """A change in the code that writes or queries the graph keeps the facts cache; one in the
+    code that extracts them does not."""
+    from kg import facts
+
+    root = tmp_path / "kg"
+    for rel in ("facts.py", "graph.py", "extract/x.py", "exporters/stream.py", "query/store.py", "cli.py"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("# v1\n")
+    monkeypatch.setattr(facts, "__file__", str(root / "facts.py"))
+
+    def version() -> str:
+        facts.code_version.cache_clear()
+        return facts.code_version()
+
+    base = version()
+    for rel in ("exporters/stream.py", "query/store.py", "cli.py"):
+        (root / rel).write_text("# v2\n")
+        assert version() == base, rel
+    for rel in ("graph.py", "extract/x.py"):
+        (root / rel).write_text("# v2\n")
+        assert version() != base, rel
+        base = version()
+    monkeypatch.undo()
+    facts.code_version.cache_clear()
