@@ -379,6 +379,7 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
     add_used_technologies(ctx)
     add_minted_labels(ctx, add_used_actors(ctx))
     add_dataset(ctx.q, len(by_iri))
+    ctx.q.settle()
 
     kept = [i for i in range(len(rows)) if i not in failed]
     rows_ok = [rows[i] for i in kept]

@@ -25,6 +25,7 @@ import hashlib
 import json
 import marshal
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Iterator, Optional
 
@@ -38,6 +39,17 @@ _COPY = 8 << 20  # bytes copied from an old export per read
 #: the exports an index describes (all three must be written for a write to be incremental)
 SPLICED = ("nquads", "turtle", "jsonld")
 FILENAMES = {"nquads": "graph.nq", "turtle": "graph.ttl", "jsonld": "graph.jsonld"}
+
+
+@lru_cache(maxsize=1)
+def writer_version() -> str:
+    """A digest of the code that turns quads into bytes (the exporters, the terms and
+    prefixes): an index made by other code does not describe what this code would write."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(root.glob("*.py")) + [root.parent / "terms.py"]:
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def block_hash(rows: list) -> bytes:
@@ -88,8 +100,8 @@ class IndexWriter:
             os.fsync(fh.fileno())
             fh.close()
         self._qbuf = self._sbuf = []
-        (self.dir / "meta.json").write_text(json.dumps({"format": _FORMAT, "files": files_stamp(exports)}),
-                                            encoding="utf-8")
+        (self.dir / "meta.json").write_text(json.dumps({"format": _FORMAT, "writer": writer_version(),
+                                                        "files": files_stamp(exports)}), encoding="utf-8")
 
     def close(self) -> None:
         self._q.close()
@@ -114,7 +126,7 @@ class Previous:
         prev = None
         try:
             meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
-            if meta.get("format") != _FORMAT:
+            if meta.get("format") != _FORMAT or meta.get("writer") != writer_version():
                 return None
             paths = {name: folder / FILENAMES[name] for name in SPLICED}
             if meta.get("files") != files_stamp(paths):

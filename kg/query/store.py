@@ -283,10 +283,9 @@ class StoreLoader:
         """``base``: the generation of the previous build; the new store starts as its copy
         (hard links to Oxigraph's immutable files: no data is copied) and takes only the
         changes (:meth:`drop_block`, :meth:`drop_subject`, then the new blocks' lines)."""
-        from .names import SKIP_PREDICATES, NameRows, open_links
+        from .names import SKIP_PREDICATES, open_links
 
         self.path = path
-        self.name_rows = NameRows()  # fed subject by subject (:meth:`subject`)
         self.weight: dict[str, int] = {}  # articles that mention, tag, cover or link to each node
         self.delta = base is not None
         self.dropped = 0  # quads taken out of the copy of the previous store
@@ -299,6 +298,7 @@ class StoreLoader:
                 del old
         self.store = ox.Store(str(path / "oxigraph"))
         self.names = open_links(path / "names.sqlite")
+        self.name_rows = None  # fed subject by subject (:meth:`subject`), into self.names
         self.skip = SKIP_PREDICATES  # links that are no neighbour relation (see :meth:`links`)
         self._pending: list[bytes] = []
         self._size = 0
@@ -353,6 +353,10 @@ class StoreLoader:
 
     def subject(self, subject: str, triples: list) -> None:
         """One subject's statements of the union graph, for the names index."""
+        if self.name_rows is None:  # the article counts (self.weight) are complete by now
+            from .names import NameRows
+
+            self.name_rows = NameRows(self.names, self.weight)
         self.name_rows.subject(subject, triples)
 
     def _add(self, data: bytes) -> None:
@@ -390,6 +394,10 @@ class StoreLoader:
             if next(iter(self.store.quads_for_pattern(None, None, None, name)), None) is None:
                 self.store.remove_graph(name)
         self.store.flush()
+        if self.name_rows is None:
+            from .names import NameRows
+
+            self.name_rows = NameRows(self.names, self.weight)
         write_names(self.store, self.names, links_given=True, fed=self.name_rows, weight=self.weight)
         self.name_rows = None
         self.names.close()
