@@ -10,12 +10,13 @@ For each worker count, in a fresh process each (so that peak memory is that run'
 - build: ``kg.build`` into an empty output folder (as ``kg build`` does: the facts cache in
   the folder is written), docs/s and the ratio to the parse floor (reading and parsing alone,
   one process);
-- export and store: the five exports, then the query store;
+- write: the exports and the query store, written together in one pass as ``kg build``
+  writes them (incremental into a folder that holds a previous build);
 - peak memory: the build process's resident set and its largest worker's
   (``RUSAGE_CHILDREN``);
 - temporary disk: the document spool and the graph's spilled runs; the cache's size;
 - rebuild: one page changed (a sentence added), then the same build into the same folder:
-  its build, export and store times next to the full build's.
+  its build and write times next to the full build's, and what the write did anew.
 
 The changed page is put back as it was at the end.
 """
@@ -55,7 +56,6 @@ def one(inputs: list[str], out: str, workers: int) -> dict:
     """One build and its writing, in this process; prints a JSON line."""
     from kg.exporters import write_all
     from kg.pipeline import build
-    from kg.query.store import write_store
 
     t = time.perf_counter()
     c0, k0 = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
@@ -64,13 +64,10 @@ def one(inputs: list[str], out: str, workers: int) -> dict:
     cpu_build = (_cpu(resource.RUSAGE_SELF) - c0, _cpu(resource.RUSAGE_CHILDREN) - k0)
     rss_build = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the peak before the writing
     t = time.perf_counter()
-    write_all(result, Path(out))
-    t_export = time.perf_counter() - t
-    t = time.perf_counter()
-    write_store(out)
-    t_store = time.perf_counter() - t
+    write_all(result, Path(out))  # the exports and the store, as `kg build` writes them
+    t_write = time.perf_counter() - t
     r = result.report
-    return {"build": t_build, "export": t_export, "store": t_store, "files_read": r["files_read"],
+    return {"build": t_build, "write": t_write, "files_read": r["files_read"],
             "articles": r["articles"], "duplicates": len(r["duplicates"]), "skipped": r["files_skipped"],
             "quads": len(result.quads), "stats": result.stats,
             "cpu_build": cpu_build, "cpu_self": _cpu(resource.RUSAGE_SELF), "cpu_children": _cpu(resource.RUSAGE_CHILDREN),
@@ -131,7 +128,7 @@ def main() -> None:
         rows.append({"workers": w, "full": full, "rebuild": again, "load": load, "floor": floor, "pages": n})
         st = full["stats"]
         print(f"workers {w}: build {full['build']:.1f} s ({full['files_read'] / full['build']:.1f} docs/s, "
-              f"{full['build'] / floor:.0f}x the floor), export {full['export']:.1f} s, store {full['store']:.1f} s, "
+              f"{full['build'] / floor:.0f}x the floor), write (exports + store) {full['write']:.1f} s, "
               f"CPU {full['cpu_self']:.0f} s + workers {full['cpu_children']:.0f} s (the build alone: "
               f"{full['cpu_build'][0]:.0f} s + {full['cpu_build'][1]:.0f} s), "
               f"peak {full['rss_self_mb']:.0f} MB (after the build {full.get('rss_build_mb', 0):.0f} MB) + worker "
@@ -139,22 +136,22 @@ def main() -> None:
               f"{(st['spool_bytes'] + st['spill_bytes']) / 1e6:.0f} MB, cache {st.get('cache_bytes', 0) / 1e6:.0f} MB; "
               f"{full['articles']} articles, {full['duplicates']} duplicate groups, {full['quads']} quads; "
               f"rebuild after one changed page: build {again['build']:.1f} s "
-              f"({again['stats']['cached_files']} files from the cache), export {again['export']:.1f} s, "
-              f"store {again['store']:.1f} s; load {load:.2f}", flush=True)
+              f"({again['stats']['cached_files']} files from the cache), write {again['write']:.1f} s "
+              f"({again['stats'].get('written')}); load {load:.2f}", flush=True)
     base = rows[0]["full"]["build"]
     print()
-    print("| workers | docs/s | x floor | speed-up | build s | export s | store s | peak MB (parent + worker) "
-          "| temp disk MB | cache MB | rebuild s (build + export + store) | rebuild / full |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| workers | docs/s | x floor | speed-up | build s | write s (exports + store) | peak MB (parent + worker) "
+          "| temp disk MB | cache MB | rebuild s (build + write) | rebuild / full |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         f, a = r["full"], r["rebuild"]
-        total, total_again = (x["build"] + x["export"] + x["store"] for x in (f, a))
+        total, total_again = (x["build"] + x["write"] for x in (f, a))
         st = f["stats"]
         print(f"| {r['workers']} | {f['files_read'] / f['build']:.1f} | {f['build'] / r['floor']:.0f} "
-              f"| {base / f['build']:.2f} | {f['build']:.1f} | {f['export']:.1f} | {f['store']:.1f} "
+              f"| {base / f['build']:.2f} | {f['build']:.1f} | {f['write']:.1f} "
               f"| {f['rss_self_mb']:.0f} + {f['rss_children_mb']:.0f} "
               f"| {(st['spool_bytes'] + st['spill_bytes']) / 1e6:.0f} | {st.get('cache_bytes', 0) / 1e6:.0f} "
-              f"| {total_again:.1f} ({a['build']:.1f} + {a['export']:.1f} + {a['store']:.1f}) "
+              f"| {total_again:.1f} ({a['build']:.1f} + {a['write']:.1f}) "
               f"| {100 * total_again / total:.1f}% (build alone {100 * a['build'] / f['build']:.1f}%) |")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2))

@@ -153,6 +153,10 @@ def build(
     if len(r["skipped"]) > 10:
         typer.echo(f"  ... and {len(r['skipped']) - 10} more skipped (see report.json)")
     typer.echo(f"{len(result.quads)} quads -> " + ", ".join(str(p) for p in paths))
+    written = st.get("written") or {}
+    if written.get("incremental"):
+        typer.echo(f"  written from the previous build: {written['quad_blocks']} N-Quads blocks and "
+                   f"{written['subjects']} subjects anew, {written['copied_bytes'] / 1e6:.1f} MB copied")
 
 
 ENDPOINT_OPT = typer.Option(None, "--endpoint", help="Read the build `kg push` put on this SPARQL endpoint "

@@ -169,6 +169,7 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
         raise BuildError(f"{cache}: cannot use its facts cache ({exc})") from None
     try:
         result = _build(inputs, files, excluded, engine, store, progress, keep_documents, spill_at, max_file_size)
+        result.stats["rebuild"] = bool(rebuild)  # its writing is not incremental either
         if store is not None:
             store.finish()
             result.stats["cache"] = store.stats()
@@ -378,6 +379,7 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
     add_used_technologies(ctx)
     add_minted_labels(ctx, add_used_actors(ctx))
     add_dataset(ctx.q, len(by_iri))
+    ctx.q.settle()
 
     kept = [i for i in range(len(rows)) if i not in failed]
     rows_ok = [rows[i] for i in kept]

@@ -160,6 +160,12 @@ class QuadSet:
         if len(self._mem) >= self.spill_at and self._journal is None:
             self._spill()
 
+    def settle(self) -> None:
+        """After the last quad: what is still in memory goes to disk too if some went before
+        (a large graph), so that the writers do not hold it beside their own buffers."""
+        if self._quad_runs and self._mem and self._journal is None:
+            self._spill()
+
     @property
     def spilled(self) -> int:
         """How many times quads went to disk."""

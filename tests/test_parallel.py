@@ -28,8 +28,9 @@ def exports(result, out: Path) -> dict[str, bytes]:
 
 
 def same(a: dict, b: dict) -> None:
-    for name in EXPORTS:
-        assert a[name] == b[name], f"{name} differs"
+    for name in EXPORTS + ["store"]:
+        if name in a and name in b:
+            assert a[name] == b[name], f"{name} differs"
 
 
 @pytest.fixture(scope="module")
@@ -115,11 +116,31 @@ def test_an_unreachable_scheduler_is_a_clean_error():
 # ---------------------------------------------------------------------- incremental builds
 def incremental(inputs, out: Path, **kw):
     result = kg.build(inputs, cache=out, exclude=[out], **kw)
-    return result, exports(result, out)
+    got = exports(result, out)
+    got["store"] = store_dump(out)
+    return result, got
 
 
 def clean(inputs, tmp: Path):
-    return exports(kg.build(inputs), tmp)
+    got = exports(kg.build(inputs), tmp)
+    got["store"] = store_dump(tmp)
+    return got
+
+
+def store_dump(out: Path) -> dict:
+    """What the query store of ``out`` holds: every quad (the default graph too), the named
+    graphs, a query's answer, and every row of the names index."""
+    from kg.query.store import open_store
+
+    store = open_store(out)
+    try:
+        names = store.names
+        return {"quads": sorted(str(q) for q in store.quads()),
+                "graphs": sorted(str(g) for g in store.store.named_graphs()),
+                "count": [str(r) for r in store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")],
+                "names": {t: sorted(names.execute(f"SELECT * FROM {t}").fetchall()) for t in ("names", "nodes", "links")}}
+    finally:
+        del store
 
 
 def small_copy(sample: Path, work: Path) -> None:
@@ -141,6 +162,9 @@ def test_a_rebuild_reuses_unchanged_files_and_equals_a_clean_build(sample, plain
 
     again, got = incremental([work], out)  # nothing changed: every file from the cache
     assert again.stats["cached_files"] == again.report["files_read"]
+    # and the exports and store are made from the previous ones: nothing written anew
+    assert again.stats["written"]["incremental"]
+    assert again.stats["written"]["quad_blocks"] == again.stats["written"]["subjects"] == 0
     same(got, clean([work], tmp_path / "c0"))
 
     files = sorted(p for p in work.rglob("*.md") if "ncid" in str(p))
@@ -150,6 +174,9 @@ def test_a_rebuild_reuses_unchanged_files_and_equals_a_clean_build(sample, plain
     assert changed.read_text("utf-8") != text
     result, got = incremental([work], out)
     assert 0 < result.stats["cached_files"] < result.report["files_read"]
+    written = result.stats["written"]
+    assert written["incremental"] and written["quad_blocks"] > 0 and written["subjects"] > 0
+    assert written["copied_bytes"] > 0
     same(got, clean([work], tmp_path / "c1"))
 
     new = work / "epoch_markdown" / "new" / "n1.md"  # a new file: a copy of one article under another id
@@ -162,10 +189,12 @@ def test_a_rebuild_reuses_unchanged_files_and_equals_a_clean_build(sample, plain
     files[9].unlink()  # a removed file
     result, got = incremental([work], out)
     assert files[9].relative_to(work).as_posix() not in [f["file"] for f in result.report["files"]]
+    assert result.stats["written"]["incremental"]
     same(got, clean([work], tmp_path / "c3"))
 
     rebuilt, got = incremental([work], out, rebuild=True)  # --rebuild: the cache is not read
     assert rebuilt.stats["cached_files"] == 0 and rebuilt.stats["cache"]["hits"] == {"read": 0, "extract": 0}
+    assert not rebuilt.stats["written"]["incremental"]  # nor the previous exports
     same(got, clean([work], tmp_path / "c4"))
 
 
@@ -225,10 +254,13 @@ def test_cli_workers_and_rebuild(tmp_path):
     got = CliRunner().invoke(app, ["build", str(SEEDS), "--out", str(out), "--workers", "2"])
     assert got.exit_code == 0, got.output
     assert "0 from the cache" in got.output
+    assert "written from the previous build" not in got.output
     got = CliRunner().invoke(app, ["build", str(SEEDS), "--out", str(out)])
     assert got.exit_code == 0 and "3 from the cache" in got.output, got.output
+    assert "written from the previous build: 0 N-Quads blocks and 0 subjects anew" in got.output
     got = CliRunner().invoke(app, ["build", str(SEEDS), "--out", str(out), "--rebuild"])
     assert got.exit_code == 0 and "0 from the cache" in got.output, got.output
+    assert "written from the previous build" not in got.output
     got = CliRunner().invoke(app, ["build", str(SEEDS), "--out", str(out), "--workers", "0"])
     assert got.exit_code != 0
 
@@ -242,3 +274,76 @@ def test_a_damaged_cache_is_made_anew(tmp_path):
     same(got, first)
     again, _ = incremental([SEEDS], out)
     assert again.stats["cached_files"] == 3
+
+
+def test_the_cache_key_follows_extraction_code_not_the_writers(tmp_path, monkeypatch):
+    """A change in the code that writes or queries the graph keeps the facts cache; one in the
+    code that extracts them does not."""
+    from kg import facts
+
+    root = tmp_path / "kg"
+    for rel in ("facts.py", "graph.py", "extract/x.py", "exporters/stream.py", "query/store.py", "cli.py"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("# v1\n")
+    monkeypatch.setattr(facts, "__file__", str(root / "facts.py"))
+
+    def version() -> str:
+        facts.code_version.cache_clear()
+        return facts.code_version()
+
+    base = version()
+    for rel in ("exporters/stream.py", "query/store.py", "cli.py"):
+        (root / rel).write_text("# v2\n")
+        assert version() == base, rel
+    for rel in ("graph.py", "extract/x.py"):
+        (root / rel).write_text("# v2\n")
+        assert version() != base, rel
+        base = version()
+    monkeypatch.undo()
+    facts.code_version.cache_clear()
+
+
+def test_an_incremental_write_of_a_spilled_graph_equals_a_clean_build(sample, tmp_path):
+    """The incremental write merges the graph's sorted runs from disk beside the previous
+    index: a build that spilled, then one changed and one removed file, then nothing new
+    (the index of an incremental write serves the next one)."""
+    work, out = tmp_path / "in", tmp_path / "out"
+    small_copy(sample, work)
+    first = kg.build([work], cache=out, exclude=[out], spill_at=300)
+    assert first.quads.spilled >= 2
+    first.write(out)
+    files = sorted(p for p in work.rglob("*.md") if "ncid" in str(p))
+    text = files[2].read_text("utf-8")
+    files[2].write_text(text.replace("。", "。日本宣布限制半导体出口。", 1), "utf-8")
+    files[4].unlink()
+    for step in ("changed", "same"):
+        result = kg.build([work], cache=out, exclude=[out], spill_at=300)
+        got = exports(result, out)
+        got["store"] = store_dump(out)
+        assert result.stats["written"]["incremental"]
+        assert (result.stats["written"]["subjects"] > 0) == (step == "changed")
+        same(got, clean([work], tmp_path / f"clean-{step}"))
+
+
+def test_exports_of_other_writer_code_or_edited_by_hand_are_written_in_full(tmp_path, monkeypatch):
+    """Old bytes are copied only when they are what this code would write: an index made by
+    other writer code, or an export changed since, makes the next write a full one."""
+    from kg.exporters import splice
+
+    out = tmp_path / "out"
+    kg.build([SEEDS], cache=out, exclude=[out]).write(out)
+    again = kg.build([SEEDS], cache=out, exclude=[out])
+    again.write(out)
+    assert again.stats["written"]["incremental"]
+    monkeypatch.setattr(splice, "writer_version", lambda: "other")
+    other = kg.build([SEEDS], cache=out, exclude=[out])
+    other.write(out)
+    assert not other.stats["written"]["incremental"]
+    monkeypatch.undo()
+    kg.build([SEEDS], cache=out, exclude=[out]).write(out)  # an index of this code again
+    ttl = out / "graph.ttl"
+    ttl.write_bytes(ttl.read_bytes().replace(b"@prefix", b"@prefix ", 1))
+    edited = kg.build([SEEDS], cache=out, exclude=[out])
+    edited.write(out)
+    assert not edited.stats["written"]["incremental"]
+    assert ttl.read_bytes() == clean([SEEDS], tmp_path / "clean")["graph.ttl"]

@@ -71,11 +71,17 @@ def clean_stale(out: Path) -> list[str]:
     return removed + clean_store(out)
 
 
-def write_all(result, out: Path, formats: Optional[Sequence[str]] = None) -> list[Path]:
+def write_all(result, out: Path, formats: Optional[Sequence[str]] = None, incremental: Optional[bool] = None) -> list[Path]:
     """Write the exports (all, or ``formats``) and, with ``graph.nq``, the query store into
     ``out``, and switch them in together. Fills ``result.stats`` (if it has one) with
-    ``temp_bytes``: the peak temporary disk of the build's spilled runs and the writers."""
-    from ..query.store import StoreLoader, commit, new_generation, recover
+    ``temp_bytes``: the peak temporary disk of the build's spilled runs and the writers.
+
+    Writing every export also records how they are made up (:mod:`kg.exporters.splice`); a
+    later write into the same folder is then ``incremental`` (by default, unless the build
+    was a ``rebuild``): it copies what did not change from the previous exports and makes
+    its store from the previous one, with the same result as a full write."""
+    from ..query.store import StoreLoader, commit, current_store, new_generation, recover
+    from .splice import FILENAMES, IndexWriter, Previous
     from .stream import STREAMED, write_streams
 
     names = list(formats) if formats else list(EXPORTERS)
@@ -88,7 +94,10 @@ def write_all(result, out: Path, formats: Optional[Sequence[str]] = None) -> lis
     staged: list[tuple[str, Path]] = []
     files: dict[str, object] = {}
     store_tmp: Optional[Path] = None
-    loader = None
+    loader = index = prev = None
+    stats_of = getattr(result, "stats", None)
+    if incremental is None:
+        incremental = not (isinstance(stats_of, dict) and stats_of.get("rebuild"))
     try:
         for name in names:
             module = EXPORTERS[name]
@@ -97,8 +106,18 @@ def write_all(result, out: Path, formats: Optional[Sequence[str]] = None) -> lis
             files[name] = os.fdopen(fd, "wb")
         if "nquads" in names:
             store_tmp = new_generation(out)
-            loader = StoreLoader(store_tmp)
-        stats = write_streams(result, {n: files[n] for n in names if n in STREAMED}, loader)
+            if all(n in names for n in FILENAMES):
+                if incremental:
+                    prev = Previous.open(out, current_store(out))
+                loader = StoreLoader(store_tmp, base=prev.gen if prev is not None else None)
+                index = IndexWriter(store_tmp)
+            else:
+                loader = StoreLoader(store_tmp)
+        stats = write_streams(result, {n: files[n] for n in names if n in STREAMED}, loader, index, prev)
+        was_incremental = prev is not None
+        if prev is not None:  # the previous generation is no longer needed: let the commit remove it
+            prev.close()
+            prev = None
         for name in names:
             if name not in STREAMED:  # an exporter registered from elsewhere makes its own pass
                 EXPORTERS[name].write(result, files[name])
@@ -106,6 +125,9 @@ def write_all(result, out: Path, formats: Optional[Sequence[str]] = None) -> lis
             fh.flush()
             os.fsync(fh.fileno())
             fh.close()
+        if index is not None:
+            index.finish({n: Path(staged[names.index(n)][0]) for n in FILENAMES})
+            index = None
         if loader is not None:
             loader.finish(Path(staged[names.index("nquads")][0]))
             loader = None
@@ -118,6 +140,10 @@ def write_all(result, out: Path, formats: Optional[Sequence[str]] = None) -> lis
     finally:
         for fh in files.values():
             fh.close()
+        if prev is not None:
+            prev.close()
+        if index is not None:
+            index.close()
         if loader is not None:
             loader.abandon()
         if store_tmp is not None:
@@ -127,4 +153,6 @@ def write_all(result, out: Path, formats: Optional[Sequence[str]] = None) -> lis
                 os.unlink(tmp)
     if isinstance(getattr(result, "stats", None), dict):
         result.stats["temp_bytes"] = getattr(result.quads, "spilled_bytes", 0) + stats["temp_bytes"]
+        if "changed" in stats:
+            result.stats["written"] = {"incremental": was_incremental, **stats["changed"]}
     return [final for _, final in staged]

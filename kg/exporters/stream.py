@@ -67,10 +67,16 @@ class _Spool:
         return read_spooled(self.fh)
 
 
-def write_streams(result, files: dict[str, BinaryIO], loader=None) -> dict:
+def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, prev=None) -> dict:
     """Write the exports named in ``files`` (exporter name -> binary file) and feed
     ``loader`` (a :class:`kg.query.store.StoreLoader`, or None) in one pass over the graph.
-    Returns what the pass measured: ``temp_bytes``, the peak temporary disk of the writers."""
+    ``index`` (a :class:`kg.exporters.splice.IndexWriter`) records how the N-Quads, Turtle
+    and JSON-LD files are made up, for the next build's incremental write; ``prev`` (a
+    :class:`kg.exporters.splice.Previous`, with ``index``) is the previous build: its
+    unchanged blocks are copied, and ``loader`` is then a store made from the previous one
+    that takes only the changes (:mod:`kg.exporters.splice`).
+    Returns what the pass measured: ``temp_bytes``, the peak temporary disk of the writers,
+    and with ``index`` the blocks and subjects written anew (``changed``)."""
     quads = result.quads
     nq = files.get("nquads")
     tt, js, rp = files.get("turtle"), files.get("jsonld"), files.get("report")
@@ -79,14 +85,18 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None) -> dict:
     if unknown:
         raise ValueError(f"not written in one pass: {', '.join(sorted(unknown))}")
     stats = {"temp_bytes": 0}
+    if index is not None:
+        stats["changed"] = {"quad_blocks": 0, "subjects": 0, "copied_bytes": 0}
+    if prev is not None and (index is None or not (nq and tt and js and loader)):
+        raise ValueError("an incremental write needs the N-Quads, Turtle and JSON-LD files, the store and an index")
     counts = {"quads": 0, "graphs": 0, "triples": 0, "types": Counter(), "preds": Counter()}
     with contextlib.ExitStack() as stack:
         links = graphml.Links() if (gm or am) else None
         nodes = _Spool(stack, "kg-nodes-") if (gm or am) else None
         if nq or links or rp or loader:
-            _quad_pass(quads, nq, links, loader, counts)
+            _quad_pass(quads, nq, links, loader, counts, index, prev, stats)
         if tt or js or nodes or rp or loader:
-            _triple_pass(quads, tt, js, nodes, loader, counts)
+            _triple_pass(quads, tt, js, nodes, loader, counts, index, prev, stats)
         if links is not None:
             spool = stack.enter_context(tempfile.TemporaryFile(prefix="kg-links-"))
             links.finish(spool)
@@ -108,8 +118,15 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None) -> dict:
     return stats
 
 
-def _quad_pass(quads, nq: Optional[BinaryIO], links, loader, counts: dict) -> None:
-    lines: Optional[list[str]] = [] if (nq or loader) else None
+def _nq_lines(block) -> str:
+    return "".join(f"<{s}> <{p}> {f'<{v}>' if k == 0 else nt_literal(v, lang, dt)} <{g}> .\n" if g else
+                   f"<{s}> <{p}> {f'<{v}>' if k == 0 else nt_literal(v, lang, dt)} .\n"
+                   for g, s, p, k, v, lang, dt in block)
+
+
+def _quad_pass(quads, nq: Optional[BinaryIO], links, loader, counts: dict, index=None, prev=None,
+               stats: Optional[dict] = None) -> None:
+    lines: Optional[list[str]] = [] if (nq or loader) and index is None else None
     articles: Optional[dict] = None  # for each object, the articles that mention, tag, cover or link to it
     if links is not None or loader is not None:
         articles = defaultdict(int)
@@ -125,6 +142,7 @@ def _quad_pass(quads, nq: Optional[BinaryIO], links, loader, counts: dict) -> No
     n = graphs = 0
     last: Optional[str] = None
     seen: set[str] = set()  # objects counted for the current graph's article
+    blocks = _Blocks(nq, loader, index, prev, stats) if index is not None else None
     for g, s, p, k, v, lang, dt in quads.rows():
         n += 1
         if g != last:  # a graph's quads are contiguous, the default graph's first
@@ -138,6 +156,8 @@ def _quad_pass(quads, nq: Optional[BinaryIO], links, loader, counts: dict) -> No
             if len(lines) >= _FLUSH:
                 _emit(lines, nq, loader.quads if loader else None)
                 lines = []
+        elif blocks is not None:
+            blocks.row((g, s, p, k, v, lang, dt))
         if named is not None and k == 0 and s != v and p not in no_neighbour:
             named.append((s, p, v, g or None))
             if len(named) >= _FLUSH:
@@ -154,9 +174,101 @@ def _quad_pass(quads, nq: Optional[BinaryIO], links, loader, counts: dict) -> No
                     buf = links.buf
     if lines:
         _emit(lines, nq, loader.quads if loader else None)
+    if blocks is not None:
+        blocks.finish()
     if named:
         loader.links(named)
     counts["quads"], counts["graphs"] = n, graphs
+
+
+class _Blocks:
+    """graph.nq (and the store's named graphs) block by block: the quads of one subject in
+    one graph. Each block's hash and length go to the index; with a previous build, a block
+    it had with the same hash is copied from its graph.nq and the store keeps it, others are
+    written and replace the store's (:mod:`kg.exporters.splice`)."""
+
+    def __init__(self, nq, loader, index, prev, stats) -> None:
+        from .splice import Splice
+
+        self.nq, self.loader, self.index, self.stats = nq, loader, index, stats["changed"]
+        self.key: Optional[tuple] = None
+        self.block: list = []
+        self.splice = Splice(nq, prev.files["nquads"], 0) if prev is not None else None
+        self.old = iter(prev.quad_blocks()) if prev is not None else None
+        self.cur = next(self.old, None) if prev is not None else None
+        self.pending: list[bytes] = []  # a full write: bytes for graph.nq and the store
+        self.size = 0
+
+    def row(self, row: tuple) -> None:
+        key = row[:2]
+        if key != self.key:
+            if self.block:
+                self._end()
+            self.key = key
+            self.block = []
+        self.block.append(row)
+
+    def _end(self) -> None:
+        from .splice import block_hash
+
+        block, (g, s) = self.block, self.key
+        digest = block_hash(block)
+        if self.splice is None:
+            data = _nq_lines(block).encode("utf-8")
+            self.pending.append(data)
+            self.size += len(data)
+            if self.size >= 1 << 20:
+                self._send()
+            self.index.quad_block(g, s, digest, len(data))
+            return
+        cur = self.cur
+        while cur is not None and (cur[0], cur[1]) < (g, s):  # blocks no longer there
+            self.splice.skip(cur[3])
+            if cur[0]:
+                self.loader.drop_block(cur[0], cur[1])
+            cur = next(self.old, None)
+        if cur is not None and cur[0] == g and cur[1] == s and cur[2] == digest:
+            self.splice.copy(cur[3])
+            size = cur[3]
+        else:
+            data = _nq_lines(block).encode("utf-8")
+            size = len(data)
+            self.splice.write(data)
+            self.stats["quad_blocks"] += 1
+            if cur is not None and cur[0] == g and cur[1] == s:
+                self.splice.skip(cur[3])
+                if g:
+                    self.loader.drop_block(g, s)
+            if g:  # the default graph is the union: the triple pass keeps it
+                self.loader.quads(data)
+        if cur is not None and cur[0] == g and cur[1] == s:
+            cur = next(self.old, None)
+        self.cur = cur
+        self.index.quad_block(g, s, digest, size)
+
+    def _send(self) -> None:
+        data = b"".join(self.pending)
+        self.pending, self.size = [], 0
+        if self.nq is not None:
+            self.nq.write(data)
+        if self.loader is not None:
+            self.loader.quads(data)
+
+    def finish(self) -> None:
+        if self.block:
+            self._end()
+        self.block = []
+        if self.splice is None:
+            self._send()
+            return
+        cur = self.cur
+        while cur is not None:
+            self.splice.skip(cur[3])
+            if cur[0]:
+                self.loader.drop_block(cur[0], cur[1])
+            cur = next(self.old, None)
+        self.splice.finish()
+        self.stats["copied_bytes"] += self.splice.copied
 
 
 def _emit(lines: list[str], fh: Optional[BinaryIO], sink) -> None:
@@ -167,7 +279,15 @@ def _emit(lines: list[str], fh: Optional[BinaryIO], sink) -> None:
         sink(data)
 
 
-def _triple_pass(quads, tt, js, nodes: Optional[_Spool], loader, counts: dict) -> None:
+def _union_lines(rows) -> str:
+    return "".join(f"<{s}> <{p}> <{v}> .\n" if k == 0 else f"<{s}> <{p}> {nt_literal(v, lang, dt)} .\n"
+                   for s, p, k, v, lang, dt in rows)
+
+
+def _triple_pass(quads, tt, js, nodes: Optional[_Spool], loader, counts: dict, index=None, prev=None,
+                 stats: Optional[dict] = None) -> None:
+    from .splice import Splice, block_hash
+
     if tt:
         tt.write(turtle.header())
     if js:
@@ -178,6 +298,20 @@ def _triple_pass(quads, tt, js, nodes: Optional[_Spool], loader, counts: dict) -
     first = True
     n = 0
     types, preds = counts["types"], counts["preds"]
+    if prev is not None:
+        changed = stats["changed"]
+        tsp = Splice(tt, prev.files["turtle"], len(turtle.header()))
+        jsp = Splice(js, prev.files["jsonld"], len(jsonld.header()))
+        old = iter(prev.subjects())
+        cur = next(old, None)
+        old_first = True
+
+        def drop_old(entry) -> None:  # an old subject: skipped in both files, out of the store
+            nonlocal old_first
+            tsp.skip(entry[2])
+            jsp.skip((3 if old_first else 4) + entry[3])
+            old_first = False
+            loader.drop_subject(entry[0])
     for s, group in groupby(quads.triple_rows(), key=itemgetter(0)):
         subject = IRI(s)
         rows = list(group)
@@ -188,17 +322,56 @@ def _triple_pass(quads, tt, js, nodes: Optional[_Spool], loader, counts: dict) -
             preds[p] += 1
             if p == RDF_TYPE:
                 types[o] += 1
-        if tt:
-            ttl.append(turtle.block(subject, triples))
-        if js:
-            jsn.append(jsonld.node_text(subject, triples, first))
-        first = False
         if nodes is not None:
             attrs = graphml._node_attrs(subject, triples)
             if attrs is not None:
                 nodes.add((s, attrs))
         if loader is not None:
             loader.subject(s, triples)
+        if index is not None:
+            digest = block_hash(rows)
+            if prev is not None:
+                while cur is not None and cur[0] < s:
+                    drop_old(cur)
+                    cur = next(old, None)
+                if cur is not None and cur[0] == s and cur[1] == digest:
+                    tsp.copy(cur[2])
+                    if old_first == first:
+                        jsp.copy((3 if first else 4) + cur[3])
+                    else:  # the JSON-LD separator differs (a node became, or ceased to be, the first)
+                        jsp.skip(3 if old_first else 4)
+                        jsp.write(b"\n  " if first else b",\n  ")
+                        jsp.copy(cur[3])
+                    index.subject(s, digest, cur[2], cur[3])
+                    old_first = False
+                    cur = next(old, None)
+                    first = False
+                    continue
+                if cur is not None and cur[0] == s:
+                    drop_old(cur)
+                    cur = next(old, None)
+                changed["subjects"] += 1
+                t_data = turtle.block(subject, triples).encode("utf-8")
+                j_text = jsonld.node_text(subject, triples, first)
+                j_data = j_text.encode("utf-8")
+                tsp.write(t_data)
+                jsp.write(j_data)
+                loader.union(_union_lines(rows).encode("utf-8"))
+                index.subject(s, digest, len(t_data), len(j_data) - (3 if first else 4))
+                first = False
+                continue
+            t_text = turtle.block(subject, triples)
+            j_text = jsonld.node_text(subject, triples, first)
+            ttl.append(t_text)
+            jsn.append(j_text)
+            index.subject(s, digest, len(t_text.encode("utf-8")), len(j_text.encode("utf-8")) - (3 if first else 4))
+        else:
+            if tt:
+                ttl.append(turtle.block(subject, triples))
+            if js:
+                jsn.append(jsonld.node_text(subject, triples, first))
+        first = False
+        if loader is not None:
             union.extend(f"<{s}> <{p}> <{v}> .\n" if k == 0 else f"<{s}> <{p}> {nt_literal(v, lang, dt)} .\n"
                          for _, p, k, v, lang, dt in rows)
             if len(union) >= _FLUSH:
@@ -211,6 +384,13 @@ def _triple_pass(quads, tt, js, nodes: Optional[_Spool], loader, counts: dict) -
             if js:
                 js.write("".join(jsn).encode("utf-8"))
                 jsn = []
+    if prev is not None:
+        while cur is not None:
+            drop_old(cur)
+            cur = next(old, None)
+        tsp.finish()
+        jsp.finish()
+        changed["copied_bytes"] += tsp.copied + jsp.copied
     if tt:
         tt.write("".join(ttl).encode("utf-8"))
     if js:

@@ -63,12 +63,24 @@ def open_links(target: str | Path) -> sqlite3.Connection:
 
 class NameRows:
     """The labels and types of a graph's subjects, gathered subject by subject from the union
-    graph (the one pass that writes the exports) for :func:`write_names`."""
+    graph (the one pass that writes the exports) for :func:`write_names`.
 
-    def __init__(self) -> None:
+    With ``db`` (the names database being written) each subject's rows go to temporary
+    tables of it a batch at a time, so memory does not grow with the graph; the node rows
+    then take their weight from ``weight`` (the article counts, complete before the first
+    subject is given)."""
+
+    _BATCH = 50_000
+
+    def __init__(self, db: "sqlite3.Connection | None" = None, weight: "dict | None" = None) -> None:
         self.labels: dict[str, list[tuple[str, str, str]]] = {}
         self.rows: list[tuple[str, str, str, str]] = []
         self.types: dict[str, set[str]] = {}
+        self.db, self.weight = db, weight
+        self.node_rows: list[tuple] = []
+        if db is not None:
+            db.execute("CREATE TEMP TABLE name_rows (norm TEXT, iri TEXT, name TEXT, lang TEXT)")
+            db.execute("CREATE TEMP TABLE node_rows (iri TEXT, label TEXT, type TEXT, weight INTEGER)")
 
     def subject(self, subject: str, triples: list) -> None:
         """``triples``: (subject, predicate, object) of one IRI subject, objects as
@@ -78,13 +90,34 @@ class NameRows:
             if p in _LABEL_SET and isinstance(o, Literal):
                 lang = (o.lang or "").lower()
                 if found is None:
-                    found = self.labels.setdefault(subject, [])
+                    found = [] if self.db is not None else self.labels.setdefault(subject, [])
                 found.append((p, o.value, lang))
                 self.rows.append((normalize_name(o.value), subject, o.value, lang))
         if found is not None:
             types = {compact(o if isinstance(o, str) else o.value) for _, p, o in triples if p == RDF_TYPE}
-            if types:
+            if self.db is not None:
+                if not _is_assertion(types):
+                    self.node_rows.append((subject, _display(found), main_type(types), self.weight.get(subject, 0)))
+                if len(self.rows) >= self._BATCH or len(self.node_rows) >= self._BATCH:
+                    self.flush()
+            elif types:
                 self.types[subject] = types
+
+    def flush(self) -> None:
+        if self.db is not None:
+            self.db.executemany("INSERT INTO name_rows VALUES (?, ?, ?, ?)", self.rows)
+            self.db.executemany("INSERT INTO node_rows VALUES (?, ?, ?, ?)", self.node_rows)
+            self.rows, self.node_rows = [], []
+
+    def write(self) -> None:
+        """The names and nodes tables from the temporary ones, in the order (and with the
+        duplicates removed) of the in-memory path."""
+        self.flush()
+        self.db.execute("INSERT INTO names SELECT DISTINCT norm, iri, name, lang FROM name_rows "
+                        "ORDER BY norm, iri, name, lang")
+        self.db.execute("INSERT INTO nodes SELECT iri, label, type, weight FROM node_rows ORDER BY iri")
+        self.db.execute("DROP TABLE name_rows")
+        self.db.execute("DROP TABLE node_rows")
 
 
 _LABEL_SET = frozenset(LABELS)
@@ -112,6 +145,8 @@ def write_names(store: ox.Store, target: str | Path | sqlite3.Connection, links_
         for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, None):
             if isinstance(q.subject, ox.NamedNode) and q.subject.value in labels:
                 types.setdefault(q.subject.value, set()).add(compact(q.object.value))
+    elif fed.db is not None:
+        labels = rows = types = None
     else:
         labels, rows, types = fed.labels, fed.rows, fed.types
     if weight is None:
@@ -119,10 +154,13 @@ def write_names(store: ox.Store, target: str | Path | sqlite3.Connection, links_
         weight = {row["o"].value: int(row["n"].value) for row in store.query(
             f"SELECT ?o (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
             f"VALUES ?p {{ <{SCHEMA}mentions> <{SCHEMA}about> <{KG}covers> <{KG}relatedTo> }} }} GROUP BY ?o")}
-    db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", sorted(set(rows)))
-    db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?)", sorted(
-        (iri, _display(ls), main_type(types.get(iri, set())), weight.get(iri, 0))
-        for iri, ls in labels.items() if not _is_assertion(types.get(iri, set()))))
+    if fed is not None and fed.db is not None:
+        fed.write()
+    else:
+        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", sorted(set(rows)))
+        db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?)", sorted(
+            (iri, _display(ls), main_type(types.get(iri, set())), weight.get(iri, 0))
+            for iri, ls in labels.items() if not _is_assertion(types.get(iri, set()))))
     db.execute("CREATE INDEX names_norm ON names (norm)")
     db.execute("CREATE INDEX names_iri ON names (iri)")
     _write_links(store, db, links_given)

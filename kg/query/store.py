@@ -279,14 +279,26 @@ class StoreLoader:
 
     CHUNK = 32 << 20
 
-    def __init__(self, path: Path) -> None:
-        from .names import SKIP_PREDICATES, NameRows, open_links
+    def __init__(self, path: Path, base: Optional[Path] = None) -> None:
+        """``base``: the generation of the previous build; the new store starts as its copy
+        (hard links to Oxigraph's immutable files: no data is copied) and takes only the
+        changes (:meth:`drop_block`, :meth:`drop_subject`, then the new blocks' lines)."""
+        from .names import SKIP_PREDICATES, open_links
 
         self.path = path
-        self.name_rows = NameRows()  # fed subject by subject (:meth:`subject`)
         self.weight: dict[str, int] = {}  # articles that mention, tag, cover or link to each node
+        self.delta = base is not None
+        self.dropped = 0  # quads taken out of the copy of the previous store
+        self._graphs: set[str] = set()  # named graphs that lost quads (removed if left empty)
+        if base is not None:
+            old = ox.Store.read_only(str(base / "oxigraph"))
+            try:
+                old.backup(str(path / "oxigraph"))
+            finally:
+                del old
         self.store = ox.Store(str(path / "oxigraph"))
         self.names = open_links(path / "names.sqlite")
+        self.name_rows = None  # fed subject by subject (:meth:`subject`), into self.names
         self.skip = SKIP_PREDICATES  # links that are no neighbour relation (see :meth:`links`)
         self._pending: list[bytes] = []
         self._size = 0
@@ -300,17 +312,39 @@ class StoreLoader:
             data = self._queue.get()
             if data is None:
                 return
-            if self._error is None:
-                try:
+            self._load(data)
+
+    def _load(self, data: bytes) -> None:
+        if self._error is None:
+            try:
+                if self.delta:  # a few changes into a full store: in a transaction
+                    self.store.load(data, ox.RdfFormat.N_QUADS)
+                else:
                     self.store.bulk_load(data, ox.RdfFormat.N_QUADS)
-                except BaseException as exc:  # noqa: BLE001 - raised in the writing thread by finish()
-                    self._error = exc
+            except BaseException as exc:  # noqa: BLE001 - raised in the writing thread by finish()
+                self._error = exc
 
     def quads(self, data: bytes) -> None:
         self._add(data)
 
     def union(self, data: bytes) -> None:
         self._add(data)  # N-Triples lines are N-Quads lines of the default graph
+
+    def drop_block(self, graph: str, subject: str) -> None:
+        """Take the quads of ``subject`` in the named graph ``graph`` out of the copy of the
+        previous store (a block that changed or is gone)."""
+        self._drop(ox.NamedNode(subject), ox.NamedNode(graph))
+        self._graphs.add(graph)
+
+    def drop_subject(self, subject: str) -> None:
+        """Take ``subject``'s triples out of the default graph (the union) of the copy."""
+        self._drop(ox.NamedNode(subject), ox.DefaultGraph())
+
+    def _drop(self, subject, graph) -> None:
+        found = list(self.store.quads_for_pattern(subject, None, None, graph))
+        for q in found:
+            self.store.remove(q)
+        self.dropped += len(found)
 
     def links(self, rows: list) -> None:
         """Links (s, p, o, graph or None) between two different IRIs whose predicate is not in
@@ -319,6 +353,10 @@ class StoreLoader:
 
     def subject(self, subject: str, triples: list) -> None:
         """One subject's statements of the union graph, for the names index."""
+        if self.name_rows is None:  # the article counts (self.weight) are complete by now
+            from .names import NameRows
+
+            self.name_rows = NameRows(self.names, self.weight)
         self.name_rows.subject(subject, triples)
 
     def _add(self, data: bytes) -> None:
@@ -328,7 +366,9 @@ class StoreLoader:
             self._send()
 
     def _send(self) -> None:
-        if self._pending:
+        if self._pending and self.delta:  # the changes are loaded here, between the removals
+            self._load(b"".join(self._pending))
+        elif self._pending:
             self._queue.put(b"".join(self._pending))
         self._pending, self._size = [], 0
 
@@ -349,7 +389,15 @@ class StoreLoader:
             if isinstance(exc, (SyntaxError, ValueError, RuntimeError)):
                 raise QueryError(f"the graph cannot be loaded into the query store: {str(exc).splitlines()[0]}")
             raise exc
+        for graph in sorted(self._graphs):  # a graph left without quads is no graph any more
+            name = ox.NamedNode(graph)
+            if next(iter(self.store.quads_for_pattern(None, None, None, name)), None) is None:
+                self.store.remove_graph(name)
         self.store.flush()
+        if self.name_rows is None:
+            from .names import NameRows
+
+            self.name_rows = NameRows(self.names, self.weight)
         write_names(self.store, self.names, links_given=True, fed=self.name_rows, weight=self.weight)
         self.name_rows = None
         self.names.close()

@@ -1,0 +1,201 @@
+"""Incremental writing: a build into a folder that holds a previous build writes only what
+changed.
+
+Beside each store generation, ``index/`` records how the exports of that build are made up:
+
+- ``quads``: for each block of ``graph.nq`` (the quads of one subject in one graph, in quad
+  order) its graph, subject, a hash of its quads and its length in bytes;
+- ``subjects``: for each subject of the union graph (subject order) a hash of its triples
+  and the length of its Turtle block and of its JSON-LD node;
+- ``meta.json``: the size and time of the three exports it describes.
+
+The next write walks its own sorted quads and triples beside that index (both in the same
+order, so one merge): a block whose hash is the old one is copied from the old file, byte
+for byte; a new or changed one is serialised; an old one no longer there is skipped. The
+exports are what a full write gives, since each block is a pure function of its quads (the
+JSON-LD separator before a node, which depends on its being first, is written apart). The
+query store is made from the old generation the same way (:class:`kg.query.store.StoreDelta`):
+a hard-linked copy of its Oxigraph files, with the changed blocks' quads taken out and the new
+ones put in.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import marshal
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO, Iterator, Optional
+
+from ..quads import read_spooled, spooled
+
+__all__ = ["INDEX_DIR", "Previous", "IndexWriter", "Splice", "block_hash", "files_stamp"]
+
+INDEX_DIR = "index"
+_FORMAT = 1
+_COPY = 8 << 20  # bytes copied from an old export per read
+#: the exports an index describes (all three must be written for a write to be incremental)
+SPLICED = ("nquads", "turtle", "jsonld")
+FILENAMES = {"nquads": "graph.nq", "turtle": "graph.ttl", "jsonld": "graph.jsonld"}
+
+
+@lru_cache(maxsize=1)
+def writer_version() -> str:
+    """A digest of the code that turns quads into bytes (the exporters, the terms and
+    prefixes): an index made by other code does not describe what this code would write."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(root.glob("*.py")) + [root.parent / "terms.py"]:
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def block_hash(rows: list) -> bytes:
+    # marshal version 2: no back-references, so equal rows give equal bytes whatever objects hold them
+    return hashlib.blake2b(marshal.dumps(rows, 2), digest_size=16).digest()
+
+
+def files_stamp(paths: dict[str, Path]) -> dict:
+    out = {}
+    for name, path in paths.items():
+        st = os.stat(path)
+        out[name] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    return out
+
+
+class IndexWriter:
+    """The index of the exports being written, into ``folder/index/`` (part of the new
+    generation)."""
+
+    _RECORD = 20_000
+
+    def __init__(self, folder: Path) -> None:
+        self.dir = folder / INDEX_DIR
+        self.dir.mkdir()
+        self._q = open(self.dir / "quads", "wb")
+        self._s = open(self.dir / "subjects", "wb")
+        self._qbuf: list = []
+        self._sbuf: list = []
+
+    def quad_block(self, g: str, s: str, digest: bytes, size: int) -> None:
+        self._qbuf.append((g, s, digest, size))
+        if len(self._qbuf) >= self._RECORD:
+            spooled(self._qbuf, self._q)
+            self._qbuf = []
+
+    def subject(self, s: str, digest: bytes, ttl: int, js: int) -> None:
+        self._sbuf.append((s, digest, ttl, js))
+        if len(self._sbuf) >= self._RECORD:
+            spooled(self._sbuf, self._s)
+            self._sbuf = []
+
+    def finish(self, exports: dict[str, Path]) -> None:
+        """``exports``: the three files the index describes, at the paths they have now (they
+        keep their size and time when renamed into place)."""
+        for buf, fh in ((self._qbuf, self._q), (self._sbuf, self._s)):
+            spooled(buf, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+            fh.close()
+        self._qbuf = self._sbuf = []
+        (self.dir / "meta.json").write_text(json.dumps({"format": _FORMAT, "writer": writer_version(),
+                                                        "files": files_stamp(exports)}), encoding="utf-8")
+
+    def close(self) -> None:
+        self._q.close()
+        self._s.close()
+
+
+class Previous:
+    """The previous build's exports and their index, read beside the new write."""
+
+    def __init__(self, folder: Path, gen: Path) -> None:
+        self.folder, self.gen = folder, gen
+        self.files: dict[str, BinaryIO] = {}
+        self._hold: Optional[int] = None
+
+    @classmethod
+    def open(cls, folder: Path, gen: Optional[Path]) -> Optional["Previous"]:
+        """The previous build in ``folder`` (its current generation ``gen``) if its index is
+        whole and its exports are the files it describes, else None (a full write)."""
+        if gen is None:
+            return None
+        index = gen / INDEX_DIR
+        prev = None
+        try:
+            meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+            if meta.get("format") != _FORMAT or meta.get("writer") != writer_version():
+                return None
+            paths = {name: folder / FILENAMES[name] for name in SPLICED}
+            if meta.get("files") != files_stamp(paths):
+                return None
+            if not (index / "quads").is_file() or not (index / "subjects").is_file():
+                return None
+            prev = cls(folder, gen)
+            # held as a reader holds it: no other build removes the generation meanwhile
+            prev._hold = os.open(gen / "readers", os.O_RDONLY)
+            fcntl.flock(prev._hold, fcntl.LOCK_SH)
+            for name, path in paths.items():
+                prev.files[name] = open(path, "rb")
+        except (OSError, ValueError, AttributeError):
+            if prev is not None:
+                prev.close()
+            return None
+        return prev
+
+    def quad_blocks(self) -> Iterator[tuple]:
+        with open(self.gen / INDEX_DIR / "quads", "rb") as fh:
+            yield from read_spooled(fh)
+
+    def subjects(self) -> Iterator[tuple]:
+        with open(self.gen / INDEX_DIR / "subjects", "rb") as fh:
+            yield from read_spooled(fh)
+
+    def close(self) -> None:
+        for fh in self.files.values():
+            fh.close()
+        self.files = {}
+        if self._hold is not None:
+            os.close(self._hold)
+            self._hold = None
+
+
+class Splice:
+    """A new export made of new bytes and byte ranges of the old one, in order."""
+
+    def __init__(self, out: BinaryIO, old: BinaryIO, start: int) -> None:
+        self.out, self.old = out, old
+        self.pos = start  # where the old file is read next
+        self._copy = 0  # bytes from self.pos on to copy before anything else is written
+        self.copied = 0
+
+    def copy(self, n: int) -> None:
+        self._copy += n
+
+    def skip(self, n: int) -> None:
+        self._flush_copy()
+        self.pos += n
+
+    def write(self, data: bytes) -> None:
+        self._flush_copy()
+        self.out.write(data)
+
+    def _flush_copy(self) -> None:
+        n = self._copy
+        if not n:
+            return
+        self.old.seek(self.pos)
+        while n:
+            chunk = self.old.read(min(n, _COPY))
+            if not chunk:
+                raise OSError("the previous export is shorter than its index says")
+            self.out.write(chunk)
+            n -= len(chunk)
+        self.pos += self._copy
+        self.copied += self._copy
+        self._copy = 0
+
+    def finish(self) -> None:
+        self._flush_copy()
