@@ -91,7 +91,8 @@ def code_version() -> str:
                 continue
             h.update(path.relative_to(root).as_posix().encode() + b"\0")
             h.update(path.read_bytes() + b"\0")
-    for dist in ("jieba", "opencc", "pyyaml", "lxml", "charset-normalizer", "pyahocorasick", "rapidfuzz"):
+    for dist in ("jieba", "opencc", "pyyaml", "lxml", "charset-normalizer", "ahocorasick-rs",
+                 "rapidfuzz"):
         try:
             h.update(f"{dist}={metadata.version(dist)}\0".encode())
         except metadata.PackageNotFoundError:

@@ -33,6 +33,7 @@ from ..lexicon import Actor, Lexicon, normalize_name, normalize_names
 from ..resources import load_yaml
 from ..text import to_simplified
 from .sentences import sentences
+from .words import best_path, jieba_dictionary, words_no_hmm
 
 __all__ = ["Candidate", "find_candidates", "learn", "learn_from"]
 
@@ -267,6 +268,40 @@ def _pos_tokenizer():
             if nexti < len(sentence):
                 yield pseg.pair(sentence[nexti:], pos_list[nexti][1])
 
+        # jieba's POSTokenizer.__cut_DAG, with the route of kg.extract.words.best_path (the
+        # same route, found in one loop)
+        def _POSTokenizer__cut_DAG(self, sentence):
+            route = best_path(sentence)
+            tags = self.word_tag_tab
+            freq = self.tokenizer.FREQ
+            x = 0
+            buf = ""
+            n = len(sentence)
+            while x < n:
+                y = route[x][1] + 1
+                l_word = sentence[x:y]
+                if y - x == 1:
+                    buf += l_word
+                else:
+                    if buf:
+                        yield from self._unknown(buf, tags, freq)
+                        buf = ""
+                    yield pseg.pair(l_word, tags.get(l_word, "x"))
+                x = y
+            if buf:
+                yield from self._unknown(buf, tags, freq)
+
+        def _unknown(self, buf, tags, freq):
+            """A run of single characters: alone, a word of the dictionary (its characters),
+            or read by the HMM."""
+            if len(buf) == 1:
+                yield pseg.pair(buf, tags.get(buf, "x"))
+            elif not freq.get(buf):
+                yield from self._POSTokenizer__cut_detail(buf)
+            else:
+                for elem in buf:
+                    yield pseg.pair(elem, tags.get(elem, "x"))
+
     tok = _POSTokenizer.__new__(_POSTokenizer)
     tok.__dict__.update(pseg.dt.__dict__)  # the same dictionary and tag table, loaded once
     return tok
@@ -497,7 +532,7 @@ def _surname_guess(rules: _Rules, window: str) -> str:
 @lru_cache(maxsize=8192)
 def _first_word(text: str) -> str:
     """The first dictionary word of ``text`` (任命他: 任命)."""
-    words = _jieba().lcut(text, HMM=False)
+    words = words_no_hmm(text)
     return words[0] if words else text
 
 
@@ -602,10 +637,10 @@ def _common_words(rules: _Rules, text: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _all_common(text: str, rare_below: int) -> bool:
-    jieba = _jieba()
-    words = jieba.lcut(text, HMM=False)
+    words = words_no_hmm(text)
+    freq = jieba_dictionary().FREQ
     # an unknown name falls apart into single characters: those are not common words
-    return all(len(w) > 1 and jieba.dt.FREQ.get(w, 0) >= rare_below for w in words)
+    return all(len(w) > 1 and freq.get(w, 0) >= rare_below for w in words)
 
 
 def _legal_names(rules: _Rules, text: str) -> list[Candidate]:

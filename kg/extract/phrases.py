@@ -1,6 +1,6 @@
 """Exact phrase matching over normalized text, shared by the extractors.
 
-A :class:`PhraseMatcher` is one Aho-Corasick automaton (pyahocorasick) over phrases taken
+A :class:`PhraseMatcher` is one Aho-Corasick automaton (ahocorasick_rs) over phrases taken
 from the data files (policy triggers, technology names, relation cues...). Text and
 phrases are normalized character for character (:func:`kg.text.normalize_chars`: NFKC,
 case-folded, Traditional → Simplified), so a match's offsets are offsets in the original
@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Hashable, Iterable
 
-import ahocorasick
+import ahocorasick_rs
 
 from ..resources import load_yaml
 from ..text import normalize_chars
@@ -70,25 +70,29 @@ class PhraseMatcher:
             bucket = table.setdefault(key, [])
             if all(p != payload for _, _, p in bucket):
                 bucket.append((phrase.strip(), case_sensitive, payload))
-        self.automaton = ahocorasick.Automaton()
-        for key, items in table.items():
-            self.automaton.add_word(key, (len(key), tuple(items)))
+        # pattern i of the automaton is keys[i]; items[i] its (phrase, capitals only, payload)s
+        keys = list(table)
+        self.items = [tuple(table[k]) for k in keys]
         self.empty = not table
-        if not self.empty:
-            self.automaton.make_automaton()
+        self.automaton = None if self.empty else ahocorasick_rs.AhoCorasick(keys)
 
     def find_all(self, text: str, norm: str | None = None) -> list[Phrase]:
-        """Every match, overlapping ones included."""
+        """Every match, overlapping ones included, in the order of their ends (then longest
+        first)."""
         if self.empty:
             return []
         norm = normalize_chars(text) if norm is None else norm
+        found = self.automaton.find_matches_as_indexes(norm, overlapping=True)
+        if not found:
+            return []
+        if len(found) > 1:
+            found.sort(key=lambda m: (m[2], m[1]))
         out = []
-        for last, (length, items) in self.automaton.iter(norm):
-            start, end = last - length + 1, last + 1
+        for i, start, end in found:
             if not at_word_boundaries(norm, start, end):
                 continue
             surface = text[start:end]
-            for original, case_sensitive, payload in items:
+            for original, case_sensitive, payload in self.items[i]:
                 if case_sensitive and squeeze(unicodedata.normalize("NFKC", surface)) != squeeze(original):
                     continue
                 out.append(Phrase(start, end, surface, payload))
@@ -96,9 +100,12 @@ class PhraseMatcher:
 
     def find(self, text: str, norm: str | None = None) -> list[Phrase]:
         """Non-overlapping matches, longest first, then leftmost; in text order."""
+        found = self.find_all(text, norm)
+        if len(found) < 2:
+            return found  # nothing to choose between
         chosen: list[Phrase] = []
         taken = Taken()
-        for ph in sorted(self.find_all(text, norm), key=lambda p: (p.start - p.end, p.start)):
+        for ph in sorted(found, key=lambda p: (p.start - p.end, p.start)):
             if (ph.start, ph.end) not in taken and taken.overlapping(ph.start, ph.end):
                 continue
             chosen.append(ph)
