@@ -29,3 +29,24 @@ _CHARS = "美中国华为芯片战韩三星电子对的制裁研究员苏紫云�
 def test_same_words_as_jieba_on_any_window(text):
     jieba_dictionary()
     assert words_no_hmm(text) == jieba.lcut(text, HMM=False)
+
+
+# ---------------------------------------------------------------- kg.text.nfkc
+from kg.text import nfkc  # noqa: E402
+import unicodedata  # noqa: E402
+
+# full-width punctuation and letters, compatibility characters, accents that combine with
+# the letter before them (precomposed or not), Hangul jamo that combine into syllables
+_NFKC_CHARS = "中国，（）：ＡＢｃ１２e\u0301é\u0327c\u0323\u0307ﬁ™½⑴ᄀ\u1161\u11a8가각한글 \u3000·・x"
+
+
+@pytest.mark.parametrize("text", ["", "abc", "美国（Apple）：１２３", "cafe\u0301", "e\u0301\u0323", "ᄀ\u1161\u11a8", "가\u11a8",
+                                  "ﬁ\u0301", "Å\u030a"])
+def test_nfkc_is_unicodedata(text):
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_NFKC_CHARS, max_size=30))
+def test_nfkc_is_unicodedata_on_any_text(text):
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)

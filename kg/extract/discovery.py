@@ -22,7 +22,6 @@ lower "discovered" confidence. Every cue word, suffix and stop word is data:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -31,7 +30,7 @@ from typing import Iterable, Iterator, Optional
 from ..iri import slugify
 from ..lexicon import Actor, Lexicon, normalize_name, normalize_names
 from ..resources import load_yaml
-from ..text import to_simplified
+from ..text import nfkc, to_simplified
 from .sentences import sentences
 from .words import best_path, jieba_dictionary, words_no_hmm
 
@@ -701,7 +700,7 @@ def _tickers(rules: _Rules, text: str) -> list[Candidate]:
 def find_candidates(text: str, lex: Lexicon) -> list[Candidate]:
     """Candidate actors and names in an article's own text (see the module's docstring)."""
     rules = _rules(lex)
-    text = unicodedata.normalize("NFKC", text).translate(rules.dot_table)
+    text = nfkc(text).translate(rules.dot_table)
     out = _glosses(rules, text) + _tickers(rules, text) + _legal_names(rules, text)
     if _CAPITAL.search(text):  # (every English cue reads a capitalized name)
         out.extend(_english(rules, text))
