@@ -112,6 +112,7 @@ class Matcher:
         self.destination = re.compile(r"(?:(?<![a-z])(?:" + "|".join(map(re.escape, dest["en"])) + r")\s+(?:the\s+)?|(?:"
                                       + "|".join(map(re.escape, sorted(dest["zh"], key=len, reverse=True))) + r"))$", re.I)
         self.company_context = [normalize_text(w) for w in rules["company_context"]]
+        self._context_words: dict[str, tuple[str, ...]] = {}  # actor id -> its context words, normalized
         self.particles = tuple(normalize_text(w) for w in rules.get("particle_prefixes") or ())
 
     # -------------------------------------------------------------- candidates
@@ -257,10 +258,15 @@ class Matcher:
         """An ambiguous company name with words of its trade next to it (苹果的5G版iPhone,
         苹果公司股价): the actor's own context words, or for a company those of
         ``company_context`` in ontology/matching.yaml."""
+        words = self._context_words.get(actor.id)
+        if words is None:
+            words = [normalize_text(w) for w in actor.context]
+            if "Corporation" in actor.types:
+                words += self.company_context
+            words = self._context_words[actor.id] = tuple(words)
+        if not words:
+            return False
         window = normalize_text(text[max(0, start - 8):start + 24])
-        words = [normalize_text(w) for w in actor.context]
-        if "Corporation" in actor.types:
-            words += self.company_context
         return any(w in window for w in words)
 
     def _latest_state(self, start: int, states) -> str | None:

@@ -27,6 +27,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable, Iterator, Optional
 
+import ahocorasick_rs
+
 from ..iri import slugify
 from ..lexicon import Actor, Lexicon, normalize_name, normalize_names
 from ..resources import load_yaml
@@ -77,11 +79,13 @@ class _Rules:
         self.boundaries_zh = sorted({to_simplified(w) for w in r["boundaries_zh"]} | self.org_descriptors_zh
                                     | set(self.titles_zh),
                                     key=len, reverse=True)
+        self.boundary_matcher = ahocorasick_rs.AhoCorasick(self.boundaries_zh)
         self.org_suffix_zh = tuple(sorted({to_simplified(w) for w in r["org_suffixes_zh"]}, key=len, reverse=True))
         dots = re.escape(r["name_dots"])
         self.dotted = re.compile(rf"[{HAN}]+(?:[{dots}][{HAN}]+)+$")
         self.dotted_head = re.compile(rf"^[{HAN}]{{1,4}}(?:[{dots}][{HAN}]+)+")
         self.dots = r["name_dots"]
+        self.dot_split = re.compile(f"[{re.escape(self.dots)}]")
         legal = "|".join(map(re.escape, sorted(r["legal_forms_zh"], key=len, reverse=True)))
         self.legal_zh = re.compile(rf"([{HAN}]{{2,16}}?)(?:[（(]集团[）)])?(?:{legal})")
         # where a legal form starts (overlapping: 有限公司 inside 股份有限公司); a registered
@@ -379,12 +383,13 @@ def _gloss_left(rules: _Rules, left: str) -> tuple[Optional[str], str]:
                 break
         head = rules.dots[0].join(keep)
     cut, how = 0, "bare"
-    first = re.split(f"[{re.escape(rules.dots)}]", head, maxsplit=1)[0]
-    for w in rules.boundaries_zh:
-        pos = first.rfind(w)
-        if pos >= 0 and pos + len(w) > cut:
-            cut = pos + len(w)
-            how = "title" if w in rules.titles_zh else ("org" if w in rules.org_descriptors_zh else "bare")
+    first = rules.dot_split.split(head, maxsplit=1)[0]
+    # the name starts after the boundary word that ends last (the longest of those ending there)
+    hits = rules.boundary_matcher.find_matches_as_indexes(first, overlapping=True)
+    if hits:
+        cut = max(end for _, _, end in hits)
+        w = rules.boundaries_zh[min((start, i) for i, start, end in hits if end == cut)[1]]
+        how = "title" if w in rules.titles_zh else ("org" if w in rules.org_descriptors_zh else "bare")
     name = head[cut:]
     if m:
         given = first[cut:]
