@@ -6,7 +6,7 @@ import jieba
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from kg.extract.words import jieba_dictionary, words_no_hmm
+from kg.extract.words import jieba_dictionary, words_hmm, words_no_hmm
 
 # windows the matcher and discovery segment: names inside longer words, unknown names,
 # common words, mixed scripts (those go to jieba itself)
@@ -50,3 +50,16 @@ def test_nfkc_is_unicodedata(text):
 @given(st.text(alphabet=_NFKC_CHARS, max_size=30))
 def test_nfkc_is_unicodedata_on_any_text(text):
     assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+@pytest.mark.parametrize("text", CASES + ["科技有限", "智谱华章科技", "蒂埃里布雷顿", "英伟达公司"])
+def test_same_words_as_jieba_with_its_hmm(text):
+    jieba_dictionary()
+    assert words_hmm(text) == jieba.lcut(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_CHARS, min_size=1, max_size=24))
+def test_same_words_as_jieba_with_its_hmm_on_any_window(text):
+    jieba_dictionary()
+    assert words_hmm(text) == jieba.lcut(text)

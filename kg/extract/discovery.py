@@ -34,7 +34,7 @@ from ..lexicon import Actor, Lexicon, normalize_name, normalize_names
 from ..resources import load_yaml
 from ..text import nfkc, to_simplified
 from .sentences import sentences
-from .words import best_path, jieba_dictionary, words_no_hmm
+from .words import best_path, jieba_dictionary, words_hmm, words_no_hmm
 
 __all__ = ["Candidate", "find_candidates", "learn", "learn_from"]
 
@@ -359,7 +359,7 @@ def _viterbi(obs, states, start_p, trans_p, emit_p, from_states):
 @lru_cache(maxsize=8192)
 def _last_word(text: str) -> str:
     """The last word of a short window (jieba without tags, several times faster)."""
-    words = _jieba().lcut(text)
+    words = words_hmm(text)
     return words[-1] if words else ""
 
 

@@ -1,11 +1,12 @@
-"""Dictionary words of short Chinese windows: jieba's segmentation without its HMM
-(``jieba.lcut(text, HMM=False)``), the same words, faster.
+"""Dictionary words of short Chinese windows: jieba's segmentation (``jieba.lcut``, with
+and without its HMM), the same words, faster.
 
 jieba builds a graph of the dictionary words starting at each character, then picks the
 path of highest probability from the end; both steps are loops in Python. For a window of
-Chinese characters only (one block, as jieba splits a text) :func:`words_no_hmm` does both
-in one loop, with the same arithmetic and the same choice between equal paths, so the
-words are jieba's own (tests/test_words.py compares them). Any other text goes to jieba.
+Chinese characters only (one block, as jieba splits a text) :func:`best_path` does both in
+one loop, with the same arithmetic and the same choice between equal paths, so the words
+of :func:`words_no_hmm` and :func:`words_hmm` are jieba's own (tests/test_words.py
+compares them). Any other text goes to jieba.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import re
 from functools import lru_cache
 from math import log
 
-__all__ = ["words_no_hmm", "best_path", "jieba_dictionary"]
+__all__ = ["words_no_hmm", "words_hmm", "best_path", "jieba_dictionary"]
 
 #: jieba's Chinese block (``jieba.re_han_default``) without the Latin letters, digits and
 #: signs it also takes: in such a text jieba joins nothing but dictionary words
@@ -42,6 +43,42 @@ def words_no_hmm(text: str) -> list[str]:
         y = best[x][1] + 1
         words.append(text[x:y])
         x = y
+    return words
+
+
+def words_hmm(text: str) -> list[str]:
+    """``jieba.lcut(text)`` (with its HMM for the runs of characters the dictionary has no
+    word for)."""
+    dt = jieba_dictionary()
+    if not _HAN_ONLY.fullmatch(text):
+        return dt.lcut(text)
+    from jieba import finalseg
+
+    best = best_path(text)
+    freq = dt.FREQ
+    words: list[str] = []
+
+    def unknown(buf: str) -> None:  # jieba.Tokenizer.__cut_DAG's handling of a run
+        if len(buf) == 1:
+            words.append(buf)
+        elif not freq.get(buf):
+            words.extend(finalseg.cut(buf))
+        else:
+            words.extend(buf)
+
+    x, n, buf = 0, len(text), ""
+    while x < n:
+        y = best[x][1] + 1
+        if y - x == 1:
+            buf += text[x]
+        else:
+            if buf:
+                unknown(buf)
+                buf = ""
+            words.append(text[x:y])
+        x = y
+    if buf:
+        unknown(buf)
     return words
 
 
