@@ -97,7 +97,6 @@ class _Rules:
                                        if re.fullmatch(f"[{HAN}]+", n)}, key=len, reverse=True))
         after = sorted(r["after_name_zh"], key=len, reverse=True)
         self.after_name = re.compile("|".join(map(re.escape, after)))
-        self.dot_table = str.maketrans({d: self.dots[0] for d in self.dots[1:]})
         name = rf"{_FIRST}(?: {_CAP}){{1,3}}"
         self.title_en = re.compile(rf"(?<![\w-])(?:{_alternation(r['titles_en'])})\s+({name})")
         self.org_title_en = re.compile(rf"(?<![\w.-])((?:{_FIRST} )?{_CAP})(?:'s)? (?:{_alternation(r['org_titles_en'])})\b")
@@ -705,7 +704,10 @@ def _tickers(rules: _Rules, text: str) -> list[Candidate]:
 def find_candidates(text: str, lex: Lexicon) -> list[Candidate]:
     """Candidate actors and names in an article's own text (see the module's docstring)."""
     rules = _rules(lex)
-    text = nfkc(text).translate(rules.dot_table)
+    text = nfkc(text)
+    for dot in rules.dots[1:]:  # one transliteration dot (a few replaces: faster than translate)
+        if dot in text:
+            text = text.replace(dot, rules.dots[0])
     out = _glosses(rules, text) + _tickers(rules, text) + _legal_names(rules, text)
     if _CAPITAL.search(text):  # (every English cue reads a capitalized name)
         out.extend(_english(rules, text))
