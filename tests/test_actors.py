@@ -140,3 +140,14 @@ def test_ambiguous_words_stay_words_without_context():
 def test_an_ambiguous_company_name_counts_among_words_of_its_trade():
     assert "apple" in ids("智慧型手机还便宜，连苹果的5G版iPhone都降价。")
     assert "apple" not in ids("他买了一个苹果。")
+
+
+
+def test_a_lone_surrogate_in_the_text_is_read_around():
+    """The automata read UTF-8, which has no lone surrogates: a text holding one (a damaged
+    value) is still matched, at the same offsets, and the surrogate matches nothing."""
+    from kg.extract.phrases import PhraseMatcher
+
+    text = "美国\ud800华为 and huawei\udc00"
+    matcher = PhraseMatcher([("华为", "h"), ("Huawei", "h")])
+    assert [(p.start, p.end, p.payload) for p in matcher.find_all(text, text)] == [(3, 5, "h"), (10, 16, "h")]

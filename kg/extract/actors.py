@@ -23,7 +23,7 @@ from ..resources import load_yaml
 from ..terms import schema
 from ..text import normalize_chars, to_simplified
 from . import register
-from .phrases import Taken as _Taken, at_word_boundaries, is_capitals_only, squeeze
+from .phrases import Taken as _Taken, at_word_boundaries, find_every, is_capitals_only, placeholder_for, squeeze
 from .words import jieba_dictionary, words_no_hmm
 
 __all__ = ["Mention", "find_mentions", "normalize_text", "Matcher"]
@@ -85,6 +85,7 @@ class Matcher:
         # entries, and whether any of them needs a check (word boundaries, case)
         keys = list(table)
         self.automaton = ahocorasick_rs.AhoCorasick(keys) if keys else None
+        self.placeholder = placeholder_for(keys)
         self.slots = [(tuple(table[k]), any(e.latin or e.case_sensitive or e.has_upper for e in table[k]))
                       for k in keys]
         # short Chinese names that could be read inside a longer word (中芯 in 美中芯片战):
@@ -122,8 +123,7 @@ class Matcher:
             return out
         slots = self.slots
         # every match, overlapping ones too, in the order of their ends (then longest first)
-        for i, start, end in sorted(self.automaton.find_matches_as_indexes(norm, overlapping=True),
-                                    key=lambda m: (m[2], m[1])):
+        for i, start, end in sorted(find_every(self.automaton, norm, self.placeholder), key=lambda m: (m[2], m[1])):
             entries, checked = slots[i]
             if not checked:
                 for e in entries:

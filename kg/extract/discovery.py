@@ -33,6 +33,7 @@ from ..iri import slugify
 from ..lexicon import Actor, Lexicon, normalize_name, normalize_names
 from ..resources import load_yaml
 from ..text import nfkc, to_simplified
+from .phrases import find_every, placeholder_for
 from .sentences import sentences
 from .words import best_path, jieba_dictionary, words_hmm, words_no_hmm
 
@@ -80,6 +81,7 @@ class _Rules:
                                     | set(self.titles_zh),
                                     key=len, reverse=True)
         self.boundary_matcher = ahocorasick_rs.AhoCorasick(self.boundaries_zh)
+        self.boundary_placeholder = placeholder_for(self.boundaries_zh)
         self.org_suffix_zh = tuple(sorted({to_simplified(w) for w in r["org_suffixes_zh"]}, key=len, reverse=True))
         dots = re.escape(r["name_dots"])
         self.dotted = re.compile(rf"[{HAN}]+(?:[{dots}][{HAN}]+)+$")
@@ -384,7 +386,7 @@ def _gloss_left(rules: _Rules, left: str) -> tuple[Optional[str], str]:
     cut, how = 0, "bare"
     first = rules.dot_split.split(head, maxsplit=1)[0]
     # the name starts after the boundary word that ends last (the longest of those ending there)
-    hits = rules.boundary_matcher.find_matches_as_indexes(first, overlapping=True)
+    hits = find_every(rules.boundary_matcher, first, rules.boundary_placeholder)
     if hits:
         cut = max(end for _, _, end in hits)
         w = rules.boundaries_zh[min((start, i) for i, start, end in hits if end == cut)[1]]

@@ -20,7 +20,7 @@ import ahocorasick_rs
 from ..resources import load_yaml
 from ..text import normalize_chars
 
-__all__ = ["Phrase", "PhraseMatcher", "is_latin_word_char", "at_word_boundaries", "is_capitals_only", "squeeze",
+__all__ = ["Phrase", "PhraseMatcher", "find_every", "placeholder_for", "is_latin_word_char", "at_word_boundaries", "is_capitals_only", "squeeze",
            "words_regex"]
 
 def is_latin_word_char(ch: str) -> bool:
@@ -56,6 +56,27 @@ class Phrase:
     payload: Any
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def placeholder_for(keys: Iterable[str]) -> str:
+    """A character in none of ``keys``: it stands for a lone surrogate in a text searched
+    (the automaton reads UTF-8, which has no surrogates; one character for one, so offsets
+    hold, and it matches nothing)."""
+    keys = list(keys)
+    return next(c for c in ("\x00", "\uffff", "\ufffe", "\U0010ffff", "\U0010fffe") if not any(c in k for k in keys))
+
+
+def find_every(automaton: "ahocorasick_rs.AhoCorasick", text: str, placeholder: str) -> list[tuple[int, int, int]]:
+    """Every match of ``automaton`` in ``text``, overlapping ones too: (pattern index, start,
+    end) in characters. A lone surrogate (a text can hold one, e.g. from a YAML escape) is
+    read as ``placeholder``."""
+    try:
+        return automaton.find_matches_as_indexes(text, overlapping=True)
+    except UnicodeEncodeError:
+        return automaton.find_matches_as_indexes(_SURROGATES.sub(placeholder, text), overlapping=True)
+
+
 class PhraseMatcher:
     """Find phrases of a fixed list in text. ``entries`` are (phrase, payload) pairs; a
     phrase listed with several payloads yields one match per payload."""
@@ -75,6 +96,7 @@ class PhraseMatcher:
         self.items = [tuple(table[k]) for k in keys]
         self.empty = not table
         self.automaton = None if self.empty else ahocorasick_rs.AhoCorasick(keys)
+        self.placeholder = placeholder_for(keys)
 
     def find_all(self, text: str, norm: str | None = None) -> list[Phrase]:
         """Every match, overlapping ones included, in the order of their ends (then longest
@@ -82,7 +104,7 @@ class PhraseMatcher:
         if self.empty:
             return []
         norm = normalize_chars(text) if norm is None else norm
-        found = self.automaton.find_matches_as_indexes(norm, overlapping=True)
+        found = find_every(self.automaton, norm, self.placeholder)
         if not found:
             return []
         if len(found) > 1:
