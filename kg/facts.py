@@ -65,11 +65,19 @@ def bad_rows(rows) -> list[tuple]:
     """Rows (as :meth:`QuadSet.commit` gives them) that no RDF or XML reader would take: an
     invalid IRI anywhere, or characters XML cannot hold in a literal."""
     bad = []
+    ok = {""}  # IRIs checked (a row's IRIs recur: its graph, its predicate...)
     for row in rows:
         g, s, p, kind, value = row[:5]
         iris = (s, p, value, g) if kind == 0 else (s, p, g)
-        if any(i and not mint.is_valid_iri(i) for i in iris) or (kind == 1 and _BAD_TEXT.search(value)):
-            bad.append(row)
+        for i in iris:
+            if i and i not in ok:
+                if not mint.is_valid_iri(i):
+                    bad.append(row)
+                    break
+                ok.add(i)
+        else:
+            if kind == 1 and _BAD_TEXT.search(value):
+                bad.append(row)
     return bad
 
 
@@ -91,7 +99,8 @@ def code_version() -> str:
                 continue
             h.update(path.relative_to(root).as_posix().encode() + b"\0")
             h.update(path.read_bytes() + b"\0")
-    for dist in ("jieba", "opencc", "pyyaml", "lxml", "charset-normalizer", "pyahocorasick", "rapidfuzz"):
+    for dist in ("jieba", "opencc", "pyyaml", "lxml", "charset-normalizer", "ahocorasick-rs",
+                 "rapidfuzz"):
         try:
             h.update(f"{dist}={metadata.version(dist)}\0".encode())
         except metadata.PackageNotFoundError:

@@ -17,6 +17,7 @@ __all__ = [
     "to_simplified",
     "normalize_chars",
     "normalize_chars_many",
+    "nfkc",
 ]
 
 
@@ -321,3 +322,24 @@ def normalize_chars_many(texts: list[str]) -> list[str]:
     if len(simp) != len(joined) or len(parts) != len(texts) or any(len(p) != len(t) for p, t in zip(parts, texts)):
         return [normalize_chars(t) for t in texts]
     return parts
+
+
+class _NFKCTable(dict):
+    """``str.translate`` table of each character's own NFKC form, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        out = self[code] = unicodedata.normalize("NFKC", chr(code))
+        return out
+
+
+_NFKC_TABLE = _NFKCTable()
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, about twice as fast on an article: each
+    character's own form from a table (in C), kept when the result is normalized, as it is
+    unless characters combine across their boundaries (an accent after a letter, Hangul
+    jamo); then the text is normalized whole. Either way the same text: the characters'
+    own forms are equivalent to the text, and equivalent texts have one NFKC form."""
+    out = text.translate(_NFKC_TABLE)
+    return out if unicodedata.is_normalized("NFKC", out) else unicodedata.normalize("NFKC", text)

@@ -171,3 +171,12 @@ def test_a_bare_ministry_name_keeps_one_reading_in_an_article():
     text = "台湾今天宣布加强管制。外交部则说，将协助调查。他们不会提供俄国军事研发所需。对此，外交部发言人欧江安表示支持。"
     assert [m.actor_id for m in find_mentions(text, lexicon.load()) if m.surface == "外交部"] == ["taiwan-mofa"] * 2
 
+
+def test_a_lone_surrogate_in_the_text_is_read_around():
+    """The automata read UTF-8, which has no lone surrogates: a text holding one (a damaged
+    value) is still matched, at the same offsets, and the surrogate matches nothing."""
+    from kg.extract.phrases import PhraseMatcher
+
+    text = "美国\ud800华为 and huawei\udc00"
+    matcher = PhraseMatcher([("华为", "h"), ("Huawei", "h")])
+    assert [(p.start, p.end, p.payload) for p in matcher.find_all(text, text)] == [(3, 5, "h"), (10, 16, "h")]

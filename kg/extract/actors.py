@@ -1,7 +1,7 @@
 """Actor mentions: the countries, organizations and people an article's own text names.
 
-Matching is exact and fast: one Aho-Corasick automaton (pyahocorasick) over every name in
-the lexicon, run on text normalized character for character (NFKC, case-folded,
+Matching is exact and fast: one Aho-Corasick automaton (ahocorasick_rs, in Rust: every
+match of a text in one call) over every name in the lexicon, run on text normalized character for character (NFKC, case-folded,
 Traditional → Simplified with OpenCC), so offsets in the normalized text are offsets in
 the article. Latin names need word boundaries; the longest match wins; short capitalized
 aliases (US, AP) match only in capitals; an all-lowercase match of a capitalized name
@@ -16,14 +16,15 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import ahocorasick
+import ahocorasick_rs
 
 from ..lexicon import Lexicon, normalize_name
 from ..resources import load_yaml
 from ..terms import schema
 from ..text import normalize_chars, to_simplified
 from . import register
-from .phrases import Taken as _Taken, at_word_boundaries, is_capitals_only, squeeze
+from .phrases import Taken as _Taken, at_word_boundaries, find_every, is_capitals_only, placeholder_for, squeeze
+from .words import jieba_dictionary, words_no_hmm
 
 __all__ = ["Mention", "find_mentions", "normalize_text", "Matcher"]
 
@@ -57,7 +58,9 @@ class Matcher:
         rules = load_yaml("matching.yaml")
         self.lex = lex
         self.conf = rules["confidence"]
-        self.automaton = ahocorasick.Automaton()
+        self.confidence = {kind: float(v) for kind, v in self.conf.items()}
+        #: the actors that are states (a lexicon's actors do not change)
+        self.countries = frozenset(a.id for a in lex.actors.values() if a.type == "Country")
         table: dict[str, list[_Entry]] = {}
         for actor in lex.actors.values():
             ambiguous = {normalize_name(a) for a in actor.ambiguous}
@@ -78,9 +81,13 @@ class Matcher:
                 bucket = table.setdefault(key, [])
                 if all(e.actor_id != entry.actor_id or e.kind != entry.kind for e in bucket):
                     bucket.append(entry)
-        for key, entries in table.items():
-            self.automaton.add_word(key, (key, tuple(entries)))
-        self.automaton.make_automaton()
+        # the automaton's pattern i is keys[i]; slots[i] is what a match of it may be: its
+        # entries, and whether any of them needs a check (word boundaries, case)
+        keys = list(table)
+        self.automaton = ahocorasick_rs.AhoCorasick(keys) if keys else None
+        self.placeholder = placeholder_for(keys)
+        self.slots = [(tuple(table[k]), any(e.latin or e.case_sensitive or e.has_upper for e in table[k]))
+                      for k in keys]
         # short Chinese names that could be read inside a longer word (中芯 in 美中芯片战):
         # those jieba's dictionary does not hold as common words are checked against the
         # segmentation of the text around them
@@ -106,6 +113,7 @@ class Matcher:
         self.destination = re.compile(r"(?:(?<![a-z])(?:" + "|".join(map(re.escape, dest["en"])) + r")\s+(?:the\s+)?|(?:"
                                       + "|".join(map(re.escape, sorted(dest["zh"], key=len, reverse=True))) + r"))$", re.I)
         self.company_context = [normalize_text(w) for w in rules["company_context"]]
+        self._context_words: dict[str, tuple[str, ...]] = {}  # actor id -> its context words, normalized
         self.particles = tuple(normalize_text(w) for w in rules.get("particle_prefixes") or ())
         heads = rules.get("body_heads") or {}
         self.body_suffixes = tuple(normalize_text(w) for w in heads.get("suffixes") or ())
@@ -115,20 +123,28 @@ class Matcher:
     # -------------------------------------------------------------- candidates
     def _candidates(self, text: str, norm: str) -> list[tuple[int, int, _Entry]]:
         out = []
-        for end, (key, entries) in self.automaton.iter(norm):
-            start = end - len(key) + 1
+        if self.automaton is None:
+            return out
+        slots = self.slots
+        # every match, overlapping ones too, in the order of their ends (then longest first)
+        for i, start, end in sorted(find_every(self.automaton, norm, self.placeholder), key=lambda m: (m[2], m[1])):
+            entries, checked = slots[i]
+            if not checked:
+                for e in entries:
+                    out.append((start, end, e))
+                continue
             surface = None  # worked out only for a name whose case matters
             for e in entries:
-                if e.latin and not at_word_boundaries(norm, start, end + 1):
+                if e.latin and not at_word_boundaries(norm, start, end):
                     continue
                 if e.case_sensitive or e.has_upper:
                     if surface is None:
-                        surface = unicodedata.normalize("NFKC", text[start:end + 1])
+                        surface = unicodedata.normalize("NFKC", text[start:end])
                     if e.case_sensitive and squeeze(surface) != squeeze(e.original):
                         continue
                     if e.has_upper and surface.islower():
                         continue
-                out.append((start, end + 1, e))
+                out.append((start, end, e))
         return out
 
     def _is_locative(self, text: str, start: int) -> bool:
@@ -142,12 +158,12 @@ class Matcher:
         prefix dictionary holds every word's prefixes, so a crossing word needs the text from
         up to four characters before an end to one after it to be such a prefix."""
         freq = _jieba_freq()
+        n = len(norm)
         for edge in (start, end):
-            for k in range(1, 5):
-                if edge - k < 0 or edge >= len(norm):
-                    break
-                if norm[edge - k:edge + 1] in freq:
-                    return True
+            if edge < n:
+                for k in range(1, min(edge, 4) + 1):
+                    if norm[edge - k:edge + 1] in freq:
+                        return True
         return False
 
     def _inside_a_word(self, norm: str, start: int, end: int, cache: dict, person: bool = False) -> bool:
@@ -241,12 +257,12 @@ class Matcher:
         # a name glossed by another of the same actor is no longer ambiguous: 苹果（Apple）
         starts = {(s, entry.actor_id) for s, _, entry in chosen}
         for s, e, entry in chosen:
-            gap = re.match(r"\s*[（(]\s*", norm[e:e + 4])
-            if gap and (e + gap.end(), entry.actor_id) in starts:
+            gap = _GAP.match(norm, e, e + 4)
+            if gap and (gap.end(), entry.actor_id) in starts:
                 confident.add(entry.actor_id)
+        countries = self.countries
         states = sorted((s, entry.actor_id) for s, _, entry in chosen if entry.kind != "ambiguous"
-                        and self.lex.get(entry.actor_id) is not None and self.lex.get(entry.actor_id).type == "Country"
-                        and not self.destination.search(norm[max(0, s - 12):s]))
+                        and entry.actor_id in countries and not self.destination.search(norm[max(0, s - 12):s]))
         plain_at = sorted((s, entry.actor_id) for s, _, entry in chosen if entry.kind not in ("ambiguous", "compound"))
         memo: dict = {}  # the reading of each bare name read by the state named last
         read: set = set()  # (start, actor) of the later mentions that reading decided
@@ -254,14 +270,15 @@ class Matcher:
         for s, e, entry in chosen:
             by_span.setdefault((s, e), []).append(entry)
         mentions = []
+        confidence = self.confidence
         for (s, e), entries in sorted(by_span.items()):
             if len(entries) > 1 and all(x.kind == "ambiguous" for x in entries):
                 entries = self._pick(entries, s, confident, states, plain_at, memo, read)
-            for entry in sorted(entries, key=lambda x: x.actor_id):
+            for entry in (sorted(entries, key=lambda x: x.actor_id) if len(entries) > 1 else entries):
                 if entry.kind == "ambiguous" and (s, entry.actor_id) not in read \
                         and not self._accept_ambiguous(text, s, entry, confident, states):
                     continue
-                mentions.append(Mention(entry.actor_id, s, e, text[s:e], entry.kind, float(self.conf[entry.kind])))
+                mentions.append(Mention(entry.actor_id, s, e, text[s:e], entry.kind, confidence[entry.kind]))
         return mentions
 
     def _is_person(self, actor_id: str) -> bool:
@@ -272,10 +289,15 @@ class Matcher:
         """An ambiguous company name with words of its trade next to it (苹果的5G版iPhone,
         苹果公司股价): the actor's own context words, or for a company those of
         ``company_context`` in ontology/matching.yaml."""
+        words = self._context_words.get(actor.id)
+        if words is None:
+            words = [normalize_text(w) for w in actor.context]
+            if "Corporation" in actor.types:
+                words += self.company_context
+            words = self._context_words[actor.id] = tuple(words)
+        if not words:
+            return False
         window = normalize_text(text[max(0, start - 8):start + 24])
-        words = [normalize_text(w) for w in actor.context]
-        if "Corporation" in actor.types:
-            words += self.company_context
         return any(w in window for w in words)
 
     def _latest_state(self, start: int, states) -> str | None:
@@ -331,23 +353,19 @@ class Matcher:
 
 
 
+_GAP = re.compile(r"\s*[（(]\s*")  # between a name and its gloss: 苹果（Apple）
+
+
 @lru_cache(maxsize=1 << 16)
 def _word_lengths(window: str) -> tuple[int, ...]:
     """The lengths of the dictionary words of a short window (jieba without HMM: an unknown
     name stays whole or falls into single characters); windows recur across articles."""
-    import jieba
-
-    return tuple(len(w) for w in jieba.lcut(window, HMM=False))
+    return tuple(len(w) for w in words_no_hmm(window))
 
 
-@lru_cache(maxsize=1)
 def _jieba_freq() -> dict:
     """jieba's dictionary frequencies (loads the dictionary once)."""
-    import jieba
-
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    return jieba.dt.FREQ
+    return jieba_dictionary().FREQ
 
 
 @lru_cache(maxsize=4)

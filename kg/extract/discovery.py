@@ -22,17 +22,20 @@ lower "discovered" confidence. Every cue word, suffix and stop word is data:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable, Iterator, Optional
 
+import ahocorasick_rs
+
 from ..iri import slugify
 from ..lexicon import Actor, Lexicon, normalize_name, normalize_names
 from ..resources import load_yaml
-from ..text import to_simplified
+from ..text import nfkc, to_simplified
+from .phrases import find_every, placeholder_for
 from .sentences import sentences
+from .words import best_path, jieba_dictionary, words_hmm, words_no_hmm
 
 __all__ = ["Candidate", "find_candidates", "learn", "learn_from"]
 
@@ -77,11 +80,14 @@ class _Rules:
         self.boundaries_zh = sorted({to_simplified(w) for w in r["boundaries_zh"]} | self.org_descriptors_zh
                                     | set(self.titles_zh),
                                     key=len, reverse=True)
+        self.boundary_matcher = ahocorasick_rs.AhoCorasick(self.boundaries_zh)
+        self.boundary_placeholder = placeholder_for(self.boundaries_zh)
         self.org_suffix_zh = tuple(sorted({to_simplified(w) for w in r["org_suffixes_zh"]}, key=len, reverse=True))
         dots = re.escape(r["name_dots"])
         self.dotted = re.compile(rf"[{HAN}]+(?:[{dots}][{HAN}]+)+$")
         self.dotted_head = re.compile(rf"^[{HAN}]{{1,4}}(?:[{dots}][{HAN}]+)+")
         self.dots = r["name_dots"]
+        self.dot_split = re.compile(f"[{re.escape(self.dots)}]")
         legal = "|".join(map(re.escape, sorted(r["legal_forms_zh"], key=len, reverse=True)))
         self.legal_zh = re.compile(rf"([{HAN}]{{2,16}}?)(?:[（(]集团[）)])?(?:{legal})")
         # where a legal form starts (overlapping: 有限公司 inside 股份有限公司); a registered
@@ -93,7 +99,6 @@ class _Rules:
                                        if re.fullmatch(f"[{HAN}]+", n)}, key=len, reverse=True))
         after = sorted(r["after_name_zh"], key=len, reverse=True)
         self.after_name = re.compile("|".join(map(re.escape, after)))
-        self.dot_table = str.maketrans({d: self.dots[0] for d in self.dots[1:]})
         name = rf"{_FIRST}(?: {_CAP}){{1,3}}"
         self.title_en = re.compile(rf"(?<![\w-])(?:{_alternation(r['titles_en'])})\s+({name})")
         self.org_title_en = re.compile(rf"(?<![\w.-])((?:{_FIRST} )?{_CAP})(?:'s)? (?:{_alternation(r['org_titles_en'])})\b")
@@ -268,6 +273,40 @@ def _pos_tokenizer():
             if nexti < len(sentence):
                 yield pseg.pair(sentence[nexti:], pos_list[nexti][1])
 
+        # jieba's POSTokenizer.__cut_DAG, with the route of kg.extract.words.best_path (the
+        # same route, found in one loop)
+        def _POSTokenizer__cut_DAG(self, sentence):
+            route = best_path(sentence)
+            tags = self.word_tag_tab
+            freq = self.tokenizer.FREQ
+            x = 0
+            buf = ""
+            n = len(sentence)
+            while x < n:
+                y = route[x][1] + 1
+                l_word = sentence[x:y]
+                if y - x == 1:
+                    buf += l_word
+                else:
+                    if buf:
+                        yield from self._unknown(buf, tags, freq)
+                        buf = ""
+                    yield pseg.pair(l_word, tags.get(l_word, "x"))
+                x = y
+            if buf:
+                yield from self._unknown(buf, tags, freq)
+
+        def _unknown(self, buf, tags, freq):
+            """A run of single characters: alone, a word of the dictionary (its characters),
+            or read by the HMM."""
+            if len(buf) == 1:
+                yield pseg.pair(buf, tags.get(buf, "x"))
+            elif not freq.get(buf):
+                yield from self._POSTokenizer__cut_detail(buf)
+            else:
+                for elem in buf:
+                    yield pseg.pair(elem, tags.get(elem, "x"))
+
     tok = _POSTokenizer.__new__(_POSTokenizer)
     tok.__dict__.update(pseg.dt.__dict__)  # the same dictionary and tag table, loaded once
     return tok
@@ -322,7 +361,7 @@ def _viterbi(obs, states, start_p, trans_p, emit_p, from_states):
 @lru_cache(maxsize=8192)
 def _last_word(text: str) -> str:
     """The last word of a short window (jieba without tags, several times faster)."""
-    words = _jieba().lcut(text)
+    words = words_hmm(text)
     return words[-1] if words else ""
 
 
@@ -346,12 +385,13 @@ def _gloss_left(rules: _Rules, left: str) -> tuple[Optional[str], str]:
                 break
         head = rules.dots[0].join(keep)
     cut, how = 0, "bare"
-    first = re.split(f"[{re.escape(rules.dots)}]", head, maxsplit=1)[0]
-    for w in rules.boundaries_zh:
-        pos = first.rfind(w)
-        if pos >= 0 and pos + len(w) > cut:
-            cut = pos + len(w)
-            how = "title" if w in rules.titles_zh else ("org" if w in rules.org_descriptors_zh else "bare")
+    first = rules.dot_split.split(head, maxsplit=1)[0]
+    # the name starts after the boundary word that ends last (the longest of those ending there)
+    hits = find_every(rules.boundary_matcher, first, rules.boundary_placeholder)
+    if hits:
+        cut = max(end for _, _, end in hits)
+        w = rules.boundaries_zh[min((start, i) for i, start, end in hits if end == cut)[1]]
+        how = "title" if w in rules.titles_zh else ("org" if w in rules.org_descriptors_zh else "bare")
     name = head[cut:]
     if m:
         given = first[cut:]
@@ -498,7 +538,7 @@ def _surname_guess(rules: _Rules, window: str) -> str:
 @lru_cache(maxsize=8192)
 def _first_word(text: str) -> str:
     """The first dictionary word of ``text`` (任命他: 任命)."""
-    words = _jieba().lcut(text, HMM=False)
+    words = words_no_hmm(text)
     return words[0] if words else text
 
 
@@ -622,10 +662,10 @@ def _common_words(rules: _Rules, text: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _all_common(text: str, rare_below: int) -> bool:
-    jieba = _jieba()
-    words = jieba.lcut(text, HMM=False)
+    words = words_no_hmm(text)
+    freq = jieba_dictionary().FREQ
     # an unknown name falls apart into single characters: those are not common words
-    return all(len(w) > 1 and jieba.dt.FREQ.get(w, 0) >= rare_below for w in words)
+    return all(len(w) > 1 and freq.get(w, 0) >= rare_below for w in words)
 
 
 def _legal_names(rules: _Rules, text: str) -> list[Candidate]:
@@ -686,7 +726,10 @@ def _tickers(rules: _Rules, text: str) -> list[Candidate]:
 def find_candidates(text: str, lex: Lexicon) -> list[Candidate]:
     """Candidate actors and names in an article's own text (see the module's docstring)."""
     rules = _rules(lex)
-    text = unicodedata.normalize("NFKC", text).translate(rules.dot_table)
+    text = nfkc(text)
+    for dot in rules.dots[1:]:  # one transliteration dot (a few replaces: faster than translate)
+        if dot in text:
+            text = text.replace(dot, rules.dots[0])
     out = _glosses(rules, text) + _tickers(rules, text) + _legal_names(rules, text)
     if _CAPITAL.search(text):  # (every English cue reads a capitalized name)
         out.extend(_english(rules, text))

@@ -1,6 +1,6 @@
 """Exact phrase matching over normalized text, shared by the extractors.
 
-A :class:`PhraseMatcher` is one Aho-Corasick automaton (pyahocorasick) over phrases taken
+A :class:`PhraseMatcher` is one Aho-Corasick automaton (ahocorasick_rs) over phrases taken
 from the data files (policy triggers, technology names, relation cues...). Text and
 phrases are normalized character for character (:func:`kg.text.normalize_chars`: NFKC,
 case-folded, Traditional → Simplified), so a match's offsets are offsets in the original
@@ -15,12 +15,12 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Hashable, Iterable
 
-import ahocorasick
+import ahocorasick_rs
 
 from ..resources import load_yaml
 from ..text import normalize_chars
 
-__all__ = ["Phrase", "PhraseMatcher", "is_latin_word_char", "at_word_boundaries", "is_capitals_only", "squeeze",
+__all__ = ["Phrase", "PhraseMatcher", "find_every", "placeholder_for", "is_latin_word_char", "at_word_boundaries", "is_capitals_only", "squeeze",
            "words_regex"]
 
 def is_latin_word_char(ch: str) -> bool:
@@ -56,6 +56,27 @@ class Phrase:
     payload: Any
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def placeholder_for(keys: Iterable[str]) -> str:
+    """A character in none of ``keys``: it stands for a lone surrogate in a text searched
+    (the automaton reads UTF-8, which has no surrogates; one character for one, so offsets
+    hold, and it matches nothing)."""
+    keys = list(keys)
+    return next(c for c in ("\x00", "\uffff", "\ufffe", "\U0010ffff", "\U0010fffe") if not any(c in k for k in keys))
+
+
+def find_every(automaton: "ahocorasick_rs.AhoCorasick", text: str, placeholder: str) -> list[tuple[int, int, int]]:
+    """Every match of ``automaton`` in ``text``, overlapping ones too: (pattern index, start,
+    end) in characters. A lone surrogate (a text can hold one, e.g. from a YAML escape) is
+    read as ``placeholder``."""
+    try:
+        return automaton.find_matches_as_indexes(text, overlapping=True)
+    except UnicodeEncodeError:
+        return automaton.find_matches_as_indexes(_SURROGATES.sub(placeholder, text), overlapping=True)
+
+
 class PhraseMatcher:
     """Find phrases of a fixed list in text. ``entries`` are (phrase, payload) pairs; a
     phrase listed with several payloads yields one match per payload."""
@@ -70,25 +91,30 @@ class PhraseMatcher:
             bucket = table.setdefault(key, [])
             if all(p != payload for _, _, p in bucket):
                 bucket.append((phrase.strip(), case_sensitive, payload))
-        self.automaton = ahocorasick.Automaton()
-        for key, items in table.items():
-            self.automaton.add_word(key, (len(key), tuple(items)))
+        # pattern i of the automaton is keys[i]; items[i] its (phrase, capitals only, payload)s
+        keys = list(table)
+        self.items = [tuple(table[k]) for k in keys]
         self.empty = not table
-        if not self.empty:
-            self.automaton.make_automaton()
+        self.automaton = None if self.empty else ahocorasick_rs.AhoCorasick(keys)
+        self.placeholder = placeholder_for(keys)
 
     def find_all(self, text: str, norm: str | None = None) -> list[Phrase]:
-        """Every match, overlapping ones included."""
+        """Every match, overlapping ones included, in the order of their ends (then longest
+        first)."""
         if self.empty:
             return []
         norm = normalize_chars(text) if norm is None else norm
+        found = find_every(self.automaton, norm, self.placeholder)
+        if not found:
+            return []
+        if len(found) > 1:
+            found.sort(key=lambda m: (m[2], m[1]))
         out = []
-        for last, (length, items) in self.automaton.iter(norm):
-            start, end = last - length + 1, last + 1
+        for i, start, end in found:
             if not at_word_boundaries(norm, start, end):
                 continue
             surface = text[start:end]
-            for original, case_sensitive, payload in items:
+            for original, case_sensitive, payload in self.items[i]:
                 if case_sensitive and squeeze(unicodedata.normalize("NFKC", surface)) != squeeze(original):
                     continue
                 out.append(Phrase(start, end, surface, payload))
@@ -96,9 +122,12 @@ class PhraseMatcher:
 
     def find(self, text: str, norm: str | None = None) -> list[Phrase]:
         """Non-overlapping matches, longest first, then leftmost; in text order."""
+        found = self.find_all(text, norm)
+        if len(found) < 2:
+            return found  # nothing to choose between
         chosen: list[Phrase] = []
         taken = Taken()
-        for ph in sorted(self.find_all(text, norm), key=lambda p: (p.start - p.end, p.start)):
+        for ph in sorted(found, key=lambda p: (p.start - p.end, p.start)):
             if (ph.start, ph.end) not in taken and taken.overlapping(ph.start, ph.end):
                 continue
             chosen.append(ph)

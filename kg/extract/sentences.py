@@ -47,13 +47,15 @@ def _spans(text: str, base: int, cuts: list[int]) -> list[Span]:
     out, prev = [], 0
     for cut in [*cuts, len(text)]:
         piece = text[prev:cut]
-        lead = len(piece) - len(piece.lstrip())
         body = piece.strip()
         if body:
-            start = base + prev + lead
+            start = base + prev + (len(piece) - len(piece.lstrip()) if piece[0].isspace() else 0)
             out.append(Span(start, start + len(body), body))
         prev = cut
     return out
+
+
+_LAST_WORD = re.compile(r"([\w.]+)$")  # the word a full stop ends
 
 
 @lru_cache(maxsize=8)
@@ -63,7 +65,7 @@ def sentences(text: str) -> tuple[Span, ...]:
     cuts = []
     for m in end.finditer(text):
         if text[m.start()] == ".":
-            word = re.search(r"([\w.]+)$", text[max(0, m.start() - 12):m.start()])
+            word = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
             token = word.group(1).lower() if word else ""
             if token in abbrev or (len(token) == 1 and token.isalpha()):
                 continue  # "U.S.", "Mr.", an initial
