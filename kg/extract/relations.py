@@ -255,7 +255,8 @@ class _Reader:
     def _quoted_speaker(self, pos: int, allowed) -> list:
         """Inside a quotation closed by its speaker (“我们希望荷兰不要效仿…”毛宁说): the speaker."""
         norm = self.norm
-        opened, closed = norm.rfind("“", 0, pos), norm.find("”", pos)
+        lo = max(0, pos - 400)  # a quotation of 400 characters at most: no scan of the whole text
+        opened, closed = norm.rfind("“", lo, pos), norm.find("”", pos, pos + 400)
         if opened == -1 or closed == -1 or norm.rfind("”", opened, pos) != -1 or closed - opened > 400:
             return []
         after = [m for m in self.mentions if closed < m.start <= closed + 3]
