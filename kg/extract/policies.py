@@ -232,6 +232,7 @@ class _Rules:
         joint = data["joint_action"]
         alts = lambda key, lang: "|".join(map(re.escape, sorted(  # noqa: E731
             {normalize_chars(w) for w in joint[key][lang]}, key=len, reverse=True)))
+        self.joint_cue_words = tuple(sorted({normalize_chars(w) for ws in joint["cue"].values() for w in ws}))
         self.joint_en = re.compile(rf"(?<![a-z])(?:{alts('cue', 'en')})\s+(?:{alts('partner', 'en')})\s+(.{{1,60}}?)"
                                    rf"\s+(?:to|in order to)\s+(?:{alts('purpose', 'en')})(?![a-z])")
         self.joint_zh = re.compile(rf"(?:{alts('partner', 'zh')})([^，,。；;]{{1,24}}?)(?:{alts('cue', 'zh')})"
@@ -1153,7 +1154,7 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     norm = normalize_chars(text)
     triggers = r.triggers.find(text, norm)
     any_deal = bool(r.blocked_deal.search(norm))
-    any_joint = bool(r.joint_zh.search(norm) or r.joint_en.search(norm))
+    any_joint = any(w in norm for w in r.joint_cue_words) and bool(r.joint_zh.search(norm) or r.joint_en.search(norm))
     if not triggers and not any_deal and not any_joint and "《" not in norm:
         return []
     actor_spans = [(m.start, m.end) for m in mentions]
