@@ -476,13 +476,12 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     targets += [m.actor_id for m in listed if m.actor_id not in targets and _can_be_targeted(lex, m.actor_id)]
     passive = _passive(r, norm, s, clause, trig)
     if passive:  # 长江存储被美国列入实体清单: what comes before 被 suffers, who follows it acts
-        sufferers, agent = passive
+        sufferers, agent, marker = passive
         targets += [m.actor_id for m in sufferers if m.actor_id not in targets and _can_be_targeted(lex, m.actor_id)]
         if agent is not None and _can_issue(lex, agent.actor_id, ptype):
             adjacent = [agent]
         elif agent is None and is_cjk(trig.surface[:1]):
             # 西方国家使用的平台在中国被禁止: with no agent named, nobody before the marker enacts it
-            marker = clause.start + r.passive.search(norm[clause.start:trig.start]).start()
             in_clause = [m for m in in_clause if m.start >= marker or m in adjacent]
     firms = {id(m) for m in in_clause if r.own_firms_after.search(norm[m.end:m.end + 8])}
     ok = lambda a: _can_issue(lex, a, ptype) and a not in targets  # noqa: E731
@@ -697,7 +696,8 @@ def _parenthesized_subject(r: _Rules, norm: str, s: "_Sentence", clause: Span, t
 
 def _passive(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig):
     """A passive clause before the trigger (X被Y列入…, X遭Y制裁): the actors before the
-    passive marker (in this clause or opening the sentence) and the one right after it."""
+    passive marker (in this clause or opening the sentence), the one right after it, and
+    where the marker stands."""
     text = norm[clause.start:trig.start]
     m = r.passive.search(text)
     if not m:
@@ -722,7 +722,7 @@ def _passive(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig):
         chain = [before[0]]  # 长江存储上周被美国列入…: the sentence's subject, unless another took over
     else:
         chain = []
-    return chain, agent
+    return chain, agent, at
 
 
 def _listed(r: _Rules, norm: str, mentions, clause: Span, trig) -> list:
