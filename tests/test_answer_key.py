@@ -152,62 +152,29 @@ def _score_key(tmp_path_factory, key: str) -> dict:
     return _score(score, DATA / key / "corpus.yaml", out / "graph.ttl")
 
 
-@pytest.fixture(scope="module")
-def own_summary(tmp_path_factory):
-    return _score_key(tmp_path_factory, "answer_key")
-
-
-@pytest.mark.parametrize("metric", sorted(OWN_FLOORS))
-def test_own_answer_key_floor(own_summary, metric):
-    _check(own_summary, OWN_FLOORS, metric)
-
-
-@pytest.fixture(scope="module")
-def holdout_summary(tmp_path_factory):
-    return _score_key(tmp_path_factory, "answer_key_holdout")
-
-
-@pytest.mark.parametrize("metric", sorted(HOLDOUT_FLOORS))
-def test_holdout_answer_key_floor(holdout_summary, metric):
-    _check(holdout_summary, HOLDOUT_FLOORS, metric)
+#: each of our keys (tests/data/<key>) with its floors
+KEY_FLOORS = {
+    "answer_key": OWN_FLOORS,
+    "answer_key_dev": DEV_FLOORS,
+    "answer_key_holdout": HOLDOUT_FLOORS,
+    "answer_key_holdout2": HOLDOUT2_FLOORS,
+    "answer_key_holdout3": HOLDOUT3_FLOORS,
+    "answer_key_holdout4": HOLDOUT4_FLOORS,
+}
 
 
 @pytest.fixture(scope="module")
-def holdout2_summary(tmp_path_factory):
-    return _score_key(tmp_path_factory, "answer_key_holdout2")
+def key_summaries(tmp_path_factory):
+    """Each key built and scored once, on first use."""
+    cache: dict = {}
+
+    def summary(key: str) -> dict:
+        if key not in cache:
+            cache[key] = _score_key(tmp_path_factory, key)
+        return cache[key]
+    return summary
 
 
-@pytest.mark.parametrize("metric", sorted(HOLDOUT2_FLOORS))
-def test_second_holdout_answer_key_floor(holdout2_summary, metric):
-    _check(holdout2_summary, HOLDOUT2_FLOORS, metric)
-
-
-@pytest.fixture(scope="module")
-def dev_summary(tmp_path_factory):
-    return _score_key(tmp_path_factory, "answer_key_dev")
-
-
-@pytest.mark.parametrize("metric", sorted(DEV_FLOORS))
-def test_development_answer_key_floor(dev_summary, metric):
-    _check(dev_summary, DEV_FLOORS, metric)
-
-
-@pytest.fixture(scope="module")
-def holdout3_summary(tmp_path_factory):
-    return _score_key(tmp_path_factory, "answer_key_holdout3")
-
-
-@pytest.mark.parametrize("metric", sorted(HOLDOUT3_FLOORS))
-def test_third_holdout_answer_key_floor(holdout3_summary, metric):
-    _check(holdout3_summary, HOLDOUT3_FLOORS, metric)
-
-
-@pytest.fixture(scope="module")
-def holdout4_summary(tmp_path_factory):
-    return _score_key(tmp_path_factory, "answer_key_holdout4")
-
-
-@pytest.mark.parametrize("metric", sorted(HOLDOUT4_FLOORS))
-def test_fourth_holdout_answer_key_floor(holdout4_summary, metric):
-    _check(holdout4_summary, HOLDOUT4_FLOORS, metric)
-
+@pytest.mark.parametrize("key, metric", [(k, m) for k, floors in KEY_FLOORS.items() for m in sorted(floors)])
+def test_answer_key_floors(key_summaries, key, metric):
+    _check(key_summaries(key), KEY_FLOORS[key], metric)
