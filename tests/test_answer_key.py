@@ -104,7 +104,9 @@ DEV_FLOORS = {
     "actors_split_across_iris": ("==", 0),
     "policies_targeting_own_issuer": ("==", 0),
     "actor_f1": (">=", 0.92),
-    "policy_f1_in_article": (">=", 0.71),
+    # 0.72 before subsidies for a whole industry became industrial plans (GUIDE.md: money for
+    # named firms is a Subsidy); this key's annotator typed the US chip-subsidy programme a Subsidy
+    "policy_f1_in_article": (">=", 0.70),
     "relation_f1": (">=", 0.63),
 }
 
@@ -139,6 +141,29 @@ HOLDOUT4_FLOORS = {
 }
 
 
+#: a fifth and a sixth held-out key (tests/data/answer_key_holdout5, _holdout6): 20 corpus
+#: documents each (13 Epoch pages, 7 English records), annotated from the text alone by two
+#: annotators who never ran kg, and only scored in aggregate: the estimate for unseen articles
+HOLDOUT5_FLOORS = {
+    "documents_missing": ("==", 0),
+    "metadata_accuracy": (">=", 1.0),
+    "actors_split_across_iris": ("<=", 1),  # measured 1 on arrival: bring it to 0
+    "policies_targeting_own_issuer": ("==", 0),
+    "actor_f1": (">=", 0.92),
+    "policy_f1_in_article": (">=", 0.55),
+    "relation_f1": (">=", 0.49),
+}
+HOLDOUT6_FLOORS = {
+    "documents_missing": ("==", 0),
+    "metadata_accuracy": (">=", 1.0),
+    "actors_split_across_iris": ("<=", 1),  # measured 1 on arrival: bring it to 0
+    "policies_targeting_own_issuer": ("==", 0),
+    "actor_f1": (">=", 0.91),
+    "policy_f1_in_article": (">=", 0.48),
+    "relation_f1": (">=", 0.63),
+}
+
+
 def _score_key(tmp_path_factory, key: str) -> dict:
     """Build one of our keys' documents (tests/data/<key>/docs) and score it."""
     import kg
@@ -160,6 +185,8 @@ KEY_FLOORS = {
     "answer_key_holdout2": HOLDOUT2_FLOORS,
     "answer_key_holdout3": HOLDOUT3_FLOORS,
     "answer_key_holdout4": HOLDOUT4_FLOORS,
+    "answer_key_holdout5": HOLDOUT5_FLOORS,
+    "answer_key_holdout6": HOLDOUT6_FLOORS,
 }
 
 
