@@ -485,3 +485,42 @@ def test_the_firms_a_measure_binds_are_not_its_target():
     p = one("The US government is making it harder for US companies to export artificial-intelligence software.")
     assert (p.type, p.issuers, p.targets) == ("ExportControl", ("united-states",), set())
     assert one("The US imposed sanctions on Chinese companies.").targets == {"china"}
+
+
+def test_a_state_opening_its_own_cue_phrase_enacts_inside_anothers():
+    p = one("外界对日本对韩国的出口管制的效果表示质疑。")
+    assert (p.type, p.issuers, p.targets) == ("ExportControl", ("japan",), {"south-korea"})
+
+
+@pytest.mark.parametrize("text, ptype", [
+    ("德国、法国、日本等国都提出了半导体补贴措施。", "IndustrialPolicy"),  # a whole industry's subsidies: plans
+    ("日本政府计划补贴该厂一半的建设投资。", "Subsidy"),  # money for a plant
+    ("日本政府将向美光提供补贴。", "Subsidy"),  # money for a named firm
+])
+def test_subsidies_for_a_whole_industry_are_an_industrial_plan(text, ptype):
+    found = policies(text)
+    assert found and {p.type for p in found} == {ptype}
+
+
+@pytest.mark.parametrize("text, issuers, named", [
+    ("德国官员说，欧盟芯片法案的预算不够。", ("european-union",), "eu-chips-act"),  # another state's named act
+    ("日本晶片法案下个月生效。", ("japan",), None),  # a state with no named act of its own
+    ("中国批评美国芯片法案。", ("united-states",), "us-chips-act"),
+])
+def test_a_generic_act_name_after_a_state_is_that_states_act(text, issuers, named):
+    p = one(text)
+    assert (p.type, p.issuers, p.named) == ("IndustrialPolicy", issuers, named)
+
+
+@pytest.mark.parametrize("text, issuers, targets", [
+    ("总部位于深圳的华为早已被美国列入实体清单。", ("united-states",), {"huawei"}),  # an adverb before 被
+    ("近日，遭美国制裁的中兴通讯公司发布财报。", ("united-states",), {"zte"}),  # a passive relative clause
+])
+def test_the_firm_that_suffers_a_passive_measure_is_its_target(text, issuers, targets):
+    found = [p for p in policies(text) if p.targets]
+    assert found and all(set(p.issuers) >= set(issuers) and p.targets == targets for p in found)
+
+
+def test_money_from_a_state_for_the_firm_just_named_is_a_subsidy():
+    found = policies("长鑫存储是中国的内存芯片厂商。它获得中国政府资金资助。")
+    assert [(p.type, p.issuers) for p in found] == [("Subsidy", ("china",))]

@@ -184,6 +184,7 @@ class _Rules:
         self.coordination = re.compile(r"\s*(?:,|，|、|和|及|与|(?<![a-z])and(?![a-z]))\s*(?:and\s+)?")
         self.qualified = words_regex([w for ws in data["qualified_nouns"].values() for w in ws], at_end=False)
         self.movement_words = PhraseMatcher((w, True) for names in data["movement_words"].values() for w in names)
+        self.beneficiaries = PhraseMatcher((w, True) for names in data["subsidy_beneficiaries"].values() for w in names)
         self.investment_words = PhraseMatcher((w, True) for names in data["investment_words"].values() for w in names)
         deals = data["blocked_deals"]
         alt = lambda key: "|".join(map(re.escape, sorted({normalize_chars(w) for ws in deals[key].values()  # noqa: E731
@@ -208,6 +209,10 @@ class _Rules:
         self.cause_zh = re.compile("(?:" + "|".join(map(re.escape, sorted(roles["cause_before"]["zh"], key=len, reverse=True)))
                                    + ")[^而]*$")
         self.still_target_before = words_regex(both("still_target_before"), at_end=True)
+        self.passive_adverbs = re.compile("(?:" + "|".join(map(re.escape, sorted(
+            both("passive_adverbs"), key=len, reverse=True))) + ")+")
+        self.subject_of_cue = re.compile("(?:" + "|".join(map(re.escape, sorted(
+            both("subject_of_cue_after"), key=len, reverse=True))) + ")")
         filler = sorted({normalize_chars(w) for w in both("filler")}, key=len, reverse=True)
         self.filler = re.compile(r"(?:\s+|(?<![a-z0-9])(?:" + "|".join(map(re.escape, filler)) + r")(?![a-z0-9])|[（(）)]|[\"“”'’])*$")
         self.joiner = re.compile(r"^(?:\s|(?<![a-z0-9])(?:" + "|".join(
@@ -371,6 +376,8 @@ def is_target(r: _Rules, norm: str, m, clause: Span) -> bool:
     if m.surface.startswith(("对", "對")):
         return True  # 对华
     before = norm[max(clause.start, m.start - 16):m.start]
+    if r.subject_of_cue.match(norm, m.end):
+        return False  # 对美国对中国的制裁: the US opens the phrase of its own cue
     if r.target_before.search(before) and (not r.not_target_before.search(before)
                                            or r.still_target_before.search(before)):
         return True
@@ -421,8 +428,11 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         # ... and 对X的管制表示不满 speaks of X's own measure: 对 marks the topic of what is said
         about = bool(r.speech.find_all(*_twice(r.not_speech.sub("", norm[trig.end:clause.end]))))
         cued = {m.actor_id for m in in_clause if is_target(r, norm, m, clause)}
+        # ... unless another actor opens the 对 phrase (日本对韩国的管制表示…: Japan's measure on Korea)
+        opened = {id(m) for m in in_clause for x in in_clause
+                  if x.end <= m.start and r.subject_of_cue.fullmatch(norm, x.end, m.start)}
         adjacent = [m for m in adjacent if not (
-            is_target(r, norm, m, clause) and not about
+            is_target(r, norm, m, clause) and (not about or id(m) in opened)
             and not (norm[clause.start:m.start].rstrip().endswith(("将", "把")) and not m.surface.startswith(("对", "對"))))
             # 对中国（中共）禁运: the bracketed name restates the target
             and not (m.actor_id in cued and norm[clause.start:m.start].rstrip().endswith(("（", "(")))]
@@ -439,7 +449,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     targets = [m.actor_id for m in in_clause if m not in adjacent and is_target(r, norm, m, clause)
                and _can_be_targeted(lex, m.actor_id) and not _names_own_people(r, norm, m)]
     directional = [m.actor_id for m in in_clause if m not in adjacent and r.directional.search(
-        norm[max(clause.start, m.start - 8):m.start]) and not r.not_target_before.search(
+        norm[max(clause.start, m.start - 8):m.start]) and not r.subject_of_cue.match(norm, m.end)
+        and not r.not_target_before.search(
         norm[max(clause.start, m.start - 16):m.start]) and _can_be_targeted(lex, m.actor_id)
         and not _names_own_people(r, norm, m)]
     # 对中国特别行政区澳门: Macau heads the phrase the cue governs; China only qualifies it
@@ -483,6 +494,9 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         elif agent is None and is_cjk(trig.surface[:1]):
             # 西方国家使用的平台在中国被禁止: with no agent named, nobody before the marker enacts it
             in_clause = [m for m in in_clause if m.start >= marker or m in adjacent]
+    head = _relative_sufferer(r, lex, s, clause, trig)
+    if head is not None and head.actor_id not in targets:
+        targets.append(head.actor_id)  # 遭西方多国制裁的大华技术公司: the firm the relative clause qualifies
     firms = {id(m) for m in in_clause if r.own_firms_after.search(norm[m.end:m.end + 8])}
     ok = lambda a: _can_issue(lex, a, ptype) and a not in targets  # noqa: E731
     in_clause = [m for m in in_clause if id(m) not in firms or m in adjacent]  # 中国芯片公司: firms issue nothing
@@ -531,6 +545,11 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     # 中共此举显示了对西方加强芯片管制动作的担心: the measure is what the subject worries about
     spoken_of = is_cjk(trig.surface[:1]) and bool(re.match(
         r"[^，。；,;！？]{0,8}?的", norm[trig.end:clause.end])) and _said(r, norm, trig.end, min(clause.end, trig.end + 14))
+    if not issuers and is_cjk(trig.surface[:1]):
+        # 美国对中国的制裁, even where spoken of: the actor opening the 对 phrase of a target enacts it
+        issuers = [x.actor_id for x in in_clause for m in in_clause
+                   if x.end <= m.start <= trig.start and m.actor_id in targets and ok(x.actor_id)
+                   and r.subject_of_cue.fullmatch(norm, x.end, m.start)][:1]
     if not issuers and not spoken_of:  # the subject of the clause, with those coordinated with it ("荷兰和日本")
         candidates = [m for m in in_clause if m.end <= trig.start and ok(m.actor_id)]
         # a trigger that is itself an issuing verb ("Japan will restrict exports") is the verb
@@ -712,7 +731,7 @@ def _passive(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig):
     gap = norm[before[-1].end:at]
     if norm[max(clause.start, before[-1].start - 1):before[-1].start] in ("在", "于"):
         chain = []  # 平台在中国被禁止: where it is banned, not who suffers it
-    elif re.fullmatch(r"[\s，,]*", gap):
+    elif re.fullmatch(r"[\s，,]*", gap) or r.passive_adverbs.fullmatch(gap.strip()):
         chain = chain_before(r, norm, before[-1], before)
     elif re.fullmatch(r"[\u4e00-\u9fff]{1,4}", gap) and before[-1].start >= clause.start and (
             r.own_firms_after.match(gap) or any(t.start == before[-1].end and t.end == at for t in s.techs)):
@@ -723,6 +742,23 @@ def _passive(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig):
     else:
         chain = []
     return chain, agent, at
+
+
+def _relative_sufferer(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span, trig):
+    """The firm a passive relative clause qualifies (遭西方多国制裁的大华技术公司, 被美国列入
+    黑名单的中芯国际): the measure's target, named right after the trigger and 的."""
+    norm = s.norm
+    if not is_cjk(trig.surface[:1]) or not r.passive.search(norm[clause.start:trig.start]):
+        return None
+    rest = re.match(r"[^，,。；;的]{0,4}的", norm[trig.end:clause.end])
+    if rest is None:
+        return None
+    at = trig.end + rest.end()
+    head = next((m for m in s.within(s.mentions, clause) if m.start >= at), None)
+    if head is None or head.start - at > 2 or _can_issue(lex, head.actor_id, "ExportControl") \
+            or getattr(lex.get(head.actor_id), "type", None) != "Organization":
+        return None
+    return head
 
 
 def _listed(r: _Rules, norm: str, mentions, clause: Span, trig) -> list:
@@ -987,6 +1023,13 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
         if kind == "named":
             spec = r.named[value]
             ptype = spec["type"]
+            own = _other_states_measure(r, lex, s, trig, spec)
+            if own is not None:  # 欧盟晶片法案: the generic name with another state's before it
+                value, spec, found_issuers = own
+                if spec is None:
+                    found.append(_Mention(ptype, None, found_issuers, [], techs | set(r.named[trig.payload[1]].get("covers") or []),
+                                          status, s.span))
+                    continue
             if not spec.get("event"):
                 issuers = sorted(spec.get("issuer") or [])
                 targets = _roles(r, lex, s, trig, ptype)[1] if ptype in RESTRICTIVE + ("OtherPolicy",) else []
@@ -1052,6 +1095,11 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
                     continue
                 if len({state_of(lex, a) for a in issuers}) < 2:
                     continue  # 商务部和国防部发布了一份备忘录: one state's bodies, no agreement between parties
+        if ptype == "Subsidy" and kind != "named" and not r.beneficiaries.find_all(
+                *_twice(s.norm[s.span.start:s.span.end])) and not any(
+                getattr(lex.get(m.actor_id), "type", None) == "Organization" and not _can_issue(lex, m.actor_id, ptype)
+                for m in s.mentions):
+            ptype = "IndustrialPolicy"  # subsidies for a whole industry, no firm named: a plan, not money for a firm
         if ptype in ("Subsidy", "IndustrialPolicy"):
             targets = []  # a plan or a subsidy has beneficiaries, not targets
         coordinated = _coordinated_goods(r, s, trig) if ptype == "InvestmentControl" and issuers else None
@@ -1104,6 +1152,28 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
                 m.targets = sorted(others)
                 m.inherited |= others
     return merged
+
+
+def _other_states_measure(r: _Rules, lex: Lexicon, s: "_Sentence", trig, spec):
+    """A named measure whose name is generic ("Chips Act", 晶片法案) with another state or its
+    body right before it (欧盟晶片法案, "Japan's Chips Act"): that state's own measure, the named
+    one it has if any (its id and spec), else an unnamed one of the same type (None and its
+    issuers). None when the name is the measure's own."""
+    fixed = spec.get("issuer")
+    if not fixed or spec.get("event"):
+        return None
+    clause = s.clause_of(trig.start)
+    adjacent = _chain_before(r, s.masked, s.span.start, trig.start, s.within(s.mentions, clause), clause,
+                             lambda a: _can_issue(lex, a, spec["type"]))
+    adjacent = [m for m in adjacent if not (is_cjk(trig.surface[:1]) and is_target(r, s.norm, m, clause))]
+    states = {state_of(lex, m.actor_id) for m in adjacent}
+    if not adjacent or states & {state_of(lex, a) for a in fixed}:
+        return None
+    for nid, other in r.named.items():
+        if other["type"] == spec["type"] and not other.get("event") and other.get("issuer") \
+                and {state_of(lex, a) for a in other["issuer"]} == states:
+            return nid, other, list(other["issuer"])
+    return None, None, sorted({m.actor_id for m in adjacent})
 
 
 def _coordinated_goods(r: _Rules, s: "_Sentence", trig) -> Optional[str]:
