@@ -2,6 +2,7 @@
 languages, and junk never becomes an actor."""
 from __future__ import annotations
 
+import pytest
 from rdflib import Dataset, Literal, URIRef
 
 import kg
@@ -211,3 +212,20 @@ def test_every_firm_of_a_list_registered_somewhere_is_seated_there():
 def test_a_generic_trade_and_its_suffix_is_no_employer():
     assert not [c for c in find_candidates("多家证券公司表示看好。证券公司分析师认为。", lexicon.load()) if c.how == "employer"]
 
+
+
+@pytest.mark.parametrize("text, name", [
+    ("“无国界记者”组织的一名研究员说，审查在加剧。", "无国界记者"),  # the head noun after the quote
+    ("美国智库“东亚研究中心”发表报告。", "东亚研究中心"),  # the head noun before it
+])
+def test_one_quoted_name_the_text_calls_an_organization(text, name):
+    assert ("Organization", (name,)) in candidates(text)
+
+
+def test_a_quoted_phrase_with_no_head_noun_is_no_organization():
+    assert candidates("中共提出“双循环”战略，又推出“专精特新”计划。") == set()
+
+
+def test_an_employer_joined_to_the_title_by_de():
+    got = candidates("而华岳资本的董事总经理说，市场已经见底。")
+    assert ("Organization", ("华岳资本",)) in got

@@ -524,3 +524,13 @@ def test_the_firm_that_suffers_a_passive_measure_is_its_target(text, issuers, ta
 def test_money_from_a_state_for_the_firm_just_named_is_a_subsidy():
     found = policies("长鑫存储是中国的内存芯片厂商。它获得中国政府资金资助。")
     assert [(p.type, p.issuers) for p in found] == [("Subsidy", ("china",))]
+
+
+@pytest.mark.parametrize("text", [
+    "美国与德国和法国达成协议，让这些国家对出口到俄罗斯的机床实施新的限制。",
+    "The US reached a deal with Germany and France, and these countries will restrict exports of machine tools to Russia.",
+])
+def test_a_plural_anaphor_enacting_a_measure_stands_for_the_states_named_together(text):
+    controls = sorted(p.issuers for p in policies(text) if p.type == "ExportControl")
+    assert controls == [("france",), ("germany",)]
+    assert all(p.targets == {"russia"} for p in policies(text) if p.type == "ExportControl")

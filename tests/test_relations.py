@@ -221,3 +221,12 @@ def test_what_a_criticized_thing_is_aimed_at_is_not_criticized():
     found = triples("以色列总理内塔尼亚胡表示欢迎，他批评该协议对伊朗的制裁太宽容。")
     assert not {t for t in found if t[1] == "criticizes"}
     assert ("china", "criticizes", "united-states") in triples("中方对美国表示不满。")
+
+
+def test_a_person_with_two_titles_joined_serves_the_employer_before_them():
+    from kg.extract.discovery import find_candidates, learn_from
+
+    text = "美国智库新美国安全中心（CNAS）副总裁、科技与国家安全项目主任马丁（Paul Martin）说，管制有效。"
+    lex = learn_from(lexicon.load(), set(find_candidates(text, lexicon.load())))
+    rels = find_relations(text, find_mentions(text, lex), lex)
+    assert ("paul-martin", "affiliatedWith", "cnas") in {(r.subject, r.predicate, r.object) for r in rels}

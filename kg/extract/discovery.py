@@ -111,6 +111,9 @@ class _Rules:
             rf"(?<![\w-])(?:{_alternation(r['descriptors_en'])}) ({_FIRST}(?: {_CAP}){{0,2}})(?![\w-])")
         self.gloss = re.compile(rf"([{HAN}{dots}]{{2,24}})\(([A-Za-z][A-Za-z0-9.&'\- ]{{0,48}}?)\)")
         self.quoted_list = re.compile(_QUOTED_LIST.pattern % _alternation(r["quoted_list_heads_zh"]))
+        heads = r["quoted_name_heads_zh"]
+        self.quoted_name = re.compile(rf"(?:(?:{_alternation(heads['before'])})“([^“”，。、\s]{{2,16}})”"
+                                      rf"|“([^“”，。、\s]{{2,16}})”(?=(?:{_alternation(heads['after'])})))")
         self.org_zh = re.compile(rf"(?<=[{HAN}])(?:{_alternation(to_simplified(w) for w in r['org_suffixes_zh_standalone'])})")
         self.rare_below, self.min_repeats = int(r["rare_below"]), int(r["min_repeats"])
         self.generic_zh = {to_simplified(w) for w in r["generic_zh"]}
@@ -583,7 +586,8 @@ def _employers(rules: _Rules, text: str) -> list[Candidate]:
     for m in rules.title_zh.finditer(text):
         left = text[max(0, m.start() - 24):m.end() - len(m.group(1))]
         e = rules.employer_zh.search(left)
-        if not e or any(w in e.group(2) for w in ("的", "是", "在", "和", "与", "及", "、")):
+        # (one 的 may join the name to its department or title: 华兴资本的董事总经理)
+        if not e or any(w in e.group(2).removeprefix("的") for w in ("的", "是", "在", "和", "与", "及", "、")):
             continue
         name = e.group(1)
         cut = 0
@@ -652,6 +656,20 @@ def _quoted_lists(rules: _Rules, text: str) -> list[Candidate]:
             if zh and not rules.known(zh) and zh not in rules.generic_zh and not _common_words(rules, zh) \
                     and not _holds_other_name(rules, zh):
                 out.append(Candidate((("zh", zh),), "Organization", "list"))
+    return out
+
+
+def _quoted_names(rules: _Rules, text: str) -> list[Candidate]:
+    """One quoted name that the word right after or before it calls an organization
+    (“人权观察”组织, 智库“战略与国际研究中心”)."""
+    out = []
+    if "“" not in text:
+        return out
+    for m in rules.quoted_name.finditer(text):
+        # (common words may make such a name: 人权观察 "Human Rights Watch")
+        zh = rules.zh_name(to_simplified(m.group(1) or m.group(2)))
+        if zh and not rules.known(zh) and zh not in rules.generic_zh and not _holds_other_name(rules, zh):
+            out.append(Candidate((("zh", zh),), "Organization", "quoted"))
     return out
 
 
@@ -741,6 +759,7 @@ def find_candidates(text: str, lex: Lexicon) -> list[Candidate]:
         out.extend(_chinese_orgs(rules, text))
         out.extend(_employers(rules, text))
         out.extend(_quoted_lists(rules, text))
+        out.extend(_quoted_names(rules, text))
     return [_link_surname(rules, c) for c in out]
 
 

@@ -209,6 +209,8 @@ class _Rules:
         self.cause_zh = re.compile("(?:" + "|".join(map(re.escape, sorted(roles["cause_before"]["zh"], key=len, reverse=True)))
                                    + ")[^而]*$")
         self.still_target_before = words_regex(both("still_target_before"), at_end=True)
+        self.plural_anaphora = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
+            {normalize_chars(w) for w in both("plural_anaphora")}, key=len, reverse=True))) + r")(?![a-z])")
         self.passive_adverbs = re.compile("(?:" + "|".join(map(re.escape, sorted(
             both("passive_adverbs"), key=len, reverse=True))) + ")+")
         self.subject_of_cue = re.compile("(?:" + "|".join(map(re.escape, sorted(
@@ -545,6 +547,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     # 中共此举显示了对西方加强芯片管制动作的担心: the measure is what the subject worries about
     spoken_of = is_cjk(trig.surface[:1]) and bool(re.match(
         r"[^，。；,;！？]{0,8}?的", norm[trig.end:clause.end])) and _said(r, norm, trig.end, min(clause.end, trig.end + 14))
+    if not issuers and ptype in RESTRICTIVE:
+        issuers = _anaphoric_states(r, lex, s, clause, trig, ok)
     if not issuers and is_cjk(trig.surface[:1]):
         # 美国对中国的制裁, even where spoken of: the actor opening the 对 phrase of a target enacts it
         issuers = [x.actor_id for x in in_clause for m in in_clause
@@ -742,6 +746,24 @@ def _passive(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig):
     else:
         chain = []
     return chain, agent, at
+
+
+def _anaphoric_states(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span, trig, ok) -> list[str]:
+    """The states a plural anaphor before the trigger stands for ("these countries", 这些国家):
+    the last two or more named together earlier in the sentence."""
+    if not r.plural_anaphora.search(s.norm[clause.start:trig.start]):
+        return []
+    earlier = [m for m in s.mentions if m.end <= clause.start and ok(m.actor_id)]
+    if not earlier:
+        return []
+    chain = chain_before(r, s.norm, earlier[-1], earlier)
+    for k in range(len(chain) - 1, 0, -1):  # 美国与日本和荷兰达成协议，让这些国家…: the partners
+        if re.fullmatch(r"\s*(?:与|同|跟|with)\s*", s.norm[chain[k - 1].end:chain[k].start]):
+            chain = chain[k:]
+            break
+    states = sorted({m.actor_id for m in chain if lex.get(m.actor_id) is not None
+                     and lex.get(m.actor_id).type == "Country"})
+    return states if len(states) >= 2 else []
 
 
 def _relative_sufferer(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span, trig):

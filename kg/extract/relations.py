@@ -110,7 +110,7 @@ class _Rules:
         # (研究员暨总监: titles joined by one of `title_joiners`)
         title = "(?:" + "|".join(map(re.escape, zh_titles)) + ")"
         joiner = "(?:" + "|".join(map(re.escape, data["title_joiners"])) + ")"
-        self.zh_title_run = re.compile(rf"[\u4e00-\u9fff]{{0,8}}?{title}(?:{joiner}[\u4e00-\u9fff]{{0,6}}?{title})*")
+        self.zh_title_run = re.compile(rf"[\u4e00-\u9fff]{{0,8}}?{title}(?:{joiner}[\u4e00-\u9fff]{{0,10}}?{title})*")
 
 
 @lru_cache(maxsize=1)
