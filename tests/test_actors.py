@@ -180,3 +180,9 @@ def test_a_lone_surrogate_in_the_text_is_read_around():
     text = "美国\ud800华为 and huawei\udc00"
     matcher = PhraseMatcher([("华为", "h"), ("Huawei", "h")])
     assert [(p.start, p.end, p.payload) for p in matcher.find_all(text, text)] == [(3, 5, "h"), (10, 16, "h")]
+
+
+def test_a_states_own_body_named_plainly_decides_a_bare_ministry_name():
+    # 行政院 is Taiwan's: the bare 经济部 after it is Taiwan's ministry, with no 台湾 in the text
+    assert "taiwan-moea" in ids("行政院会今天通过经济部提出的修正草案。")
+    assert "taiwan-moea" not in ids("会议今天通过经济部提出的修正草案。")  # no state named: no reading

@@ -230,3 +230,11 @@ def test_a_person_with_two_titles_joined_serves_the_employer_before_them():
     lex = learn_from(lexicon.load(), set(find_candidates(text, lexicon.load())))
     rels = find_relations(text, find_mentions(text, lex), lex)
     assert ("paul-martin", "affiliatedWith", "cnas") in {(r.subject, r.predicate, r.object) for r in rels}
+
+
+@pytest.mark.parametrize("text, triple", [
+    ("美国商务部工业和安全局周五发布新规。", ("bureau-of-industry-and-security", "affiliatedWith", "us-department-of-commerce")),
+    ("华为的海思半导体部门受到影响。", ("hisilicon", "affiliatedWith", "huawei")),
+])
+def test_a_known_body_or_unit_named_with_its_parent_belongs_to_it(text, triple):
+    assert triple in triples(text)

@@ -61,6 +61,8 @@ class Matcher:
         self.confidence = {kind: float(v) for kind, v in self.conf.items()}
         #: the actors that are states (a lexicon's actors do not change)
         self.countries = frozenset(a.id for a in lex.actors.values() if a.type == "Country")
+        self.body_state = {a.id: a.based_in for a in lex.actors.values()
+                           if "GovernmentOrganization" in a.types and a.based_in in self.countries}
         table: dict[str, list[_Entry]] = {}
         for actor in lex.actors.values():
             ambiguous = {normalize_name(a) for a in actor.ambiguous}
@@ -263,6 +265,9 @@ class Matcher:
         countries = self.countries
         states = sorted((s, entry.actor_id) for s, _, entry in chosen if entry.kind != "ambiguous"
                         and entry.actor_id in countries and not self.destination.search(norm[max(0, s - 12):s]))
+        # ... and a state's own body named plainly (行政院 … 经济部: Taiwan's) sets its state too
+        states = sorted(states + [(s, self.body_state[entry.actor_id]) for s, _, entry in chosen
+                                  if entry.kind not in ("ambiguous", "compound") and entry.actor_id in self.body_state])
         plain_at = sorted((s, entry.actor_id) for s, _, entry in chosen if entry.kind not in ("ambiguous", "compound"))
         memo: dict = {}  # the reading of each bare name read by the state named last
         read: set = set()  # (start, actor) of the later mentions that reading decided
