@@ -186,3 +186,11 @@ def test_a_states_own_body_named_plainly_decides_a_bare_ministry_name():
     # 行政院 is Taiwan's: the bare 经济部 after it is Taiwan's ministry, with no 台湾 in the text
     assert "taiwan-moea" in ids("行政院会今天通过经济部提出的修正草案。")
     assert "taiwan-moea" not in ids("会议今天通过经济部提出的修正草案。")  # no state named: no reading
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("高通公司今天表示，需求回升。", "qualcomm"),  # jieba's one word 高通公司: the name and its legal form
+    ("美国高通公司今天表示，需求回升。", "qualcomm"),
+])
+def test_a_name_joined_to_its_legal_form_in_one_word_is_the_name(text, actor):
+    assert actor in ids(text)

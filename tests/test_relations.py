@@ -238,3 +238,17 @@ def test_a_person_with_two_titles_joined_serves_the_employer_before_them():
 ])
 def test_a_known_body_or_unit_named_with_its_parent_belongs_to_it(text, triple):
     assert triple in triples(text)
+
+
+@pytest.mark.parametrize("text, pairs", [
+    ("联电也是高通公司的主要晶片供应商。", {("qualcomm", "umc")}),
+    ("三星的主要客户包括苹果和英伟达。", {("apple", "samsung"), ("nvidia", "samsung")}),
+    ("Qualcomm's biggest suppliers include TSMC and Samsung.", {("qualcomm", "tsmc"), ("qualcomm", "samsung")}),
+])
+def test_a_firm_named_as_anothers_supplier_or_customer_cooperates_with_it(text, pairs):
+    got = {(s, o) for s, p, o in triples(text) if p == "cooperatesWith"}
+    assert got == pairs
+
+
+def test_a_state_is_no_firms_customer():
+    assert triples("台积电是美国的主要供应商。") == set()

@@ -121,6 +121,7 @@ class Matcher:
         self.body_suffixes = tuple(normalize_text(w) for w in heads.get("suffixes") or ())
         self.body_head = normalize_text(heads.get("head") or "")
         self.particles_after = frozenset(normalize_text(w) for w in rules.get("particles_after") or ())
+        self.legal_forms = frozenset(normalize_text(w) for w in rules.get("legal_forms_after") or ())
 
     # -------------------------------------------------------------- candidates
     def _candidates(self, text: str, norm: str) -> list[tuple[int, int, _Entry]]:
@@ -212,8 +213,11 @@ class Matcher:
             rest = _word_lengths(norm[end:hi])
             if rest and rest[0] >= 2:
                 return False
-        # a dictionary word made of another name and this one (韩国三星) is two names
+        # a dictionary word made of another name and this one (韩国三星) is two names, and one
+        # made of this name and its legal form (高通公司, 美国高通公司) is the name
         for a, b in words:
+            if end < b and norm[end:b] in self.legal_forms and (a == start or norm[a:start] in self.keys):
+                return False
             if a < start < b and b == end and norm[a:start] in self.keys:
                 return False
             if a == start and start < end < b and norm[end:b] in self.keys:

@@ -84,6 +84,16 @@ class _Rules:
         self.descriptor_words = re.compile("|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in data["based_in"]["descriptors"]["zh"] if len(w) >= 2}, key=len, reverse=True))))
         subs = data["subsidiary"]
+        sup = data["supply_roles"]
+        alt = lambda ws: "|".join(map(re.escape, sorted({normalize_chars(w) for w in ws}, key=len, reverse=True)))  # noqa: E731
+        roles_zh, roles_en = alt(sup["roles"]["zh"]), alt(sup["roles"]["en"])
+        # 甲是乙（gloss）的主要芯片供应商: the gap between the two firms, then what follows the second
+        self.supply_is = re.compile(rf"\s*(?:{alt(sup['is']['zh'])}|(?<![a-z])(?:{alt(sup['is']['en'])})(?![a-z]))?\s*")
+        self.supply_after_zh = re.compile(rf"(?:公司|集团)?(?:[（(][^（）()]{{0,40}}[）)])?\s*的[^，,。；;、]{{0,8}}?(?:{roles_zh})")
+        self.supply_after_en = re.compile(rf"(?:['’]s?)\s+(?:[a-z-]+\s+){{0,2}}?(?:{roles_en})(?![a-z])")
+        # 甲的主要客户包括乙和丙, "Apple's suppliers include TSMC": then the list of the other firms
+        self.supply_list = re.compile(rf"(?:(?:公司|集团)?(?:[（(][^（）()]{{0,40}}[）)])?\s*的[^，,。；;、]{{0,6}}?(?:{roles_zh})\s*(?:{alt(sup['opens']['zh'])})"
+                                      rf"|['’]s?\s+(?:[a-z-]+\s+){{0,2}}?(?:{roles_en})\s+(?:{alt(sup['opens']['en'])})(?![a-z]))\s*")
         self.subsidiary_zh = re.compile(r"\s*(?:" + "|".join(map(re.escape, subs["zh"])) + r")\s*的?\s*")
         self.subsidiary_en = re.compile(r"\s*,?\s*(?:a|an|the)?\s*(?:" + "|".join(map(re.escape, subs["en"])) + r")\s+(?:of\s+)?")
         self.posted_to = re.compile(r"(?:(?<![a-z])(?:to|in)\s+(?:the\s+)?|驻)$")
@@ -340,6 +350,31 @@ class _Reader:
                 x, y = sorted((a, b))
                 self.add(x, pred, y, sentence, "cue")
 
+    def supply_roles(self, sentence: Span, parts: list[Span]) -> None:
+        """A firm named as another's supplier or customer: 台积电是苹果公司的主要芯片供应商,
+        台积电的主要客户包括苹果和英伟达, "Apple's suppliers include TSMC and Samsung"."""
+        for clause in parts:
+            firms = [m for m in self.within(clause) if _is_party(self.lex, m.actor_id, ("Organization",))
+                     and "GovernmentOrganization" not in _kinds(self.lex, m.actor_id)]
+            for i, a in enumerate(firms):
+                listed = self.r.supply_list.match(self.norm, a.end)
+                if listed is not None:
+                    rest = [m for m in firms[i + 1:] if m.start >= listed.end()]
+                    if rest and rest[0].start == listed.end():
+                        for b in chain_after(self.pr, self.norm, rest[0], rest, clause.end):
+                            self._tie(a.actor_id, b.actor_id, sentence)
+                    continue
+                if i + 1 < len(firms):
+                    b = firms[i + 1]
+                    after = self.r.supply_after_zh if is_cjk(self.norm[b.end - 1:b.end]) else self.r.supply_after_en
+                    if self.r.supply_is.fullmatch(self.norm, a.end, b.start) and after.match(self.norm, b.end):
+                        self._tie(a.actor_id, b.actor_id, sentence)
+
+    def _tie(self, a: str, b: str, sentence: Span) -> None:
+        if a != b and not _related_by_lexicon(self.lex, a, b):
+            x, y = sorted((a, b))
+            self.add(x, "cooperatesWith", y, sentence, "cue")
+
     def _commercial(self, pred, clause, sentence, cue_start, cue_end, only) -> None:
         """A buyer and its seller on either side of a commercial cue: the buyers right before it,
         the seller right after it ("Meta采用台积电制程", "Nvidia relies on TSMC") or marked by
@@ -573,6 +608,7 @@ def find_relations(text: str, mentions, lex: Lexicon, policies=()) -> list[Relat
                 continue  # (a quotation's speaker named after it is the second party: “…荷兰…”毛宁说)
             reader.cues(sentence, parts)
             reader.appositions(sentence, parts)
+            reader.supply_roles(sentence, parts)
             reader.lexicon(sentence)
     reader.restricts(policies)
     best: dict[tuple, Relation] = {}
