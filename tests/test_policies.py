@@ -534,3 +534,20 @@ def test_a_plural_anaphor_enacting_a_measure_stands_for_the_states_named_togethe
     controls = sorted(p.issuers for p in policies(text) if p.type == "ExportControl")
     assert controls == [("france",), ("germany",)]
     assert all(p.targets == {"russia"} for p in policies(text) if p.type == "ExportControl")
+
+
+def test_a_quantifier_between_the_cue_and_the_target_keeps_the_target():
+    p = one("据报导，法国正在考虑在其电信网络中禁止使用某些中兴设备。")
+    assert (p.type, p.issuers, p.targets) == ("Sanction", ("france",), {"zte"})
+
+
+def test_a_state_written_before_a_news_outlet_is_its_nationality_not_an_issuer():
+    found = policies("美国《华尔街日报》周五报导，日本将收紧对中国的芯片设备出口管制。")
+    assert [(p.type, p.issuers, p.targets) for p in found] == [("ExportControl", ("japan",), {"china"})]
+    assert not any("united-kingdom" in p.issuers for p in policies(
+        "英国《金融时报》报导，有关规定将全面禁止向中兴出售芯片。"))
+
+
+def test_a_state_named_for_its_own_firms_and_goods_is_the_subject_that_enacts():
+    p = one("德国政府已停止向德国公司发放对华为出口的许可证，此举将全面禁止向华为出售德国技术。")
+    assert (p.issuers, p.targets) == (("germany",), {"huawei"})

@@ -209,6 +209,7 @@ class _Rules:
         self.cause_zh = re.compile("(?:" + "|".join(map(re.escape, sorted(roles["cause_before"]["zh"], key=len, reverse=True)))
                                    + ")[^而]*$")
         self.still_target_before = words_regex(both("still_target_before"), at_end=True)
+        self.quantifier_tail = re.compile("(?:" + "|".join(map(re.escape, sorted(both("quantifiers"), key=len, reverse=True))) + r")\s*$")
         self.plural_anaphora = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("plural_anaphora")}, key=len, reverse=True))) + r")(?![a-z])")
         self.passive_adverbs = re.compile("(?:" + "|".join(map(re.escape, sorted(
@@ -377,7 +378,7 @@ class _Sentence:
 def is_target(r: _Rules, norm: str, m, clause: Span) -> bool:
     if m.surface.startswith(("对", "對")):
         return True  # 对华
-    before = norm[max(clause.start, m.start - 16):m.start]
+    before = r.quantifier_tail.sub("", norm[max(clause.start, m.start - 16):m.start])
     if r.subject_of_cue.match(norm, m.end):
         return False  # 对美国对中国的制裁: the US opens the phrase of its own cue
     if r.target_before.search(before) and (not r.not_target_before.search(before)
@@ -571,8 +572,16 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
             opening = [m for m in s.within(s.mentions, c) if m.start - c.start <= 2 and m.end <= trig.start
                        and not norm[c.start:m.start].strip().endswith(("在", "于"))
                        and not r.own_firms_after.search(norm[m.end:m.end + 8])]
-            if opening and ok(opening[0].actor_id) and not is_target(r, norm, opening[0], c):
+            # ... a state that opens the clause and is otherwise named only for its own firms or
+            # goods (美国政府已停止向美国公司提供…许可证, 出售美国技术) is the subject, not a target
+            own_firms_only = bool(opening) and opening[0].actor_id in targets and _can_issue(lex, opening[0].actor_id, ptype) \
+                and all(x is opening[0] or r.own_firms_after.search(norm[x.end:x.end + 8])
+                        or any(tc.start == x.end for tc in s.techs) or norm.startswith(("技术", "产品"), x.end)
+                        for x in s.mentions if x.actor_id == opening[0].actor_id and x.start < clause.end)
+            if opening and (ok(opening[0].actor_id) or own_firms_only) and not is_target(r, norm, opening[0], c):
                 issuers = [m.actor_id for m in _subject_issuers(r, norm, opening[:1], [], trig.start)][:1]
+                if own_firms_only:
+                    targets = [a for a in targets if a != opening[0].actor_id]
                 break
     if ptype == "CooperationAgreement" and issuers:
         # the parties of an agreement: every organization or state of the clause
@@ -1251,6 +1260,7 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
         return []
     actor_spans = [(m.start, m.end) for m in mentions]
     free = {id(t) for t in _not_overlapping(triggers, actor_spans)}
+    mentions = _without_outlets_nationality(lex, norm, mentions)
     triggers = [t for t in triggers if t.payload[0] == "named" or id(t) in free]
     # 《新一代人工智能发展规划》: a plan document, one trigger over its whole title
     for doc in r.plan_document.finditer(norm):
@@ -1415,6 +1425,21 @@ def _fold(lex: Lexicon, policies: list[ArticlePolicy]) -> list[ArticlePolicy]:
             out.append(ap)
             continue
         host.absorb(ap, issuers=not host.named)
+    return out
+
+
+def _without_outlets_nationality(lex: Lexicon, norm: str, mentions) -> list:
+    """The mentions without a state written right before a news outlet (英国《金融时报》报导,
+    "Britain's Financial Times"): the outlet's nationality, neither issuer nor target."""
+    out = []
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        actor = lex.get(m.actor_id)
+        if nxt is not None and actor is not None and actor.type == "Country" \
+                and "NewsMediaOrganization" in getattr(lex.get(nxt.actor_id), "types", ()) \
+                and re.fullmatch(r"\s*(?:的|['’]s)?\s*[《「“\"]?\s*", norm[m.end:nxt.start]):
+            continue
+        out.append(m)
     return out
 
 
