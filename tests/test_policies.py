@@ -551,3 +551,12 @@ def test_a_state_written_before_a_news_outlet_is_its_nationality_not_an_issuer()
 def test_a_state_named_for_its_own_firms_and_goods_is_the_subject_that_enacts():
     p = one("德国政府已停止向德国公司发放对华为出口的许可证，此举将全面禁止向华为出售德国技术。")
     assert (p.issuers, p.targets) == (("germany",), {"huawei"})
+
+
+@pytest.mark.parametrize("text", [
+    "Washington tightens visas for Russian reporters",
+    "The State Department is tightening visa guidelines for Russian journalists.",
+])
+def test_tightened_visas_are_a_measure_on_people(text):
+    p = one(text)
+    assert (p.type, p.targets) == ("OtherPolicy", {"russia"})
