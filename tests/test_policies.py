@@ -560,3 +560,20 @@ def test_a_state_named_for_its_own_firms_and_goods_is_the_subject_that_enacts():
 def test_tightened_visas_are_a_measure_on_people(text):
     p = one(text)
     assert (p.type, p.targets) == ("OtherPolicy", {"russia"})
+
+
+def test_the_actor_opening_the_clause_after_a_measure_as_topic_enacts_it():
+    p = one("一位官员周五表示，关于限制向俄罗斯出口机床的新规则，德国政府很快就将公布细节。")
+    assert (p.type, p.issuers, p.targets) == ("ExportControl", ("germany",), {"russia"})
+
+
+def test_a_verb_trigger_opening_its_clause_has_the_previous_clauses_subject():
+    p = one("韩国早在5月就加入美国的行列，限制对俄罗斯的芯片出口。")
+    assert (p.issuers, p.targets) == (("south-korea",), {"russia"})
+    # ... but not a party urged before it
+    assert all("south-korea" not in p.issuers for p in policies("美国一直在游说其盟友，包括韩国，收紧对俄罗斯的芯片出口。"))
+
+
+def test_a_place_telling_the_time_is_no_implied_target():
+    found = policies("美国商务部在当地时间8日（香港时间9日）表示，正在评估出口管制。")
+    assert all("hong-kong" not in p.targets for p in found)

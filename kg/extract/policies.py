@@ -209,6 +209,7 @@ class _Rules:
         self.cause_zh = re.compile("(?:" + "|".join(map(re.escape, sorted(roles["cause_before"]["zh"], key=len, reverse=True)))
                                    + ")[^而]*$")
         self.still_target_before = words_regex(both("still_target_before"), at_end=True)
+        self.time_zone = re.compile(r"\s*(?:" + "|".join(map(re.escape, both("time_zone_after"))) + r")(?![a-z])")
         self.quantifier_tail = re.compile("(?:" + "|".join(map(re.escape, sorted(both("quantifiers"), key=len, reverse=True))) + r")\s*$")
         self.plural_anaphora = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("plural_anaphora")}, key=len, reverse=True))) + r")(?![a-z])")
@@ -579,10 +580,24 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
                         or any(tc.start == x.end for tc in s.techs) or norm.startswith(("技术", "产品"), x.end)
                         for x in s.mentions if x.actor_id == opening[0].actor_id and x.start < clause.end)
             if opening and (ok(opening[0].actor_id) or own_firms_only) and not is_target(r, norm, opening[0], c):
-                issuers = [m.actor_id for m in _subject_issuers(r, norm, opening[:1], [], trig.start)][:1]
+                # a trigger that is the verb opening its clause (日本…加入美国的行列，限制…出口)
+                # has the previous clause's subject
+                opens = trig.start - clause.start <= 2 and not r.urging.find_all(*_twice(norm[s.span.start:trig.start])) and any(
+                    h.start == 0 and h.end == trig.end - trig.start for h in r.issuing.find_all(*_twice(norm[trig.start:trig.end])))
+                issuers = [m.actor_id for m in _subject_issuers(r, norm, opening[:1], [], trig.end if opens else trig.start)][:1]
                 if own_firms_only:
                     targets = [a for a in targets if a != opening[0].actor_id]
                 break
+    if not issuers and is_cjk(trig.surface[:1]) and not spoken_of:
+        # 关于限制向中国出口芯片的新规则，拜登政府将公布细节: the measure as the topic, the
+        # actor opening the next clause with an issuing verb enacts it
+        nxt = next((c for c in s.clauses if c.start >= clause.end), None)
+        opening = [m for m in s.within(s.mentions, nxt) if m.start - nxt.start <= 2] if nxt is not None else []
+        if opening and ok(opening[0].actor_id) and not is_target(r, norm, opening[0], nxt):
+            window = norm[opening[0].end:min(nxt.end, opening[0].end + 14)]
+            verbs = r.issuing.find_all(window, window)
+            if verbs and not r.speech.find_all(window[:verbs[0].start], window[:verbs[0].start]):
+                issuers = [opening[0].actor_id]
     if ptype == "CooperationAgreement" and issuers:
         # the parties of an agreement: every organization or state of the clause
         issuers += [m.actor_id for m in in_clause if ok(m.actor_id)]
@@ -1461,7 +1476,7 @@ def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, polic
         near = [m for sp in spans  # the mentions starting in the spans, found by offset
                 for m in by_start[bisect.bisect_left(starts, sp.start):bisect.bisect_left(starts, sp.end)]]
         return {m.actor_id for m in near
-                if m.actor_id not in mine and (lex.get(m.actor_id) is not None and lex.get(m.actor_id).type == "Country")
+                if m.actor_id not in mine and not r.time_zone.match(norm, m.end) and (lex.get(m.actor_id) is not None and lex.get(m.actor_id).type == "Country")
                 and not _names_own_people(r, norm, m) and m.end not in firm_starts}
 
     first = sentences(text)[:1] if text else ()
