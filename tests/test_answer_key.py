@@ -150,7 +150,7 @@ HOLDOUT5_FLOORS = {
     "actors_split_across_iris": ("<=", 1),  # measured 1 on arrival: bring it to 0
     "policies_targeting_own_issuer": ("==", 0),
     "actor_f1": (">=", 0.92),
-    "policy_f1_in_article": (">=", 0.55),
+    "policy_f1_in_article": (">=", 0.60),
     "relation_f1": (">=", 0.49),
 }
 HOLDOUT6_FLOORS = {
@@ -161,6 +161,18 @@ HOLDOUT6_FLOORS = {
     "actor_f1": (">=", 0.91),
     "policy_f1_in_article": (">=", 0.48),
     "relation_f1": (">=", 0.63),
+}
+
+#: a seventh held-out key (tests/data/answer_key_holdout7): 20 more corpus documents annotated
+#: the same way while holdout5 was being studied; only scored in aggregate
+HOLDOUT7_FLOORS = {
+    "documents_missing": ("==", 0),
+    "metadata_accuracy": (">=", 1.0),
+    "actors_split_across_iris": ("<=", 1),  # measured 1 on arrival: bring it to 0
+    "policies_targeting_own_issuer": ("==", 0),
+    "actor_f1": (">=", 0.92),
+    "policy_f1_in_article": (">=", 0.64),
+    "relation_f1": (">=", 0.59),
 }
 
 
@@ -187,6 +199,7 @@ KEY_FLOORS = {
     "answer_key_holdout4": HOLDOUT4_FLOORS,
     "answer_key_holdout5": HOLDOUT5_FLOORS,
     "answer_key_holdout6": HOLDOUT6_FLOORS,
+    "answer_key_holdout7": HOLDOUT7_FLOORS,
 }
 
 

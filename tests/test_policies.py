@@ -577,3 +577,8 @@ def test_a_verb_trigger_opening_its_clause_has_the_previous_clauses_subject():
 def test_a_place_telling_the_time_is_no_implied_target():
     found = policies("美国商务部在当地时间8日（香港时间9日）表示，正在评估出口管制。")
     assert all("hong-kong" not in p.targets for p in found)
+
+
+def test_firms_a_ban_binds_are_not_its_target_whom_they_serve_is():
+    p = one("分析师表示，华盛顿可能扩大禁令，阻止三星等合同芯片制造商为俄罗斯客户制造芯片。")
+    assert (p.issuers, p.targets) == (("united-states",), {"russia"})

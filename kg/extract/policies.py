@@ -209,6 +209,7 @@ class _Rules:
         self.cause_zh = re.compile("(?:" + "|".join(map(re.escape, sorted(roles["cause_before"]["zh"], key=len, reverse=True)))
                                    + ")[^而]*$")
         self.still_target_before = words_regex(both("still_target_before"), at_end=True)
+        self.served_before = tuple(both("served_before"))
         self.time_zone = re.compile(r"\s*(?:" + "|".join(map(re.escape, both("time_zone_after"))) + r")(?![a-z])")
         self.quantifier_tail = re.compile("(?:" + "|".join(map(re.escape, sorted(both("quantifiers"), key=len, reverse=True))) + r")\s*$")
         self.plural_anaphora = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
@@ -468,6 +469,11 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     if heads:
         directional = [a for a in directional if a not in qualifiers] + [a for a in heads if a not in directional]
         targets = [a for a in targets if a not in qualifiers]
+    if not directional and is_cjk(trig.surface[:1]):
+        # 阻止台积电等制造商为中国芯片设计师制造芯片: the firms are bound, whom they serve is the target
+        served = _served(r, lex, norm, in_clause, targets)
+        if served:
+            directional = served
     if directional:  # "限制美国供应商向中国出口": the direction names the target, not the verb
         targets = directional
     if is_cjk(trig.surface[:1]):
@@ -679,8 +685,19 @@ def _elaborated_targets(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span) -
     head = s.norm[nxt.start:nxt.end].lstrip(" ，,、")
     if not r.elaboration.match(head) or r.not_elaboration.match(head):
         return []
-    return [m.actor_id for m in s.within(s.mentions, nxt) if is_target(r, s.norm, m, nxt)
-            and _can_be_targeted(lex, m.actor_id) and not _names_own_people(r, s.norm, m)]
+    found = [m for m in s.within(s.mentions, nxt) if is_target(r, s.norm, m, nxt)
+             and _can_be_targeted(lex, m.actor_id) and not _names_own_people(r, s.norm, m)]
+    served = _served(r, lex, s.norm, s.within(s.mentions, nxt), [m.actor_id for m in found])
+    return served or [m.actor_id for m in found]
+
+
+def _served(r: _Rules, lex: Lexicon, norm: str, mentions, targets) -> list[str]:
+    """阻止台积电等制造商为中国芯片设计师制造芯片: after firms a restriction binds, the state
+    they serve (right after 为/给) is the target, and the firms are not."""
+    return [m.actor_id for m in mentions if norm[m.start - 1:m.start] in r.served_before
+            and getattr(lex.get(m.actor_id), "type", None) == "Country"
+            and any(x.end <= m.start and x.actor_id in targets and getattr(lex.get(x.actor_id), "type", None) == "Organization"
+                    for x in mentions)]
 
 
 def _announcer(r: _Rules, norm: str, s: "_Sentence", trig, ok) -> list[str]:
