@@ -582,3 +582,17 @@ def test_a_place_telling_the_time_is_no_implied_target():
 def test_firms_a_ban_binds_are_not_its_target_whom_they_serve_is():
     p = one("分析师表示，华盛顿可能扩大禁令，阻止三星等合同芯片制造商为俄罗斯客户制造芯片。")
     assert (p.issuers, p.targets) == (("united-states",), {"russia"})
+
+
+@pytest.mark.parametrize("text, target", [
+    ("一家深圳初创公司正在帮助中兴绕过美方制裁。", "zte"),
+    ("The startup helps ZTE evade U.S. sanctions.", "zte"),
+])
+def test_whoever_evades_a_measure_is_its_target(text, target):
+    p = one(text)
+    assert (p.issuers, p.targets) == (("united-states",), {target})
+
+
+def test_the_subject_opening_a_passive_clause_suffers_it():
+    p = one("2021年，中兴在前政府执政时被列入美国实体清单。")
+    assert "zte" in p.targets

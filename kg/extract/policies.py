@@ -784,6 +784,10 @@ def _passive(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig):
     elif before[0].start - s.span.start <= 2 and norm.count("，", before[0].end, at) <= 1 \
             and not re.search(r"但|而|不过|然而|可是", norm[before[0].end:at]):
         chain = [before[0]]  # 长江存储上周被美国列入…: the sentence's subject, unless another took over
+    elif (opening := next((x for x in before if x.start >= clause.start), None)) is not None \
+            and opening.start - clause.start <= 2 and not r.own_firms_after.match(norm, opening.end) \
+            and not re.search(r"[，,]|但|而|不过|然而|可是", norm[opening.end:at]):
+        chain = [opening]  # 2020年，中芯国际在川普政府执政时被列入…: the clause's subject
     else:
         chain = []
     return chain, agent, at
