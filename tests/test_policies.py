@@ -596,3 +596,22 @@ def test_whoever_evades_a_measure_is_its_target(text, target):
 def test_the_subject_opening_a_passive_clause_suffers_it():
     p = one("2021年，中兴在前政府执政时被列入美国实体清单。")
     assert "zte" in p.targets
+
+
+@pytest.mark.parametrize("text, issuers", [
+    ("此外，德国政府此前推动的“半导体创新法案”进入立法最终讨论阶段。", ("germany",)),
+    ("这是法国政府开始实施“芯片制造设施扶持计划”以来的首个项目。", ("france",)),
+])
+def test_a_quoted_plan_or_act_on_an_industry_is_an_industrial_policy(text, issuers):
+    p = one(text)
+    assert (p.type, p.issuers) == ("IndustrialPolicy", issuers)
+
+
+def test_a_quoted_sentence_ending_in_plan_is_no_document():
+    assert policies("他说：“这将防止中共利用美国技术推进其军事现代化计划”。") == []
+
+
+def test_another_states_subject_publishing_a_generic_act_makes_it_its_own():
+    p = one("2022年2月，欧盟公布《芯片法案》，计划投资430亿欧元。")
+    assert (p.issuers, p.named) == (("european-union",), "eu-chips-act")
+    assert one("日本为打击“中国制造2025”计划作出努力。").issuers == ("china",)  # a verb on someone else's

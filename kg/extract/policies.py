@@ -234,10 +234,12 @@ class _Rules:
                                      + r")(?:\s+[a-z][a-z-]*){0,2}\s*$")
         self.parenthetical = re.compile(r"\s*(?:" + "|".join(map(re.escape, sorted(
             roles["parenthetical_en"], key=len, reverse=True))) + r")(?![a-z])")
+        self.publishing = PhraseMatcher((w, True) for names in data["publishing_verbs"].values() for w in names)
         self.issuing = PhraseMatcher((w, True) for names in data["issuing_verbs"].values() for w in names)
         self.window_days = int(data.get("merge_window_days", 365))
         plans = data["plan_documents"]
-        self.plan_document = re.compile("《([^《》]{2,60}?(?:" + "|".join(map(re.escape, plans["ends"])) + "))》")
+        # (a title: no clause punctuation, unlike a quoted sentence ending in 计划)
+        self.plan_document = re.compile("[《“]([^《》“”，,。：:；;！？!?]{2,60}?(?:" + "|".join(map(re.escape, plans["ends"])) + "))[》”]")
         self.industry_words = re.compile("|".join(map(re.escape, sorted(plans["industry_words"], key=len, reverse=True))))
         joint = data["joint_action"]
         alts = lambda key, lang: "|".join(map(re.escape, sorted(  # noqa: E731
@@ -1233,6 +1235,12 @@ def _other_states_measure(r: _Rules, lex: Lexicon, s: "_Sentence", trig, spec):
     adjacent = _chain_before(r, s.masked, s.span.start, trig.start, s.within(s.mentions, clause), clause,
                              lambda a: _can_issue(lex, a, spec["type"]))
     adjacent = [m for m in adjacent if not (is_cjk(trig.surface[:1]) and is_target(r, s.norm, m, clause))]
+    if not adjacent:  # 欧盟公布《芯片法案》: the clause's subject, with an issuing verb
+        before = [m for m in s.within(s.mentions, clause) if m.end <= trig.start
+                  and _can_issue(lex, m.actor_id, spec["type"]) and not is_target(r, s.norm, m, clause)]
+        adjacent = _subject_issuers(r, s.norm, before, before, trig.start)
+        if adjacent and not r.publishing.find_all(*_twice(s.norm[adjacent[-1].end:trig.start])):
+            adjacent = []
     states = {state_of(lex, m.actor_id) for m in adjacent}
     if not adjacent or states & {state_of(lex, a) for a in fixed}:
         return None
@@ -1292,7 +1300,7 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     triggers = r.triggers.find(text, norm)
     any_deal = bool(r.blocked_deal.search(norm))
     any_joint = any(w in norm for w in r.joint_cue_words) and bool(r.joint_zh.search(norm) or r.joint_en.search(norm))
-    if not triggers and not any_deal and not any_joint and "《" not in norm:
+    if not triggers and not any_deal and not any_joint and "《" not in norm and "“" not in norm:
         return []
     actor_spans = [(m.start, m.end) for m in mentions]
     free = {id(t) for t in _not_overlapping(triggers, actor_spans)}
@@ -1300,6 +1308,10 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     triggers = [t for t in triggers if t.payload[0] == "named" or id(t) in free]
     # 《新一代人工智能发展规划》: a plan document, one trigger over its whole title
     for doc in r.plan_document.finditer(norm):
+        if any(t.payload[0] == "named" and doc.start(1) <= t.start and t.end <= doc.end(1) for t in triggers):
+            continue  # 《芯片与科学法案》: the named act itself
+        if doc.group(0).startswith("“") and any(doc.start(1) <= a < doc.end(1) for a, _ in actor_spans):
+            continue  # “这将防止中共利用美国技术推进其军事现代化计划”: a quotation naming actors, no title
         if r.industry_words.search(doc.group(1)) or technology_matcher().find(doc.group(1), doc.group(1)):
             triggers = [t for t in triggers if not (doc.start(1) <= t.start and t.end <= doc.end(1))]
             triggers.append(Phrase(doc.start(1), doc.end(1), text[doc.start(1):doc.end(1)], ("document", "IndustrialPolicy")))
