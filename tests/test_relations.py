@@ -252,3 +252,16 @@ def test_a_firm_named_as_anothers_supplier_or_customer_cooperates_with_it(text, 
 
 def test_a_state_is_no_firms_customer():
     assert triples("台积电是美国的主要供应商。") == set()
+
+
+@pytest.mark.parametrize("text, pairs", [
+    ("小米推出了新款手机，使用联发科生产的芯片。", {("mediatek", "xiaomi")}),  # the clause shares the subject before
+    ("阿里巴巴和腾讯均使用英伟达的AI芯片。", {("alibaba", "nvidia"), ("nvidia", "tencent")}),
+])
+def test_a_firm_using_anothers_chips_cooperates_with_it(text, pairs):
+    assert {(s, o) for s, p, o in triples(text) if p == "cooperatesWith"} == pairs
+
+
+def test_firms_of_one_joint_venture_all_cooperate_and_a_nationality_is_no_partner():
+    got = {(s, o) for s, p, o in triples("此前台积电、索尼和日本汽车零部件公司电装合资的晶圆工厂获得认证。") if p == "cooperatesWith"}
+    assert got == {("denso", "sony"), ("denso", "tsmc"), ("sony", "tsmc")}

@@ -207,7 +207,7 @@ class _Reader:
                 continue  # "China must cooperate with the US", 如果, 否认: not a fact
             if spec.get("parties"):  # commercial ties: buyer and seller, of the kinds given
                 done.add((key, clause.start))
-                self._commercial(pred, clause, sentence, pos, pos + len(cue.surface), tuple(spec["parties"]))
+                self._commercial(pred, clause, sentence, pos, pos + len(cue.surface), tuple(spec["parties"]), parts)
             elif spec.get("symmetric"):
                 done.add((key, clause.start))
                 self._symmetric(pred, clause, parts, sentence, pos)
@@ -339,8 +339,16 @@ class _Reader:
         if len({m.actor_id for m in parties}) < 2 or parties[0].start >= cue_start:
             return  # "X与Y合作", "X cooperates with Y": one party at least comes before the cue
         group = chain_after(self.pr, self.norm, parties[0], parties, clause.end)
+        rest = [m for m in parties if m.start >= group[-1].end and m.actor_id not in {g.actor_id for g in group}]
+        if len(group) > 1 and rest and "Country" in _kinds(self.lex, group[-1].actor_id) \
+                and "Organization" in _kinds(self.lex, rest[0].actor_id) \
+                and re.fullmatch(r"[\u4e00-\u9fff]{0,4}", self.r.descriptor_words.sub("", self.norm[group[-1].end:rest[0].start])):
+            # 台积电、索尼和日本汽车零部件公司电装合资: the state is the last firm's nationality, and
+            # the firm ends the list of partners
+            group = group[:-1] + chain_after(self.pr, self.norm, rest[0], rest, clause.end)
         ids = {m.actor_id for m in group}
-        partners = [m for m in parties if m.actor_id not in ids]
+        partners = [m for m in parties if m.actor_id not in ids and not (
+            "Country" in _kinds(self.lex, m.actor_id) and any(m.start >= g.start for g in group) and m.end <= group[-1].start)]
         if not partners and self.r.partner_before.search(self.norm[max(clause.start, group[0].start - 6):group[0].start]):
             return  # "（俄罗斯）跟德国、乌克兰合作": all partners of a subject named elsewhere, not of each other
         pairs = ([(a.actor_id, b.actor_id) for a in group for b in partners] if partners
@@ -375,7 +383,7 @@ class _Reader:
             x, y = sorted((a, b))
             self.add(x, "cooperatesWith", y, sentence, "cue")
 
-    def _commercial(self, pred, clause, sentence, cue_start, cue_end, only) -> None:
+    def _commercial(self, pred, clause, sentence, cue_start, cue_end, only, parts=()) -> None:
         """A buyer and its seller on either side of a commercial cue: the buyers right before it,
         the seller right after it ("Meta采用台积电制程", "Nvidia relies on TSMC") or marked by
         向/从 before it (华为向台积电采购: 向 marks the seller, not a target). ``only``: the
@@ -388,6 +396,12 @@ class _Reader:
         if not sellers and after and self._near(cue_end, after[0].start):
             sellers = [after[0]]
         buyers = [m for m in before if m not in sellers]
+        if sellers and not buyers and cue_start - clause.start <= 2 and is_cjk(self.norm[cue_start:cue_start + 1]):
+            # 华为推出了新款手机，使用中芯国际生产的芯片: the clause shares the subject of the one before
+            prev = [c for c in parts if c.end <= clause.start]
+            opening = [m for m in self.within(prev[-1]) if m.start - prev[-1].start <= 2
+                       and _is_party(self.lex, m.actor_id, only) and "GovernmentOrganization" not in _kinds(self.lex, m.actor_id)] if prev else []
+            buyers = opening[:1]
         if not sellers or not buyers:
             return
         for a in chain_before(self.pr, self.norm, buyers[-1], buyers):
