@@ -13,6 +13,10 @@ def ids(text: str) -> set[str]:
     return {m.actor_id for m in find_mentions(text, lexicon.load())}
 
 
+def ids_in_order(text: str) -> list[str]:
+    return [m.actor_id for m in find_mentions(text, lexicon.load())]
+
+
 @pytest.mark.parametrize("text, actor", [
     ("輝達的晶片", "nvidia"),            # Taiwan usage, Traditional characters
     ("辉达与台积电", "nvidia"),
@@ -194,3 +198,9 @@ def test_a_states_own_body_named_plainly_decides_a_bare_ministry_name():
 ])
 def test_a_name_joined_to_its_legal_form_in_one_word_is_the_name(text, actor):
     assert actor in ids(text)
+
+
+def test_a_bare_ministry_name_is_the_one_the_titled_person_after_it_serves():
+    # 中国商务部 first, then the bare 商务部 of a US official's title: the US department
+    assert [a for a in ids_in_order("中国商务部发言人表示反对。商务部长雷蒙多上周五说。") if "commerce" in a or a == "mofcom"] \
+        == ["mofcom", "us-department-of-commerce"]

@@ -11,6 +11,7 @@ count only in compounds (中美, 美、德等国). Rules are data: ``ontology/ma
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -273,6 +274,7 @@ class Matcher:
         states = sorted(states + [(s, self.body_state[entry.actor_id]) for s, _, entry in chosen
                                   if entry.kind not in ("ambiguous", "compound") and entry.actor_id in self.body_state])
         plain_at = sorted((s, entry.actor_id) for s, _, entry in chosen if entry.kind not in ("ambiguous", "compound"))
+        persons_at = sorted((s, entry.actor_id) for s, _, entry in chosen if self._is_person(entry.actor_id))
         memo: dict = {}  # the reading of each bare name read by the state named last
         read: set = set()  # (start, actor) of the later mentions that reading decided
         by_span: dict[tuple[int, int], list[_Entry]] = {}
@@ -282,7 +284,9 @@ class Matcher:
         confidence = self.confidence
         for (s, e), entries in sorted(by_span.items()):
             if len(entries) > 1 and all(x.kind == "ambiguous" for x in entries):
-                entries = self._pick(entries, s, confident, states, plain_at, memo, read)
+                titled = self._titled(entries, e, persons_at)
+                read |= {(s, x.actor_id) for x in titled}  # decided by the person's title
+                entries = titled or self._pick(entries, s, confident, states, plain_at, memo, read)
             for entry in (sorted(entries, key=lambda x: x.actor_id) if len(entries) > 1 else entries):
                 if entry.kind == "ambiguous" and (s, entry.actor_id) not in read \
                         and not self._accept_ambiguous(text, s, entry, confident, states):
@@ -308,6 +312,20 @@ class Matcher:
             return False
         window = normalize_text(text[max(0, start - 8):start + 24])
         return any(w in window for w in words)
+
+    def _titled(self, entries: list[_Entry], end: int, persons_at) -> list[_Entry]:
+        """Of the bodies one ambiguous name may be, the one the person named right after it (in
+        a title: 商务部助理部长肯德勒) serves, by the lexicon (directly or through a unit of it)."""
+        k = bisect.bisect_left(persons_at, (end, ""))
+        if k == len(persons_at) or persons_at[k][0] - end > 16:
+            return []
+        person = self.lex.get(persons_at[k][1])
+        serves = set(person.affiliated_with) if person is not None else set()
+        for a in list(serves):
+            unit = self.lex.get(a)
+            serves |= set(unit.affiliated_with) if unit is not None else set()
+        hits = [x for x in entries if x.actor_id in serves]
+        return hits if len(hits) == 1 else []
 
     def _latest_state(self, start: int, states) -> str | None:
         """The state named last before ``start`` (plainly, not by an ambiguous name)."""
