@@ -265,3 +265,15 @@ def test_a_firm_using_anothers_chips_cooperates_with_it(text, pairs):
 def test_firms_of_one_joint_venture_all_cooperate_and_a_nationality_is_no_partner():
     got = {(s, o) for s, p, o in triples("此前台积电、索尼和日本汽车零部件公司电装合资的晶圆工厂获得认证。") if p == "cooperatesWith"}
     assert got == {("denso", "sony"), ("denso", "tsmc"), ("sony", "tsmc")}
+
+
+def test_every_person_listed_after_a_title_serves_its_employer():
+    got = triples("这三名共和党参议员分别是汤姆·科顿（Tom Cotton）、比尔‧哈格蒂（Bill Hagerty）和马可·卢比奥。")
+    assert {s for s, p, o in got if p == "affiliatedWith" and o == "us-republican-party"} == \
+        {"tom-cotton", "bill-hagerty", "marco-rubio"}
+
+
+def test_a_partys_member_titled_in_a_committee_serves_both():
+    got = triples("众议院外交事务委员会共和党主席麦考尔周三表示。")
+    assert {o for s, p, o in got if s == "michael-mccaul" and p == "affiliatedWith"} == \
+        {"house-foreign-affairs-committee", "us-republican-party"}

@@ -94,6 +94,7 @@ class _Rules:
         # 甲的主要客户包括乙和丙, "Apple's suppliers include TSMC": then the list of the other firms
         self.supply_list = re.compile(rf"(?:(?:公司|集团)?(?:[（(][^（）()]{{0,40}}[）)])?\s*的[^，,。；;、]{{0,6}}?(?:{roles_zh})\s*(?:{alt(sup['opens']['zh'])})"
                                       rf"|['’]s?\s+(?:[a-z-]+\s+){{0,2}}?(?:{roles_en})\s+(?:{alt(sup['opens']['en'])})(?![a-z]))\s*")
+        self.list_opener = re.compile(r"(?:分别是|分别为|包括|有)$")
         self.subsidiary_zh = re.compile(r"\s*(?:" + "|".join(map(re.escape, subs["zh"])) + r")\s*的?\s*")
         self.subsidiary_en = re.compile(r"\s*,?\s*(?:a|an|the)?\s*(?:" + "|".join(map(re.escape, subs["en"])) + r")\s+(?:of\s+)?")
         self.posted_to = re.compile(r"(?:(?<![a-z])(?:to|in)\s+(?:the\s+)?|驻)$")
@@ -383,6 +384,21 @@ class _Reader:
             x, y = sorted((a, b))
             self.add(x, "cooperatesWith", y, sentence, "cue")
 
+    def _listed_people(self, first, after) -> list[str]:
+        """The people listed after ``first`` (汤姆·科顿（Tom Cotton）、比尔‧哈格蒂…): each
+        joined to the one before by 、 or 和, a name's gloss skipped."""
+        out, last, end = [], first.actor_id, first.end
+        for x in after:
+            if x.actor_id == last:  # the gloss of the name just read
+                end = x.end
+                continue
+            if "Person" not in _kinds(self.lex, x.actor_id) \
+                    or not re.fullmatch(r"[）)]?\s*(?:[、，,]|和|及|与|以及)\s*(?:[\u4e00-\u9fff]{1,4}[·‧•])?", self.norm[end:x.start]):
+                break
+            out.append(x.actor_id)
+            last, end = x.actor_id, x.end
+        return out
+
     def _commercial(self, pred, clause, sentence, cue_start, cue_end, only, parts=()) -> None:
         """A buyer and its seller on either side of a commercial cue: the buyers right before it,
         the seller right after it ("Meta采用台积电制程", "Nvidia relies on TSMC") or marked by
@@ -533,9 +549,20 @@ class _Reader:
                 if "（" in norm[max(0, prev.start - 2):prev.start] or "(" in norm[max(0, prev.start - 2):prev.start]:
                     # the employer's gloss closes first: 艾金‧岗波律师事务所（Akin Gump … LLP）合伙人凯文‧沃尔夫
                     gap = re.sub(r"^[^（(）)，,。]{0,30}[）)]", "", gap)
+                listed = self.r.list_opener.search(gap.strip())  # 这五名共和党参议员分别是A、B
+                if listed is not None and is_cjk(gap.strip()[:1]):
+                    gap = gap.strip()[:listed.start()]
                 if self.r.title_gap.fullmatch(gap) or self.r.zh_title_run.fullmatch(gap.strip()) or (
                         k < i - 1 and self.r.title_gap.fullmatch(norm[prev.end:here[k + 1].start] + " ")):
                     self.add(m.actor_id, "affiliatedWith", prev.actor_id, sentence, "apposition")
+                    body = here[k - 1] if k > 0 else None
+                    if body is not None and "PoliticalParty" in _kinds(self.lex, prev.actor_id) and body.end == prev.start \
+                            and "GovernmentOrganization" in _kinds(self.lex, body.actor_id):
+                        # 众议院外交事务委员会共和党主席麦考尔: the party's ranking member of the committee
+                        self.add(m.actor_id, "affiliatedWith", body.actor_id, sentence, "apposition")
+                    if listed is not None:
+                        for x in self._listed_people(m, here[i + 1:]):
+                            self.add(x, "affiliatedWith", prev.actor_id, sentence, "apposition")
                     return
         if i + 1 < len(here):  # 艾米丽·基尔克里斯（Emily Kilcrease）是美国国防智库CNAS的美中经济安全专家
             lead = self.r.zh_is.match(norm, m.end)
