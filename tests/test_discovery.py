@@ -229,3 +229,16 @@ def test_a_quoted_phrase_with_no_head_noun_is_no_organization():
 def test_an_employer_joined_to_the_title_by_de():
     got = candidates("而华岳资本的董事总经理说，市场已经见底。")
     assert ("Organization", ("华岳资本",)) in got
+
+
+@pytest.mark.parametrize("text, org", [
+    ("技术市场研究机构Canalys分析师王哲明说，需求回升。", "Canalys"),
+    ("半导体研究公司SemiWise技术专家李安表示，管制有效。", "SemiWise"),
+])
+def test_a_latin_name_before_a_chinese_title_and_name_is_the_employer(text, org):
+    assert ("Organization", (org,)) in candidates(text)
+
+
+def test_the_end_of_a_longer_latin_name_is_no_employer():
+    got = candidates("律所Akin Gump Strauss Hauer &amp; Feld合伙人沃尔夫说。")
+    assert ("Organization", ("Feld",)) not in got

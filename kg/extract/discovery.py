@@ -120,6 +120,10 @@ class _Rules:
         self.state_chars = set(load_yaml("matching.yaml")["abbreviations"])  # 中美, 美日: states, not a name
         self.leading_zh = tuple(to_simplified(w) for w in r["leading_zh"])
         self.ticker = re.compile(rf"([{HAN}]{{2,12}}) ?\((?:{r['ticker_pattern']})\)")
+        # a Latin name (one to four capitalized words) right before a Chinese title and a name
+        self.latin_employer = re.compile(
+            rf"(?<![A-Za-z0-9&.'’-])([A-Z][A-Za-z0-9&'’-]*[A-Za-z0-9](?: [A-Z][A-Za-z0-9&'’-]*){{0,3}})"
+            rf"(?=[{HAN}]{{0,4}}?(?:{_alternation(self.titles_zh)})[{HAN}]{{2,4}})")
         self.title_zh = re.compile(rf"(?:{_alternation(self.titles_zh)})([{HAN}{dots}]{{2,12}})")
         self.not_name_flags = set(r["not_name_pos"])
         self.employer_zh = re.compile(
@@ -741,6 +745,22 @@ def _tickers(rules: _Rules, text: str) -> list[Candidate]:
     return out
 
 
+def _latin_employers(rules: _Rules, text: str) -> list[Candidate]:
+    """A Latin name in Chinese text right before a title and a Chinese name (Counterpoint分析师
+    王哲宏, 咨询公司Albright Stonebridge技术专家崔欧洛, Salesforce首席执行官马克·贝尼奥夫): the
+    person's employer, an organization."""
+    out = []
+    for m in rules.latin_employer.finditer(text):
+        if text[max(0, m.start() - 6):m.start()].rstrip().endswith(("&", "&amp;", ";", "/", ",")):
+            continue  # the end of a longer name (Akin Gump Strauss Hauer &amp; Feld合伙人)
+        name = rules.en_name(m.group(1))
+        if not name or len(name) < 3 or _looks_like_person(name) or rules.known_loose(name) or rules.known_head(name) \
+                or rules.common(name.split()) or name in rules.suffix_words:
+            continue
+        out.append(Candidate((("en", rules.strip_legal(name)),), "Organization", "latin-employer"))
+    return out
+
+
 def find_candidates(text: str, lex: Lexicon) -> list[Candidate]:
     """Candidate actors and names in an article's own text (see the module's docstring)."""
     rules = _rules(lex)
@@ -760,6 +780,8 @@ def find_candidates(text: str, lex: Lexicon) -> list[Candidate]:
         out.extend(_employers(rules, text))
         out.extend(_quoted_lists(rules, text))
         out.extend(_quoted_names(rules, text))
+        if _CAPITAL.search(text):
+            out.extend(_latin_employers(rules, text))
     return [_link_surname(rules, c) for c in out]
 
 
