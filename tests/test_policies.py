@@ -615,3 +615,8 @@ def test_another_states_subject_publishing_a_generic_act_makes_it_its_own():
     p = one("2022年2月，欧盟公布《芯片法案》，计划投资430亿欧元。")
     assert (p.issuers, p.named) == (("european-union",), "eu-chips-act")
     assert one("日本为打击“中国制造2025”计划作出努力。").issuers == ("china",)  # a verb on someone else's
+
+
+def test_a_state_after_a_lifting_verb_is_whom_the_measure_is_on():
+    p = one("美国上周宣布放宽委内瑞拉制裁。")
+    assert (p.issuers, p.targets) == (("united-states",), {"venezuela"})

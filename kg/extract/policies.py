@@ -210,6 +210,7 @@ class _Rules:
                                    + ")[^而]*$")
         self.still_target_before = words_regex(both("still_target_before"), at_end=True)
         self.served_before = tuple(both("served_before"))
+        self.lifting_before = re.compile("(?:" + "|".join(map(re.escape, sorted(both("lifting_before"), key=len, reverse=True))) + r")\s*$")
         self.time_zone = re.compile(r"\s*(?:" + "|".join(map(re.escape, both("time_zone_after"))) + r")(?![a-z])")
         self.quantifier_tail = re.compile("(?:" + "|".join(map(re.escape, sorted(both("quantifiers"), key=len, reverse=True))) + r")\s*$")
         self.plural_anaphora = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
@@ -443,6 +444,12 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
             and not (norm[clause.start:m.start].rstrip().endswith(("将", "把")) and not m.surface.startswith(("对", "對"))))
             # 对中国（中共）禁运: the bracketed name restates the target
             and not (m.actor_id in cued and norm[clause.start:m.start].rstrip().endswith(("（", "(")))]
+    if len(adjacent) == 1 and is_cjk(trig.surface[:1]) and r.lifting_before.search(norm[max(clause.start, adjacent[0].start - 4):adjacent[0].start]):
+        # 放宽伊朗制裁, 解除对俄制裁: what is eased or lifted names whom the measure is on
+        lifted_target = adjacent[0]
+        adjacent = []
+    else:
+        lifted_target = None
     if len(adjacent) == 1 and not is_cjk(trig.surface[:1]) and adjacent[0].actor_id in s.cued \
             and not s.masked[adjacent[0].end - s.span.start:trig.start - s.span.start].strip() \
             and not re.match(r"['’]s?(?![a-z])", norm[adjacent[0].end:adjacent[0].end + 2]) \
@@ -495,6 +502,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     targets += [t for t in _included_targets(r, lex, s, trig) if t not in targets]
     if noun_adjunct is not None and noun_adjunct.actor_id not in targets:
         targets.append(noun_adjunct.actor_id)
+    if lifted_target is not None and lifted_target.actor_id not in targets:
+        targets.append(lifted_target.actor_id)
     listed = _listed(r, norm, in_clause, clause, trig)
     targets += [m.actor_id for m in listed if m.actor_id not in targets and _can_be_targeted(lex, m.actor_id)]
     passive = _passive(r, norm, s, clause, trig)
