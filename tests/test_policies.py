@@ -620,3 +620,8 @@ def test_another_states_subject_publishing_a_generic_act_makes_it_its_own():
 def test_a_state_after_a_lifting_verb_is_whom_the_measure_is_on():
     p = one("美国上周宣布放宽委内瑞拉制裁。")
     assert (p.issuers, p.targets) == (("united-states",), {"venezuela"})
+
+
+def test_putting_firms_into_a_list_enacts_it():
+    p = one("美国已将数十家俄罗斯企业放进黑名单。")
+    assert (p.type, p.issuers, p.targets) == ("ExportControl", ("united-states",), {"russia"})

@@ -175,7 +175,7 @@ class _Rules:
             r"(?:将|把|(?<![a-z])(?:added|adds|adding|put|puts|placed|places)(?![a-z]))(.{1,80}?)"
             # ... with the list's owner or kind between (列入美国管制实体清单, "to the Commerce
             # Department's Entity List")
-            r"(?:(?:列入|纳入|加入|列进|放入|列为|增列)[^，,。；;、\s]{0,6}?|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*"
+            r"(?:(?:列入|纳入|加入|列进|放入|放进|拉入|拉进|列为|增列)[^，,。；;、\s]{0,6}?|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*"
             r"(?:[a-z.'’-]+\s+){0,3}?)\s*[“\"「《]?\s*$")
         self.export_families = frozenset(data["export_technologies"])
         self.body_types = dict(data.get("body_measure_types") or {})
