@@ -625,3 +625,14 @@ def test_a_state_after_a_lifting_verb_is_whom_the_measure_is_on():
 def test_putting_firms_into_a_list_enacts_it():
     p = one("美国已将数十家俄罗斯企业放进黑名单。")
     assert (p.type, p.issuers, p.targets) == ("ExportControl", ("united-states",), {"russia"})
+
+
+@pytest.mark.parametrize("text, issuers, targets", [
+    ("周四，美国商务部将28家俄罗斯实体加入贸易黑名单。", ("united-states", "us-department-of-commerce"), {"russia"}),
+    ("伊朗核研究所早在1997年就被列入美国出口黑名单。", ("united-states",), {"iran"}),  # the list's owner
+    ("美国在半导体等关键技术方面对俄罗斯限制出口。", ("united-states",), {"russia"}),  # 方面对 is no 面对
+    ("美国更试图通过出口限制切断俄罗斯获得芯片的途径。", ("united-states",), {"russia"}),
+])
+def test_more_ways_a_subject_enacts_a_measure(text, issuers, targets):
+    p = one(text)
+    assert (p.issuers, p.targets) == (issuers, targets)

@@ -215,6 +215,7 @@ class _Rules:
         self.quantifier_tail = re.compile("(?:" + "|".join(map(re.escape, sorted(both("quantifiers"), key=len, reverse=True))) + r")\s*$")
         self.plural_anaphora = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("plural_anaphora")}, key=len, reverse=True))) + r")(?![a-z])")
+        self.list_owner = re.compile(r"(?:列入|纳入|加入|列进|放入|放进|拉入|拉进)([^，,。；;]{1,10})$")
         self.passive_adverbs = re.compile("(?:" + "|".join(map(re.escape, sorted(
             both("passive_adverbs"), key=len, reverse=True))) + ")+")
         self.subject_of_cue = re.compile("(?:" + "|".join(map(re.escape, sorted(
@@ -434,7 +435,7 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     if is_cjk(trig.surface[:1]):  # 对中国的出口管制: in Chinese the target comes before the trigger
         # ... but 将/把 mark what is done with the measure, not its target (将美国的出口管制称为…)
         # ... and 对X的管制表示不满 speaks of X's own measure: 对 marks the topic of what is said
-        about = bool(r.speech.find_all(*_twice(r.not_speech.sub("", norm[trig.end:clause.end]))))
+        about = bool(_speech(r, norm[trig.end:clause.end]))
         cued = {m.actor_id for m in in_clause if is_target(r, norm, m, clause)}
         # ... unless another actor opens the 对 phrase (日本对韩国的管制表示…: Japan's measure on Korea)
         opened = {id(m) for m in in_clause for x in in_clause
@@ -569,6 +570,11 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     if not issuers and ptype in RESTRICTIVE:
         issuers = _anaphoric_states(r, lex, s, clause, trig, ok)
     if not issuers and is_cjk(trig.surface[:1]):
+        # 被列入美国出口黑名单: the list's owner, named between the listing verb and the list
+        owner = r.list_owner.search(norm, clause.start, trig.start)
+        if owner is not None:
+            issuers = [m.actor_id for m in in_clause if owner.start(1) <= m.start and m.end <= trig.start and ok(m.actor_id)][:1]
+    if not issuers and is_cjk(trig.surface[:1]):
         # 美国对中国的制裁, even where spoken of: the actor opening the 对 phrase of a target enacts it
         issuers = [x.actor_id for x in in_clause for m in in_clause
                    if x.end <= m.start <= trig.start and m.actor_id in targets and ok(x.actor_id)
@@ -613,7 +619,7 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         if opening and ok(opening[0].actor_id) and not is_target(r, norm, opening[0], nxt):
             window = norm[opening[0].end:min(nxt.end, opening[0].end + 14)]
             verbs = r.issuing.find_all(window, window)
-            if verbs and not r.speech.find_all(window[:verbs[0].start], window[:verbs[0].start]):
+            if verbs and not _speech(r, window[:verbs[0].start]):
                 issuers = [opening[0].actor_id]
     if ptype == "CooperationAgreement" and issuers:
         # the parties of an agreement: every organization or state of the clause
@@ -871,7 +877,14 @@ def _joiners(r: _Rules, norm: str, before, partners, limit: int) -> set[str]:
 
 
 def _said(r: _Rules, norm: str, start: int, end: int) -> bool:
-    return bool(r.speech.find_all(*_twice(norm[start:end])))
+    return bool(_speech(r, norm[start:end]))
+
+
+def _speech(r: _Rules, text: str) -> list:
+    """The speech verbs of ``text`` (offsets kept), not those inside words that only look like
+    one (说法, 方面对: 方面 + 对, no 面对)."""
+    masked = r.not_speech.sub(lambda m: " " * len(m.group(0)), text)
+    return r.speech.find_all(masked, masked)
 
 
 def _twice(norm: str) -> tuple[str, str]:
@@ -886,7 +899,7 @@ def _enacts(r: _Rules, norm: str, start: int, end: int) -> bool:
     issuing = r.issuing.find_all(gap, gap)
     if not issuing:
         return False
-    speech = r.speech.find_all(gap, gap)
+    speech = _speech(r, gap)
     return not speech or max(i.start for i in issuing) > max(x.end for x in speech) - 1
 
 
@@ -899,7 +912,7 @@ def _subject_issuers(r: _Rules, norm: str, before, candidates, limit: int) -> li
     if not before:
         return []
     start = before[0].end
-    speech = r.speech.find_all(*_twice(norm[start:limit]))
+    speech = _speech(r, norm[start:limit])
     if speech:
         said_end = start + max(x.end for x in speech)
         urged = r.urging.find_all(*_twice(norm[start:limit]))
