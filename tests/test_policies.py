@@ -636,3 +636,9 @@ def test_putting_firms_into_a_list_enacts_it():
 def test_more_ways_a_subject_enacts_a_measure(text, issuers, targets):
     p = one(text)
     assert (p.issuers, p.targets) == (issuers, targets)
+
+
+def test_a_leader_enacts_for_the_state_the_lexicon_says_he_serves():
+    p = one("拜登本月宣布的新出口管制措施，禁止向俄罗斯出售芯片。")
+    assert (p.issuers, p.targets) == (("united-states",), {"russia"})
+    assert policies("拜登批评俄罗斯的出口管制。")[0].issuers == ("russia",)  # speaking of it enacts nothing

@@ -266,7 +266,17 @@ def _can_issue(lex: Lexicon, actor_id: str, ptype: str) -> bool:
         return False
     if ptype == "CooperationAgreement":
         return actor.type in ("Country", "Organization")
-    return actor.type == "Country" or "GovernmentOrganization" in actor.types
+    return actor.type == "Country" or "GovernmentOrganization" in actor.types or _leader_state(lex, actor_id) is not None
+
+
+def _leader_state(lex: Lexicon, actor_id: str) -> Optional[str]:
+    """The one state a person serves directly by the lexicon (拜登: the United States): what
+    that person enacts, the state enacts."""
+    actor = lex.get(actor_id)
+    if actor is None or actor.type != "Person":
+        return None
+    states = [a for a in actor.affiliated_with if getattr(lex.get(a), "type", None) == "Country"]
+    return states[0] if len(states) == 1 else None
 
 
 def _can_be_targeted(lex: Lexicon, actor_id: str) -> bool:
@@ -635,6 +645,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         planned = any(x.payload == "planned" for x in s.within(s.statuses, clause))
         if len(partners) == 1 and not planned and not norm[partners[0].end:partners[0].end + 3].lstrip("、，, ").startswith(("等", "and", "和")):
             issuers += [partners[0].actor_id]
+    # 拜登宣布的新出口管制: the leader's state enacts it
+    issuers = [_leader_state(lex, a) or a for a in issuers]
     issuers = sorted(set(issuers))
     targets = sorted(set(targets) - own_side(lex, issuers))
     return issuers, targets, by_adjacency
@@ -1033,10 +1045,7 @@ def _joint_actions(r: _Rules, lex: Lexicon, s: "_Sentence") -> list[_Mention]:
                 if actor is None:
                     continue
                 if _can_issue(lex, actor.id, "ExportControl"):
-                    acting = state_of(lex, actor.id)
-                elif actor.type == "Person":
-                    states = [a for a in actor.affiliated_with if getattr(lex.get(a), "type", None) == "Country"]
-                    acting = states[0] if len(states) == 1 else None
+                    acting = _leader_state(lex, actor.id) or state_of(lex, actor.id)
                 break
             if acting is None:
                 continue
