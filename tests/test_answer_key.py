@@ -65,7 +65,7 @@ OWN_FLOORS = {
     "actor_precision": (">=", 0.98),
     "actor_recall": (">=", 0.94),
     "actor_f1": (">=", 0.96),
-    "policy_f1_in_article": (">=", 0.82),
+    "policy_f1_in_article": (">=", 0.83),
     "relation_f1": (">=", 0.82),
 }
 
@@ -112,7 +112,7 @@ DEV_FLOORS = {
 
 #: a third held-out key (tests/data/answer_key_holdout3): 19 corpus documents (12 Epoch pages,
 #: 7 English records) annotated from the text alone by GUIDE.md while the rules were being
-#: worked on, and only ever scored in aggregate: what kg reads on text it was not tuned on
+#: worked on; scored only in aggregate for one round, its misses studied in the next
 HOLDOUT3_FLOORS = {
     "documents_missing": ("==", 0),
     "metadata_accuracy": (">=", 1.0),
@@ -122,45 +122,46 @@ HOLDOUT3_FLOORS = {
     # its General Assembly); bring it to 0
     "actors_split_across_iris": ("<=", 3),
     "policies_targeting_own_issuer": ("==", 0),
-    "actor_f1": (">=", 0.87),
-    "policy_f1_in_article": (">=", 0.5),
-    "relation_f1": (">=", 0.52),
+    "actor_f1": (">=", 0.89),
+    "policy_f1_in_article": (">=", 0.63),
+    "relation_f1": (">=", 0.67),
 }
 
 #: a fourth held-out key (tests/data/answer_key_holdout4): 19 corpus documents (13 Epoch pages,
 #: 6 English records, one of them the seeds' AP record) annotated from the text alone at the
-#: end of a round of rules and scored once, in aggregate: the estimate for unseen articles
+#: end of a round of rules; its misses were studied in the next round
 HOLDOUT4_FLOORS = {
     "documents_missing": ("==", 0),
     "metadata_accuracy": (">=", 1.0),
     "actors_split_across_iris": ("==", 0),
     "policies_targeting_own_issuer": ("==", 0),
     "actor_f1": (">=", 0.9),
-    "policy_f1_in_article": (">=", 0.56),
-    "relation_f1": (">=", 0.61),
+    "policy_f1_in_article": (">=", 0.76),
+    "relation_f1": (">=", 0.72),
 }
 
 
 #: a fifth and a sixth held-out key (tests/data/answer_key_holdout5, _holdout6): 20 corpus
 #: documents each (13 Epoch pages, 7 English records), annotated from the text alone by two
-#: annotators who never ran kg, and only scored in aggregate: the estimate for unseen articles
+#: annotators who never ran kg; the fifth's misses were studied once it arrived, the sixth is
+#: only scored in aggregate: the estimate for unseen articles
 HOLDOUT5_FLOORS = {
     "documents_missing": ("==", 0),
     "metadata_accuracy": (">=", 1.0),
     "actors_split_across_iris": ("<=", 1),  # measured 1 on arrival: bring it to 0
     "policies_targeting_own_issuer": ("==", 0),
-    "actor_f1": (">=", 0.92),
-    "policy_f1_in_article": (">=", 0.60),
-    "relation_f1": (">=", 0.49),
+    "actor_f1": (">=", 0.93),
+    "policy_f1_in_article": (">=", 0.63),
+    "relation_f1": (">=", 0.68),
 }
 HOLDOUT6_FLOORS = {
     "documents_missing": ("==", 0),
     "metadata_accuracy": (">=", 1.0),
     "actors_split_across_iris": ("<=", 1),  # measured 1 on arrival: bring it to 0
     "policies_targeting_own_issuer": ("==", 0),
-    "actor_f1": (">=", 0.91),
+    "actor_f1": (">=", 0.92),
     "policy_f1_in_article": (">=", 0.48),
-    "relation_f1": (">=", 0.63),
+    "relation_f1": (">=", 0.64),
 }
 
 #: a seventh held-out key (tests/data/answer_key_holdout7): 20 more corpus documents annotated
@@ -171,7 +172,7 @@ HOLDOUT7_FLOORS = {
     "actors_split_across_iris": ("<=", 1),  # measured 1 on arrival: bring it to 0
     "policies_targeting_own_issuer": ("==", 0),
     "actor_f1": (">=", 0.92),
-    "policy_f1_in_article": (">=", 0.64),
+    "policy_f1_in_article": (">=", 0.65),
     "relation_f1": (">=", 0.59),
 }
 
