@@ -642,3 +642,9 @@ def test_a_leader_enacts_for_the_state_the_lexicon_says_he_serves():
     p = one("拜登本月宣布的新出口管制措施，禁止向俄罗斯出售芯片。")
     assert (p.issuers, p.targets) == (("united-states",), {"russia"})
     assert policies("拜登批评俄罗斯的出口管制。")[0].issuers == ("russia",)  # speaking of it enacts nothing
+
+
+@pytest.mark.parametrize("text", ["美国政府考虑撤销现有芯片许可。", "The US government may revoke licenses for chip exports."])
+def test_revoking_licences_is_an_export_control(text):
+    p = one(text)
+    assert (p.type, p.issuers) == ("ExportControl", ("united-states",))
