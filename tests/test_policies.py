@@ -644,7 +644,7 @@ def test_a_leader_enacts_for_the_state_the_lexicon_says_he_serves():
     assert policies("拜登批评俄罗斯的出口管制。")[0].issuers == ("russia",)  # speaking of it enacts nothing
 
 
-@pytest.mark.parametrize("text", ["美国政府考虑撤销现有芯片许可。", "The US government may revoke licenses for chip exports."])
+@pytest.mark.parametrize("text", ["美国政府考虑撤销现有芯片许可。", "The US government revoked licenses for chip exports."])
 def test_revoking_licences_is_an_export_control(text):
     p = one(text)
     assert (p.type, p.issuers) == ("ExportControl", ("united-states",))
