@@ -648,3 +648,9 @@ def test_a_leader_enacts_for_the_state_the_lexicon_says_he_serves():
 def test_revoking_licences_is_an_export_control(text):
     p = one(text)
     assert (p.type, p.issuers) == ("ExportControl", ("united-states",))
+
+
+def test_a_speakers_unstated_subject_after_a_speech_verb_is_the_speaker():
+    p = one("日本经济产业省表示，将对韩国实施出口管制。")
+    assert (p.issuers, p.targets) == (("japan", "meti"), {"south-korea"})
+    assert one("日本外交部表示，韩国的出口管制违反规则。").issuers == ("south-korea",)  # speaking of another's

@@ -213,6 +213,7 @@ class _Rules:
         self.lifting_before = re.compile("(?:" + "|".join(map(re.escape, sorted(both("lifting_before"), key=len, reverse=True))) + r")\s*$")
         self.time_zone = re.compile(r"\s*(?:" + "|".join(map(re.escape, both("time_zone_after"))) + r")(?![a-z])")
         self.quantifier_tail = re.compile("(?:" + "|".join(map(re.escape, sorted(both("quantifiers"), key=len, reverse=True))) + r")\s*$")
+        self.zero_subject = re.compile("(?:" + "|".join(map(re.escape, sorted(both("zero_subject_openers"), key=len, reverse=True))) + ")")
         self.plural_anaphora = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("plural_anaphora")}, key=len, reverse=True))) + r")(?![a-z])")
         self.list_owner = re.compile(r"(?:列入|纳入|加入|列进|放入|放进|拉入|拉进)([^，,。；;]{1,10})$")
@@ -933,7 +934,8 @@ def _subject_issuers(r: _Rules, norm: str, before, candidates, limit: int) -> li
         later = [m for m in before if m.start >= said_end]
         if later:
             before = later
-        elif not r.self_reference.search(norm[said_end:limit]):
+        elif not r.self_reference.search(norm[said_end:limit]) \
+                and not r.zero_subject.match(norm[said_end:limit].lstrip("，,：: ")):
             return []
     issuing = r.issuing.find_all(*_twice(norm[before[0].end:limit]))
     if not issuing or not _enacts(r, norm, before[0].end, limit):
