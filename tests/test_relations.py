@@ -277,3 +277,12 @@ def test_a_partys_member_titled_in_a_committee_serves_both():
     got = triples("众议院外交事务委员会共和党主席麦考尔周三表示。")
     assert {o for s, p, o in got if s == "michael-mccaul" and p == "affiliatedWith"} == \
         {"house-foreign-affairs-committee", "us-republican-party"}
+
+
+@pytest.mark.parametrize("text, urged", [
+    ("美国要求日本和荷兰采取类似措施。", {"japan", "netherlands"}),
+    ("美国向卡塔尔施压，要求其停止支持哈马斯。", {"qatar"}),  # 其 is urged, not whom the action concerns
+    ("以色列人呼吁抵制中国的网站。", set()),
+])
+def test_in_chinese_the_party_urged_follows_the_cue_at_once(text, urged):
+    assert {o for s, p, o in triples(text) if p == "urges"} == urged

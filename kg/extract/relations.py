@@ -232,7 +232,8 @@ class _Reader:
                     subjects = [opening[0]]
                     break
         obj_c = [m for m in here if m.start >= cue_end and _is_party(self.lex, m.actor_id, allowed_o)]
-        if obj_c and spec.get("object_right_after") and obj_c[0].start != cue_end:
+        if obj_c and (spec.get("object_right_after") or spec.get("object_right_after_zh") and is_cjk(self.norm[cue_end - 1:cue_end])) \
+                and obj_c[0].start != cue_end:
             return  # 希望与日本合作: no one addressed
         if obj_c and not self._near(cue_end, obj_c[0].start):
             obj_c = []  # the first actor after the cue is too far to be its object
