@@ -286,3 +286,12 @@ def test_a_partys_member_titled_in_a_committee_serves_both():
 ])
 def test_in_chinese_the_party_urged_follows_the_cue_at_once(text, urged):
     assert {o for s, p, o in triples(text) if p == "urges"} == urged
+
+
+def test_a_state_naming_a_partners_firms_is_no_partner():
+    got = {(s, o) for s, p, o in triples("福特公司宣布与中国公司、电池制造商宁德时代携手合作。") if p == "cooperatesWith"}
+    assert got == {("catl", "ford")}
+
+
+def test_a_boast_of_buying_is_no_acquisition():
+    assert not any(p == "acquires" for s, p, o in triples("紫光集团几年前还曾经放话要买下美光。"))

@@ -308,7 +308,8 @@ class _Reader:
     def _symmetric(self, pred, clause, parts, sentence, cue_start) -> None:
         allowed = ("Country", "Organization")
         parties = [m for m in self.within(clause) if _is_party(self.lex, m.actor_id, allowed)
-                   and not self.outside_role(m, clause) and not self._nationality(m)]
+                   and not self.outside_role(m, clause) and not self._nationality(m)
+                   and not self._qualifies_a_body(m)]  # 与中国公司、…宁德时代合作: the firm, not its state
         cue_text = self.norm[cue_start:clause.end]
         if self.r.join_cues.find_all(cue_text[:8], cue_text[:8]):
             # "荷兰和日本同意加入美国的行动": the joiners cooperate with whom they join
