@@ -654,3 +654,12 @@ def test_a_speakers_unstated_subject_after_a_speech_verb_is_the_speaker():
     p = one("日本经济产业省表示，将对韩国实施出口管制。")
     assert (p.issuers, p.targets) == (("japan", "meti"), {"south-korea"})
     assert one("日本外交部表示，韩国的出口管制违反规则。").issuers == ("south-korea",)  # speaking of another's
+
+
+@pytest.mark.parametrize("text", [
+    "他们呼吁，白宫立即将这家公司列入黑名单。",  # the clause before urges it
+    "也因此，对俄罗斯的芯片出口禁令，中国政府表达了强烈反对。",  # the speaker's 反对 is no 对
+])
+def test_no_issuer_from_an_urged_party_or_a_speaker_opposing(text):
+    assert all(p.issuers in ((), ("russia",)) for p in policies(text)) or policies(text) == []
+    assert not any("china" in p.issuers or "white-house" in p.issuers for p in policies(text))

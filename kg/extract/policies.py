@@ -629,7 +629,7 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         opening = [m for m in s.within(s.mentions, nxt) if m.start - nxt.start <= 2] if nxt is not None else []
         if opening and ok(opening[0].actor_id) and not is_target(r, norm, opening[0], nxt):
             window = norm[opening[0].end:min(nxt.end, opening[0].end + 14)]
-            verbs = r.issuing.find_all(window, window)
+            verbs = [v for v in r.issuing.find_all(window, window) if v.end - v.start >= 2]  # not 对 of 反对
             if verbs and not _speech(r, window[:verbs[0].start]):
                 issuers = [opening[0].actor_id]
     if ptype == "CooperationAgreement" and issuers:
@@ -1076,6 +1076,8 @@ def _urged(r: _Rules, s: "_Sentence", clause: Span, trig) -> bool:
             if urged and re.fullmatch(r"[\s，,:：]*", s.norm[urged[-1].end:clause.start]) \
                     and not r.issuing.find_all(*_twice(s.norm[after:urged[0].start])):
                 return True
+            if re.fullmatch(r"[\s，,:：]*", s.norm[after:clause.start]):
+                return True  # 他们呼吁，白宫立即将鹏芯微列入黑名单: what the clause before urges
     hits = r.urging.find_all(*_twice(s.norm[clause.start:trig.start]))
     if not hits:
         return False
