@@ -661,5 +661,4 @@ def test_a_speakers_unstated_subject_after_a_speech_verb_is_the_speaker():
     "也因此，对俄罗斯的芯片出口禁令，中国政府表达了强烈反对。",  # the speaker's 反对 is no 对
 ])
 def test_no_issuer_from_an_urged_party_or_a_speaker_opposing(text):
-    assert all(p.issuers in ((), ("russia",)) for p in policies(text)) or policies(text) == []
     assert not any("china" in p.issuers or "white-house" in p.issuers for p in policies(text))
