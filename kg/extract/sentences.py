@@ -10,16 +10,17 @@ line break; clauses end at commas, colons, dashes, English subordinators ("after
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..resources import load_yaml
 
 __all__ = ["Span", "sentences", "clauses"]
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
+    """A piece of text and its offsets (a named tuple: made, hashed and compared in C, as
+    the splitters make a few hundred per article)."""
     start: int
     end: int
     text: str
