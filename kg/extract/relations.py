@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -118,9 +119,17 @@ def rules() -> _Rules:
     return _Rules()
 
 
-def _kinds(lex: Lexicon, actor_id: str) -> set[str]:
-    a = lex.get(actor_id)
-    return set() if a is None else {a.type, *a.types}
+def _kinds(lex: Lexicon, actor_id: str) -> frozenset[str]:
+    try:
+        return _KINDS[lex][actor_id]
+    except KeyError:
+        a = lex.get(actor_id)
+        kinds = _KINDS.setdefault(lex, {})[actor_id] = frozenset() if a is None else frozenset({a.type, *a.types})
+        return kinds
+
+
+#: each lexicon's actors' kinds, worked out once (a lexicon does not change)
+_KINDS: "weakref.WeakKeyDictionary[Lexicon, dict[str, frozenset[str]]]" = weakref.WeakKeyDictionary()
 
 
 def _is_party(lex: Lexicon, actor_id: str, allowed=("Country", "Organization", "Person")) -> bool:

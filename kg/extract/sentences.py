@@ -31,9 +31,13 @@ def _rules():
     rules = load_yaml("matching.yaml")
     s, c = rules["sentences"], rules["clauses"]
     closers = re.escape(s["closers"])
+    latin = re.escape(s["end_latin"])
+    # a Latin full stop after a character that is no space nor dot: the stop first, then
+    # what comes before it (a pattern whose every branch opens with a character class is
+    # tried only where one of those characters is, not at every position)
     end = re.compile(
         rf"[{re.escape(s['end_cjk'])}]+[{closers}]*"
-        rf"|(?<=[^\s.])[{re.escape(s['end_latin'])}]+[{closers}]*(?=\s+[\"“‘'(\[A-Z0-9\u4e00-\u9fff]|\s*$)"
+        rf"|[{latin}](?<=[^\s.][{latin}])[{latin}]*[{closers}]*(?=\s+[\"“‘'(\[A-Z0-9\u4e00-\u9fff]|\s*$)"
         r"|\n+"
     )
     abbrev = {a.lower() for a in s["abbreviations_en"]}
