@@ -180,7 +180,9 @@ def join_inline(text: str) -> str:
 
 # a run of white space with a CJK character (as :func:`is_cjk` tells) before or after it
 _CJK_CLASS = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0002fa1f"
-_WS_BY_CJK = re.compile(f"(?<=[{_CJK_CLASS}])\\s+|\\s+(?=[{_CJK_CLASS}])")
+# (both branches open with white space, so that only white space is tried; the first looks
+# behind its first character for the CJK one)
+_WS_BY_CJK = re.compile(f"\\s(?<=[{_CJK_CLASS}]\\s)\\s*|\\s+(?=[{_CJK_CLASS}])")
 
 
 _HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
