@@ -267,6 +267,7 @@ def _pos_tokenizer():
         for y, p in nexts.items():
             from_states[y][y0] = p
 
+    @lru_cache(maxsize=4096)  # a run of unknown characters (a name) recurs across articles
     def viterbi(obs: str):
         return _viterbi(obs, pseg.char_state_tab_P, pseg.start_P, pseg.trans_P, pseg.emit_P, from_states)
 
