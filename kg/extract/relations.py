@@ -34,7 +34,7 @@ from . import register
 from .phrases import PhraseMatcher, words_regex
 from .policies import RESTRICTIVE, _names_own_people, chain_after, chain_before, is_target, state_of
 from .policies import rules as policy_rules
-from .sentences import Span, clauses, sentences
+from .sentences import LazyClauses, Span, sentences
 
 __all__ = ["Relation", "find_relations"]
 
@@ -576,7 +576,7 @@ def find_relations(text: str, mentions, lex: Lexicon, policies=()) -> list[Relat
             here = reader.within(sentence)
             if not here:
                 continue
-            parts = clauses(sentence)
+            parts = LazyClauses(sentence)  # (split only where a cue needs them)
             reader._seats(sentence, parts)  # a seat may be a city, not an actor
             if len({m.actor_id for m in here}) < 2 and not reader._quoted_speaker(here[0].start, ("Country", "Organization", "Person")):
                 continue  # (a quotation's speaker named after it is the second party: “…荷兰…”毛宁说)

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from ..resources import load_yaml
 
-__all__ = ["Span", "sentences", "clauses"]
+__all__ = ["Span", "sentences", "clauses", "LazyClauses"]
 
 
 class Span(NamedTuple):
@@ -84,3 +84,18 @@ def clauses(sentence: Span) -> tuple[Span, ...]:
     _, _, clause = _rules()
     cuts = [m.end() for m in clause.finditer(sentence.text)]
     return tuple(_spans(sentence.text, sentence.start, cuts))
+
+
+class LazyClauses:
+    """The clauses of a sentence (:func:`clauses`), split when first iterated: for a reader
+    that needs them only when a cue is there."""
+
+    __slots__ = ("sentence", "_parts")
+
+    def __init__(self, sentence: Span):
+        self.sentence, self._parts = sentence, None
+
+    def __iter__(self):
+        if self._parts is None:
+            self._parts = clauses(self.sentence)
+        return iter(self._parts)
