@@ -180,7 +180,9 @@ def join_inline(text: str) -> str:
 
 # a run of white space with a CJK character (as :func:`is_cjk` tells) before or after it
 _CJK_CLASS = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0002fa1f"
-_WS_BY_CJK = re.compile(f"(?<=[{_CJK_CLASS}])\\s+|\\s+(?=[{_CJK_CLASS}])")
+# (both branches open with white space, so that only white space is tried; the first looks
+# behind its first character for the CJK one)
+_WS_BY_CJK = re.compile(f"\\s(?<=[{_CJK_CLASS}]\\s)\\s*|\\s+(?=[{_CJK_CLASS}])")
 
 
 _HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
@@ -269,13 +271,60 @@ _DOTS = {"‧": "·", "・": "·", "•": "·", "∙": "·", "⋅": "·", "･":
 
 @lru_cache(maxsize=None)
 def _norm_char(ch: str) -> str:
+    return _norm_form(ch, unicodedata.normalize("NFKC", ch))
+
+
+def _norm_form(ch: str, nfkc_form: str) -> str:
+    """:func:`_norm_char` of ``ch``, given its NFKC form."""
     if ch in _DOTS:
         return "·"
-    n = unicodedata.normalize("NFKC", ch).lower()
+    n = nfkc_form.lower()
     if len(n) == 1:
         return n
     low = ch.lower()  # "İ".lower() is two characters: keep the text's length, so offsets hold
     return low if len(low) == 1 else ch
+
+
+#: below this length a text goes through its table character by character (``str.translate``)
+_RUNS_FROM = 256
+
+
+@lru_cache(maxsize=1)
+def _changing() -> tuple[re.Pattern, re.Pattern]:
+    """Runs of the characters that :func:`_norm_char` and NFKC change: those of the Basic
+    Multilingual Plane worked out once (about 20 ms), and every character beyond it. In an
+    article few characters change (capitals, full-width punctuation): the runs are found in C
+    and only they go through the tables, which gives what a translation of every character
+    gives."""
+    norm, nf = [], []
+    for cp in range(0x10000):
+        ch = chr(cp)
+        form = unicodedata.normalize("NFKC", ch)
+        if form != ch:
+            nf.append(cp)
+        if _norm_form(ch, form) != ch:
+            norm.append(cp)
+    return re.compile(_class_of(norm) + "+"), re.compile(_class_of(nf) + "+")
+
+
+def _class_of(codes: list[int]) -> str:
+    """A character class of ``codes`` (increasing, all below U+10000) and of every character
+    beyond U+FFFF."""
+    parts, i = [], 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        parts.append(f"\\u{codes[i]:04x}" if i == j else f"\\u{codes[i]:04x}-\\u{codes[j]:04x}")
+        i = j + 1
+    return "[" + "".join(parts) + "\\U00010000-\\U0010ffff]"
+
+
+def _through(table: dict, which: int, text: str) -> str:
+    """``text.translate(table)``, the long texts by their runs of changing characters."""
+    if len(text) < _RUNS_FROM:
+        return text.translate(table)
+    return _changing()[which].sub(lambda m: m.group().translate(table), text)
 
 
 class _NormTable(dict):
@@ -297,7 +346,7 @@ def normalize_chars(text: str) -> str:
     same length as ``text``, so offsets in it are offsets in the original."""
     if text.isascii():
         return text.lower()  # NFKC leaves ASCII alone, and OpenCC has nothing to convert
-    s = text.translate(_NORM_TABLE)
+    s = _through(_NORM_TABLE, 0, text)
     simp = to_simplified(s)
     if len(simp) == len(s):
         return simp
@@ -316,7 +365,7 @@ def normalize_chars_many(texts: list[str]) -> list[str]:
     if len(texts) < 2 or any("\n" in t for t in texts):
         return [normalize_chars(t) for t in texts]
     joined = "\n".join(texts)
-    s = joined.translate(_NORM_TABLE)
+    s = _through(_NORM_TABLE, 0, joined)
     simp = to_simplified(s)
     parts = simp.split("\n")
     if len(simp) != len(joined) or len(parts) != len(texts) or any(len(p) != len(t) for p, t in zip(parts, texts)):
@@ -341,5 +390,5 @@ def nfkc(text: str) -> str:
     unless characters combine across their boundaries (an accent after a letter, Hangul
     jamo); then the text is normalized whole. Either way the same text: the characters'
     own forms are equivalent to the text, and equivalent texts have one NFKC form."""
-    out = text.translate(_NFKC_TABLE)
+    out = _through(_NFKC_TABLE, 1, text)
     return out if unicodedata.is_normalized("NFKC", out) else unicodedata.normalize("NFKC", text)

@@ -52,6 +52,29 @@ def test_nfkc_is_unicodedata_on_any_text(text):
     assert nfkc(text) == unicodedata.normalize("NFKC", text)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=_NFKC_CHARS, min_size=300, max_size=600))
+def test_nfkc_is_unicodedata_on_a_long_text(text):
+    # (an article's length: its characters that change are found by runs, not one by one)
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_normalized_text_is_each_characters_form_whatever_the_length(monkeypatch):
+    import kg.text as kt
+
+    every = "".join(map(chr, range(0x10000))) + "".join(map(chr, range(0x1D400, 0x1D500))) + "\U0002F800\U00020000"
+    texts = [every, every[::-1], "美國商務部（ＡＳＭＬ）İstanbul ﬁrm Ⅻ，" * 40]
+    for text in texts[:2]:  # long texts go by runs of changing characters: the same as one by one
+        assert kt._through(kt._NORM_TABLE, 0, text) == "".join(kt._norm_char(c) for c in text)
+        assert kt._through(kt._NFKC_TABLE, 1, text) == "".join(unicodedata.normalize("NFKC", c) for c in text)
+    texts = [t.translate({c: None for c in range(0xD800, 0xE000)}) for t in texts]  # (OpenCC reads UTF-8)
+    by_runs = [kt.normalize_chars(t) for t in texts] + [kt.nfkc(t) for t in texts]
+    kt.normalize_chars.cache_clear()
+    monkeypatch.setattr(kt, "_RUNS_FROM", 10 ** 9)  # every text one character at a time
+    assert [kt.normalize_chars(t) for t in texts] + [kt.nfkc(t) for t in texts] == by_runs
+    kt.normalize_chars.cache_clear()
+
+
 @pytest.mark.parametrize("text", CASES + ["科技有限", "智谱华章科技", "蒂埃里布雷顿", "英伟达公司"])
 def test_same_words_as_jieba_with_its_hmm(text):
     jieba_dictionary()

@@ -12,6 +12,7 @@ count only in compounds (中美, 美、德等国). Rules are data: ``ontology/ma
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -131,7 +132,7 @@ class Matcher:
             return out
         slots = self.slots
         # every match, overlapping ones too, in the order of their ends (then longest first)
-        for i, start, end in sorted(find_every(self.automaton, norm, self.placeholder), key=lambda m: (m[2], m[1])):
+        for i, start, end in sorted(find_every(self.automaton, norm, self.placeholder), key=_END_START):
             entries, checked = slots[i]
             if not checked:
                 for e in entries:
@@ -165,8 +166,9 @@ class Matcher:
         n = len(norm)
         for edge in (start, end):
             if edge < n:
-                for k in range(1, min(edge, 4) + 1):
-                    if norm[edge - k:edge + 1] in freq:
+                stop = edge + 1
+                for k in range(max(edge - 4, 0), edge):
+                    if norm[k:stop] in freq:
                         return True
         return False
 
@@ -380,6 +382,7 @@ class Matcher:
 
 
 
+_END_START = operator.itemgetter(2, 1)  # a match (pattern, start, end) by its end, then start
 _GAP = re.compile(r"\s*[（(]\s*")  # between a name and its gloss: 苹果（Apple）
 
 

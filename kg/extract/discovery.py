@@ -247,6 +247,21 @@ def _segment_window(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((w.word, w.flag) for w in _pos_tokenizer().cut(text))
 
 
+@lru_cache(maxsize=8192)
+def _leading_name(window: str) -> Optional[str]:
+    """The leading name-tagged words of a short window, three characters at most (龚/明德),
+    or None for a window without words: the words and tags of :func:`_segment_window`, read
+    lazily, so that the HMM does not tag the runs after those words."""
+    _jieba()
+    name, any_word = "", False
+    for w in _pos_tokenizer().cut(window):
+        any_word = True
+        if not w.flag.startswith("nr") or len(name) + len(w.word) > 3:
+            break
+        name += w.word
+    return name if any_word else None
+
+
 @lru_cache(maxsize=1)
 def _pos_tokenizer():
     """jieba's part-of-speech tokenizer (its dictionary and tags, shared with
@@ -259,6 +274,7 @@ def _pos_tokenizer():
         for y, p in nexts.items():
             from_states[y][y0] = p
 
+    @lru_cache(maxsize=4096)  # a run of unknown characters (a name) recurs across articles
     def viterbi(obs: str):
         return _viterbi(obs, pseg.char_state_tab_P, pseg.start_P, pseg.trans_P, pseg.emit_P, from_states)
 
@@ -562,14 +578,9 @@ def _chinese_titles(rules: _Rules, text: str) -> list[Candidate]:
         elif quick:  # a common surname and a given name, then a word that follows names: no need for jieba
             name = quick
         else:
-            tokens = _segment_window(window[:6])
-            if not tokens:
+            name = _leading_name(window[:6])
+            if name is None:
                 continue
-            name = ""
-            for word, flag in tokens:  # the leading name-tagged words (龚/明德)
-                if not flag.startswith("nr") or len(name) + len(word) > 3:
-                    break
-                name += word
             if not 2 <= len(name) <= 3:
                 # a common surname and one or two characters, then a word that follows names
                 # (研究员苏紫云表示): jieba does not know every given name

@@ -347,9 +347,14 @@ class _ByStart:
         self.items = list(items)
         self.order = sorted(range(len(self.items)), key=lambda i: self.items[i].start)
         self.starts = [self.items[i].start for i in self.order]
+        self.in_order = self.order == list(range(len(self.items)))  # (then a slice is in original order)
 
     def inside(self, start: int, end: int) -> list:
         lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_right(self.starts, end)
+        if lo >= hi:
+            return []
+        if self.in_order:
+            return [x for x in self.items[lo:hi] if x.end <= end]
         return [self.items[i] for i in sorted(i for i in self.order[lo:hi] if self.items[i].end <= end)]
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,7 +34,7 @@ from . import register
 from .phrases import PhraseMatcher, words_regex
 from .policies import RESTRICTIVE, _names_own_people, chain_after, chain_before, is_target, state_of
 from .policies import rules as policy_rules
-from .sentences import Span, clauses, sentences
+from .sentences import LazyClauses, Span, sentences
 
 __all__ = ["Relation", "find_relations"]
 
@@ -129,9 +130,17 @@ def rules() -> _Rules:
     return _Rules()
 
 
-def _kinds(lex: Lexicon, actor_id: str) -> set[str]:
-    a = lex.get(actor_id)
-    return set() if a is None else {a.type, *a.types}
+def _kinds(lex: Lexicon, actor_id: str) -> frozenset[str]:
+    try:
+        return _KINDS[lex][actor_id]
+    except KeyError:
+        a = lex.get(actor_id)
+        kinds = _KINDS.setdefault(lex, {})[actor_id] = frozenset() if a is None else frozenset({a.type, *a.types})
+        return kinds
+
+
+#: each lexicon's actors' kinds, worked out once (a lexicon does not change)
+_KINDS: "weakref.WeakKeyDictionary[Lexicon, dict[str, frozenset[str]]]" = weakref.WeakKeyDictionary()
 
 
 def _is_party(lex: Lexicon, actor_id: str, allowed=("Country", "Organization", "Person")) -> bool:
@@ -645,7 +654,7 @@ def find_relations(text: str, mentions, lex: Lexicon, policies=()) -> list[Relat
             here = reader.within(sentence)
             if not here:
                 continue
-            parts = clauses(sentence)
+            parts = LazyClauses(sentence)  # (split only where a cue needs them)
             reader._seats(sentence, parts)  # a seat may be a city, not an actor
             if len({m.actor_id for m in here}) < 2 and not reader._quoted_speaker(here[0].start, ("Country", "Organization", "Person")):
                 continue  # (a quotation's speaker named after it is the second party: “…荷兰…”毛宁说)

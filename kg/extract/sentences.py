@@ -10,16 +10,17 @@ line break; clauses end at commas, colons, dashes, English subordinators ("after
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..resources import load_yaml
 
-__all__ = ["Span", "sentences", "clauses"]
+__all__ = ["Span", "sentences", "clauses", "LazyClauses"]
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
+    """A piece of text and its offsets (a named tuple: made, hashed and compared in C, as
+    the splitters make a few hundred per article)."""
     start: int
     end: int
     text: str
@@ -30,9 +31,13 @@ def _rules():
     rules = load_yaml("matching.yaml")
     s, c = rules["sentences"], rules["clauses"]
     closers = re.escape(s["closers"])
+    latin = re.escape(s["end_latin"])
+    # a Latin full stop after a character that is no space nor dot: the stop first, then
+    # what comes before it (a pattern whose every branch opens with a character class is
+    # tried only where one of those characters is, not at every position)
     end = re.compile(
         rf"[{re.escape(s['end_cjk'])}]+[{closers}]*"
-        rf"|(?<=[^\s.])[{re.escape(s['end_latin'])}]+[{closers}]*(?=\s+[\"“‘'(\[A-Z0-9\u4e00-\u9fff]|\s*$)"
+        rf"|[{latin}](?<=[^\s.][{latin}])[{latin}]*[{closers}]*(?=\s+[\"“‘'(\[A-Z0-9\u4e00-\u9fff]|\s*$)"
         r"|\n+"
     )
     abbrev = {a.lower() for a in s["abbreviations_en"]}
@@ -79,3 +84,18 @@ def clauses(sentence: Span) -> tuple[Span, ...]:
     _, _, clause = _rules()
     cuts = [m.end() for m in clause.finditer(sentence.text)]
     return tuple(_spans(sentence.text, sentence.start, cuts))
+
+
+class LazyClauses:
+    """The clauses of a sentence (:func:`clauses`), split when first iterated: for a reader
+    that needs them only when a cue is there."""
+
+    __slots__ = ("sentence", "_parts")
+
+    def __init__(self, sentence: Span):
+        self.sentence, self._parts = sentence, None
+
+    def __iter__(self):
+        if self._parts is None:
+            self._parts = clauses(self.sentence)
+        return iter(self._parts)

@@ -92,19 +92,21 @@ def best_path(text: str) -> list:
     n = len(text)
     best: list = [None] * (n + 1)
     best[n] = (0, 0)
+    get = freq.get
     for k in range(n - 1, -1, -1):
         top = None
         i = k
-        frag = text[k]
-        while i < n and frag in freq:  # the words that start at k (get_DAG)
-            f = freq[frag]
+        f = get(text[k])
+        while f is not None:  # the words that start at k (get_DAG; the dictionary holds their prefixes)
             if f:
                 cand = (log(f) - logtotal + best[i + 1][0], i)  # calc
                 if top is None or cand > top:
                     top = cand
             i += 1
-            frag = text[k:i + 1]
+            if i == n:
+                break
+            f = get(text[k:i + 1])
         if top is None:  # no word starts here: the character alone
-            top = (log(freq.get(text[k]) or 1) - logtotal + best[k + 1][0], k)
+            top = (log(get(text[k]) or 1) - logtotal + best[k + 1][0], k)
         best[k] = top
     return best
