@@ -110,6 +110,31 @@ def test_bad_files_are_reported_and_the_build_goes_on(tmp_path):
     assert "invalid YAML" in reasons["bad.md"] and "binary" in reasons["blob.bin"]
 
 
+def test_a_build_puts_back_the_callers_garbage_collector_settings(tmp_path, monkeypatch):
+    import gc
+
+    import kg.pipeline
+
+    (tmp_path / "good.md").write_text('---\ntitle: "Good"\nwebUrl: "https://ex.org/g"\n---\n', encoding="utf-8")
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(650, 9, 11)
+        kg.build([tmp_path])
+        assert gc.get_threshold() == (650, 9, 11)
+        seen = []
+
+        def failing(*args):
+            seen.append(gc.get_threshold())
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(kg.pipeline, "_build", failing)
+        with pytest.raises(RuntimeError):  # and when the build fails
+            kg.build([tmp_path])
+        assert seen[0][2] > 11 and gc.get_threshold() == (650, 9, 11)
+    finally:
+        gc.set_threshold(*before)
+
+
 def test_missing_input_is_a_build_error(tmp_path):
     with pytest.raises(kg.BuildError, match="no such file"):
         kg.build([tmp_path / "nope"])

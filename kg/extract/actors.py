@@ -12,11 +12,11 @@ count only in compounds (中美, 美、德等国). Rules are data: ``ontology/ma
 from __future__ import annotations
 
 import bisect
-import operator
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 import ahocorasick_rs
 
@@ -382,7 +382,7 @@ class Matcher:
 
 
 
-_END_START = operator.itemgetter(2, 1)  # a match (pattern, start, end) by its end, then start
+_END_START = itemgetter(2, 1)  # a match (pattern, start, end) by its end, then start
 _GAP = re.compile(r"\s*[（(]\s*")  # between a name and its gloss: 苹果（Apple）
 
 
