@@ -662,3 +662,15 @@ def test_a_speakers_unstated_subject_after_a_speech_verb_is_the_speaker():
 ])
 def test_no_issuer_from_an_urged_party_or_a_speaker_opposing(text):
     assert not any("china" in p.issuers or "white-house" in p.issuers for p in policies(text))
+
+
+def test_a_bill_in_book_title_marks_is_a_measure_of_its_sponsors_state():
+    p = one("玛丽亚‧坎特威尔提出了《警卫法案》。")
+    assert (p.type, p.issuers) == ("OtherPolicy", ("united-states",))
+    # a title naming actors is a background law on them, no measure read from it
+    assert policies("美国对澳门的政策建立在《美国澳门政策法案》的基础上。") == []
+
+
+def test_an_official_of_one_states_bodies_enacts_for_that_state():
+    p = one("雷蒙多宣布对中国实施新的出口管制。")
+    assert (p.issuers, p.targets) == (("united-states",), {"china"})

@@ -243,6 +243,7 @@ class _Rules:
         plans = data["plan_documents"]
         # (a title: no clause punctuation, unlike a quoted sentence ending in 计划)
         self.plan_document = re.compile("[《“]([^《》“”，,。：:；;！？!?]{2,60}?(?:" + "|".join(map(re.escape, plans["ends"])) + "))[》”]")
+        self.act_ends = tuple(plans.get("acts") or ())
         self.industry_words = re.compile("|".join(map(re.escape, sorted(plans["industry_words"], key=len, reverse=True))))
         joint = data["joint_action"]
         alts = lambda key, lang: "|".join(map(re.escape, sorted(  # noqa: E731
@@ -277,6 +278,10 @@ def _leader_state(lex: Lexicon, actor_id: str) -> Optional[str]:
     if actor is None or actor.type != "Person":
         return None
     states = [a for a in actor.affiliated_with if getattr(lex.get(a), "type", None) == "Country"]
+    if not states:  # an official of one state's bodies (a senator, a minister): that state
+        states = sorted({state_of(lex, a) for a in actor.affiliated_with
+                         if "GovernmentOrganization" in getattr(lex.get(a), "types", ())})
+        states = [s for s in states if getattr(lex.get(s), "type", None) == "Country"] if len(states) == 1 else []
     return states[0] if len(states) == 1 else None
 
 
@@ -1352,9 +1357,12 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
             continue  # 《芯片与科学法案》: the named act itself
         if doc.group(0).startswith("“") and any(doc.start(1) <= a < doc.end(1) for a, _ in actor_spans):
             continue  # “这将防止中共利用美国技术推进其军事现代化计划”: a quotation naming actors, no title
-        if r.industry_words.search(doc.group(1)) or technology_matcher().find(doc.group(1), doc.group(1)):
+        on_industry = r.industry_words.search(doc.group(1)) or technology_matcher().find(doc.group(1), doc.group(1))
+        if on_industry or (doc.group(0).startswith("《") and doc.group(1).endswith(r.act_ends)
+                           and not any(doc.start(1) <= a < doc.end(1) for a, _ in actor_spans)):
             triggers = [t for t in triggers if not (doc.start(1) <= t.start and t.end <= doc.end(1))]
-            triggers.append(Phrase(doc.start(1), doc.end(1), text[doc.start(1):doc.end(1)], ("document", "IndustrialPolicy")))
+            triggers.append(Phrase(doc.start(1), doc.end(1), text[doc.start(1):doc.end(1)],
+                                   ("document", "IndustrialPolicy" if on_industry else "OtherPolicy")))
     triggers.sort(key=lambda t: (t.start, t.end))
     techs = technology_matcher().find(text, norm)
     statuses = r.status.find(text, norm)
