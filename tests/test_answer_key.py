@@ -77,10 +77,10 @@ KEY_FLOORS = {
     # by GUIDE.md; the rules were tuned on it
     "answer_key": key_floors(0.96, 0.83, 0.82, actor_precision=0.98, actor_recall=0.94),
     # the development key: 20 corpus documents (12 Epoch pages, 8 English records) annotated
-    # from the text alone, then used to find what the rules miss on fresh text. Its policies
-    # were 0.72 before subsidies for a whole industry became industrial plans (GUIDE.md: money
-    # for named firms is a Subsidy); its annotator typed the US chip-subsidy programme a Subsidy
-    "answer_key_dev": key_floors(0.92, 0.70, 0.63),
+    # from the text alone, then used to find what the rules miss on fresh text. (Its annotator
+    # typed the US chip-subsidy programme a Subsidy; kg reads a subsidy for a whole industry as
+    # an industrial plan, GUIDE.md's "money for named firms is a Subsidy")
+    "answer_key_dev": key_floors(0.92, 0.73, 0.63),
     # the first held-out key: 15 documents annotated after a round of rules, studied since
     "answer_key_holdout": key_floors(0.91, 0.7, 0.55),
     # the second held-out key: 15 documents, only ever scored in aggregate. actor_f1 was 0.93
