@@ -674,3 +674,9 @@ def test_a_bill_in_book_title_marks_is_a_measure_of_its_sponsors_state():
 def test_an_official_of_one_states_bodies_enacts_for_that_state():
     p = one("雷蒙多宣布对中国实施新的出口管制。")
     assert (p.issuers, p.targets) == (("united-states",), {"china"})
+
+
+@pytest.mark.parametrize("text", ["银行正在制定应急计划，一旦西方对俄罗斯制裁，他们不会毫无准备。",
+                                  "专家说，这些举动称不上对美国的反制。"])
+def test_a_condition_or_a_denial_of_a_measure_is_no_measure(text):
+    assert policies(text) == []
