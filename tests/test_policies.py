@@ -680,3 +680,12 @@ def test_an_official_of_one_states_bodies_enacts_for_that_state():
                                   "专家说，这些举动称不上对美国的反制。"])
 def test_a_condition_or_a_denial_of_a_measure_is_no_measure(text):
     assert policies(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("美国宣布限制中国对外投资。", [("InvestmentControl", ("united-states",), {"china"})]),  # 对外 is no 对 cue
+    ("拜登签署芯片法案。", [("IndustrialPolicy", ("united-states",), set())]),  # the leader's own state's act
+    ("中国商务部表示，已注意到对中国企业的出口管制。", []),  # the speaker only notes a measure
+])
+def test_review_regressions_stay_fixed(text, expected):
+    assert [(p.type, p.issuers, p.targets) for p in policies(text)] == expected

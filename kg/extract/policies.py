@@ -219,8 +219,9 @@ class _Rules:
         self.list_owner = re.compile(r"(?:列入|纳入|加入|列进|放入|放进|拉入|拉进)([^，,。；;]{1,10})$")
         self.passive_adverbs = re.compile("(?:" + "|".join(map(re.escape, sorted(
             both("passive_adverbs"), key=len, reverse=True))) + ")+")
-        self.subject_of_cue = re.compile("(?:" + "|".join(map(re.escape, sorted(
-            both("subject_of_cue_after"), key=len, reverse=True))) + ")")
+        self.subject_of_cue = re.compile("(?!" + "|".join(map(re.escape, sorted(both("not_cue_after"), key=len, reverse=True)))
+                                         + ")(?:" + "|".join(map(re.escape, sorted(
+                                             both("subject_of_cue_after"), key=len, reverse=True))) + ")")
         filler = sorted({normalize_chars(w) for w in both("filler")}, key=len, reverse=True)
         self.filler = re.compile(r"(?:\s+|(?<![a-z0-9])(?:" + "|".join(map(re.escape, filler)) + r")(?![a-z0-9])|[（(）)]|[\"“”'’])*$")
         self.joiner = re.compile(r"^(?:\s|(?<![a-z0-9])(?:" + "|".join(
@@ -242,7 +243,8 @@ class _Rules:
         self.window_days = int(data.get("merge_window_days", 365))
         plans = data["plan_documents"]
         # (a title: no clause punctuation, unlike a quoted sentence ending in 计划)
-        self.plan_document = re.compile("[《“]([^《》“”，,。：:；;！？!?]{2,60}?(?:" + "|".join(map(re.escape, plans["ends"])) + "))[》”]")
+        ends = "|".join(map(re.escape, plans["ends"]))
+        self.plan_document = re.compile(f"《([^《》“”，,。：:；;！？!?]{{2,60}}?(?:{ends}))》|“([^《》“”，,。：:；;！？!?]{{2,60}}?(?:{ends}))”")
         self.act_ends = tuple(plans.get("acts") or ())
         self.industry_words = re.compile("|".join(map(re.escape, sorted(plans["industry_words"], key=len, reverse=True))))
         joint = data["joint_action"]
@@ -639,7 +641,7 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         opening = [m for m in s.within(s.mentions, nxt) if m.start - nxt.start <= 2] if nxt is not None else []
         if opening and ok(opening[0].actor_id) and not is_target(r, norm, opening[0], nxt):
             window = norm[opening[0].end:min(nxt.end, opening[0].end + 14)]
-            verbs = [v for v in r.issuing.find_all(window, window) if v.end - v.start >= 2]  # not 对 of 反对
+            verbs = [v for v in r.issuing.find_all(window, window) if window[v.start:v.end] != "对"]  # not 对 of 反对
             if verbs and not _speech(r, window[:verbs[0].start]):
                 issuers = [opening[0].actor_id]
     if ptype == "CooperationAgreement" and issuers:
@@ -734,7 +736,7 @@ def _elaborated_targets(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span) -
 def _served(r: _Rules, lex: Lexicon, norm: str, mentions, targets) -> list[str]:
     """阻止台积电等制造商为中国芯片设计师制造芯片: after firms a restriction binds, the state
     they serve (right after 为/给) is the target, and the firms are not."""
-    return [m.actor_id for m in mentions if norm[m.start - 1:m.start] in r.served_before
+    return [m.actor_id for m in mentions if norm[max(0, m.start - 4):m.start].endswith(r.served_before)
             and getattr(lex.get(m.actor_id), "type", None) == "Country"
             and any(x.end <= m.start and x.actor_id in targets and getattr(lex.get(x.actor_id), "type", None) == "Organization"
                     for x in mentions)]
@@ -825,7 +827,7 @@ def _passive(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig):
             and not re.search(r"但|而|不过|然而|可是", norm[before[0].end:at]):
         chain = [before[0]]  # 长江存储上周被美国列入…: the sentence's subject, unless another took over
     elif (opening := next((x for x in before if x.start >= clause.start), None)) is not None \
-            and opening.start - clause.start <= 2 and not r.own_firms_after.match(norm, opening.end) \
+            and opening.start - clause.start <= 2 and not r.own_firms_after.match(norm[opening.end:opening.end + 8]) \
             and not re.search(r"[，,]|但|而|不过|然而|可是", norm[opening.end:at]):
         chain = [opening]  # 2020年，中芯国际在川普政府执政时被列入…: the clause's subject
     else:
@@ -910,6 +912,18 @@ def _speech(r: _Rules, text: str) -> list:
     return r.speech.find_all(masked, masked)
 
 
+def _zero_subject(r: _Rules, text: str) -> bool:
+    """Whether ``text`` (right after a speech verb) opens a clause with no subject of its own
+    that goes on to enact something (表示，将对美国实施…), so the speaker is its subject; not
+    one that only notes a measure (表示，已注意到对中国企业的出口管制)."""
+    rest = text.lstrip("，,：: ")
+    opener = r.zero_subject.match(rest)
+    if opener is None:
+        return False
+    verbs = r.issuing.find_all(rest[opener.end():], rest[opener.end():])
+    return any(v.end - v.start >= 2 for v in verbs)
+
+
 def _twice(norm: str) -> tuple[str, str]:
     """Normalized text as both the text and its normalization (no second pass)."""
     return norm, norm
@@ -944,8 +958,7 @@ def _subject_issuers(r: _Rules, norm: str, before, candidates, limit: int) -> li
         later = [m for m in before if m.start >= said_end]
         if later:
             before = later
-        elif not r.self_reference.search(norm[said_end:limit]) \
-                and not r.zero_subject.match(norm[said_end:limit].lstrip("，,：: ")):
+        elif not r.self_reference.search(norm[said_end:limit]) and not _zero_subject(r, norm[said_end:limit]):
             return []
     issuing = r.issuing.find_all(*_twice(norm[before[0].end:limit]))
     if not issuing or not _enacts(r, norm, before[0].end, limit):
@@ -1141,8 +1154,9 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
             if own is not None:  # 欧盟晶片法案: the generic name with another state's before it
                 value, spec, found_issuers = own
                 if spec is None:
-                    found.append(_Mention(ptype, None, found_issuers, [], techs | set(r.named[trig.payload[1]].get("covers") or []),
-                                          status, s.span))
+                    covers = techs | set(r.named[trig.payload[1]].get("covers") or [])
+                    found.extend(_Mention(ptype, None, group, [], set(covers), status, s.span)
+                                 for group in _by_state(lex, found_issuers))
                     continue
             if not spec.get("event"):
                 issuers = sorted(spec.get("issuer") or [])
@@ -1286,14 +1300,15 @@ def _other_states_measure(r: _Rules, lex: Lexicon, s: "_Sentence", trig, spec):
         adjacent = _subject_issuers(r, s.norm, before, before, trig.start)
         if adjacent and not r.publishing.find_all(*_twice(s.norm[adjacent[-1].end:trig.start])):
             adjacent = []
-    states = {state_of(lex, m.actor_id) for m in adjacent}
+    acting = sorted({_leader_state(lex, m.actor_id) or m.actor_id for m in adjacent})  # 拜登: the United States
+    states = {state_of(lex, a) for a in acting}
     if not adjacent or states & {state_of(lex, a) for a in fixed}:
         return None
     for nid, other in r.named.items():
         if other["type"] == spec["type"] and not other.get("event") and other.get("issuer") \
                 and {state_of(lex, a) for a in other["issuer"]} == states:
             return nid, other, list(other["issuer"])
-    return None, None, sorted({m.actor_id for m in adjacent})
+    return None, None, acting
 
 
 def _coordinated_goods(r: _Rules, s: "_Sentence", trig) -> Optional[str]:
@@ -1353,16 +1368,18 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     triggers = [t for t in triggers if t.payload[0] == "named" or id(t) in free]
     # 《新一代人工智能发展规划》: a plan document, one trigger over its whole title
     for doc in r.plan_document.finditer(norm):
-        if any(t.payload[0] == "named" and doc.start(1) <= t.start and t.end <= doc.end(1) for t in triggers):
+        booked = doc.group(1) is not None  # 《…》, else “…”
+        g = 1 if booked else 2
+        lo, hi, title = doc.start(g), doc.end(g), doc.group(g)
+        if any(t.payload[0] == "named" and lo <= t.start and t.end <= hi for t in triggers):
             continue  # 《芯片与科学法案》: the named act itself
-        if doc.group(0).startswith("“") and any(doc.start(1) <= a < doc.end(1) for a, _ in actor_spans):
+        names_actor = any(lo <= a < hi for a, _ in actor_spans)
+        if not booked and names_actor:
             continue  # “这将防止中共利用美国技术推进其军事现代化计划”: a quotation naming actors, no title
-        on_industry = r.industry_words.search(doc.group(1)) or technology_matcher().find(doc.group(1), doc.group(1))
-        if on_industry or (doc.group(0).startswith("《") and doc.group(1).endswith(r.act_ends)
-                           and not any(doc.start(1) <= a < doc.end(1) for a, _ in actor_spans)):
-            triggers = [t for t in triggers if not (doc.start(1) <= t.start and t.end <= doc.end(1))]
-            triggers.append(Phrase(doc.start(1), doc.end(1), text[doc.start(1):doc.end(1)],
-                                   ("document", "IndustrialPolicy" if on_industry else "OtherPolicy")))
+        on_industry = r.industry_words.search(title) or technology_matcher().find(title, title)
+        if on_industry or (booked and title.endswith(r.act_ends) and not names_actor):
+            triggers = [t for t in triggers if not (lo <= t.start and t.end <= hi)]
+            triggers.append(Phrase(lo, hi, text[lo:hi], ("document", "IndustrialPolicy" if on_industry else "OtherPolicy")))
     triggers.sort(key=lambda t: (t.start, t.end))
     techs = technology_matcher().find(text, norm)
     statuses = r.status.find(text, norm)

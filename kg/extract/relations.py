@@ -95,7 +95,7 @@ class _Rules:
         # 甲的主要客户包括乙和丙, "Apple's suppliers include TSMC": then the list of the other firms
         self.supply_list = re.compile(rf"(?:(?:公司|集团)?(?:[（(][^（）()]{{0,40}}[）)])?\s*的[^，,。；;、]{{0,6}}?(?:{roles_zh})\s*(?:{alt(sup['opens']['zh'])})"
                                       rf"|['’]s?\s+(?:[a-z-]+\s+){{0,2}}?(?:{roles_en})\s+(?:{alt(sup['opens']['en'])})(?![a-z]))\s*")
-        self.list_opener = re.compile(r"(?:分别是|分别为|包括|有)$")
+        self.list_opener = re.compile("(?:" + "|".join(map(re.escape, data["list_openers"])) + ")$")
         self.subsidiary_zh = re.compile(r"\s*(?:" + "|".join(map(re.escape, subs["zh"])) + r")\s*的?\s*")
         self.subsidiary_en = re.compile(r"\s*,?\s*(?:a|an|the)?\s*(?:" + "|".join(map(re.escape, subs["en"])) + r")\s+(?:of\s+)?")
         self.posted_to = re.compile(r"(?:(?<![a-z])(?:to|in)\s+(?:the\s+)?|驻)$")
