@@ -175,7 +175,7 @@ class _Rules:
             r"(?:将|把|(?<![a-z])(?:added|adds|adding|put|puts|placed|places)(?![a-z]))(.{1,80}?)"
             # ... with the list's owner or kind between (列入美国管制实体清单, "to the Commerce
             # Department's Entity List")
-            r"(?:(?:列入|纳入|加入|列进|放入|放进|拉入|拉进|列为|增列)[^，,。；;、\s]{0,6}?|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*"
+            r"(?:(?:" + "|".join(map(re.escape, roles["listing_verbs"]["zh"])) + r")[^，,。；;、\s]{0,6}?|(?<![a-z])(?:to|on|onto)\s+(?:the|its|a|their)?\s*"
             r"(?:[a-z.'’-]+\s+){0,3}?)\s*[“\"「《]?\s*$")
         self.export_families = frozenset(data["export_technologies"])
         self.body_types = dict(data.get("body_measure_types") or {})
@@ -216,7 +216,10 @@ class _Rules:
         self.zero_subject = re.compile("(?:" + "|".join(map(re.escape, sorted(both("zero_subject_openers"), key=len, reverse=True))) + ")")
         self.plural_anaphora = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("plural_anaphora")}, key=len, reverse=True))) + r")(?![a-z])")
-        self.list_owner = re.compile(r"(?:列入|纳入|加入|列进|放入|放进|拉入|拉进)([^，,。；;]{1,10})$")
+        self.list_owner = re.compile("(?:" + "|".join(map(re.escape, roles["listing_verbs"]["zh"])) + ")([^，,。；;]{1,10})$")
+        self.own_goods = tuple(both("own_goods_after"))
+        self.contrast = re.compile("|".join(map(re.escape, both("contrast_words"))))
+        self.partner_marker = re.compile(r"\s*(?:" + "|".join(map(re.escape, both("partner_markers"))) + r")\s*")
         self.passive_adverbs = re.compile("(?:" + "|".join(map(re.escape, sorted(
             both("passive_adverbs"), key=len, reverse=True))) + ")+")
         self.subject_of_cue = re.compile("(?!" + "|".join(map(re.escape, sorted(both("not_cue_after"), key=len, reverse=True)))
@@ -623,7 +626,7 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
             # goods (美国政府已停止向美国公司提供…许可证, 出售美国技术) is the subject, not a target
             own_firms_only = bool(opening) and opening[0].actor_id in targets and _can_issue(lex, opening[0].actor_id, ptype) \
                 and all(x is opening[0] or r.own_firms_after.search(norm[x.end:x.end + 8])
-                        or any(tc.start == x.end for tc in s.techs) or norm.startswith(("技术", "产品"), x.end)
+                        or any(tc.start == x.end for tc in s.techs) or norm.startswith(r.own_goods, x.end)
                         for x in s.mentions if x.actor_id == opening[0].actor_id and x.start < clause.end)
             if opening and (ok(opening[0].actor_id) or own_firms_only) and not is_target(r, norm, opening[0], c):
                 # a trigger that is the verb opening its clause (日本…加入美国的行列，限制…出口)
@@ -824,11 +827,11 @@ def _passive(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig):
             r.own_firms_after.match(gap) or any(t.start == before[-1].end and t.end == at for t in s.techs)):
         chain = [before[-1]]  # 中国芯片被限制, 中国企业遭制裁: the state of what (or who) suffers it
     elif before[0].start - s.span.start <= 2 and norm.count("，", before[0].end, at) <= 1 \
-            and not re.search(r"但|而|不过|然而|可是", norm[before[0].end:at]):
+            and not r.contrast.search(norm[before[0].end:at]):
         chain = [before[0]]  # 长江存储上周被美国列入…: the sentence's subject, unless another took over
     elif (opening := next((x for x in before if x.start >= clause.start), None)) is not None \
             and opening.start - clause.start <= 2 and not r.own_firms_after.match(norm[opening.end:opening.end + 8]) \
-            and not re.search(r"[，,]|但|而|不过|然而|可是", norm[opening.end:at]):
+            and not re.search(r"[，,]", norm[opening.end:at]) and not r.contrast.search(norm[opening.end:at]):
         chain = [opening]  # 2020年，中芯国际在川普政府执政时被列入…: the clause's subject
     else:
         chain = []
@@ -845,7 +848,7 @@ def _anaphoric_states(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span, tri
         return []
     chain = chain_before(r, s.norm, earlier[-1], earlier)
     for k in range(len(chain) - 1, 0, -1):  # 美国与日本和荷兰达成协议，让这些国家…: the partners
-        if re.fullmatch(r"\s*(?:与|同|跟|with)\s*", s.norm[chain[k - 1].end:chain[k].start]):
+        if r.partner_marker.fullmatch(s.norm[chain[k - 1].end:chain[k].start]):
             chain = chain[k:]
             break
     states = sorted({m.actor_id for m in chain if lex.get(m.actor_id) is not None

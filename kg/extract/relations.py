@@ -90,11 +90,16 @@ class _Rules:
         roles_zh, roles_en = alt(sup["roles"]["zh"]), alt(sup["roles"]["en"])
         # 甲是乙（gloss）的主要芯片供应商: the gap between the two firms, then what follows the second
         self.supply_is = re.compile(rf"\s*(?:{alt(sup['is']['zh'])}|(?<![a-z])(?:{alt(sup['is']['en'])})(?![a-z]))?\s*")
-        self.supply_after_zh = re.compile(rf"(?:公司|集团)?(?:[（(][^（）()]{{0,40}}[）)])?\s*的[^，,。；;、]{{0,8}}?(?:{roles_zh})")
+        forms = "|".join(map(re.escape, sorted(sup["legal_forms_zh"], key=len, reverse=True)))
+        self.supply_after_zh = re.compile(rf"(?:{forms})?(?:[（(][^（）()]{{0,40}}[）)])?\s*的[^，,。；;、]{{0,8}}?(?:{roles_zh})")
         self.supply_after_en = re.compile(rf"(?:['’]s?)\s+(?:[a-z-]+\s+){{0,2}}?(?:{roles_en})(?![a-z])")
         # 甲的主要客户包括乙和丙, "Apple's suppliers include TSMC": then the list of the other firms
-        self.supply_list = re.compile(rf"(?:(?:公司|集团)?(?:[（(][^（）()]{{0,40}}[）)])?\s*的[^，,。；;、]{{0,6}}?(?:{roles_zh})\s*(?:{alt(sup['opens']['zh'])})"
+        self.supply_list = re.compile(rf"(?:(?:{forms})?(?:[（(][^（）()]{{0,40}}[）)])?\s*的[^，,。；;、]{{0,6}}?(?:{roles_zh})\s*(?:{alt(sup['opens']['zh'])})"
                                       rf"|['’]s?\s+(?:[a-z-]+\s+){{0,2}}?(?:{roles_en})\s+(?:{alt(sup['opens']['en'])})(?![a-z]))\s*")
+        # between two people of a list: a gloss's end, a joiner, and a given name's dot
+        # (汤姆·科顿（Tom Cotton）、比尔‧哈格蒂)
+        self.person_list_gap = re.compile(r"[）)]?\s*(?:" + "|".join(map(re.escape, data["list_joiners"]))
+                                          + r")\s*(?:[\u4e00-\u9fff]{1,4}[·‧•])?")
         self.list_opener = re.compile("(?:" + "|".join(map(re.escape, data["list_openers"])) + ")$")
         self.subsidiary_zh = re.compile(r"\s*(?:" + "|".join(map(re.escape, subs["zh"])) + r")\s*的?\s*")
         self.subsidiary_en = re.compile(r"\s*,?\s*(?:a|an|the)?\s*(?:" + "|".join(map(re.escape, subs["en"])) + r")\s+(?:of\s+)?")
@@ -404,7 +409,7 @@ class _Reader:
                 end = x.end
                 continue
             if "Person" not in _kinds(self.lex, x.actor_id) \
-                    or not re.fullmatch(r"[）)]?\s*(?:[、，,]|和|及|与|以及)\s*(?:[\u4e00-\u9fff]{1,4}[·‧•])?", self.norm[end:x.start]):
+                    or not self.r.person_list_gap.fullmatch(self.norm[end:x.start]):
                 break
             out.append(x.actor_id)
             last, end = x.actor_id, x.end
