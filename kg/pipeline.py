@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
-from . import facts
+import yaml
+
+from . import extract, facts
 from . import lexicon as lexicon_mod
 from .cache import open_cache
 from .extract.discovery import learn_from
@@ -197,6 +199,10 @@ _GC_OLDEST = 1000
 def _build(inputs, files, excluded, engine, store, progress, keep_documents, spill_at, max_file_size) -> BuildResult:
     version = facts.code_version() if store is not None else ""
     lex = lexicon_mod.load()
+    try:
+        extract.load_rules(lex)
+    except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+        raise BuildError(f"the rules in ontology/ cannot be read: {type(exc).__name__}: {exc}") from None
     skipped: list[dict] = []
     warnings: list[dict] = []
     rows: list[dict] = []  # one per document read, in file order

@@ -153,3 +153,24 @@ def test_progress_covers_both_passes_and_ends_complete():
     kg.build([SEEDS], progress=lambda done, total: calls.append((done, total)))
     assert [d for d, _ in calls] == list(range(1, len(calls) + 1))
     assert calls[-1][0] == calls[-1][1] == 6  # three files read, then three extracted
+
+
+def test_a_malformed_rules_file_stops_the_build_with_its_error(monkeypatch):
+    """A broken ontology/policies.yaml is one clear error, not every article skipped."""
+    import yaml
+
+    from kg.extract import policies
+    from kg.pipeline import BuildError
+
+    def broken(name):
+        raise yaml.YAMLError(f"{name}: did not find expected key")
+
+    policies.rules.cache_clear()
+    monkeypatch.setattr(policies, "load_yaml", broken)
+    try:
+        with pytest.raises(BuildError, match="ontology/ cannot be read.*did not find expected key"):
+            kg.build([SEEDS])
+    finally:
+        monkeypatch.undo()
+        policies.rules.cache_clear()
+    assert kg.build([SEEDS]).report["files_skipped"] == 0  # the rules read again once mended

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-__all__ = ["Extractor", "EXTRACTORS", "register", "run"]
+__all__ = ["Extractor", "EXTRACTORS", "register", "run", "load_rules"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,19 @@ def register(name: str, produces: tuple[str, ...]):
 def run(ctx, doc, node) -> None:
     for ex in EXTRACTORS.values():
         ex.func(ctx, doc, node)
+
+
+def load_rules(lex) -> None:
+    """Read every rules file the extractors use (ontology/*.yaml), once, before any document:
+    a malformed file stops the build with its error instead of failing every article (and
+    a forked worker inherits what is read)."""
+    from . import discovery
+
+    actors.find_mentions("", lex)
+    policies.rules()
+    policies.technology_matcher()
+    relations.rules()
+    discovery.find_candidates("", lex)
 
 
 # the built-in extractors register themselves on import, in pipeline order
