@@ -246,8 +246,8 @@ class _Rules:
         self.window_days = int(data.get("merge_window_days", 365))
         plans = data["plan_documents"]
         # (a title: no clause punctuation, unlike a quoted sentence ending in 计划)
-        ends = "|".join(map(re.escape, plans["ends"]))
-        self.plan_document = re.compile(f"《([^《》“”，,。：:；;！？!?]{{2,60}}?(?:{ends}))》|“([^《》“”，,。：:；;！？!?]{{2,60}}?(?:{ends}))”")
+        title = "([^《》“”，,。：:；;！？!?]{2,60}?(?:" + "|".join(map(re.escape, plans["ends"])) + "))"
+        self.plan_document = re.compile(f"《{title}》|“{title}”")
         self.act_ends = tuple(plans.get("acts") or ())
         self.industry_words = re.compile("|".join(map(re.escape, sorted(plans["industry_words"], key=len, reverse=True))))
         joint = data["joint_action"]
@@ -464,8 +464,7 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         about = bool(_speech(r, norm[trig.end:clause.end]))
         cued = {m.actor_id for m in in_clause if is_target(r, norm, m, clause)}
         # ... unless another actor opens the 对 phrase (日本对韩国的管制表示…: Japan's measure on Korea)
-        opened = {id(m) for m in in_clause for x in in_clause
-                  if x.end <= m.start and r.subject_of_cue.fullmatch(norm, x.end, m.start)}
+        opened = {id(m) for _, m in _cue_openers(r, norm, in_clause)}
         adjacent = [m for m in adjacent if not (
             is_target(r, norm, m, clause) and (not about or id(m) in opened)
             and not (norm[clause.start:m.start].rstrip().endswith(("将", "把")) and not m.surface.startswith(("对", "對"))))
@@ -602,15 +601,12 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
             issuers = [m.actor_id for m in in_clause if owner.start(1) <= m.start and m.end <= trig.start and ok(m.actor_id)][:1]
     if not issuers and is_cjk(trig.surface[:1]):
         # 美国对中国的制裁, even where spoken of: the actor opening the 对 phrase of a target enacts it
-        issuers = [x.actor_id for x in in_clause for m in in_clause
-                   if x.end <= m.start <= trig.start and m.actor_id in targets and ok(x.actor_id)
-                   and r.subject_of_cue.fullmatch(norm, x.end, m.start)][:1]
+        issuers = [x.actor_id for x, m in _cue_openers(r, norm, in_clause)
+                   if m.start <= trig.start and m.actor_id in targets and ok(x.actor_id)][:1]
     if not issuers and not spoken_of:  # the subject of the clause, with those coordinated with it ("荷兰和日本")
         candidates = [m for m in in_clause if m.end <= trig.start and ok(m.actor_id)]
         # a trigger that is itself an issuing verb ("Japan will restrict exports") is the verb
-        verb_trigger = any(h.start == 0 and h.end == trig.end - trig.start
-                           for h in r.issuing.find_all(*_twice(norm[trig.start:trig.end]))) \
-            and bool(before) and not _said(r, norm, before[0].end, trig.start) \
+        verb_trigger = _is_verb(r, norm, trig) and bool(before) and not _said(r, norm, before[0].end, trig.start) \
             and not _said(r, norm, clause.start, before[0].start)  # 游说日本、荷兰制裁中国: urged, not acting
         issuers = [m.actor_id for m in _subject_issuers(r, norm, before, candidates,
                                                          trig.end if verb_trigger else trig.start)]
@@ -631,8 +627,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
             if opening and (ok(opening[0].actor_id) or own_firms_only) and not is_target(r, norm, opening[0], c):
                 # a trigger that is the verb opening its clause (日本…加入美国的行列，限制…出口)
                 # has the previous clause's subject
-                opens = trig.start - clause.start <= 2 and not r.urging.find_all(*_twice(norm[s.span.start:trig.start])) and any(
-                    h.start == 0 and h.end == trig.end - trig.start for h in r.issuing.find_all(*_twice(norm[trig.start:trig.end])))
+                opens = trig.start - clause.start <= 2 and not r.urging.find_all(*_twice(norm[s.span.start:trig.start])) \
+                    and _is_verb(r, norm, trig)
                 issuers = [m.actor_id for m in _subject_issuers(r, norm, opening[:1], [], trig.end if opens else trig.start)][:1]
                 if own_firms_only:
                     targets = [a for a in targets if a != opening[0].actor_id]
@@ -906,6 +902,18 @@ def _joiners(r: _Rules, norm: str, before, partners, limit: int) -> set[str]:
 
 def _said(r: _Rules, norm: str, start: int, end: int) -> bool:
     return bool(_speech(r, norm[start:end]))
+
+
+def _is_verb(r: _Rules, norm: str, trig) -> bool:
+    """Whether the trigger is itself an issuing verb ("restrict", 限制): then the clause's
+    subject before it enacts it."""
+    return any(h.start == 0 and h.end == trig.end - trig.start for h in r.issuing.find_all(*_twice(norm[trig.start:trig.end])))
+
+
+def _cue_openers(r: _Rules, norm: str, mentions) -> list[tuple]:
+    """Pairs (x, m) where x opens the 对 phrase of m (美国对中国的制裁: the US, China)."""
+    return [(x, m) for x in mentions for m in mentions
+            if x.end <= m.start and r.subject_of_cue.fullmatch(norm, x.end, m.start)]
 
 
 def _speech(r: _Rules, text: str) -> list:

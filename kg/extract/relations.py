@@ -88,6 +88,7 @@ class _Rules:
         sup = data["supply_roles"]
         alt = lambda ws: "|".join(map(re.escape, sorted({normalize_chars(w) for w in ws}, key=len, reverse=True)))  # noqa: E731
         roles_zh, roles_en = alt(sup["roles"]["zh"]), alt(sup["roles"]["en"])
+        self.supply_words = PhraseMatcher((w, True) for ws in sup["roles"].values() for w in ws)
         # 甲是乙（gloss）的主要芯片供应商: the gap between the two firms, then what follows the second
         self.supply_is = re.compile(rf"\s*(?:{alt(sup['is']['zh'])}|(?<![a-z])(?:{alt(sup['is']['en'])})(?![a-z]))?\s*")
         forms = "|".join(map(re.escape, sorted(sup["legal_forms_zh"], key=len, reverse=True)))
@@ -334,18 +335,14 @@ class _Reader:
                 lead = chain_after(self.pr, self.norm, joined[0], joined, clause.end)
                 for a in group:
                     for b in lead:
-                        if a.actor_id != b.actor_id and not _related_by_lexicon(self.lex, a.actor_id, b.actor_id):
-                            x, y = sorted((a.actor_id, b.actor_id))
-                            self.add(x, pred, y, sentence, "cue")
+                        self._tie(a.actor_id, b.actor_id, sentence, pred)
             return
         if len({m.actor_id for m in parties}) == 1 and self.r.partner_before.search(
                 self.norm[max(clause.start, parties[0].start - 6):parties[0].start]):
             # "Rapidus表示，正在与IBM合作": the partner in this clause, the subject of the sentence before
             first = next((m for m in self.within(sentence) if _is_party(self.lex, m.actor_id, allowed)), None)
-            if first is not None and first.start < clause.start and first.actor_id != parties[0].actor_id \
-                    and first.start - sentence.start <= 2 and not _related_by_lexicon(self.lex, first.actor_id, parties[0].actor_id):
-                x, y = sorted((first.actor_id, parties[0].actor_id))
-                self.add(x, pred, y, sentence, "cue")
+            if first is not None and first.start < clause.start and first.start - sentence.start <= 2:
+                self._tie(first.actor_id, parties[0].actor_id, sentence, pred)
             return
         if len({m.actor_id for m in parties}) < 2 and self.r.anaphora.find(clause.text, self.norm[clause.start:clause.end]):
             earlier = [c for c in parts if c.end <= clause.start]
@@ -371,13 +368,13 @@ class _Reader:
         pairs = ([(a.actor_id, b.actor_id) for a in group for b in partners] if partners
                  else [(a.actor_id, b.actor_id) for i, a in enumerate(group) for b in group[i + 1:]])
         for a, b in pairs:
-            if a != b and not _related_by_lexicon(self.lex, a, b):
-                x, y = sorted((a, b))
-                self.add(x, pred, y, sentence, "cue")
+            self._tie(a, b, sentence, pred)
 
     def supply_roles(self, sentence: Span, parts: list[Span]) -> None:
         """A firm named as another's supplier or customer: 台积电是苹果公司的主要芯片供应商,
         台积电的主要客户包括苹果和英伟达, "Apple's suppliers include TSMC and Samsung"."""
+        if not self.r.supply_words.find(sentence.text, self.norm[sentence.start:sentence.end]):
+            return  # (no role named: the sentence's clauses need not be split)
         for clause in parts:
             firms = [m for m in self.within(clause) if _is_party(self.lex, m.actor_id, ("Organization",))
                      and "GovernmentOrganization" not in _kinds(self.lex, m.actor_id)]
@@ -395,10 +392,12 @@ class _Reader:
                     if self.r.supply_is.fullmatch(self.norm, a.end, b.start) and after.match(self.norm, b.end):
                         self._tie(a.actor_id, b.actor_id, sentence)
 
-    def _tie(self, a: str, b: str, sentence: Span) -> None:
+    def _tie(self, a: str, b: str, sentence: Span, pred: str = "cooperatesWith") -> None:
+        """A symmetric relation between two different actors the lexicon does not already
+        relate, written once, in name order."""
         if a != b and not _related_by_lexicon(self.lex, a, b):
             x, y = sorted((a, b))
-            self.add(x, "cooperatesWith", y, sentence, "cue")
+            self.add(x, pred, y, sentence, "cue")
 
     def _listed_people(self, first, after) -> list[str]:
         """The people listed after ``first`` (汤姆·科顿（Tom Cotton）、比尔‧哈格蒂…): each
@@ -438,9 +437,7 @@ class _Reader:
             return
         for a in chain_before(self.pr, self.norm, buyers[-1], buyers):
             for b in sellers:
-                if a.actor_id != b.actor_id and not _related_by_lexicon(self.lex, a.actor_id, b.actor_id):
-                    x, y = sorted((a.actor_id, b.actor_id))
-                    self.add(x, pred, y, sentence, "cue")
+                self._tie(a.actor_id, b.actor_id, sentence, pred)
 
     # ------------------------------------------------------------------ appositions
     def appositions(self, sentence: Span, parts: list[Span]) -> None:
@@ -466,6 +463,8 @@ class _Reader:
             elif "Organization" in _kinds(self.lex, m.actor_id) and "Organization" in _kinds(self.lex, nxt.actor_id) \
                     and self.r.subsidiary_en.fullmatch(norm[m.end:nxt.start]):  # "HiSilicon, a unit of Huawei"
                 self.add(m.actor_id, "affiliatedWith", nxt.actor_id, sentence, "apposition")
+        if not self.r.based_cues.find(sentence.text, self.norm[sentence.start:sentence.end]):
+            return  # (no cue in the sentence: its clauses need not be split)
         for clause in parts:
             if not self.r.based_cues.find(clause.text, self.norm[clause.start:clause.end]):
                 continue
