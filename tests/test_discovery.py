@@ -242,3 +242,27 @@ def test_a_latin_name_before_a_chinese_title_and_name_is_the_employer(text, org)
 def test_the_end_of_a_longer_latin_name_is_no_employer():
     got = candidates("律所Akin Gump Strauss Hauer &amp; Feld合伙人沃尔夫说。")
     assert ("Organization", ("Feld",)) not in got
+
+
+@pytest.mark.parametrize("text, person, org", [
+    ("研究机构Trendwise半导体分析师Mark Lin认为，自给自足还差得远。", "Mark Lin", "Trendwise"),
+    ("台湾Orion Research副总裁Lucy Wang今年对记者说，产能不足。", "Lucy Wang", "Orion Research"),
+])
+def test_a_latin_name_after_a_chinese_title_is_a_person_and_the_name_before_their_employer(text, person, org):
+    got = candidates(text)
+    assert ("Person", (person,)) in got
+    assert ("Organization", (org,)) in got  # "Orion Research" ends in an organization's word: no person
+
+
+def test_a_latin_name_after_a_naming_word_is_no_person():
+    got = candidates("黑客组织名为Lucky Horse的团体发起攻击。")
+    assert not [c for c in got if c[0] == "Person"]
+
+
+def test_a_latin_person_and_employer_give_the_affiliation(tmp_path):
+    doc = tmp_path / "a.md"
+    doc.write_text("# 管制加码\n\n研究机构Trendwise半导体分析师Mark Lin认为，美国的出口管制会持续。\n", encoding="utf-8")
+    from kg import build
+    result = build([str(doc)], keep_documents=True)
+    rels = {(r.subject, r.predicate, r.object) for r in result.documents[0].relations}
+    assert ("mark-lin", "affiliatedWith", "trendwise") in rels

@@ -53,6 +53,10 @@ class Candidate:
     how: str  # gloss | title | org-title | suffix | descriptor
 
 
+#: two or three capitalized words (Mark Li, Martijn Rasser, Mary Jo White)
+_LATIN_PERSON = r"[A-Z][a-z]+(?:[ -][A-Z][a-z'’]+){1,2}"
+
+
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
@@ -123,8 +127,11 @@ class _Rules:
         # a Latin name (one to four capitalized words) right before a Chinese title and a name
         self.latin_employer = re.compile(
             rf"(?<![A-Za-z0-9&.'’-])([A-Z][A-Za-z0-9&'’-]*[A-Za-z0-9](?: [A-Z][A-Za-z0-9&'’-]*){{0,3}})"
-            rf"(?=[{HAN}]{{0,4}}?(?:{_alternation(self.titles_zh)})[{HAN}]{{2,4}})")
+            rf"(?=[{HAN}]{{0,4}}?(?:{_alternation(self.titles_zh)})(?:[{HAN}]{{2,4}}|{_LATIN_PERSON}))")
         self.title_zh = re.compile(rf"(?:{_alternation(self.titles_zh)})([{HAN}{dots}]{{2,12}})")
+        # a Latin personal name right after a Chinese title (半导体分析师Mark Li认为)
+        person_titles = [t for t in self.titles_zh if t not in {to_simplified(w) for w in r["naming_words_zh"]}]
+        self.title_latin = re.compile(rf"(?:{_alternation(person_titles)})({_LATIN_PERSON})(?![A-Za-z0-9&'’.-]| [A-Za-z])")
         self.not_name_flags = set(r["not_name_pos"])
         self.employer_zh = re.compile(
             rf"([{HAN}]{{2,12}}?(?:{_alternation(to_simplified(w) for w in r['employer_suffixes_zh'])}))"
@@ -756,6 +763,18 @@ def _tickers(rules: _Rules, text: str) -> list[Candidate]:
     return out
 
 
+def _latin_people(rules: _Rules, text: str) -> list[Candidate]:
+    """A Latin personal name right after a Chinese title (伯恩斯坦半导体分析师Mark Li认为, 智库CNAS
+    技术专家Martijn Rasser表示): a person, though the article names them once."""
+    out = []
+    for m in rules.title_latin.finditer(text):
+        name = rules.en_name(m.group(1))
+        if not name or not _looks_like_person(name) or rules.known_loose(name) or rules.common(name.split()):
+            continue
+        out.append(Candidate((("en", name),), "Person", "title"))
+    return out
+
+
 def _latin_employers(rules: _Rules, text: str) -> list[Candidate]:
     """A Latin name in Chinese text right before a title and a Chinese name (Counterpoint分析师
     王哲宏, 咨询公司Albright Stonebridge技术专家崔欧洛, Salesforce首席执行官马克·贝尼奥夫): the
@@ -765,7 +784,10 @@ def _latin_employers(rules: _Rules, text: str) -> list[Candidate]:
         if text[max(0, m.start() - 6):m.start()].rstrip().endswith(("&", "&amp;", ";", "/", ",")):
             continue  # the end of a longer name (Akin Gump Strauss Hauer &amp; Feld合伙人)
         name = rules.en_name(m.group(1))
-        if not name or len(name) < 3 or _looks_like_person(name) or rules.known_loose(name) or rules.known_head(name) \
+        # (a name ending in an organization's word is no person's: Isaiah Research)
+        last = name.split()[-1]
+        person = _looks_like_person(name) and last not in rules.weak_en and last not in rules.suffix_words
+        if not name or len(name) < 3 or person or rules.known_loose(name) or rules.known_head(name) \
                 or rules.common(name.split()) or name in rules.suffix_words:
             continue
         out.append(Candidate((("en", rules.strip_legal(name)),), "Organization", "latin-employer"))
@@ -793,6 +815,7 @@ def find_candidates(text: str, lex: Lexicon) -> list[Candidate]:
         out.extend(_quoted_names(rules, text))
         if _CAPITAL.search(text):
             out.extend(_latin_employers(rules, text))
+            out.extend(_latin_people(rules, text))
     return [_link_surname(rules, c) for c in out]
 
 
