@@ -204,3 +204,9 @@ def test_a_bare_ministry_name_is_the_one_the_titled_person_after_it_serves():
     # 中国商务部 first, then the bare 商务部 of a US official's title: the US department
     assert [a for a in ids_in_order("中国商务部发言人表示反对。商务部长雷蒙多上周五说。") if "commerce" in a or a == "mofcom"] \
         == ["mofcom", "us-department-of-commerce"]
+
+
+def test_a_partys_name_before_the_word_for_its_members_is_the_party():
+    lex = lexicon.load()
+    text = "共和党人批评这项规定。"
+    assert [(m.actor_id, text[m.start:m.end]) for m in find_mentions(text, lex)] == [("us-republican-party", "共和党")]

@@ -279,6 +279,16 @@ def test_a_partys_member_titled_in_a_committee_serves_both():
         {"house-foreign-affairs-committee", "us-republican-party"}
 
 
+@pytest.mark.parametrize("text, orgs", [
+    ("众议院外交事务委员会的最高共和党人迈克尔‧麦考尔表示，新规则是正确的一步。",
+     {"house-foreign-affairs-committee", "us-republican-party"}),
+    ("共和党人麦考尔说，新规则是正确的一步。", {"us-republican-party"}),
+])
+def test_a_partys_member_is_its_name_and_the_word_for_members(text, orgs):
+    got = triples(text)
+    assert {o for s, p, o in got if s == "michael-mccaul" and p == "affiliatedWith"} == orgs
+
+
 @pytest.mark.parametrize("text, urged", [
     ("美国要求日本和荷兰采取类似措施。", {"japan", "netherlands"}),
     ("美国向卡塔尔施压，要求其停止支持哈马斯。", {"qatar"}),  # 其 is urged, not whom the action concerns

@@ -124,6 +124,9 @@ class Matcher:
         self.body_head = normalize_text(heads.get("head") or "")
         self.particles_after = frozenset(normalize_text(w) for w in rules.get("particles_after") or ())
         self.legal_forms = frozenset(normalize_text(w) for w in rules.get("legal_forms_after") or ())
+        #: a party's name with one of these after it names its members (共和党人, 民主党籍): the party
+        self.member_words = tuple(normalize_text(w) for w in rules.get("member_words_after") or ())
+        self.parties = frozenset(a.id for a in lex.actors.values() if "PoliticalParty" in a.types)
 
     # -------------------------------------------------------------- candidates
     def _candidates(self, text: str, norm: str) -> list[tuple[int, int, _Entry]]:
@@ -233,6 +236,7 @@ class Matcher:
         if self.check_keys:
             cache: dict = {}
             cands = [c for c in cands if c[2].latin or norm[c[0]:c[1]] not in self.check_keys
+                     or (c[2].actor_id in self.parties and norm.startswith(self.member_words, c[1]))
                      or not self._inside_a_word(norm, c[0], c[1], cache, self._is_person(c[2].actor_id))]
         for m in self.compound.finditer(norm):
             pos = m.start()

@@ -52,6 +52,10 @@ class Relation:
     extractor: str
 
 
+#: a transliterated given name and its dot, right before a surname
+_GIVEN_NAME = re.compile(r"[\u4e00-\u9fff]{1,5}[·‧•・]$")
+
+
 def _token_set_regex(words: list[str], extra: str = "") -> re.Pattern:
     """A gap made only of these words (Latin words whole), white space and ``extra``."""
     alts = "|".join(sorted({re.escape(normalize_chars(w)) for w in words}, key=len, reverse=True))
@@ -71,6 +75,8 @@ class _Rules:
         self.said_after = re.compile(r"\s*(?:" + "|".join(map(re.escape, said)) + ")")
         self.anaphora = PhraseMatcher((w, True) for ws in data["anaphora"].values() for w in ws)
         self.not_party = words_regex([w for ws in data["not_party_before"].values() for w in ws], at_end=True)
+        self.member_words = tuple(normalize_chars(w) for w in load_yaml("matching.yaml").get("member_words_after") or ())
+        self.party_rank = _token_set_regex(data["party_rank_words"])
         titles = [w for ws in data["titles"].values() for w in ws]
         self.title_gap = _token_set_regex(titles, extra=r"|[（(）)]")
         desc = [w for ws in data["based_in"]["descriptors"].values() for w in ws]
@@ -561,6 +567,11 @@ class _Reader:
                     "Country" in _kinds(self.lex, prev.actor_id)
                     and not self.r.state_title.search(norm[prev.end:m.end])):  # a title inside an alias too
                 gap = norm[prev.end:m.start]
+                party = "PoliticalParty" in _kinds(self.lex, prev.actor_id)
+                if party and gap.startswith(self.r.member_words):  # 共和党人麦考尔: a Republican
+                    gap = gap[next(len(w) for w in self.r.member_words if gap.startswith(w)):]
+                # the given name of a person named by the surname (迈克尔‧麦考尔) is no gap
+                gap = _GIVEN_NAME.sub("", gap)
                 if "（" in norm[max(0, prev.start - 2):prev.start] or "(" in norm[max(0, prev.start - 2):prev.start]:
                     # the employer's gloss closes first: 艾金‧岗波律师事务所（Akin Gump … LLP）合伙人凯文‧沃尔夫
                     gap = re.sub(r"^[^（(）)，,。]{0,30}[）)]", "", gap)
@@ -571,7 +582,7 @@ class _Reader:
                         k < i - 1 and self.r.title_gap.fullmatch(norm[prev.end:here[k + 1].start] + " ")):
                     self.add(m.actor_id, "affiliatedWith", prev.actor_id, sentence, "apposition")
                     body = here[k - 1] if k > 0 else None
-                    if body is not None and "PoliticalParty" in _kinds(self.lex, prev.actor_id) and body.end == prev.start \
+                    if body is not None and party and self.r.party_rank.fullmatch(norm[body.end:prev.start]) \
                             and "GovernmentOrganization" in _kinds(self.lex, body.actor_id):
                         # 众议院外交事务委员会共和党主席麦考尔: the party's ranking member of the committee
                         self.add(m.actor_id, "affiliatedWith", body.actor_id, sentence, "apposition")
