@@ -266,3 +266,11 @@ def test_a_latin_person_and_employer_give_the_affiliation(tmp_path):
     result = build([str(doc)], keep_documents=True)
     rels = {(r.subject, r.predicate, r.object) for r in result.documents[0].relations}
     assert ("mark-lin", "affiliatedWith", "trendwise") in rels
+
+
+@pytest.mark.parametrize("text, person", [
+    ("该协会总工程师、副秘书长叶盛明介绍称，截至目前产能不足。", "叶盛明"),
+    ("对此，主计总处主计长朱泽华日前表示，贸易往来很少。", "朱泽华"),
+])
+def test_titles_of_engineers_and_officials_name_the_person_after_them(text, person):
+    assert ("Person", (person,)) in candidates(text)
