@@ -305,3 +305,22 @@ def test_a_state_naming_a_partners_firms_is_no_partner():
 
 def test_a_boast_of_buying_is_no_acquisition():
     assert not any(p == "acquires" for s, p, o in triples("紫光集团几年前还曾经放话要买下美光。"))
+
+
+@pytest.mark.parametrize("text, triple", [
+    ("China says US consideration of AI chip export controls hurts China's legitimate interests.",
+     ("china", "criticizes", "united-states")),
+    ("中方认为美方此举严重损害中国企业的正当权益。", ("china", "criticizes", "united-states")),
+    ("麦考尔在美国驻海牙大使馆举行的吹风会上表示，中芯国际“看起来确实”违反了制裁。", ("michael-mccaul", "criticizes", "smic")),
+])
+def test_a_speaker_who_says_another_hurts_them_criticizes_it(text, triple):
+    assert triple in triples(text)
+
+
+@pytest.mark.parametrize("text", [
+    "布林肯表示：“我们看到伊朗向俄罗斯运送无人机、杀害乌克兰平民所造成的破坏性后果。”",  # an adjective
+    "分析师认为，这将损害美国企业的利益。",  # no one's act
+    "美国官员表示，美国的规定不会损害美国企业。",  # one's own side
+])
+def test_harm_words_that_name_no_ones_act_against_another_criticize_no_one(text):
+    assert not {t for t in triples(text) if t[1] == "criticizes"}

@@ -52,6 +52,9 @@ class Relation:
     extractor: str
 
 
+#: what ends a clause inside a sentence
+_CLAUSE_MARKS = frozenset("，,；;：:")
+
 #: a transliterated given name and its dot, right before a surname
 _GIVEN_NAME = re.compile(r"[\u4e00-\u9fff]{1,5}[·‧•・]$")
 
@@ -79,6 +82,9 @@ class _Rules:
         self.party_rank = _token_set_regex(data["party_rank_words"])
         titles = [w for ws in data["titles"].values() for w in ws]
         self.title_gap = _token_set_regex(titles, extra=r"|[（(）)]")
+        harm = data["harm_statement"]
+        self.harm_said = PhraseMatcher((w, True) for ws in harm["said"].values() for w in ws)
+        self.harm = PhraseMatcher((w, True) for ws in harm["harm"].values() for w in ws)
         desc = [w for ws in data["based_in"]["descriptors"].values() for w in ws]
         self.descriptor_gap = _token_set_regex(desc)
         self.based_cues = PhraseMatcher((w, True) for ws in data["based_in"]["cues"].values() for w in ws)
@@ -273,6 +279,36 @@ class _Reader:
                 if state_of(self.lex, s.actor_id) != state_of(self.lex, o.actor_id) \
                         and not _related_by_lexicon(self.lex, s.actor_id, o.actor_id):
                     self.add(s.actor_id, pred, o.actor_id, sentence, "cue")
+
+    def harm_statements(self, sentence: Span) -> None:
+        """"China says US consideration of AI chip export controls hurts China's legitimate
+        interests", 中方认为美方此举严重损害中国企业的正当权益: the speaker (opening the clause of
+        the saying word) criticizes the actor whose clause the harm word is in."""
+        norm = self.norm[sentence.start:sentence.end]
+        harms = self.r.harm.find(sentence.text, norm)
+        if not harms:
+            return
+        said = self.r.harm_said.find(sentence.text, norm)
+        here = self.within(sentence)
+        allowed = ("Country", "Organization", "Person")
+        for h in harms:
+            verb = next((v for v in reversed(said) if v.end <= h.start), None)
+            if verb is None or self.r.not_a_fact.find_all(norm[verb.end:h.start], norm[verb.end:h.start]) \
+                    or (is_cjk(h.surface[-1:]) and norm[h.end:h.end + 1] in ("是", "的", "性", "力")):  # 损害是, 破坏性
+                continue
+            at, end, harm_at = sentence.start + verb.start, sentence.start + verb.end, sentence.start + h.start
+            marks = [k for k, c in enumerate(norm[:verb.start]) if c in _CLAUSE_MARKS]
+            opens = sentence.start + (marks[-1] + 1 if marks else 0)
+            speakers = [m for m in here if opens <= m.start and m.end <= at and _is_party(self.lex, m.actor_id, allowed)]
+            actors = [m for m in here if end <= m.start and m.end <= harm_at and _is_party(self.lex, m.actor_id, allowed)
+                      and not any(c in _CLAUSE_MARKS for c in self.norm[m.end:harm_at])]
+            if not speakers or not actors:
+                continue
+            # (a person in the clause speaks: 委员会主席麦考尔…表示, not the committee)
+            speaker = next((m for m in speakers if "Person" in _kinds(self.lex, m.actor_id)), speakers[0]).actor_id
+            harmer = actors[-1].actor_id
+            if state_of(self.lex, harmer) != state_of(self.lex, speaker) and not _related_by_lexicon(self.lex, speaker, harmer):
+                self.add(speaker, "criticizes", harmer, sentence, "cue")
 
     def _pronoun(self, sentence: Span, clause: Span, cue_start: int, allowed, parts=()) -> list:
         """"Xie Feng…, where he criticized the US", 内塔尼亚胡表示欢迎，他批评…: the first person of
@@ -674,6 +710,7 @@ def find_relations(text: str, mentions, lex: Lexicon, policies=()) -> list[Relat
             if len({m.actor_id for m in here}) < 2 and not reader._quoted_speaker(here[0].start, ("Country", "Organization", "Person")):
                 continue  # (a quotation's speaker named after it is the second party: “…荷兰…”毛宁说)
             reader.cues(sentence, parts)
+            reader.harm_statements(sentence)
             reader.appositions(sentence, parts)
             reader.supply_roles(sentence, parts)
             reader.lexicon(sentence)
