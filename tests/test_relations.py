@@ -324,3 +324,24 @@ def test_a_speaker_who_says_another_hurts_them_criticizes_it(text, triple):
 ])
 def test_harm_words_that_name_no_ones_act_against_another_criticize_no_one(text):
     assert not {t for t in triples(text) if t[1] == "criticizes"}
+
+
+@pytest.mark.parametrize("text", [
+    "美国一直在游说其合作伙伴，包括日本和荷兰，收紧对中国出口用于制造半导体的设备。",
+    "The US has urged its allies, including Japan and the Netherlands, to restrict exports.",
+])
+def test_the_parties_listed_after_an_urged_group_are_urged(text):
+    assert {o for s, p, o in triples(text) if s == "united-states" and p == "urges"} == {"japan", "netherlands"}
+
+
+def test_a_quotation_opened_after_its_speaker_speaks_for_them():
+    text = "美国半导体工业协会在一份声明中说，“我们理解确保国家安全的目标，并敦促美国政府，以有针对性的方式实施这些规则。”"
+    assert ("semiconductor-industry-association", "urges", "united-states") in triples(text)
+
+
+@pytest.mark.parametrize("text, triple", [
+    ("美国要求英伟达取得许可。", ("united-states", "urges", "nvidia")),  # a state's demand on its firm is a rule
+    ("商务部长雷蒙多敦促美国商务部加快审批。", ("gina-raimondo", "urges", "us-department-of-commerce")),  # her own body
+])
+def test_no_one_urges_their_own_body_and_a_state_does_not_urge_its_firm(text, triple):
+    assert triple not in triples(text)

@@ -82,6 +82,13 @@ class _Rules:
         self.party_rank = _token_set_regex(data["party_rank_words"])
         titles = [w for ws in data["titles"].values() for w in ws]
         self.title_gap = _token_set_regex(titles, extra=r"|[（(）)]")
+        grp = data["group_objects"]
+        alt = lambda ws: "|".join(sorted({re.escape(normalize_chars(w)) for w in ws}, key=len, reverse=True))  # noqa: E731
+        ws = lambda key: [w for v in grp[key].values() for w in v]  # noqa: E731
+        self.group_objects = re.compile(rf"\s*(?:(?:{alt(ws('possessives'))})\s*)?(?:{alt(ws('groups'))})"
+                                        rf"\s*[，,、]?\s*(?:(?:{alt(ws('include'))})(?![a-z])\s*:?\s*)")
+        self.said_before_quote = re.compile(r"(?:" + "|".join(map(re.escape, sorted(data["said_after_quote"], key=len, reverse=True)))
+                                            + r")\s*[，,：:]?\s*$")
         harm = data["harm_statement"]
         self.harm_said = PhraseMatcher((w, True) for ws in harm["said"].values() for w in ws)
         self.harm = PhraseMatcher((w, True) for ws in harm["harm"].values() for w in ws)
@@ -252,6 +259,8 @@ class _Reader:
         subjects = chain_before(self.pr, self.norm, subj_c[-1], subj_c) if subj_c else []
         if not subjects:
             subjects = self._quoted_speaker(cue_start, allowed_s) or self._pronoun(sentence, clause, cue_start, allowed_s, parts)
+        if not subjects:
+            subjects = self._speaker_before_quote(cue_start, allowed_s)
         if not subjects and is_cjk(self.text[cue_start:cue_start + 1]):
             for c in reversed([c for c in parts if c.start < clause.start]):
                 opening = [m for m in self.within(c) if m.start - c.start <= 2]
@@ -259,6 +268,12 @@ class _Reader:
                     subjects = [opening[0]]
                     break
         obj_c = [m for m in here if m.start >= cue_end and _is_party(self.lex, m.actor_id, allowed_o)]
+        group = self.r.group_objects.match(self.norm, cue_end)
+        if group:  # 游说其合作伙伴，包括日本和荷兰: the group's list, though a comma opens it
+            listed = [m for m in self.within(sentence) if m.start >= group.end() and _is_party(self.lex, m.actor_id, allowed_o)]
+            if listed and listed[0].start == group.end():
+                cue_end, obj_c = group.end(), listed
+                clause = Span(clause.start, max(clause.end, listed[-1].end), clause.text)
         if obj_c and (spec.get("object_right_after") or spec.get("object_right_after_zh") and is_cjk(self.norm[cue_end - 1:cue_end])) \
                 and obj_c[0].start != cue_end:
             return  # 希望与日本合作: no one addressed
@@ -276,9 +291,20 @@ class _Reader:
             for o in objects:
                 # a state's demand on its own firm is mostly a rule (美国要求英伟达取得许可), and a
                 # body does not urge or criticize its own state
-                if state_of(self.lex, s.actor_id) != state_of(self.lex, o.actor_id) \
-                        and not _related_by_lexicon(self.lex, s.actor_id, o.actor_id):
+                if (state_of(self.lex, s.actor_id) != state_of(self.lex, o.actor_id)
+                        and not _related_by_lexicon(self.lex, s.actor_id, o.actor_id)) \
+                        or (pred == "urges" and self._lobbies(s.actor_id, o.actor_id)):
                     self.add(s.actor_id, pred, o.actor_id, sentence, "cue")
+
+    def _lobbies(self, s: str, o: str) -> bool:
+        """A firm or association that urges its own state or its government (美国半导体工业协会
+        敦促美国政府): no government body of it, but a party of its own."""
+        actor, target = self.lex.get(s), self.lex.get(o)
+        if actor is None or target is None or actor.type != "Organization" or "GovernmentOrganization" in actor.types:
+            return False
+        home = actor.based_in
+        return bool(home) and (o == home or ("GovernmentOrganization" in target.types and state_of(self.lex, o) == home)) \
+            and o not in actor.affiliated_with
 
     def harm_statements(self, sentence: Span) -> None:
         """"China says US consideration of AI chip export controls hurts China's legitimate
@@ -320,6 +346,21 @@ class _Reader:
             if people:
                 return people[:1] if _is_party(self.lex, people[0].actor_id, allowed) else []
         return []
+
+    def _speaker_before_quote(self, pos: int, allowed) -> list:
+        """Inside a quotation opened after its speaker (美国半导体工业协会在一份声明中说，“我们…
+        敦促美国政府…”): the speaker, the last party before the saying word."""
+        norm = self.norm
+        lo = max(0, pos - 400)
+        opened = norm.rfind("“", lo, pos)
+        if opened == -1 or norm.rfind("”", opened, pos) != -1:
+            return []
+        start = max(norm.rfind(c, max(0, opened - 120), opened) for c in "。！？!?\n")
+        said = self.r.said_before_quote.search(norm, start + 1, opened)
+        if said is None:
+            return []
+        before = [m for m in self.mentions if start < m.start and m.end <= said.start() and _is_party(self.lex, m.actor_id, allowed)]
+        return [before[-1]] if before else []
 
     def _quoted_speaker(self, pos: int, allowed) -> list:
         """Inside a quotation closed by its speaker (“我们希望荷兰不要效仿…”毛宁说): the speaker."""
