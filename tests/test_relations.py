@@ -345,3 +345,15 @@ def test_a_quotation_opened_after_its_speaker_speaks_for_them():
 ])
 def test_no_one_urges_their_own_body_and_a_state_does_not_urge_its_firm(text, triple):
     assert triple not in triples(text)
+
+
+@pytest.mark.parametrize("text, pair", [
+    ("台积电与三星都是应用材料的客户。", {"tsmc", "applied-materials"}),
+    ("崇越科技协助华为建厂。", {"topco-scientific", "huawei"}),
+])
+def test_firms_that_help_or_buy_from_another_firm_cooperate_with_it(text, pair):
+    assert any({s, o} == pair for s, p, o in triples(text) if p == "cooperatesWith")
+
+
+def test_a_state_helping_another_is_no_commercial_tie():
+    assert not [t for t in triples("美国帮助乌克兰。") if t[1] == "cooperatesWith"]

@@ -473,7 +473,8 @@ class _Reader:
                     b = firms[i + 1]
                     after = self.r.supply_after_zh if is_cjk(self.norm[b.end - 1:b.end]) else self.r.supply_after_en
                     if self.r.supply_is.fullmatch(self.norm, a.end, b.start) and after.match(self.norm, b.end):
-                        self._tie(a.actor_id, b.actor_id, sentence)
+                        for x in chain_before(self.pr, self.norm, a, firms[:i + 1]):  # 台积电与三星都是…的客户
+                            self._tie(x.actor_id, b.actor_id, sentence)
 
     def _tie(self, a: str, b: str, sentence: Span, pred: str = "cooperatesWith") -> None:
         """A symmetric relation between two different actors the lexicon does not already
