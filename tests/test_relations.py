@@ -357,3 +357,11 @@ def test_firms_that_help_or_buy_from_another_firm_cooperate_with_it(text, pair):
 
 def test_a_state_helping_another_is_no_commercial_tie():
     assert not [t for t in triples("美国帮助乌克兰。") if t[1] == "cooperatesWith"]
+
+
+def test_a_firm_located_in_a_place_named_before_it_is_based_there():
+    assert ("micron", "basedIn", "hong-kong") in triples("另外，位于香港的美光（Micron）也被指控接收了转账。")
+
+
+def test_a_plant_located_in_a_place_does_not_seat_its_owner():
+    assert not [t for t in triples("位于日本熊本的台积电工厂将于明年投产。") if t[1] == "basedIn"]

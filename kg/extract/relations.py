@@ -96,6 +96,7 @@ class _Rules:
         self.descriptor_gap = _token_set_regex(desc)
         self.based_cues = PhraseMatcher((w, True) for ws in data["based_in"]["cues"].values() for w in ws)
         self.seat_cues = PhraseMatcher((w, True) for ws in data["based_in"]["seat_cues"].values() for w in ws)
+        self.located_cues = PhraseMatcher((w, True) for ws in data["based_in"]["located_cues"].values() for w in ws)
         self.based_suffix = tuple(normalize_chars(w) for w in data["based_in"]["based_suffix"])
         facility = sorted({normalize_chars(w) for ws in data["based_in"]["facility_after"].values() for w in ws},
                           key=len, reverse=True)
@@ -590,16 +591,26 @@ class _Reader:
                 and "GovernmentOrganization" not in _kinds(self.lex, m.actor_id)]
         if not orgs:
             return
-        for cue in self.r.seat_cues.find_all(sentence.text, self.norm[sentence.start:sentence.end]):
+        norm = self.norm[sentence.start:sentence.end]
+        located = [c for c in self.r.located_cues.find_all(sentence.text, norm)
+                   if not any(c.start < s.end and s.start < c.end for s in self.r.seat_cues.find_all(sentence.text, norm))]
+        for cue in [*self.r.seat_cues.find_all(sentence.text, norm), *located]:
             cue_start, cue_end = sentence.start + cue.start, sentence.start + cue.end
+            only_after = cue in located
             state, place_end = self._place_at(cue_end, sentence.end)
             if state is None:
                 continue
             clause = next((c for c in parts if c.start <= cue_start < c.end), sentence)
             after = [m for m in orgs if m.start >= place_end and m.start - place_end <= 24
-                     and re.fullmatch(r"[\w\s]{0,20}的?", self.norm[place_end:m.start])
+                     # (the organization may be named by the gloss of its Chinese name: 位于香港的大立射频技术有限公司（Dali RF…）)
+                     and re.fullmatch(r"[\w\s]{0,20}的?|的[\w\s]{2,20}[（(]", self.norm[place_end:m.start])
                      and not any(place_end <= x.start < m.start for x in self.mentions)] if is_cjk(self.norm[cue_start]) else []
             before = [m for m in orgs if m.end <= cue_start and m.start >= clause.start - 40]
+            if only_after:  # 位于香港的X: the organization right after, no plant of it
+                before = []
+                after = [m for m in after[:1] if self.norm[place_end:m.start].rstrip("(（").endswith("的")
+                         or "(" in self.norm[place_end:m.start]]
+                after = [m for m in after if not self.r.facility_after.match(self.norm, m.end)]
             org = after[0] if after else (before[-1] if before else None)
             if org is not None and state != org.actor_id:
                 self.add(org.actor_id, "basedIn", state, sentence, "based-in-cue")
