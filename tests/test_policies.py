@@ -689,3 +689,17 @@ def test_a_condition_or_a_denial_of_a_measure_is_no_measure(text):
 ])
 def test_review_regressions_stay_fixed(text, expected):
     assert [(p.type, p.issuers, p.targets) for p in policies(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "特里奥洛告诉CNBC，美国会提出有关美光科技的问题，而中方会提出出口管制问题。",
+    "The two sides discussed the export controls issue at length.",
+])
+def test_a_measure_named_as_a_topic_raised_is_no_measure(text):
+    assert not [p for p in policies(text) if p.type == "ExportControl"]
+
+
+def test_the_house_committee_on_the_ccp_is_no_mention_of_china():
+    lex = lexicon.load()
+    text = "美国国会众议院对中共特别委员会主席加拉格尔表示，商务部应加强管制。"
+    assert "china" not in {m.actor_id for m in find_mentions(text, lex)}
