@@ -703,3 +703,13 @@ def test_the_house_committee_on_the_ccp_is_no_mention_of_china():
     lex = lexicon.load()
     text = "美国国会众议院对中共特别委员会主席加拉格尔表示，商务部应加强管制。"
     assert "china" not in {m.actor_id for m in find_mentions(text, lex)}
+
+
+def test_a_state_that_bans_in_a_relative_clause_is_no_target():
+    found = policies("外界解读是，习近平准备加倍对美国禁止的两个领域——人工智能和芯片行业提供资金支持。")
+    assert not [p for p in found if "united-states" in p.targets]
+
+
+def test_a_sanction_on_a_state_named_as_a_modifier_still_targets_it():
+    found = policies("台湾加入美国对俄罗斯制裁的行动。")
+    assert any("russia" in p.targets for p in found if p.type == "Sanction")

@@ -222,6 +222,8 @@ class _Rules:
         self.partner_marker = re.compile(r"\s*(?:" + "|".join(map(re.escape, both("partner_markers"))) + r")\s*")
         self.passive_adverbs = re.compile("(?:" + "|".join(map(re.escape, sorted(
             both("passive_adverbs"), key=len, reverse=True))) + ")+")
+        self.relative_agent = re.compile(r"\s*所?(?:" + "|".join(map(re.escape, sorted(
+            both("relative_agent_verbs"), key=len, reverse=True))) + r")了?的")
         self.subject_of_cue = re.compile("(?!" + "|".join(map(re.escape, sorted(both("not_cue_after"), key=len, reverse=True)))
                                          + ")(?:" + "|".join(map(re.escape, sorted(
                                              both("subject_of_cue_after"), key=len, reverse=True))) + ")")
@@ -413,6 +415,8 @@ def is_target(r: _Rules, norm: str, m, clause: Span) -> bool:
     before = r.quantifier_tail.sub("", norm[max(clause.start, m.start - 16):m.start])
     if r.subject_of_cue.match(norm, m.end):
         return False  # 对美国对中国的制裁: the US opens the phrase of its own cue
+    if r.relative_agent.match(norm, m.end):
+        return False  # 对美国禁止的领域: the US bans
     if r.target_before.search(before) and (not r.not_target_before.search(before)
                                            or r.still_target_before.search(before)):
         return True
