@@ -365,3 +365,18 @@ def test_a_firm_located_in_a_place_named_before_it_is_based_there():
 
 def test_a_plant_located_in_a_place_does_not_seat_its_owner():
     assert not [t for t in triples("位于日本熊本的台积电工厂将于明年投产。") if t[1] == "basedIn"]
+
+
+@pytest.mark.parametrize("text, pairs", [
+    ("日韩都是美国盟友，两国领导人在东京举行峰会。", {frozenset({"japan", "united-states"}), frozenset({"south-korea", "united-states"})}),
+    ("台湾是美国的重要伙伴。", {frozenset({"taiwan", "united-states"})}),
+    ("Japan, a close US ally, joined the curbs.", {frozenset({"japan", "united-states"})}),
+    ("The Philippines is an ally of the United States.", {frozenset({"philippines", "united-states"})}),
+])
+def test_a_party_named_as_anothers_ally_cooperates_with_it(text, pairs):
+    got = {frozenset({s, o}) for s, p, o in triples(text) if p == "cooperatesWith"}
+    assert pairs <= got
+
+
+def test_a_trading_partner_is_no_ally():
+    assert not [t for t in triples("中国是俄罗斯的最大贸易伙伴。") if t[1] == "cooperatesWith"]

@@ -89,6 +89,18 @@ class _Rules:
                                         rf"\s*[，,、]?\s*(?:(?:{alt(ws('include'))})(?![a-z])\s*:?\s*)")
         self.said_before_quote = re.compile(r"(?:" + "|".join(map(re.escape, sorted(data["said_after_quote"], key=len, reverse=True)))
                                             + r")\s*[，,：:]?\s*$")
+        al = data["alliance_roles"]
+        al_roles_zh, al_roles_en = alt(al["roles"]["zh"]), alt(al["roles"]["en"])
+        self.alliance_words = PhraseMatcher((w, True) for ws in al["roles"].values() for w in ws)
+        self.alliance_is = re.compile(rf"\s*(?:{alt(al['is']['zh'])}|(?<![a-z])(?:{alt(al['is']['en'])})(?![a-z]))?\s*"
+                                      r"(?:(?:close|key|important|longtime|long-time|major|staunch|main|treaty|strategic)\s+)?")
+        # after the second party: its role (美国盟友, 美国的重要伙伴, "US ally")
+        not_trade = alt(al["not_before_role"])
+        self.alliance_after = re.compile(rf"(?!\s*(?:的)?[^，,。；;、\s]{{0,4}}?(?:{not_trade}))"
+                                         rf"(?:\s*(?:的)?[^，,。；;、\s]{{0,4}}?(?:{al_roles_zh})|(?:['’]s)?\s+(?:{al_roles_en})(?![a-z]))")
+        # or before it: "an ally of the United States"
+        self.alliance_trade = re.compile(not_trade)
+        self.alliance_of = re.compile(rf"\s*(?:(?:a|an|the)\s+)?(?:[a-z-]+\s+)?(?:{al_roles_en})\s+(?:{alt(al['of']['en'])})\s*$")
         harm = data["harm_statement"]
         self.harm_said = PhraseMatcher((w, True) for ws in harm["said"].values() for w in ws)
         self.harm = PhraseMatcher((w, True) for ws in harm["harm"].values() for w in ws)
@@ -477,6 +489,29 @@ class _Reader:
                         for x in chain_before(self.pr, self.norm, a, firms[:i + 1]):  # 台积电与三星都是…的客户
                             self._tie(x.actor_id, b.actor_id, sentence)
 
+    def alliances(self, sentence: Span) -> None:
+        """A party named as another's ally or partner: 日韩都是美国盟友, "Japan, a close US ally",
+        "the Philippines is an ally of the United States"."""
+        if not self.r.alliance_words.find(sentence.text, self.norm[sentence.start:sentence.end]):
+            return
+        parties = [m for m in self.within(sentence) if _is_party(self.lex, m.actor_id, ("Country", "Organization"))
+                   and "NewsMediaOrganization" not in _kinds(self.lex, m.actor_id)]
+        for i, a in enumerate(parties[:-1]):
+            b = parties[i + 1]
+            gap = self.norm[a.end:b.start]
+            if (self.r.alliance_is.fullmatch(gap) and self.r.alliance_after.match(self.norm, b.end)) \
+                    or self.r.alliance_of.search(gap) and re.fullmatch(r"[\s,a-z-]*", gap) \
+                    and not self.r.alliance_trade.search(gap):
+                chain = [a]  # with those joined to it (日韩: two abbreviations side by side)
+                for x in reversed(parties[:i]):
+                    gap_x = self.norm[x.end:chain[0].start]
+                    if gap_x and not (gap_x.strip(" ") and self.pr.joiner.fullmatch(gap_x)):
+                        break
+                    chain.insert(0, x)
+                for x in chain:
+                    if state_of(self.lex, x.actor_id) != state_of(self.lex, b.actor_id):
+                        self._tie(x.actor_id, b.actor_id, sentence)
+
     def _tie(self, a: str, b: str, sentence: Span, pred: str = "cooperatesWith") -> None:
         """A symmetric relation between two different actors the lexicon does not already
         relate, written once, in name order."""
@@ -766,6 +801,7 @@ def find_relations(text: str, mentions, lex: Lexicon, policies=()) -> list[Relat
             reader.harm_statements(sentence)
             reader.appositions(sentence, parts)
             reader.supply_roles(sentence, parts)
+            reader.alliances(sentence)
             reader.lexicon(sentence)
     reader.restricts(policies)
     best: dict[tuple, Relation] = {}
