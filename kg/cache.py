@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import pickle
 import sqlite3
+import time
 import zlib
 from pathlib import Path
 from typing import Optional
@@ -29,6 +30,13 @@ from typing import Optional
 __all__ = ["FactsCache", "CACHE_NAME"]
 
 CACHE_NAME = ".kg-cache.sqlite"
+_STAT_TABLE = "CREATE TABLE stat (k TEXT PRIMARY KEY, st TEXT, key TEXT)"
+#: a file modified less than this before it was read is read again by the next build
+_RACY_NS = 2_000_000_000
+
+
+def _stat_text(st: os.stat_result) -> str:
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
 _SCHEMA = 2  # entries: zlib-compressed pickles
 
 
@@ -40,6 +48,9 @@ class FactsCache:
         self.misses = [0, 0, 0]
         self._used: list[set] = [set(), set(), set()]
         self._pending: list[tuple[int, str, bytes]] = []
+        self._stats: Optional[dict] = None  # file -> (its stat when read, its pass-1 key)
+        self._stats_used: set[str] = set()
+        self._stats_new: list[tuple[str, str, str]] = []
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._open()
@@ -62,10 +73,13 @@ class FactsCache:
             self.db.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT)")
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(_SCHEMA),))
             self.db.execute("CREATE TABLE facts (pass INTEGER, k TEXT, v BLOB, PRIMARY KEY (pass, k))")
+            self.db.execute(_STAT_TABLE)
             return
         row = self.db.execute("SELECT v FROM meta WHERE k='schema'").fetchone() if "meta" in tables else None
         if row is None or row[0] != str(_SCHEMA) or "facts" not in tables:
             raise sqlite3.DatabaseError("made by another version of kg")
+        if "stat" not in tables:
+            self.db.execute(_STAT_TABLE)
 
     def get(self, which: int, key: str):
         """The facts stored under ``key`` for pass ``which`` (1, 2, or 3: a sorted run), or None."""
@@ -84,6 +98,30 @@ class FactsCache:
         self.hits[which - 1] += 1
         self._used[which - 1].add(key)
         return value
+
+    # ------------------------------------------------------------------ unchanged files
+    def known_key(self, file: str, st: os.stat_result) -> Optional[str]:
+        """The pass-1 key of ``file`` (a key naming the file, the code version and the size
+        limit) if it was read before and its stat (size, modification and change times in
+        nanoseconds, inode, device) is what it was then, else None (read and hash it)."""
+        if not self.read:
+            return None
+        if self._stats is None:
+            self._stats = {k: (v, key) for k, v, key in self.db.execute("SELECT k, st, key FROM stat")}
+        got = self._stats.get(file)
+        if got is None or got[0] != _stat_text(st):
+            return None
+        self._stats_used.add(file)
+        return got[1]
+
+    def note_stat(self, file: str, st: os.stat_result, key: str) -> None:
+        """``file``, whose stat was ``st`` before it was read, has pass-1 key ``key``. A file
+        changed in the last seconds is not noted (a change within the clock's resolution
+        would leave its stat as it was: the next build reads it again)."""
+        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < _RACY_NS:
+            return
+        self._stats_used.add(file)
+        self._stats_new.append((file, _stat_text(st), key))
 
     def keys(self, which: int) -> set:
         """The keys held for pass ``which`` (none when the cache is not to be read)."""
@@ -110,6 +148,11 @@ class FactsCache:
             self.flush()
 
     def flush(self) -> None:
+        if self._stats_new:
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.executemany("INSERT OR REPLACE INTO stat VALUES (?, ?, ?)", self._stats_new)
+            self._stats_new = []
         if self._pending:
             with self.db:
                 self.db.execute("BEGIN")
@@ -128,6 +171,9 @@ class FactsCache:
                                     ((which, k) for k in self._used[which - 1]))
             self.db.execute("DELETE FROM facts WHERE NOT EXISTS "
                             "(SELECT 1 FROM used WHERE used.pass = facts.pass AND used.k = facts.k)")
+            self.db.execute("DELETE FROM used")
+            self.db.executemany("INSERT OR IGNORE INTO used VALUES (0, ?)", ((k,) for k in self._stats_used))
+            self.db.execute("DELETE FROM stat WHERE NOT EXISTS (SELECT 1 FROM used WHERE used.k = stat.k)")
         self.db.execute("PRAGMA incremental_vacuum")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 

@@ -228,10 +228,18 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
         return chosen
 
     todo = len(files)
+    known_keys: dict[int, str] = {}  # files whose stat says they are as the cache read them
     if store is not None:  # how many files are not in the cache
         known = store.keys(1)
         todo = 0
-        for path, rel in files:
+        for i, (path, rel) in enumerate(files):
+            try:
+                key = store.known_key(_stat_name(version, max_file_size, rel, path), os.stat(path))
+            except OSError:
+                key = None
+            if key is not None and key in known:
+                known_keys[i] = key
+                continue
             try:
                 data = read_bytes(path, max_file_size)
             except Exception:  # noqa: BLE001 - said when the file is read again
@@ -241,6 +249,16 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
 
     def read_jobs():
         for i, (path, rel) in enumerate(files):
+            if i in known_keys:
+                key = file_keys[i] = known_keys.pop(i)
+                hit = store.get(1, key)
+                if hit is not None:
+                    yield Done(("hit", *hit))
+                    continue
+            try:
+                st = os.stat(path) if store is not None else None
+            except OSError:
+                st = None
             try:
                 data = read_bytes(path, max_file_size)
             except SkipFile as exc:
@@ -251,6 +269,8 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
                 continue
             if store is not None:
                 key = file_keys[i] = facts.digest(version, max_file_size, rel, data)
+                if st is not None:  # the stat before the reading: a change meanwhile is seen next time
+                    store.note_stat(_stat_name(version, max_file_size, rel, path), st, key)
                 hit = store.get(1, key)
                 if hit is not None:
                     yield Done(("hit", *hit))
@@ -522,6 +542,11 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
         report["excluded"] = sorted(set(excluded))
     stats["spill_bytes"] = ctx.q.spilled_bytes
     return BuildResult(ctx.q, report, [doc for _, doc in sorted(documents, key=lambda x: x[0])], stats)
+
+
+def _stat_name(version: str, max_file_size: int, rel: str, path: Path) -> str:
+    """What the facts cache notes a file's stat under (:meth:`kg.cache.FactsCache.known_key`)."""
+    return facts.digest("stat", version, max_file_size, rel, os.fsencode(path))
 
 
 def _folder_bytes(folder: Optional[str]) -> int:

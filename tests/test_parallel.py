@@ -3,6 +3,7 @@ single-process build of the same input: on the seeds, on a sample of the corpus 
 formats, with its cross-category duplicates) and with a file whose extraction fails."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -270,6 +271,33 @@ def test_a_date_set_by_one_chunk_redoes_the_chunks_that_read_it(tmp_path, monkey
     result, got = incremental([work], out)
     assert result.stats["runs"] == {"reused": 2, "made": 1}
     same(got, clean([work], tmp_path / "c2"))
+
+
+def test_an_unchanged_file_is_known_by_its_stat_and_a_changed_one_by_its_content(tmp_path, monkeypatch):
+    """A rebuild does not read a file whose stat (size, times, inode) is what it was; a file
+    rewritten to the same size with its modification time put back is read again."""
+    from kg import cache
+
+    monkeypatch.setattr(cache, "_RACY_NS", 0)  # files made just now count as settled
+    work, out = tmp_path / "in", tmp_path / "out"
+    shutil.copytree(SEEDS, work)
+    incremental([work], out)
+    read = []
+    real = pipeline.read_bytes
+    monkeypatch.setattr(pipeline, "read_bytes", lambda path, *a: read.append(path) or real(path, *a))
+    again, _ = incremental([work], out)
+    assert read == [] and again.stats["cached_files"] == again.report["files_read"]
+
+    victim = sorted(p for p in work.rglob("*") if p.is_file())[0]
+    st = victim.stat()
+    data = victim.read_bytes()
+    i = len(data) // 2
+    victim.write_bytes(data[:i] + (b"X" if data[i:i + 1] != b"X" else b"Y") + data[i + 1:])
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert victim.stat().st_size == st.st_size and victim.stat().st_mtime_ns == st.st_mtime_ns
+    result, got = incremental([work], out)
+    assert victim in read and result.stats["cached_files"] < result.report["files_read"]
+    same(got, clean([work], tmp_path / "clean"))
 
 
 def test_a_changed_title_redoes_the_articles_that_link_to_it(tmp_path):
