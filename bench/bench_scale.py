@@ -136,7 +136,8 @@ def main() -> None:
               f"{(st['spool_bytes'] + st['spill_bytes']) / 1e6:.0f} MB, cache {st.get('cache_bytes', 0) / 1e6:.0f} MB; "
               f"{full['articles']} articles, {full['duplicates']} duplicate groups, {full['quads']} quads; "
               f"rebuild after one changed page: build {again['build']:.1f} s "
-              f"({again['stats']['cached_files']} files from the cache), write {again['write']:.1f} s "
+              f"({again['stats']['cached_files']} files from the cache, sorted runs {again['stats'].get('runs')}), "
+              f"write {again['write']:.1f} s "
               f"({again['stats'].get('written')}); load {load:.2f}", flush=True)
     base = rows[0]["full"]["build"]
     print()

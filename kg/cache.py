@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import pickle
 import sqlite3
+import time
 import zlib
 from pathlib import Path
 from typing import Optional
@@ -29,6 +30,13 @@ from typing import Optional
 __all__ = ["FactsCache", "CACHE_NAME"]
 
 CACHE_NAME = ".kg-cache.sqlite"
+_STAT_TABLE = "CREATE TABLE stat (k TEXT PRIMARY KEY, st TEXT, key TEXT)"
+#: a file modified less than this before it was read is read again by the next build
+_RACY_NS = 2_000_000_000
+
+
+def _stat_text(st: os.stat_result) -> str:
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
 _SCHEMA = 2  # entries: zlib-compressed pickles
 
 
@@ -36,10 +44,13 @@ class FactsCache:
     def __init__(self, path: str | os.PathLike, read: bool = True):
         self.path = Path(path)
         self.read = read
-        self.hits = [0, 0]  # pass 1, pass 2
-        self.misses = [0, 0]
-        self._used: list[set] = [set(), set()]
+        self.hits = [0, 0, 0]  # pass 1, pass 2, sorted runs (:class:`RunCache`)
+        self.misses = [0, 0, 0]
+        self._used: list[set] = [set(), set(), set()]
         self._pending: list[tuple[int, str, bytes]] = []
+        self._stats: Optional[dict] = None  # file -> (its stat when read, its pass-1 key)
+        self._stats_used: set[str] = set()
+        self._stats_new: list[tuple[str, str, str]] = []
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._open()
@@ -62,13 +73,16 @@ class FactsCache:
             self.db.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT)")
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(_SCHEMA),))
             self.db.execute("CREATE TABLE facts (pass INTEGER, k TEXT, v BLOB, PRIMARY KEY (pass, k))")
+            self.db.execute(_STAT_TABLE)
             return
         row = self.db.execute("SELECT v FROM meta WHERE k='schema'").fetchone() if "meta" in tables else None
         if row is None or row[0] != str(_SCHEMA) or "facts" not in tables:
             raise sqlite3.DatabaseError("made by another version of kg")
+        if "stat" not in tables:
+            self.db.execute(_STAT_TABLE)
 
     def get(self, which: int, key: str):
-        """The facts stored under ``key`` for pass ``which`` (1 or 2), or None."""
+        """The facts stored under ``key`` for pass ``which`` (1, 2, or 3: a sorted run), or None."""
         if not self.read:
             self.misses[which - 1] += 1
             return None
@@ -85,11 +99,41 @@ class FactsCache:
         self._used[which - 1].add(key)
         return value
 
+    # ------------------------------------------------------------------ unchanged files
+    def known_key(self, file: str, st: os.stat_result) -> Optional[str]:
+        """The pass-1 key of ``file`` (a key naming the file, the code version and the size
+        limit) if it was read before and its stat (size, modification and change times in
+        nanoseconds, inode, device) is what it was then, else None (read and hash it)."""
+        if not self.read:
+            return None
+        if self._stats is None:
+            self._stats = {k: (v, key) for k, v, key in self.db.execute("SELECT k, st, key FROM stat")}
+        got = self._stats.get(file)
+        if got is None or got[0] != _stat_text(st):
+            return None
+        self._stats_used.add(file)
+        return got[1]
+
+    def note_stat(self, file: str, st: os.stat_result, key: str) -> None:
+        """``file``, whose stat was ``st`` before it was read, has pass-1 key ``key``. A file
+        changed in the last seconds is not noted (a change within the clock's resolution
+        would leave its stat as it was: the next build reads it again)."""
+        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < _RACY_NS:
+            return
+        self._stats_used.add(file)
+        self._stats_new.append((file, _stat_text(st), key))
+
     def keys(self, which: int) -> set:
         """The keys held for pass ``which`` (none when the cache is not to be read)."""
         if not self.read:
             return set()
         return {r[0] for r in self.db.execute("SELECT k FROM facts WHERE pass=?", (which,))}
+
+    def touch(self, which: int, key: str) -> None:
+        """Count ``key`` as used (a hit) without reading it: its facts are part of a sorted run
+        that was used whole."""
+        self.hits[which - 1] += 1
+        self._used[which - 1].add(key)
 
     def miss(self, which: int) -> None:
         """A hit that could not be used after all (its index look-ups changed)."""
@@ -104,6 +148,11 @@ class FactsCache:
             self.flush()
 
     def flush(self) -> None:
+        if self._stats_new:
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.executemany("INSERT OR REPLACE INTO stat VALUES (?, ?, ?)", self._stats_new)
+            self._stats_new = []
         if self._pending:
             with self.db:
                 self.db.execute("BEGIN")
@@ -117,11 +166,14 @@ class FactsCache:
             self.db.execute("BEGIN")
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used (pass INTEGER, k TEXT, PRIMARY KEY (pass, k))")
             self.db.execute("DELETE FROM used")
-            for which in (1, 2):
+            for which in (1, 2, 3):
                 self.db.executemany("INSERT OR IGNORE INTO used VALUES (?, ?)",
                                     ((which, k) for k in self._used[which - 1]))
             self.db.execute("DELETE FROM facts WHERE NOT EXISTS "
                             "(SELECT 1 FROM used WHERE used.pass = facts.pass AND used.k = facts.k)")
+            self.db.execute("DELETE FROM used")
+            self.db.executemany("INSERT OR IGNORE INTO used VALUES (0, ?)", ((k,) for k in self._stats_used))
+            self.db.execute("DELETE FROM stat WHERE NOT EXISTS (SELECT 1 FROM used WHERE used.k = stat.k)")
         self.db.execute("PRAGMA incremental_vacuum")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -140,3 +192,93 @@ def open_cache(out: Optional[str | os.PathLike], rebuild: bool = False) -> Optio
     if out is None:
         return None
     return FactsCache(Path(out) / CACHE_NAME, read=not rebuild)
+
+
+RUNS_DIR = ".kg-runs"
+
+
+class RunCache:
+    """Sorted runs of the graph kept for the next build (beside the facts cache, in
+    ``.kg-runs/``): the quads a *chunk* of consecutive articles wrote, as the graph spilled
+    them (:mod:`kg.quads`), with everything else their replay changed in the build (warnings,
+    skips, labels, used actors, policy mentions, the dates it settled).
+
+    A chunk's entry (pass 3 of the facts cache) is keyed by the pass-2 keys of its articles,
+    in order; it is used only where its articles' index look-ups find the same and every
+    article date its files set or read is, when the chunk starts, what it was when the run
+    was made. A build that uses it reads neither those articles' facts nor replays or sorts
+    them again."""
+
+    def __init__(self, facts: FactsCache):
+        self.facts = facts
+        self.dir = facts.path.parent / RUNS_DIR
+        self.dir.mkdir(exist_ok=True)
+        self._clean_tmp()
+        self.tmp = self.dir / f"tmp-{os.getpid()}"
+        self.tmp.mkdir(exist_ok=True)
+        self._kept: set[str] = set()
+        self.reused = self.made = 0
+
+    def _clean_tmp(self) -> None:
+        import shutil
+
+        for entry in os.scandir(self.dir):
+            if entry.name.startswith("tmp-") and entry.name[4:].isdigit() and not _alive(int(entry.name[4:])):
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+    def get(self, key: str) -> Optional[dict]:
+        entry = self.facts.get(3, key)
+        if entry is None:
+            return None
+        paths = [(self.dir / q, self.dir / t) for q, t in entry["runs"]]
+        if not all(q.is_file() and t.is_file() for q, t in paths):
+            self.facts.miss(3)
+            return None
+        entry["paths"] = [(str(q), str(t)) for q, t in paths]
+        return entry
+
+    def use(self, entry: dict) -> None:
+        self._kept.update(name for pair in entry["runs"] for name in pair)
+        self.reused += 1
+
+    def miss(self) -> None:
+        self.facts.miss(3)
+
+    def put(self, key: str, entry: dict, runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Keep the chunk's run files (moved out of the graph's temporary folder) and its
+        entry; returns the runs' new paths."""
+        names, paths = [], []
+        for j, (q, t) in enumerate(runs):
+            pair = (f"{key}-{j}.q", f"{key}-{j}.t")
+            for old, name in zip((q, t), pair):
+                os.replace(old, self.dir / name)
+            names.append(pair)
+            paths.append((str(self.dir / pair[0]), str(self.dir / pair[1])))
+        self._kept.update(n for pair in names for n in pair)
+        self.facts.put(3, key, {**entry, "runs": names})
+        self.made += 1
+        return paths
+
+    def finish(self) -> None:
+        """Remove the run files no entry of this build uses."""
+        for entry in os.scandir(self.dir):
+            if entry.is_file() and entry.name not in self._kept:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True

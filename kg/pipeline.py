@@ -20,7 +20,7 @@ import yaml
 
 from . import extract, facts
 from . import lexicon as lexicon_mod
-from .cache import open_cache
+from .cache import RunCache, open_cache
 from .extract.discovery import learn_from
 from .document import Document
 from .graph import ArticleIndex, Context, add_dataset, add_minted_labels, add_used_actors, add_used_technologies
@@ -34,6 +34,10 @@ __all__ = ["BuildError", "BuildResult", "collect_inputs", "build", "display_name
 #: names never read as inputs: version control, caches, our own outputs
 _IGNORED_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules", ".pytest_cache"}
 
+
+#: about how many articles the graph's sorted runs kept for the next build hold each (a run is
+#: taken whole or made again: the smaller, the less a change redoes, the more runs to merge)
+CHUNK_GROUPS = 512
 
 #: fewer input files than this are worked on in this process whatever ``workers`` says
 POOL_MIN_FILES = 64
@@ -224,10 +228,18 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
         return chosen
 
     todo = len(files)
+    known_keys: dict[int, str] = {}  # files whose stat says they are as the cache read them
     if store is not None:  # how many files are not in the cache
         known = store.keys(1)
         todo = 0
-        for path, rel in files:
+        for i, (path, rel) in enumerate(files):
+            try:
+                key = store.known_key(_stat_name(version, max_file_size, rel, path), os.stat(path))
+            except OSError:
+                key = None
+            if key is not None and key in known:
+                known_keys[i] = key
+                continue
             try:
                 data = read_bytes(path, max_file_size)
             except Exception:  # noqa: BLE001 - said when the file is read again
@@ -237,6 +249,16 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
 
     def read_jobs():
         for i, (path, rel) in enumerate(files):
+            if i in known_keys:
+                key = file_keys[i] = known_keys.pop(i)
+                hit = store.get(1, key)
+                if hit is not None:
+                    yield Done(("hit", *hit))
+                    continue
+            try:
+                st = os.stat(path) if store is not None else None
+            except OSError:
+                st = None
             try:
                 data = read_bytes(path, max_file_size)
             except SkipFile as exc:
@@ -247,6 +269,8 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
                 continue
             if store is not None:
                 key = file_keys[i] = facts.digest(version, max_file_size, rel, data)
+                if st is not None:  # the stat before the reading: a change meanwhile is seen next time
+                    store.note_stat(_stat_name(version, max_file_size, rel, path), st, key)
                 hit = store.get(1, key)
                 if hit is not None:
                     yield Done(("hit", *hit))
@@ -304,12 +328,26 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
                 groups.append([i])
         group_keys: dict[int, str] = {}
         todo = len(groups)
+        chunks: list[list[int]] = [list(range(len(groups)))]
+        runs = RunCache(store) if store is not None and not keep_documents else None
         if store is not None and not keep_documents:
             known = store.keys(2)
             for g, members in enumerate(groups):
                 group_keys[g] = facts.digest(learned, *(keys[i] for i in members))
             todo = sum(len(groups[g]) for g, key in group_keys.items() if key not in known)
             del known
+            # chunks of articles, each spilled as sorted runs of its own that the next build can
+            # take whole; an article whose key ends a chunk is a boundary whatever else changes
+            chunks = []
+            chunk: list[int] = []
+            for g in range(len(groups)):
+                chunk.append(g)
+                if int(group_keys[g][:8], 16) % CHUNK_GROUPS == 0:
+                    chunks.append(chunk)
+                    chunk = []
+            if chunk:
+                chunks.append(chunk)
+        chunk_keys = {c[0]: facts.digest("chunk", *(group_keys[g] for g in c)) for c in chunks} if runs else {}
 
         def payload(i: int):
             if offsets[i] is not None:
@@ -323,8 +361,9 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
                 return ("fail", "the file changed while the build read it")
             return ("raw", rows[i]["file"], data)
 
-        def extract_jobs():
-            for g, members in enumerate(groups):
+        def extract_jobs(chunk: list[int]):
+            for g in chunk:
+                members = groups[g]
                 if store is not None:
                     key = group_keys.get(g) or facts.digest(learned, *(keys[i] for i in members))
                     group_keys[g] = key
@@ -338,61 +377,142 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
                         store.miss(2)
                 yield [(iris[i], payload(i)) for i in members]
 
-        ctx = Context(QuadSet(spill_at), lex, index)
+        ctx = Context(QuadSet(spill_at, tmpdir=str(runs.tmp) if runs else None), lex, index)
         ctx.dates.update(dates)
         by_iri: dict[str, list[str]] = {}
         policy_items: dict[int, list] = {}
         documents: list[tuple[int, Document]] = []
         failed: set[int] = set()
         n = 0
+        rec: Optional[dict] = None  # what the chunk being replayed changes besides the graph (for its run)
+
+        def take(g: int, results: list, deps: dict) -> None:
+            """Replay the facts of group ``g`` into the build."""
+            nonlocal n
+            members = groups[g]
+            key = group_keys.pop(g, None)
+            if key is not None and not keep_documents and all(r[0] == "ok" for r in results):
+                store.put(2, key, (results, deps))
+            if rec is not None:
+                rec["deps"].update(deps)
+                rec["cacheable"] = rec["cacheable"] and all(r[0] == "ok" for r in results)
+            for i, got in zip(members, results):
+                node = iris[i]
+                source = rows[i]["file"]
+                if rec is not None and got[0] == "ok":
+                    for op in got[1]:
+                        if op[0] == facts.DATE:
+                            rec["dates"].setdefault(op[1], ctx.dates.get(op[1]))
+                ctx.new_dates.clear()
+                ctx.q.begin()
+                try:
+                    bad = facts.replay(ctx, got)
+                except Exception as exc:  # noqa: BLE001 - this file's quads are taken back, the build goes on
+                    ctx.q.rollback()
+                    for dated in ctx.new_dates:
+                        del ctx.dates[dated]
+                    ctx.warnings.clear()
+                    ctx.pending_labels.clear()
+                    failed.add(i)
+                    why = str(exc) if isinstance(exc, facts.ExtractionFailed) else _reason(exc)
+                    skipped.append({"file": source, "reason": f"while extracting: {why}"})
+                    if rec is not None:
+                        rec["files"].append(None)
+                else:
+                    added = ctx.q.commit()
+                    if bad:
+                        bad = set(bad)
+                        bad = [row for row in added if row in bad]
+                    if bad:
+                        ctx.q.remove_rows(bad)
+                        warnings.append({"file": source, "warning": f"{len(bad)} statement(s) with a value no RDF "
+                                         f"reader accepts were dropped (first: {_clip(bad[0])})"})
+                    warnings.extend({"file": source, "warning": w} for w in ctx.warnings)
+                    ctx.warnings.clear()
+                    for label_node, name, lang in ctx.pending_labels:
+                        ctx.labels.setdefault(label_node, Counter())[(name, lang)] += 1
+                    aps = None
+                    if node not in by_iri:  # a duplicate file of an article already read says nothing new
+                        aps = got[5]
+                        policy_items[i] = [(own_dates[i], node, ap, rows[i]["language"]) for ap in aps]
+                    by_iri.setdefault(node, []).append(source)
+                    if rec is not None:
+                        rec["files"].append((aps, list(ctx.pending_labels), got[3], got[4]))
+                    ctx.pending_labels.clear()
+                    if keep_documents:
+                        documents.append((i, got[6]))
+                n += 1
+                if progress:
+                    progress(len(files) + n, len(files) + len(order))
+            ctx.assertions.clear()
+            ctx.q.checkpoint()
+
+        def reuse(chunk: list[int], entry: dict) -> bool:
+            """Take a chunk's run made by an earlier build, if what it depended on holds."""
+            nonlocal n
+            if not facts.deps_hold(entry["deps"], index) \
+                    or any(ctx.dates.get(node) != value for node, value in entry["dates_in"].items()):
+                return False
+            members = [i for g in chunk for i in groups[g]]
+            if len(members) != len(entry["files"]):
+                return False
+            ctx.q.add_runs(entry["paths"])
+            runs.use(entry)
+            for node, value in entry["dates_out"].items():
+                if value is None:
+                    ctx.dates.pop(node, None)
+                else:
+                    ctx.dates[node] = value
+            skipped.extend(entry["skipped"])
+            warnings.extend(entry["warnings"])
+            for i, got in zip(members, entry["files"]):
+                if got is None:
+                    failed.add(i)
+                else:
+                    aps, labels, actors, techs = got
+                    node = iris[i]
+                    for label_node, name, lang in labels:
+                        ctx.labels.setdefault(label_node, Counter())[(name, lang)] += 1
+                    ctx.used_actors.update(actors)
+                    ctx.used_technologies.update(techs)
+                    if aps is not None:
+                        policy_items[i] = [(own_dates[i], node, ap, rows[i]["language"]) for ap in aps]
+                    by_iri.setdefault(node, []).append(rows[i]["file"])
+                n += 1
+                if progress:
+                    progress(len(files) + n, len(files) + len(order))
+            for g in chunk:
+                store.touch(2, group_keys.pop(g))
+            stats["cached_files"] += len(members)
+            return True
+
         state = {"lex": lex, "index": index, "keep": keep_documents}
         local = engine_for(todo)
         with local.session(state):
-            for g, (results, deps) in enumerate(local.ordered("extract_facts", extract_jobs(), batch=16)):
-                members = groups[g]
-                key = group_keys.pop(g, None)
-                if key is not None and not keep_documents and all(r[0] == "ok" for r in results):
-                    store.put(2, key, (results, deps))
-                for i, got in zip(members, results):
-                    node = iris[i]
-                    source = rows[i]["file"]
-                    ctx.new_dates.clear()
-                    ctx.q.begin()
-                    try:
-                        bad = facts.replay(ctx, got)
-                    except Exception as exc:  # noqa: BLE001 - this file's quads are taken back, the build goes on
-                        ctx.q.rollback()
-                        for dated in ctx.new_dates:
-                            del ctx.dates[dated]
-                        ctx.warnings.clear()
-                        ctx.pending_labels.clear()
-                        failed.add(i)
-                        why = str(exc) if isinstance(exc, facts.ExtractionFailed) else _reason(exc)
-                        skipped.append({"file": source, "reason": f"while extracting: {why}"})
-                    else:
-                        added = ctx.q.commit()
-                        if bad:
-                            bad = set(bad)
-                            bad = [row for row in added if row in bad]
-                        if bad:
-                            ctx.q.remove_rows(bad)
-                            warnings.append({"file": source, "warning": f"{len(bad)} statement(s) with a value no RDF "
-                                             f"reader accepts were dropped (first: {_clip(bad[0])})"})
-                        warnings.extend({"file": source, "warning": w} for w in ctx.warnings)
-                        ctx.warnings.clear()
-                        for label_node, name, lang in ctx.pending_labels:
-                            ctx.labels.setdefault(label_node, Counter())[(name, lang)] += 1
-                        ctx.pending_labels.clear()
-                        if node not in by_iri:  # a duplicate file of an article already read says nothing new
-                            policy_items[i] = [(own_dates[i], node, ap, rows[i]["language"]) for ap in got[5]]
-                        by_iri.setdefault(node, []).append(source)
-                        if keep_documents:
-                            documents.append((i, got[6]))
-                    n += 1
-                    if progress:
-                        progress(len(files) + n, len(files) + len(order))
-                ctx.assertions.clear()
-                ctx.q.checkpoint()
+            for chunk in chunks:
+                ckey = chunk_keys.get(chunk[0])
+                if ckey is not None:
+                    entry = runs.get(ckey)
+                    if entry is not None:
+                        if reuse(chunk, entry):
+                            continue
+                        runs.miss()
+                    first_run, first_skip, first_warning = ctx.q.run_count, len(skipped), len(warnings)
+                    rec = {"deps": {}, "dates": {}, "files": [], "cacheable": True}
+                for g, (results, deps) in zip(chunk, local.ordered("extract_facts", extract_jobs(chunk), batch=16)):
+                    take(g, results, deps)
+                if rec is not None:
+                    made = ctx.q.runs_since(first_run)
+                    if rec["cacheable"]:
+                        entry = {"deps": rec["deps"], "dates_in": rec["dates"],
+                                 "dates_out": {node: ctx.dates.get(node) for node in rec["dates"]},
+                                 "files": rec["files"], "skipped": skipped[first_skip:],
+                                 "warnings": warnings[first_warning:]}
+                        ctx.q.replace_runs(first_run, runs.put(ckey, entry, made))
+                    rec = None
+        if runs is not None:
+            runs.finish()
+            stats["runs"] = {"reused": runs.reused, "made": runs.made}
     policies = _add_policies(ctx, policy_items, rows, skipped, warnings)
     add_used_technologies(ctx)
     add_minted_labels(ctx, add_used_actors(ctx))
@@ -420,8 +540,13 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
     }
     if excluded:
         report["excluded"] = sorted(set(excluded))
-    stats["spill_bytes"] = _folder_bytes(getattr(ctx.q, "_dir", None))
+    stats["spill_bytes"] = ctx.q.spilled_bytes
     return BuildResult(ctx.q, report, [doc for _, doc in sorted(documents, key=lambda x: x[0])], stats)
+
+
+def _stat_name(version: str, max_file_size: int, rel: str, path: Path) -> str:
+    """What the facts cache notes a file's stat under (:meth:`kg.cache.FactsCache.known_key`)."""
+    return facts.digest("stat", version, max_file_size, rel, os.fsencode(path))
 
 
 def _folder_bytes(folder: Optional[str]) -> int:

@@ -166,6 +166,32 @@ class QuadSet:
         if self._quad_runs and self._mem and self._journal is None:
             self._spill()
 
+    def runs_since(self, n: int) -> list[tuple[str, str]]:
+        """Spill what is in memory, and return the (quad, triple) run files made since there
+        were ``n`` (a chunk of articles' sorted runs, for the next build: :class:`kg.cache.RunCache`)."""
+        if self._mem and self._journal is None:
+            self._spill()
+        return list(zip(self._quad_runs[n:], self._triple_runs[n:]))
+
+    def replace_runs(self, n: int, paths: list[tuple[str, str]]) -> None:
+        """The runs from the ``n``-th on are now at ``paths`` (moved, same content)."""
+        self._quad_runs[n:] = [q for q, _ in paths]
+        self._triple_runs[n:] = [t for _, t in paths]
+
+    def add_runs(self, paths: list[tuple[str, str]]) -> None:
+        """Add sorted runs made by an earlier build (they must hold rows :meth:`_spill` wrote;
+        the set reads them, never removes them). Only with nothing in memory."""
+        assert not self._mem and self._journal is None
+        for q, t in paths:
+            self._quad_runs.append(q)
+            self._triple_runs.append(t)
+            self.spilled_bytes += os.path.getsize(q) + os.path.getsize(t)
+        self._count = None
+
+    @property
+    def run_count(self) -> int:
+        return len(self._quad_runs)
+
     @property
     def spilled(self) -> int:
         """How many times quads went to disk."""

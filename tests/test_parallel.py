@@ -3,6 +3,7 @@ single-process build of the same input: on the seeds, on a sample of the corpus 
 formats, with its cross-category duplicates) and with a file whose extraction fails."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -196,6 +197,107 @@ def test_a_rebuild_reuses_unchanged_files_and_equals_a_clean_build(sample, plain
     assert rebuilt.stats["cached_files"] == 0 and rebuilt.stats["cache"]["hits"] == {"read": 0, "extract": 0}
     assert not rebuilt.stats["written"]["incremental"]  # nor the previous exports
     same(got, clean([work], tmp_path / "c4"))
+
+
+def test_a_rebuild_takes_the_sorted_runs_of_unchanged_chunks_whole(sample, tmp_path, monkeypatch):
+    """The graph's sorted runs are kept per chunk of articles: a rebuild takes those of
+    unchanged chunks whole (neither reading their facts nor replaying them) and still
+    equals a clean build, after a change, a new file, a removed file and a changed date."""
+    monkeypatch.setattr(pipeline, "CHUNK_GROUPS", 3)
+    work = tmp_path / "in"
+    small_copy(sample, work)
+    out = tmp_path / "out"
+    first, got = incremental([work], out)
+    assert first.stats["runs"]["reused"] == 0 and first.stats["runs"]["made"] > 3
+    same(got, clean([work], tmp_path / "c0"))
+
+    again, got = incremental([work], out)
+    assert again.stats["runs"] == {"reused": first.stats["runs"]["made"], "made": 0}
+    assert again.stats["written"]["quad_blocks"] == again.stats["written"]["subjects"] == 0
+    same(got, clean([work], tmp_path / "c0"))
+
+    files = sorted(work.rglob("*.md"))
+    changed = [p for p in files if "ncid" in str(p)][5]
+    text = changed.read_text("utf-8")
+    changed.write_text(re.sub("。\n", "。美国商务部宣布限制华为的芯片出口。\n", text, count=1), "utf-8")
+    result, got = incremental([work], out)
+    assert result.stats["runs"]["reused"] > 0 and result.stats["runs"]["made"] >= 1
+    same(got, clean([work], tmp_path / "c1"))
+
+    shutil.copy(files[2], work / "copy-of-one.md")  # a new file (a duplicate of an article)
+    files[7].unlink()  # and a removed one
+    result, got = incremental([work], out)
+    same(got, clean([work], tmp_path / "c2"))
+
+    stamp = re.compile(r"【大纪元\d{4}年\d{1,2}月\d{1,2}日讯】")
+    dated = next(p for p in files[10:] if p.exists() and stamp.search(p.read_text("utf-8")))
+    dated.write_text(stamp.sub("【大纪元2001年2月3日讯】", dated.read_text("utf-8"), count=1), "utf-8")
+    result, got = incremental([work], out)
+    same(got, clean([work], tmp_path / "c3"))
+
+    for run in (out / ".kg-runs").glob("*.q"):  # a run gone missing is made again
+        run.unlink()
+        break
+    result, got = incremental([work], out)
+    assert result.stats["runs"]["made"] == 1
+    same(got, clean([work], tmp_path / "c3"))
+
+
+def test_a_date_set_by_one_chunk_redoes_the_chunks_that_read_it(tmp_path, monkeypatch):
+    """The first date given to a linked article that is no input is the first file's: when it
+    changes, a later article whose link gives another date (a conflict, or no longer one) is
+    replayed, not taken from its kept run."""
+    monkeypatch.setattr(pipeline, "CHUNK_GROUPS", 1)  # every article a chunk of its own
+    work, out = tmp_path / "in", tmp_path / "out"
+    work.mkdir()
+
+    def page(name: str, title: str, when: str) -> None:
+        (work / name).write_text(f"---\ntitle: {title}\nurl: https://example.com/{name}\ndate: 2024-03-01\n"
+                                 f"related:\n  - title: Chip curbs widen\n    url: https://other.example/c\n"
+                                 f"    date: {when}\n---\nThe US restricts exports of chips to China.\n", "utf-8")
+
+    page("a.md", "First", "2024-01-01")
+    page("b.md", "Second", "2024-01-02")
+    page("c.md", "Third", "2024-01-03")
+    first, got = incremental([work], out)
+    assert any("datePublished conflict" in w["warning"] for w in first.report["warnings"])
+    same(got, clean([work], tmp_path / "c0"))
+    page("a.md", "First", "2024-01-02")  # now b's link agrees with the first date, c's does not
+    result, got = incremental([work], out)
+    assert result.stats["runs"]["made"] == 3
+    same(got, clean([work], tmp_path / "c1"))
+    page("a.md", "First", "2024-01-02")
+    (work / "a.md").write_text((work / "a.md").read_text("utf-8") + "More.\n", "utf-8")  # the same dates
+    result, got = incremental([work], out)
+    assert result.stats["runs"] == {"reused": 2, "made": 1}
+    same(got, clean([work], tmp_path / "c2"))
+
+
+def test_an_unchanged_file_is_known_by_its_stat_and_a_changed_one_by_its_content(tmp_path, monkeypatch):
+    """A rebuild does not read a file whose stat (size, times, inode) is what it was; a file
+    rewritten to the same size with its modification time put back is read again."""
+    from kg import cache
+
+    monkeypatch.setattr(cache, "_RACY_NS", 0)  # files made just now count as settled
+    work, out = tmp_path / "in", tmp_path / "out"
+    shutil.copytree(SEEDS, work)
+    incremental([work], out)
+    read = []
+    real = pipeline.read_bytes
+    monkeypatch.setattr(pipeline, "read_bytes", lambda path, *a: read.append(path) or real(path, *a))
+    again, _ = incremental([work], out)
+    assert read == [] and again.stats["cached_files"] == again.report["files_read"]
+
+    victim = sorted(p for p in work.rglob("*") if p.is_file())[0]
+    st = victim.stat()
+    data = victim.read_bytes()
+    i = len(data) // 2
+    victim.write_bytes(data[:i] + (b"X" if data[i:i + 1] != b"X" else b"Y") + data[i + 1:])
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert victim.stat().st_size == st.st_size and victim.stat().st_mtime_ns == st.st_mtime_ns
+    result, got = incremental([work], out)
+    assert victim in read and result.stats["cached_files"] < result.report["files_read"]
+    same(got, clean([work], tmp_path / "clean"))
 
 
 def test_a_changed_title_redoes_the_articles_that_link_to_it(tmp_path):
