@@ -328,7 +328,7 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
                 groups.append([i])
         group_keys: dict[int, str] = {}
         todo = len(groups)
-        chunks: list[list[int]] = [list(range(len(groups)))]
+        chunks: list[list[int]] = [list(range(len(groups)))] if groups else []  # (no article read: none)
         runs = RunCache(store) if store is not None and not keep_documents else None
         if store is not None and not keep_documents:
             known = store.keys(2)

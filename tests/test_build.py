@@ -174,3 +174,13 @@ def test_a_malformed_rules_file_stops_the_build_with_its_error(monkeypatch):
         monkeypatch.undo()
         policies.rules.cache_clear()
     assert kg.build([SEEDS]).report["files_skipped"] == 0  # the rules read again once mended
+
+
+def test_a_build_whose_every_file_is_skipped_reports_them(tmp_path):
+    from kg.pipeline import build
+
+    (tmp_path / "bad.md").write_bytes(b"\xff\xfe\x00junk")
+    for cache in (None, tmp_path / "out"):
+        result = build([tmp_path / "bad.md"], cache=cache)
+        assert result.report["articles"] == 0
+        assert [s["file"] for s in result.report["skipped"]] == ["bad.md"]

@@ -274,3 +274,9 @@ def test_a_latin_person_and_employer_give_the_affiliation(tmp_path):
 ])
 def test_titles_of_engineers_and_officials_name_the_person_after_them(text, person):
     assert ("Person", (person,)) in candidates(text)
+
+
+def test_a_latin_stopword_before_a_title_is_no_employer_and_no_crash():
+    # en_name() refuses "The" alone: the employer reader must skip it, not fail on the article
+    got = candidates("据The分析师王明表示，市场回升。")
+    assert not [c for c in got if c[1] == ("The",)]

@@ -784,10 +784,12 @@ def _latin_employers(rules: _Rules, text: str) -> list[Candidate]:
         if text[max(0, m.start() - 6):m.start()].rstrip().endswith(("&", "&amp;", ";", "/", ",")):
             continue  # the end of a longer name (Akin Gump Strauss Hauer &amp; Feld合伙人)
         name = rules.en_name(m.group(1))
+        if not name:
+            continue
         # (a name ending in an organization's word is no person's: Isaiah Research)
         last = name.split()[-1]
         person = _looks_like_person(name) and last not in rules.weak_en and last not in rules.suffix_words
-        if not name or len(name) < 3 or person or rules.known_loose(name) or rules.known_head(name) \
+        if len(name) < 3 or person or rules.known_loose(name) or rules.known_head(name) \
                 or rules.common(name.split()) or name in rules.suffix_words:
             continue
         out.append(Candidate((("en", rules.strip_legal(name)),), "Organization", "latin-employer"))
