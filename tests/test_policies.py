@@ -713,3 +713,9 @@ def test_a_state_that_bans_in_a_relative_clause_is_no_target():
 def test_a_sanction_on_a_state_named_as_a_modifier_still_targets_it():
     found = policies("台湾加入美国对俄罗斯制裁的行动。")
     assert any("russia" in p.targets for p in found if p.type == "Sanction")
+
+
+def test_a_firm_barred_from_serving_another_is_bound_and_the_served_is_the_target():
+    found = policies("自台积电被美国禁止为华为旗下的海思科技生产先进芯片后，台积电营收明显减少。")
+    assert found and all("tsmc" not in p.targets for p in found)
+    assert any("huawei" in p.targets and "united-states" in p.issuers for p in found)

@@ -539,6 +539,12 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
     passive = _passive(r, norm, s, clause, trig)
     if passive:  # 长江存储被美国列入实体清单: what comes before 被 suffers, who follows it acts
         sufferers, agent, marker = passive
+        # 台积电被美国禁止为华为生产芯片: the firm is bound, whom it may not serve is the target
+        served = [m for m in s.within(s.mentions, clause) if m.start >= trig.end
+                  and norm[trig.end:m.start].strip() in r.served_before and _can_be_targeted(lex, m.actor_id)]
+        if served:
+            sufferers = served[:1]
+            targets = [t for t in targets if t not in {m.actor_id for m in passive[0]}]
         targets += [m.actor_id for m in sufferers if m.actor_id not in targets and _can_be_targeted(lex, m.actor_id)]
         if agent is not None and _can_issue(lex, agent.actor_id, ptype):
             adjacent = [agent]
