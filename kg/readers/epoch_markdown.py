@@ -12,7 +12,9 @@ would: every text node, script and style text included, comments not.
 """
 from __future__ import annotations
 
+import os
 import re
+import threading
 from functools import lru_cache
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
@@ -192,7 +194,6 @@ class _Unusual(Exception):
     """A page the lean tree does not mirror BeautifulSoup on: read it through BeautifulSoup."""
 
 
-_ASCII_SPACES = frozenset("\x20\x0a\x09\x0c\x0d")
 _PRESERVE = frozenset(("pre", "textarea"))
 
 
@@ -201,9 +202,13 @@ class _Builder:
     same elements, parents and text nodes: a run of text ends at every tag, comment,
     processing instruction and doctype; a run of ASCII whitespace outside <pre> and
     <textarea> becomes one newline or space; comments and the like are no text), without
-    BeautifulSoup's per-node cost. Names and attribute keys with a namespace fall back."""
+    BeautifulSoup's per-node cost. Names and attribute keys with a namespace fall back.
+    One builder and its parser serve every page of a thread (:meth:`reset` between pages)."""
 
     def __init__(self):
+        self.reset()
+
+    def reset(self):
         self.nodes: list = []
         self.root = _Root("[document]", {}, None, self.nodes)
         self.stack = [self.root]
@@ -215,7 +220,7 @@ class _Builder:
     def _flush(self):
         data = "".join(self.text)
         self.text = []
-        if not self.preserve and _ASCII_SPACES.issuperset(data):
+        if not self.preserve and not data.strip("\x20\x0a\x09\x0c\x0d"):
             data = "\n" if "\n" in data else " "
         self.nodes.append(data)
 
@@ -225,9 +230,10 @@ class _Builder:
         if tag[0] == "{":
             raise _Unusual(tag)
         attrs = dict(attrib)
-        for key in attrs:
-            if key[0] == "{":
-                raise _Unusual(key)
+        if attrs:
+            for key in attrs:
+                if key[0] == "{":
+                    raise _Unusual(key)
         el = _Element(tag, attrs, self.current, self.nodes)
         self.nodes.append(el)
         self.stack.append(el)
@@ -282,19 +288,28 @@ class _Builder:
         return self.root
 
 
+_local = threading.local()
+
+
 def _lean(html: str):
     """The page's tree as :func:`_soup` reads it, or None where the lean tree may differ
     (a namespaced name, a parser error, a markup lxml rejects): those go to BeautifulSoup."""
     if html[:1] == "\N{BYTE ORDER MARK}":
         return None
-    builder = _Builder()
-    parser = etree.HTMLParser(target=builder, recover=True, huge_tree=False)
+    pid = os.getpid()
+    if getattr(_local, "pid", None) != pid:  # a new thread, or a forked worker
+        _local.pid, _local.builder = pid, _Builder()
+        _local.parser = etree.HTMLParser(target=_local.builder, recover=True, huge_tree=False)
+    builder, parser = _local.builder, _local.parser
+    builder.reset()
     try:
         parser.feed(html)
         root = parser.close()
     except Exception:  # noqa: BLE001 - _Unusual, or what BeautifulSoup handles its own way
+        _local.pid = None  # a fresh parser for the next page
         return None
     root.parser = parser
+    builder.reset()  # the builder lets go of the page
     return root
 
 
