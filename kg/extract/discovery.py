@@ -54,7 +54,27 @@ class Candidate:
 
 
 def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    """A regex of the words, longest first, as a trie (``ab(?:cd|e)?`` for abcd, abe, ab): it
+    matches as the plain alternation ``abcd|abe|ab`` does (of the words that fit at a place,
+    the longest first, then shorter ones on backtracking), but the engine tries one branch
+    per character, not every word at every place."""
+    root: dict = {}
+    for w in set(words):
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = None  # a word ends here
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items(), key=lambda kv: kv[0]) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+        if "" not in node:
+            return body
+        return f"(?:{body})?" if len(alts) == 1 and len(alts[0]) > 1 else f"{body}?"
+
+    return emit(root)
 
 
 class _Rules:
