@@ -130,6 +130,8 @@ class _Rules:
         self.descriptor_en = re.compile(
             rf"(?<![\w-])(?:{_alternation(r['descriptors_en'])}) ({_FIRST}(?: {_CAP}){{0,2}})(?![\w-])")
         self.gloss = re.compile(rf"([{HAN}{dots}]{{2,24}})\(([A-Za-z][A-Za-z0-9.&'\- ]{{0,48}}?)\)")
+        # what stands around the "(" of every gloss: two name characters before it, a letter after
+        self.gloss_anchor = re.compile(rf"[{HAN}{dots}]{{2}}\([A-Za-z]")
         self.quoted_list = re.compile(_QUOTED_LIST.pattern % _alternation(r["quoted_list_heads_zh"]))
         heads = r["quoted_name_heads_zh"]
         self.quoted_name = re.compile(rf"(?:(?:{_alternation(heads['before'])})“([^“”，。、\s]{{2,16}})”"
@@ -140,6 +142,7 @@ class _Rules:
         self.state_chars = set(load_yaml("matching.yaml")["abbreviations"])  # 中美, 美日: states, not a name
         self.leading_zh = tuple(to_simplified(w) for w in r["leading_zh"])
         self.ticker = re.compile(rf"([{HAN}]{{2,12}}) ?\((?:{r['ticker_pattern']})\)")
+        self.ticker_anchor = re.compile(rf"[{HAN}]{{2}} ?\(")  # ... and before a ticker's "("
         # a Latin name (one to four capitalized words) right before a Chinese title and a name
         self.latin_employer = re.compile(
             rf"(?<![A-Za-z0-9&.'’-])([A-Z][A-Za-z0-9&'’-]*[A-Za-z0-9](?: [A-Z][A-Za-z0-9&'’-]*){{0,3}})"
@@ -465,7 +468,8 @@ def _gloss_left(rules: _Rules, left: str) -> tuple[Optional[str], str]:
 def _glosses(rules: _Rules, text: str) -> list[Candidate]:
     out = []
     # a gloss's "(" is the first one 2 to 24 characters after its start
-    for m in _anchored(rules.gloss, text, _positions(text, "("), 2, 24):
+    anchors = (a for a in _positions(text, "(") if a >= 2 and rules.gloss_anchor.match(text, a - 2))
+    for m in _anchored(rules.gloss, text, anchors, 2, 24):
         left, right = m.group(1), m.group(2).strip()
         if len(right.split()) > 6:
             continue
@@ -768,7 +772,10 @@ def _tickers(rules: _Rules, text: str) -> list[Candidate]:
     """A Chinese name followed by its stock code is a listed company: 广达 (2382-TW)."""
     out = []
     # a ticker's "(" is the first one 2 to 13 characters after the name's start
-    for m in _anchored(rules.ticker, text, _positions(text, "("), 2, 13):
+    anchors = (a for a in _positions(text, "(")
+               if a >= 2 and (rules.ticker_anchor.fullmatch(text, a - 2, a + 1)
+                              or rules.ticker_anchor.fullmatch(text, max(a - 3, 0), a + 1)))
+    for m in _anchored(rules.ticker, text, anchors, 2, 13):
         zh, how = _gloss_left(rules, m.group(1))
         zh = zh and rules.zh_name(zh)
         if zh and how != "known" and how != "jieba" and not _holds_other_name(rules, zh):
