@@ -33,7 +33,7 @@ from ..iri import slugify
 from ..lexicon import Actor, Lexicon, normalize_name, normalize_names
 from ..resources import load_yaml
 from ..text import nfkc, to_simplified
-from .phrases import find_every, placeholder_for
+from .phrases import alternation, find_every, placeholder_for
 from .sentences import sentences
 from .words import best_path, jieba_dictionary, words_hmm, words_no_hmm
 
@@ -53,28 +53,8 @@ class Candidate:
     how: str  # gloss | title | org-title | suffix | descriptor
 
 
-def _alternation(words: Iterable[str]) -> str:
-    """A regex of the words, longest first, as a trie (``ab(?:cd|e)?`` for abcd, abe, ab): it
-    matches as the plain alternation ``abcd|abe|ab`` does (of the words that fit at a place,
-    the longest first, then shorter ones on backtracking), but the engine tries one branch
-    per character, not every word at every place."""
-    root: dict = {}
-    for w in set(words):
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = None  # a word ends here
-
-    def emit(node: dict) -> str:
-        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items(), key=lambda kv: kv[0]) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
-        if "" not in node:
-            return body
-        return f"(?:{body})?" if len(alts) == 1 and len(alts[0]) > 1 else f"{body}?"
-
-    return emit(root)
+def _alternation(words: Iterable[str], not_after: str = "") -> str:
+    return alternation(words, not_after)  # a trie: the same matches as the longest-first alternation
 
 
 class _Rules:
@@ -120,7 +100,8 @@ class _Rules:
         after = sorted(r["after_name_zh"], key=len, reverse=True)
         self.after_name = re.compile("|".join(map(re.escape, after)))
         name = rf"{_FIRST}(?: {_CAP}){{1,3}}"
-        self.title_en = re.compile(rf"(?<![\w-])(?:{_alternation(r['titles_en'])})\s+({name})")
+        word = r"[\w-]"  # a match of these cues opens no word
+        self.title_en = re.compile(rf"(?:{_alternation(r['titles_en'], word)})\s+({name})")
         self.org_title_en = re.compile(rf"(?<![\w.-])((?:{_FIRST} )?{_CAP})(?:'s)? (?:{_alternation(r['org_titles_en'])})\b")
         self.suffix_en = re.compile(rf"(?<![\w.-])({_FIRST} (?:{_CAP} ){{0,3}}(?:{_alternation(r['org_suffixes_en'])}))(?![\w-])")
         org = rf"{_FIRST}(?:(?: (?:of|for|and|&|on|the))* {_CAP})*"
@@ -128,7 +109,7 @@ class _Rules:
             rf"(?<![\w-])({name}), (?:a|an|the) (?:[a-z-]+ ){{0,2}}?(?:{_alternation(r['appositive_titles_en'])})"
             rf"(?: (?:at|of|with|for) (?:the )?({org}))?(?=[,.;:]| and | who | said| says| told|$)")
         self.descriptor_en = re.compile(
-            rf"(?<![\w-])(?:{_alternation(r['descriptors_en'])}) ({_FIRST}(?: {_CAP}){{0,2}})(?![\w-])")
+            rf"(?:{_alternation(r['descriptors_en'], word)}) ({_FIRST}(?: {_CAP}){{0,2}})(?![\w-])")
         self.gloss = re.compile(rf"([{HAN}{dots}]{{2,24}})\(([A-Za-z][A-Za-z0-9.&'\- ]{{0,48}}?)\)")
         # what stands around the "(" of every gloss: two name characters before it, a letter after
         self.gloss_anchor = re.compile(rf"[{HAN}{dots}]{{2}}\([A-Za-z]")
