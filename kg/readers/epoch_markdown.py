@@ -211,6 +211,7 @@ class _Builder:
     def reset(self):
         self.nodes: list = []
         self.root = _Root("[document]", {}, None, self.nodes)
+        self.root._start = -1  # (not in the list: its subtree is the whole list)
         self.stack = [self.root]
         self.current = self.root
         self.text: list[str] = []
