@@ -100,6 +100,39 @@ def test_epoch_split_spans_and_two_reporters():
     assert any("为主。“虽然说市场体制" in p and p.endswith("很大的伤害。”") for p in d.paragraphs)
 
 
+_ODD_PAGES = [
+    # text runs cut by comments, whitespace-only runs (collapsed outside <pre>), a <pre>,
+    # unclosed and stray end tags, a doctype, a processing instruction, a caption, a tag link
+    '<!DOCTYPE html><div class="post_content"><p>【大纪元2023年07月03日讯】美国<!-- c -->对中国\n  <b>实施</b>  \t'
+    '<i> </i>管制。</p><pre>  a \n b  </pre><p>第二<span>段<p>第三段</b></div><?pi x?>'
+    '<figure><img src="https://i.example/a.jpg" alt="图"><figcaption> 说明 </figcaption></figure>'
+    '<a href="https://www.epochtimes.com/gb/tag/芯片.html">芯片</a>\n原文链接：https://www.epochtimes.com/gb/23/7/3/n1.htm\n',
+    # blocks inside blocks, a blockquote of paragraphs, a script's text, an attribute with a namespace
+    '<div itemprop="articleBody"><blockquote><p>甲</p><p>乙</p></blockquote><li>丙<p>丁</p></li>'
+    '<script>var x = 1;</script><p {x}class="y">戊</p></div>\n原文链接：https://www.epochtimes.com/gb/1.htm\n',
+    "\ufeff<div class=\"post_content\"><p>己</p></div>\n原文链接：https://www.epochtimes.com/gb/2.htm\n",
+]
+
+
+@pytest.mark.parametrize("body", _ODD_PAGES)
+def test_epoch_lean_tree_reads_as_beautifulsoup(body, monkeypatch):
+    from kg.readers import epoch_markdown
+
+    html = body[body.find("<"):]
+    tree = epoch_markdown._lean(html)
+    if tree is not None:  # every element: its name, attributes, parent and text
+        def walk(root):
+            return [(e.name, dict(e.attrs), e.parent.name, e.get_text()) for e in epoch_markdown._elements(root)]
+
+        assert walk(tree) == walk(epoch_markdown._soup(html))
+    page = "### 标题\n\n" + body
+    lean = read_text(page, "odd.md")
+    monkeypatch.setattr(epoch_markdown, "_lean", lambda html: None)  # BeautifulSoup's own tree
+    soup = read_text(page, "odd.md")
+    assert lean == soup
+    assert lean.paragraphs
+
+
 # ---------------------------------------------------------------- format C
 
 def test_plain_text_seed():

@@ -106,10 +106,12 @@ class Matcher:
         self.abbrev = {to_simplified(k): v for k, v in abbrev.items()}
         chars = "".join(sorted(self.abbrev))
         ctx = "|".join(sorted(map(re.escape, rules["compound_context"]), key=len, reverse=True))
-        self.compound = re.compile(rf"(?<![{chars}])([{chars}](?:、?[{chars}])+)(?={ctx})")
+        # (each look-behind checked after the first character, so that the engine looks for a match
+        # only where such a character is, not at every position)
+        self.compound = re.compile(rf"([{chars}](?<![{chars}](?s:.))(?:、?[{chars}])+)(?={ctx})")
         subj = "".join(sorted(to_simplified(c) for c in rules["subject_abbreviations"]))
         sctx = "|".join(sorted(map(re.escape, rules["subject_context"]), key=len, reverse=True))
-        self.subject_abbrev = re.compile(rf"(?:^|(?<=[\s，。、：；！？“”‘’「」（）()【】《》,.:;!?\"']))([{subj}])(?={sctx})")
+        self.subject_abbrev = re.compile(rf"([{subj}])(?<![^\s，。、：；！？“”‘’「」（）()【】《》,.:;!?\"'](?s:.))(?={sctx})")
         self.loc_en = re.compile(r"(?:\b(?:" + "|".join(map(re.escape, rules["locatives_en"])) + r")\s+(?:the\s+)?)$", re.I)
         self.loc_zh = tuple(rules["locatives_zh"])
         self.demonym = re.compile(r"[A-Za-z]+(?:" + "|".join(map(re.escape, rules["demonym_endings"])) + r")")

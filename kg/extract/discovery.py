@@ -33,7 +33,7 @@ from ..iri import slugify
 from ..lexicon import Actor, Lexicon, normalize_name, normalize_names
 from ..resources import load_yaml
 from ..text import nfkc, to_simplified
-from .phrases import find_every, placeholder_for
+from .phrases import alternation, find_every, placeholder_for
 from .sentences import sentences
 from .words import best_path, jieba_dictionary, words_hmm, words_no_hmm
 
@@ -57,8 +57,8 @@ class Candidate:
 _LATIN_PERSON = r"[A-Z][a-z]+(?:[ -][A-Z][a-z'’]+){1,2}"
 
 
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+def _alternation(words: Iterable[str], not_after: str = "") -> str:
+    return alternation(words, not_after)  # a trie: the same matches as the longest-first alternation
 
 
 class _Rules:
@@ -104,7 +104,8 @@ class _Rules:
         after = sorted(r["after_name_zh"], key=len, reverse=True)
         self.after_name = re.compile("|".join(map(re.escape, after)))
         name = rf"{_FIRST}(?: {_CAP}){{1,3}}"
-        self.title_en = re.compile(rf"(?<![\w-])(?:{_alternation(r['titles_en'])})\s+({name})")
+        word = r"[\w-]"  # a match of these cues opens no word
+        self.title_en = re.compile(rf"(?:{_alternation(r['titles_en'], word)})\s+({name})")
         self.org_title_en = re.compile(rf"(?<![\w.-])((?:{_FIRST} )?{_CAP})(?:'s)? (?:{_alternation(r['org_titles_en'])})\b")
         self.suffix_en = re.compile(rf"(?<![\w.-])({_FIRST} (?:{_CAP} ){{0,3}}(?:{_alternation(r['org_suffixes_en'])}))(?![\w-])")
         org = rf"{_FIRST}(?:(?: (?:of|for|and|&|on|the))* {_CAP})*"
@@ -112,8 +113,10 @@ class _Rules:
             rf"(?<![\w-])({name}), (?:a|an|the) (?:[a-z-]+ ){{0,2}}?(?:{_alternation(r['appositive_titles_en'])})"
             rf"(?: (?:at|of|with|for) (?:the )?({org}))?(?=[,.;:]| and | who | said| says| told|$)")
         self.descriptor_en = re.compile(
-            rf"(?<![\w-])(?:{_alternation(r['descriptors_en'])}) ({_FIRST}(?: {_CAP}){{0,2}})(?![\w-])")
+            rf"(?:{_alternation(r['descriptors_en'], word)}) ({_FIRST}(?: {_CAP}){{0,2}})(?![\w-])")
         self.gloss = re.compile(rf"([{HAN}{dots}]{{2,24}})\(([A-Za-z][A-Za-z0-9.&'\- ]{{0,48}}?)\)")
+        # what stands around the "(" of every gloss: two name characters before it, a letter after
+        self.gloss_anchor = re.compile(rf"[{HAN}{dots}]{{2}}\([A-Za-z]")
         self.quoted_list = re.compile(_QUOTED_LIST.pattern % _alternation(r["quoted_list_heads_zh"]))
         heads = r["quoted_name_heads_zh"]
         self.quoted_name = re.compile(rf"(?:(?:{_alternation(heads['before'])})“([^“”，。、\s]{{2,16}})”"
@@ -124,6 +127,7 @@ class _Rules:
         self.state_chars = set(load_yaml("matching.yaml")["abbreviations"])  # 中美, 美日: states, not a name
         self.leading_zh = tuple(to_simplified(w) for w in r["leading_zh"])
         self.ticker = re.compile(rf"([{HAN}]{{2,12}}) ?\((?:{r['ticker_pattern']})\)")
+        self.ticker_anchor = re.compile(rf"[{HAN}]{{2}} ?\(")  # ... and before a ticker's "("
         # a Latin name (one to four capitalized words) right before a Chinese title and a name
         self.latin_employer = re.compile(
             rf"(?<![A-Za-z0-9&.'’-])([A-Z][A-Za-z0-9&'’-]*[A-Za-z0-9](?: [A-Z][A-Za-z0-9&'’-]*){{0,3}})"
@@ -452,7 +456,8 @@ def _gloss_left(rules: _Rules, left: str) -> tuple[Optional[str], str]:
 def _glosses(rules: _Rules, text: str) -> list[Candidate]:
     out = []
     # a gloss's "(" is the first one 2 to 24 characters after its start
-    for m in _anchored(rules.gloss, text, _positions(text, "("), 2, 24):
+    anchors = (a for a in _positions(text, "(") if a >= 2 and rules.gloss_anchor.match(text, a - 2))
+    for m in _anchored(rules.gloss, text, anchors, 2, 24):
         left, right = m.group(1), m.group(2).strip()
         if len(right.split()) > 6:
             continue
@@ -755,7 +760,10 @@ def _tickers(rules: _Rules, text: str) -> list[Candidate]:
     """A Chinese name followed by its stock code is a listed company: 广达 (2382-TW)."""
     out = []
     # a ticker's "(" is the first one 2 to 13 characters after the name's start
-    for m in _anchored(rules.ticker, text, _positions(text, "("), 2, 13):
+    anchors = (a for a in _positions(text, "(")
+               if a >= 2 and (rules.ticker_anchor.fullmatch(text, a - 2, a + 1)
+                              or rules.ticker_anchor.fullmatch(text, max(a - 3, 0), a + 1)))
+    for m in _anchored(rules.ticker, text, anchors, 2, 13):
         zh, how = _gloss_left(rules, m.group(1))
         zh = zh and rules.zh_name(zh)
         if zh and how != "known" and how != "jieba" and not _holds_other_name(rules, zh):

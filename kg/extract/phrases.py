@@ -163,6 +163,38 @@ class Taken:
         self.ends.insert(i, e)
         self.spans.add((s, e))
 
+def alternation(words: Iterable[str], not_after: str = "") -> str:
+    """A regex (no flags) for one of ``words``, longest first, as a trie (``ab(?:cd|e)?`` for
+    abcd, abe, ab): it matches as the plain alternation ``abcd|abe|ab`` does (of the words
+    that fit at a place the longest first, then shorter ones on backtracking), but the engine
+    tries one branch per character instead of every word at every place. ``not_after``, a
+    character class, is ``(?<!not_after)`` before the words, checked after a word's first
+    character: the pattern then opens with a character, and the engine looks for a match
+    only where one of the words' first characters is (a leading look-behind makes it try
+    every position)."""
+    root: dict = {}
+    for w in set(words):
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = None  # a word ends here
+    if not_after and "" in root:
+        raise ValueError("an empty word cannot be checked after its first character")
+
+    def emit(node: dict, top: bool) -> str:
+        guard = f"(?<!{not_after}(?s:.))" if top and not_after else ""
+        alts = [re.escape(ch) + guard + emit(child, False) for ch, child in sorted(node.items(), key=lambda kv: kv[0])
+                if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+        if "" not in node:
+            return body
+        return f"(?:{body})?" if len(alts) == 1 and len(alts[0]) > 1 else f"{body}?"
+
+    return emit(root, True)
+
+
 def words_regex(words: Iterable[str], *, at_end: bool) -> re.Pattern:
     """A regex for one of ``words`` (normalized) at the end (``at_end``) or start of a
     normalized string, on Latin word boundaries."""

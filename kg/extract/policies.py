@@ -37,7 +37,7 @@ from ..lexicon import Lexicon
 from ..resources import load_yaml
 from ..text import is_cjk, normalize_chars
 from . import register
-from .phrases import Phrase, PhraseMatcher, words_regex
+from .phrases import Phrase, PhraseMatcher, alternation, words_regex
 from .sentences import Span, clauses, sentences
 
 __all__ = ["Evidence", "ArticlePolicy", "find_policies", "RESTRICTIVE", "technology_matcher", "load_technologies"]
@@ -189,7 +189,8 @@ class _Rules:
         deals = data["blocked_deals"]
         alt = lambda key: "|".join(map(re.escape, sorted({normalize_chars(w) for ws in deals[key].values()  # noqa: E731
                                                           for w in ws}, key=len, reverse=True)))
-        self.blocked_deal = re.compile(rf"(?<![a-z])(?:{alt('block')})(?![a-z])([^，,。;；\n]{{0,40}}?)(?<![a-z])(?:{alt('deal')})(?![a-z])")
+        blocks = alternation({normalize_chars(w) for ws in deals["block"].values() for w in ws}, "[a-z]")
+        self.blocked_deal = re.compile(rf"(?:{blocks})(?![a-z])([^，,。;；\n]{{0,40}}?)(?<![a-z])(?:{alt('deal')})(?![a-z])")
         self.ban_words = re.compile("|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("ban_words")}, key=len, reverse=True))))
         self.join_objects = re.compile(r"\s*(?:'s|’s|的)?\s*(?:相关)?(?:" + "|".join(map(re.escape, sorted(
@@ -256,7 +257,8 @@ class _Rules:
         alts = lambda key, lang: "|".join(map(re.escape, sorted(  # noqa: E731
             {normalize_chars(w) for w in joint[key][lang]}, key=len, reverse=True)))
         self.joint_cue_words = tuple(sorted({normalize_chars(w) for ws in joint["cue"].values() for w in ws}))
-        self.joint_en = re.compile(rf"(?<![a-z])(?:{alts('cue', 'en')})\s+(?:{alts('partner', 'en')})\s+(.{{1,60}}?)"
+        cues = alternation({normalize_chars(w) for w in joint["cue"]["en"]}, "[a-z]")
+        self.joint_en = re.compile(rf"(?:{cues})\s+(?:{alts('partner', 'en')})\s+(.{{1,60}}?)"
                                    rf"\s+(?:to|in order to)\s+(?:{alts('purpose', 'en')})(?![a-z])")
         self.joint_zh = re.compile(rf"(?:{alts('partner', 'zh')})([^，,。；;]{{1,24}}?)(?:{alts('cue', 'zh')})"
                                    rf"[，,]?\s*(?:以|来|共同|一起)?\s*(?:{alts('purpose', 'zh')})")

@@ -92,21 +92,24 @@ def best_path(text: str) -> list:
     n = len(text)
     best: list = [None] * (n + 1)
     best[n] = (0, 0)
+    score = [0] * (n + 1)  # best[i][0], without the tuple
     get = freq.get
     for k in range(n - 1, -1, -1):
-        top = None
+        top, at = None, k
         i = k
         f = get(text[k])
         while f is not None:  # the words that start at k (get_DAG; the dictionary holds their prefixes)
             if f:
-                cand = (log(f) - logtotal + best[i + 1][0], i)  # calc
-                if top is None or cand > top:
-                    top = cand
+                p = log(f) - logtotal + score[i + 1]  # calc
+                # (the larger index wins a tie, as in jieba's max of (score, index): i only grows)
+                if top is None or p >= top:
+                    top, at = p, i
             i += 1
             if i == n:
                 break
             f = get(text[k:i + 1])
         if top is None:  # no word starts here: the character alone
-            top = (log(get(text[k]) or 1) - logtotal + best[k + 1][0], k)
-        best[k] = top
+            top = log(get(text[k]) or 1) - logtotal + score[k + 1]
+        score[k] = top
+        best[k] = (top, at)
     return best

@@ -12,12 +12,15 @@ would: every text node, script and style text included, comments not.
 """
 from __future__ import annotations
 
+import os
 import re
+import threading
 from functools import lru_cache
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag
+from lxml import etree
 
 from ..document import Document, Image, Link
 from ..resources import load_yaml
@@ -100,7 +103,7 @@ def _is_container(el) -> bool:
 
 def _elements(el) -> Iterator[Tag]:
     """The elements below ``el``, in document order."""
-    return (d for d in el.descendants if isinstance(d, Tag))
+    return (d for d in el.descendants if isinstance(d, (Tag, _Element)))
 
 
 def _is_caption(el) -> bool:
@@ -147,15 +150,178 @@ def _soup(html: str) -> BeautifulSoup:
                          store_line_numbers=False)
 
 
-def _too_deep(soup: BeautifulSoup) -> bool:
-    parser = getattr(soup.builder, "parser", None)
+def _too_deep(soup) -> bool:
+    parser = soup.parser if isinstance(soup, _Root) else getattr(soup.builder, "parser", None)
     return parser is not None and any("depth" in e.message.lower() for e in parser.error_log)
 
 
-def _parse_html(html: str, warnings: list[str]) -> BeautifulSoup:
+class _Element:
+    """An element of the page as the reader walks it: its name, attributes and parent, and
+    where its subtree lies in the document-order list of nodes (``_nodes[_start+1:_end]``)."""
+
+    __slots__ = ("name", "attrs", "parent", "_nodes", "_start", "_end")
+
+    def __init__(self, name, attrs, parent, nodes):
+        self.name = name
+        self.attrs = attrs
+        self.parent = parent
+        self._nodes = nodes
+        self._start = len(nodes)
+        self._end = -1
+
+    def get(self, key, default=None):
+        return self.attrs.get(key, default)
+
+    def has_attr(self, key) -> bool:
+        return key in self.attrs
+
+    def __getitem__(self, key):
+        return self.attrs[key]
+
+    @property
+    def descendants(self):
+        return self._nodes[self._start + 1:self._end]
+
+    def get_text(self) -> str:
+        return "".join([n for n in self._nodes[self._start + 1:self._end] if n.__class__ is str])
+
+
+class _Root(_Element):
+    __slots__ = ("parser",)
+
+
+class _Unusual(Exception):
+    """A page the lean tree does not mirror BeautifulSoup on: read it through BeautifulSoup."""
+
+
+_PRESERVE = frozenset(("pre", "textarea"))
+
+
+class _Builder:
+    """lxml's parser target that builds the tree BeautifulSoup's lxml builder would (the
+    same elements, parents and text nodes: a run of text ends at every tag, comment,
+    processing instruction and doctype; a run of ASCII whitespace outside <pre> and
+    <textarea> becomes one newline or space; comments and the like are no text), without
+    BeautifulSoup's per-node cost. Names and attribute keys with a namespace fall back.
+    One builder and its parser serve every page of a thread (:meth:`reset` between pages)."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.nodes: list = []
+        self.root = _Root("[document]", {}, None, self.nodes)
+        self.root._start = -1  # (not in the list: its subtree is the whole list)
+        self.stack = [self.root]
+        self.current = self.root
+        self.text: list[str] = []
+        self.open: dict[str, int] = {}
+        self.preserve = 0
+
+    def _flush(self):
+        data = "".join(self.text)
+        self.text = []
+        if not self.preserve and not data.strip("\x20\x0a\x09\x0c\x0d"):
+            data = "\n" if "\n" in data else " "
+        self.nodes.append(data)
+
+    def start(self, tag, attrib):
+        if self.text:
+            self._flush()
+        if tag[0] == "{":
+            raise _Unusual(tag)
+        attrs = dict(attrib)
+        if attrs:
+            for key in attrs:
+                if key[0] == "{":
+                    raise _Unusual(key)
+        el = _Element(tag, attrs, self.current, self.nodes)
+        self.nodes.append(el)
+        self.stack.append(el)
+        self.current = el
+        self.open[tag] = self.open.get(tag, 0) + 1
+        if tag in _PRESERVE:
+            self.preserve += 1
+
+    def _pop(self):
+        el = self.stack.pop()
+        el._end = len(self.nodes)
+        self.open[el.name] -= 1
+        if el.name in _PRESERVE:
+            self.preserve -= 1
+        self.current = self.stack[-1]
+
+    def end(self, tag):
+        if self.text:
+            self._flush()
+        if tag[0] == "{":
+            raise _Unusual(tag)
+        # BeautifulSoup pops up to the most recent open element of that name, if any
+        if not self.open.get(tag):
+            return
+        while len(self.stack) > 1:
+            name = self.stack[-1].name
+            self._pop()
+            if name == tag:
+                break
+
+    def data(self, data):
+        self.text.append(data)
+
+    def comment(self, text):
+        if self.text:
+            self._flush()
+
+    def pi(self, target, data):
+        if self.text:
+            self._flush()
+
+    def doctype(self, name, pubid, system):
+        if self.text:
+            self._flush()
+
+    def close(self):
+        if self.text:
+            self._flush()
+        while len(self.stack) > 1:
+            self._pop()
+        self.root._end = len(self.nodes)
+        return self.root
+
+
+_local = threading.local()
+
+
+def _lean(html: str):
+    """The page's tree as :func:`_soup` reads it, or None where the lean tree may differ
+    (a namespaced name, a parser error, a markup lxml rejects): those go to BeautifulSoup."""
+    if html[:1] == "\N{BYTE ORDER MARK}":
+        return None
+    pid = os.getpid()
+    if getattr(_local, "pid", None) != pid:  # a new thread, or a forked worker
+        _local.pid, _local.builder = pid, _Builder()
+        _local.parser = etree.HTMLParser(target=_local.builder, recover=True, huge_tree=False)
+    builder, parser = _local.builder, _local.parser
+    builder.reset()
+    try:
+        parser.feed(html)
+        root = parser.close()
+    except Exception:  # noqa: BLE001 - _Unusual, or what BeautifulSoup handles its own way
+        _local.pid = None  # a fresh parser for the next page
+        return None
+    root.parser = parser
+    builder.reset()  # the builder lets go of the page
+    return root
+
+
+def _parse_html(html: str, warnings: list[str]):
     """The page's HTML tree, however deep it nests (lxml's parser fed through BeautifulSoup
     keeps no depth limit); should libxml2 still report a depth limit, the page is read
-    again without its bare wrapper tags."""
+    again without its bare wrapper tags. The tree is the lean one of :class:`_Builder`
+    (BeautifulSoup's, at a fraction of the cost), BeautifulSoup's own where that may differ."""
+    soup = _lean(html)
+    if soup is not None and not _too_deep(soup):
+        return soup
     soup = _soup(html)
     if not _too_deep(soup):
         return soup
