@@ -155,7 +155,7 @@ class _Rules:
             for w in sorted({w for ws in data["state_titles"].values() for w in ws}, key=len, reverse=True)))
         self.partner_before = words_regex([w for ws in data["partner_words"].values() for w in ws], at_end=True)
         zh_titles = sorted({normalize_chars(w) for w in [*data["titles"]["zh"], *load_yaml("discovery.yaml")["titles_zh"]]
-                            if len(w) >= 2 and w not in ("又名", "名叫", "名为", "记者", "作者")}, key=len, reverse=True)
+                            if len(w) >= 2 and w not in {*load_yaml("discovery.yaml")["naming_words_zh"], "记者", "作者"}}, key=len, reverse=True)
         # 台湾经济研究院产经数据库总监刘佩真: a short run of words ending in a title
         # (研究员暨总监: titles joined by one of `title_joiners`)
         title = "(?:" + "|".join(map(re.escape, zh_titles)) + ")"
@@ -336,8 +336,7 @@ class _Reader:
                     or (is_cjk(h.surface[-1:]) and norm[h.end:h.end + 1] in ("是", "的", "性", "力")):  # 损害是, 破坏性
                 continue
             at, end, harm_at = sentence.start + verb.start, sentence.start + verb.end, sentence.start + h.start
-            marks = [k for k, c in enumerate(norm[:verb.start]) if c in _CLAUSE_MARKS]
-            opens = sentence.start + (marks[-1] + 1 if marks else 0)
+            opens = sentence.start + max(norm.rfind(c, 0, verb.start) for c in _CLAUSE_MARKS) + 1
             speakers = [m for m in here if opens <= m.start and m.end <= at and _is_party(self.lex, m.actor_id, allowed)]
             actors = [m for m in here if end <= m.start and m.end <= harm_at and _is_party(self.lex, m.actor_id, allowed)
                       and not any(c in _CLAUSE_MARKS for c in self.norm[m.end:harm_at])]
@@ -627,9 +626,10 @@ class _Reader:
         if not orgs:
             return
         norm = self.norm[sentence.start:sentence.end]
+        seats = self.r.seat_cues.find_all(sentence.text, norm)
         located = [c for c in self.r.located_cues.find_all(sentence.text, norm)
-                   if not any(c.start < s.end and s.start < c.end for s in self.r.seat_cues.find_all(sentence.text, norm))]
-        for cue in [*self.r.seat_cues.find_all(sentence.text, norm), *located]:
+                   if not any(c.start < x.end and x.start < c.end for x in seats)]
+        for cue in [*seats, *located]:
             cue_start, cue_end = sentence.start + cue.start, sentence.start + cue.end
             only_after = cue in located
             state, place_end = self._place_at(cue_end, sentence.end)
