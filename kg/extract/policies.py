@@ -1466,7 +1466,7 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     # with no target, or with the target implied for the export controls, are those controls)
     policies = _fold(lex, [ap for aps in by_key.values() for ap in aps])
     for ap in policies:
-        if ap.type in RESTRICTIVE and not ap.targets and ap.issuers:
+        if ap.type in RESTRICTIVE and not ap.targets and ap.issuers and not ap.named:
             _implied_target(r, norm, lex, ap, policies, mentions, text if headline else "")
     policies = _fold(lex, policies)
     policies += _joined_policies(r, lex, norm, text, mentions, policies)
@@ -1557,11 +1557,27 @@ def _fold(lex: Lexicon, policies: list[ArticlePolicy]) -> list[ArticlePolicy]:
             host = next((o for o in policies if o.named and o.type in ("IndustrialPolicy", "Subsidy")
                          and {state_of(lex, a) for a in rules().named[o.named].get("issuer") or []} == states(ap)
                          and ap.covers & set(rules().named[o.named].get("covers") or [])), None)
+        elif ap.type in RESTRICTIVE and not ap.named and not ap.listing and ap.issuers:
+            host = _named_host(lex, ap, policies)
         if host is None:
             out.append(ap)
             continue
         host.absorb(ap, issuers=not host.named)
     return out
+
+
+def _named_host(lex: Lexicon, ap: ArticlePolicy, policies) -> Optional[ArticlePolicy]:
+    """The one named measure an unnamed restrictive one is a loose mention of: of its type,
+    enacted by its issuing state (the lexicon's issuer), with no target and no technology it
+    does not have (中共对镓和锗实施出口管制 … 中方已批准若干出口许可: the gallium controls'
+    licences). None when the article reports two such named measures."""
+    r = rules()
+    home = {state_of(lex, a) for a in ap.issuers}
+    hosts = [o for o in policies if o.named and o.type == ap.type
+             and {state_of(lex, a) for a in r.named[o.named].get("issuer") or []} == home
+             and ap.targets <= o.targets
+             and ap.covers <= (o.covers | set(r.named[o.named].get("covers") or []))]
+    return hosts[0] if len(hosts) == 1 else None
 
 
 def _without_outlets_nationality(lex: Lexicon, norm: str, mentions) -> list:
