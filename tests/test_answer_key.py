@@ -85,15 +85,15 @@ KEY_FLOORS = {
     "answer_key_holdout": key_floors(0.92, 0.7, 0.65),
     # the second held-out key: 15 documents, only ever scored in aggregate. actor_f1 was 0.93
     # until "the West" became an actor (a 西方 its annotator did not list)
-    "answer_key_holdout2": key_floors(0.93, 0.55, 0.74),
+    "answer_key_holdout2": key_floors(0.93, 0.58, 0.74),
     # the third: 19 documents (12 Epoch, 7 English), scored in aggregate for one round, then
     # studied. Split actors measured 4 on arrival: a discovered transliteration beside the
     # lexicon's English name, 国防部 read as the wrong state's (fixed), and two names its
     # annotator took for one actor (the UN and its General Assembly); bring it to 0
-    "answer_key_holdout3": key_floors(0.89, 0.63, 0.69, split=3),
+    "answer_key_holdout3": key_floors(0.89, 0.65, 0.69, split=3),
     # the fourth: 19 documents (13 Epoch, 6 English, one the seeds' AP record), scored in
     # aggregate for one round, then studied
-    "answer_key_holdout4": key_floors(0.92, 0.76, 0.79),
+    "answer_key_holdout4": key_floors(0.92, 0.78, 0.79),
     # the fifth, sixth and seventh: 20 documents each (13 Epoch, 7 English) annotated by
     # annotators who never ran kg; the fifth was studied as soon as it arrived, the sixth and
     # seventh are only scored in aggregate: the estimate for unseen articles. Each splits one

@@ -742,3 +742,18 @@ def test_a_named_measure_gets_no_target_the_sentence_does_not_state(text):
     # measure is known by its name, and the rivalry is context
     p = one(text)
     assert p.named == "china-gallium-germanium-controls" and p.targets == set()
+
+
+@pytest.mark.parametrize("text", [
+    "华为于2019年被列入美国商务部黑名单。去年，美国商务部又将华为的多家子公司列入“实体清单”。",
+    "The Commerce Department blacklisted Huawei in 2019. Last year it added Huawei and 30 other firms to the Entity List.",
+])
+def test_a_blacklisting_of_firms_by_the_state_whose_list_holds_them_is_that_designation(text):
+    (p,) = policies(text)
+    assert p.listing == "us-entity-list" and p.targets == {"huawei"} and len(p.sentences) == 2
+
+
+def test_a_blacklisting_stays_apart_from_lists_that_do_not_hold_its_firms_or_from_two_lists():
+    text = "华为被列入美国黑名单。美国商务部另将“长江存储”列入“实体清单”，并将其列入“未经核实名单”。"
+    found = {(p.listing, tuple(sorted(p.targets))) for p in policies(text)}
+    assert (None, ("huawei",)) in found and len(found) == 3

@@ -1570,13 +1570,19 @@ def _named_host(lex: Lexicon, ap: ArticlePolicy, policies) -> Optional[ArticlePo
     """The one named measure an unnamed restrictive one is a loose mention of: of its type,
     enacted by its issuing state (the lexicon's issuer), with no target and no technology it
     does not have (中共对镓和锗实施出口管制 … 中方已批准若干出口许可: the gallium controls'
-    licences). None when the article reports two such named measures."""
+    licences), or the one list designation an unnamed blacklisting of firms is. None when
+    the article reports two such measures."""
     r = rules()
     home = {state_of(lex, a) for a in ap.issuers}
     hosts = [o for o in policies if o.named and o.type == ap.type
              and {state_of(lex, a) for a in r.named[o.named].get("issuer") or []} == home
              and ap.targets <= o.targets
              and ap.covers <= (o.covers | set(r.named[o.named].get("covers") or []))]
+    # firms put on a blacklist by the state whose list the article reports them put on (长江存储
+    # 被列入美国商务部黑名单 … 被移至“实体清单”): that list's designation
+    if ap.targets and all(getattr(lex.get(t), "type", None) == "Organization" for t in ap.targets):
+        hosts += [o for o in policies if o.listing and not o.named and o.type == ap.type
+                  and {state_of(lex, a) for a in o.issuers} == home and ap.targets <= o.targets]
     return hosts[0] if len(hosts) == 1 else None
 
 
