@@ -757,3 +757,19 @@ def test_a_blacklisting_stays_apart_from_lists_that_do_not_hold_its_firms_or_fro
     text = "华为被列入美国黑名单。美国商务部另将“长江存储”列入“实体清单”，并将其列入“未经核实名单”。"
     found = {(p.listing, tuple(sorted(p.targets))) for p in policies(text)}
     assert (None, ("huawei",)) in found and len(found) == 3
+
+
+@pytest.mark.parametrize("text, target", [
+    ("华为高管谈到，在美国政府限制该公司从美国公司采购芯片后，公司陷入僵局。", "huawei"),
+    ("中兴去年利润大跌，美国对该公司实施了新一轮制裁。", "zte"),
+    ("Huawei's profit fell after the United States sanctioned the company in 2019.", "huawei"),
+    ("Huawei's profit fell after new US export restrictions on the company.", "huawei"),
+])
+def test_a_company_anaphor_a_measure_is_on_is_the_firm_named_before_it(text, target):
+    p = one(text)
+    assert p.issuers == ("united-states",) and p.targets == {target}
+
+
+def test_a_company_anaphor_a_measure_is_not_on_names_no_target():
+    # the licence is granted to sell to the company: no measure is read, and no target
+    assert all(not p.targets for p in policies("美国商务部官员授予英特尔向该公司出售芯片的许可证。"))

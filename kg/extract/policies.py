@@ -215,6 +215,8 @@ class _Rules:
         self.time_zone = re.compile(r"\s*(?:" + "|".join(map(re.escape, both("time_zone_after"))) + r")(?![a-z])")
         self.quantifier_tail = re.compile("(?:" + "|".join(map(re.escape, sorted(both("quantifiers"), key=len, reverse=True))) + r")\s*$")
         self.zero_subject = re.compile("(?:" + "|".join(map(re.escape, sorted(both("zero_subject_openers"), key=len, reverse=True))) + ")")
+        self.company_anaphor = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
+            {normalize_chars(w) for w in both("company_anaphora")}, key=len, reverse=True))) + r")(?![a-z])")
         self.plural_anaphora = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("plural_anaphora")}, key=len, reverse=True))) + r")(?![a-z])")
         self.list_owner = re.compile("(?:" + "|".join(map(re.escape, roles["listing_verbs"]["zh"])) + ")([^，,。；;]{1,10})$")
@@ -531,6 +533,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
             m.actor_id == t and m.end <= trig.start for m in in_clause)]
     if not targets:
         targets = _elaborated_targets(r, lex, s, clause)
+    if not targets:
+        targets = _anaphoric_firm(r, lex, s, clause, trig, adjacent)
     targets += [t for t in _included_targets(r, lex, s, trig) if t not in targets]
     if noun_adjunct is not None and noun_adjunct.actor_id not in targets:
         targets.append(noun_adjunct.actor_id)
@@ -742,6 +746,26 @@ def _elaborated_targets(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span) -
              and _can_be_targeted(lex, m.actor_id) and not _names_own_people(r, s.norm, m)]
     served = _served(r, lex, s.norm, s.within(s.mentions, nxt), [m.actor_id for m in found])
     return served or [m.actor_id for m in found]
+
+
+def _anaphoric_firm(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span, trig, adjacent) -> list[str]:
+    """The firm a company anaphor stands for when it is what the measure is on: right after
+    the trigger (限制该公司采购…, "sanctioned the company") or after the target cue before it
+    (对该公司实施制裁, "restrictions on the company"): the last firm named before it in the
+    sentence that does not enact the measure."""
+    norm = s.norm
+    lead = re.compile(r"\s*(?:了|对|對|(?:on|against)\s+)?").match(norm, trig.end)
+    hit = r.company_anaphor.match(norm, lead.end())
+    if hit is None:
+        hit = next((h for h in r.company_anaphor.finditer(norm, clause.start, trig.start)
+                    if re.search(r"(?:对|對|(?<![a-z])(?:on|against))\s*$", norm[max(clause.start, h.start() - 9):h.start()])), None)
+    if hit is None or hit.start() >= clause.end:
+        return []
+    issuers = {m.actor_id for m in adjacent}
+    firm = next((m for m in reversed(s.mentions) if m.end <= hit.start() and m.actor_id not in issuers
+                 and getattr(lex.get(m.actor_id), "type", None) == "Organization"
+                 and _can_be_targeted(lex, m.actor_id)), None)
+    return [firm.actor_id] if firm is not None else []
 
 
 def _served(r: _Rules, lex: Lexicon, norm: str, mentions, targets) -> list[str]:
