@@ -280,3 +280,20 @@ def test_a_latin_stopword_before_a_title_is_no_employer_and_no_crash():
     # en_name() refuses "The" alone: the employer reader must skip it, not fail on the article
     got = candidates("据The分析师王明表示，市场回升。")
     assert not [c for c in got if c[1] == ("The",)]
+
+
+def test_an_organization_a_measure_names_as_its_object_once():
+    got = candidates("美国还制裁了深圳光子工程研究中心，该中心受地方政府支持。")
+    assert ("Organization", ("深圳光子工程研究中心",)) in got
+    got = candidates("美国商务部将旷视科技、广西壮族自治区公安厅和甘肃省武威市公安局列入实体清单。")
+    assert {("Organization", ("广西壮族自治区公安厅",)), ("Organization", ("甘肃省武威市公安局",))} <= got
+
+
+@pytest.mark.parametrize("text", [
+    "美国将十几家中国公司列入黑名单。",    # a number and a measure word: no name
+    "美国商务部将该研究院列入实体名单。",  # a pronoun
+    "之前美国只要制裁中共芯片相关公司，就能奏效。",  # a known actor's description
+    "美国将工商银行列为中共最大银行。",    # a function word opens the item
+])
+def test_no_name_from_what_a_measure_names_as_its_object_generically(text):
+    assert not any(how == "Organization" for how, _ in candidates(text))

@@ -122,6 +122,8 @@ class _Rules:
         self.quoted_name = re.compile(rf"(?:(?:{_alternation(heads['before'])})“([^“”，。、\s]{{2,16}})”"
                                       rf"|“([^“”，。、\s]{{2,16}})”(?=(?:{_alternation(heads['after'])})))")
         self.org_zh = re.compile(rf"(?<=[{HAN}])(?:{_alternation(to_simplified(w) for w in r['org_suffixes_zh_standalone'])})")
+        self.object_zh = re.compile(rf"(?:{_alternation(r['object_verbs_zh'])})([{HAN}]{{4,18}})(?=[，,。；;、]|$)")
+        self.listed_zh = re.compile(rf"将([^，,。；;：:“”\"\n]{{4,160}}?)(?:{_alternation(r['listing_verbs_zh'])})")
         self.rare_below, self.min_repeats = int(r["rare_below"]), int(r["min_repeats"])
         self.generic_zh = {to_simplified(w) for w in r["generic_zh"]}
         self.state_chars = set(load_yaml("matching.yaml")["abbreviations"])  # 中美, 美日: states, not a name
@@ -667,6 +669,36 @@ def _chinese_orgs(rules: _Rules, text: str) -> list[Candidate]:
     return out
 
 
+def _measure_objects(rules: _Rules, text: str) -> list[Candidate]:
+    """Organizations a measure names as its object: after a sanctioning verb, or listed
+    between 将 and a listing verb; each a name with an organization suffix whose head is a
+    rare word (这些公司, 中国公司: no name)."""
+    items: list[str] = []
+    if any(v in text for v in ("制裁", "封杀", "拉黑")):
+        items += [m.group(1) for m in rules.object_zh.finditer(text)]
+    if "将" in text:
+        for m in rules.listed_zh.finditer(text):
+            items += [x for x in re.split(r"以及|、|和|及|与", m.group(1)) if x]
+    out, seen = [], set()
+    for item in items:
+        item = to_simplified(item)
+        suffix = next((x for x in rules.org_suffix_zh if item.endswith(x)), None)
+        if suffix is None or item in seen or not re.fullmatch(f"[{HAN}]+", item):
+            continue
+        seen.add(item)
+        head = item[:-len(suffix)]
+        if len(head) < 2 or head in rules.generic_zh or set(head) <= rules.state_chars \
+                or _jieba().dt.FREQ.get(head, 0) >= rules.rare_below \
+                or any(flag[:1] in "mqrpcud" for _, flag in _segment_window(head)):
+            continue  # a number, measure word, pronoun or function word (十几家中国公司, 该研究院): no name
+        name = rules.zh_name(item)
+        # neither the end of a known name (…科大讯飞公司) nor a known actor's description (中共芯片相关公司)
+        if name and not rules.known(name) and not any(rules.known_each([item[k:] for k in range(len(item) - 1)])) \
+                and not any(rules.known_each([item[:k] for k in range(2, len(head) + 1)])):
+            out.append(Candidate((("zh", name),), "Organization", "object"))
+    return out
+
+
 _QUOTED_LIST = re.compile(r"((?:“[^“”，。、\s]{2,16}”[、和及与]?){1,12})等[\d一二三四五六七八九十几多数百]*[家间个所]?"
                           r"[^，。；]{0,12}?(?P<head>%s)")
 
@@ -823,6 +855,7 @@ def find_candidates(text: str, lex: Lexicon) -> list[Candidate]:
         out.extend(_employers(rules, text))
         out.extend(_quoted_lists(rules, text))
         out.extend(_quoted_names(rules, text))
+        out.extend(_measure_objects(rules, text))
         if _CAPITAL.search(text):
             out.extend(_latin_employers(rules, text))
             out.extend(_latin_people(rules, text))
