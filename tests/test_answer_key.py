@@ -93,7 +93,7 @@ KEY_FLOORS = {
     "answer_key_holdout3": key_floors(0.89, 0.65, 0.69, split=3),
     # the fourth: 19 documents (13 Epoch, 6 English, one the seeds' AP record), scored in
     # aggregate for one round, then studied
-    "answer_key_holdout4": key_floors(0.92, 0.79, 0.79),
+    "answer_key_holdout4": key_floors(0.92, 0.81, 0.79),
     # the fifth, sixth and seventh: 20 documents each (13 Epoch, 7 English) annotated by
     # annotators who never ran kg; the fifth was studied as soon as it arrived, the sixth and
     # seventh are only scored in aggregate: the estimate for unseen articles. Each splits one

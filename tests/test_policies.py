@@ -773,3 +773,17 @@ def test_a_company_anaphor_a_measure_is_on_is_the_firm_named_before_it(text, tar
 def test_a_company_anaphor_a_measure_is_not_on_names_no_target():
     # the licence is granted to sell to the company: no measure is read, and no target
     assert all(not p.targets for p in policies("美国商务部官员授予英特尔向该公司出售芯片的许可证。"))
+
+
+@pytest.mark.parametrize("text, targets", [
+    ("美国制裁了华为。", {"huawei"}),  # the aspect particle after the cue verb
+    ("美国还制裁了部分中国企业。", {"china"}),
+    ("美国制裁华为和中兴。", {"huawei", "zte"}),  # every target joined to the first
+    ("The US sanctioned Huawei and ZTE.", {"huawei", "zte"}),
+    ("美国制裁了华为、中兴和海康威视。", {"huawei", "zte", "hikvision"}),
+    # joined to a 对 target, the state before 的 is a target, not the issuer
+    ("美国对中国和俄罗斯的制裁仍在继续。", {"china", "russia"}),
+])
+def test_targets_after_a_particle_and_joined_to_the_first(text, targets):
+    p = one(text)
+    assert p.issuers == ("united-states",) and p.targets == targets

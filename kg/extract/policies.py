@@ -213,7 +213,7 @@ class _Rules:
         self.served_before = tuple(both("served_before"))
         self.lifting_before = re.compile("(?:" + "|".join(map(re.escape, sorted(both("lifting_before"), key=len, reverse=True))) + r")\s*$")
         self.time_zone = re.compile(r"\s*(?:" + "|".join(map(re.escape, both("time_zone_after"))) + r")(?![a-z])")
-        self.quantifier_tail = re.compile("(?:" + "|".join(map(re.escape, sorted(both("quantifiers"), key=len, reverse=True))) + r")\s*$")
+        self.quantifier_tail = re.compile("(?:" + "|".join(map(re.escape, sorted(both("quantifiers"), key=len, reverse=True))) + r")+\s*$")
         self.zero_subject = re.compile("(?:" + "|".join(map(re.escape, sorted(both("zero_subject_openers"), key=len, reverse=True))) + ")")
         self.company_anaphor = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("company_anaphora")}, key=len, reverse=True))) + r")(?![a-z])")
@@ -477,7 +477,9 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
             is_target(r, norm, m, clause) and (not about or id(m) in opened)
             and not (norm[clause.start:m.start].rstrip().endswith(("将", "把")) and not m.surface.startswith(("对", "對"))))
             # 对中国（中共）禁运: the bracketed name restates the target
-            and not (m.actor_id in cued and norm[clause.start:m.start].rstrip().endswith(("（", "(")))]
+            and not (m.actor_id in cued and norm[clause.start:m.start].rstrip().endswith(("（", "(")))
+            # 对中国和俄罗斯的制裁: joined to a target, Russia is one too
+            and not (len(chain := chain_before(r, norm, m, in_clause)) > 1 and is_target(r, norm, chain[0], clause))]
     if len(adjacent) == 1 and is_cjk(trig.surface[:1]) and r.lifting_before.search(norm[max(clause.start, adjacent[0].start - 4):adjacent[0].start]):
         # 放宽伊朗制裁, 解除对俄制裁: what is eased or lifted names whom the measure is on
         lifted_target = adjacent[0]
@@ -540,6 +542,7 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         targets.append(noun_adjunct.actor_id)
     if lifted_target is not None and lifted_target.actor_id not in targets:
         targets.append(lifted_target.actor_id)
+    targets += _coordinated_targets(r, lex, s, clause, in_clause, targets, adjacent)
     listed = _listed(r, norm, in_clause, clause, trig)
     targets += [m.actor_id for m in listed if m.actor_id not in targets and _can_be_targeted(lex, m.actor_id)]
     passive = _passive(r, norm, s, clause, trig)
@@ -746,6 +749,25 @@ def _elaborated_targets(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span) -
              and _can_be_targeted(lex, m.actor_id) and not _names_own_people(r, s.norm, m)]
     served = _served(r, lex, s.norm, s.within(s.mentions, nxt), [m.actor_id for m in found])
     return served or [m.actor_id for m in found]
+
+
+def _coordinated_targets(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span, in_clause, targets, adjacent) -> list[str]:
+    """The actors of the target's own kind joined to it ("制裁华为和中兴", "sanctioned Huawei
+    and ZTE", 对中国和俄罗斯的制裁): targets too."""
+    out: list[str] = []
+    issuers = {m.actor_id for m in adjacent}
+    for m in in_clause:
+        if m.actor_id not in targets or m.actor_id in out:
+            continue
+        kind = getattr(lex.get(m.actor_id), "type", None)
+        for x in chain_after(r, s.norm, m, in_clause, clause.end)[1:]:
+            if x.actor_id in targets or x.actor_id in out or x.actor_id in issuers:
+                continue
+            if getattr(lex.get(x.actor_id), "type", None) != kind or not _can_be_targeted(lex, x.actor_id) \
+                    or _names_own_people(r, s.norm, x):
+                break
+            out.append(x.actor_id)
+    return out
 
 
 def _anaphoric_firm(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span, trig, adjacent) -> list[str]:
