@@ -80,9 +80,9 @@ KEY_FLOORS = {
     # from the text alone, then used to find what the rules miss on fresh text. (Its annotator
     # typed the US chip-subsidy programme a Subsidy; kg reads a subsidy for a whole industry as
     # an industrial plan, GUIDE.md's "money for named firms is a Subsidy")
-    "answer_key_dev": key_floors(0.92, 0.73, 0.68),
+    "answer_key_dev": key_floors(0.92, 0.73, 0.70),
     # the first held-out key: 15 documents annotated after a round of rules, studied since
-    "answer_key_holdout": key_floors(0.92, 0.7, 0.65),
+    "answer_key_holdout": key_floors(0.92, 0.7, 0.68),
     # the second held-out key: 15 documents, only ever scored in aggregate. actor_f1 was 0.93
     # until "the West" became an actor (a 西方 its annotator did not list)
     "answer_key_holdout2": key_floors(0.93, 0.58, 0.74),
@@ -90,7 +90,7 @@ KEY_FLOORS = {
     # studied. Split actors measured 4 on arrival: a discovered transliteration beside the
     # lexicon's English name, 国防部 read as the wrong state's (fixed), and two names its
     # annotator took for one actor (the UN and its General Assembly); bring it to 0
-    "answer_key_holdout3": key_floors(0.89, 0.65, 0.69, split=3),
+    "answer_key_holdout3": key_floors(0.89, 0.65, 0.71, split=3),
     # the fourth: 19 documents (13 Epoch, 6 English, one the seeds' AP record), scored in
     # aggregate for one round, then studied
     "answer_key_holdout4": key_floors(0.92, 0.81, 0.79),
@@ -106,7 +106,7 @@ KEY_FLOORS = {
     # controls a wrong implied target)
     "answer_key_holdout5": key_floors(0.94, 0.62, 0.75, split=1),
     "answer_key_holdout6": key_floors(0.93, 0.48, 0.70, split=1),
-    "answer_key_holdout7": key_floors(0.92, 0.65, 0.59, split=1),
+    "answer_key_holdout7": key_floors(0.92, 0.65, 0.64, split=1),
 }
 
 

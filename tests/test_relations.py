@@ -380,3 +380,19 @@ def test_a_party_named_as_anothers_ally_cooperates_with_it(text, pairs):
 
 def test_a_trading_partner_is_no_ally():
     assert not [t for t in triples("中国是俄罗斯的最大贸易伙伴。") if t[1] == "cooperatesWith"]
+
+
+@pytest.mark.parametrize("text, triple", [
+    ("对此，经济部长王美花表示，台湾不会放宽。", ("wang-mei-hua", "affiliatedWith", "taiwan-moea")),
+    ("Foreign Minister Wang Yi said on Monday that the curbs hurt trade.", ("wang-yi", "affiliatedWith", "china-mfa")),
+])
+def test_a_known_person_after_a_title_naming_no_employer_has_the_lexicons_office(text, triple):
+    assert triple in triples(text)
+
+
+@pytest.mark.parametrize("text", [
+    "王美花表示，台湾不会放宽。",          # no title: the text states no office
+    "Wang Yi said on Monday that the curbs hurt trade.",
+])
+def test_no_office_without_a_title(text):
+    assert not any(p == "affiliatedWith" for _, p, _ in triples(text))

@@ -38,7 +38,7 @@ from .sentences import LazyClauses, Span, sentences
 
 __all__ = ["Relation", "find_relations"]
 
-CONFIDENCE = {"agreement": 0.75, "cue": 0.75, "apposition": 0.85, "descriptor": 0.8, "based-in-cue": 0.75, "lexicon": 0.6,
+CONFIDENCE = {"agreement": 0.75, "cue": 0.75, "apposition": 0.85, "title": 0.7, "descriptor": 0.8, "based-in-cue": 0.75, "lexicon": 0.6,
               "restricts": 0.7, "restricts-implied": 0.5}
 
 
@@ -565,7 +565,10 @@ class _Reader:
         for i, m in enumerate(here):
             kinds = _kinds(self.lex, m.actor_id)
             if "Person" in kinds:
+                before = len(self.out)
                 self._person(i, m, here, sentence)
+                if not any(x.subject == m.actor_id and x.predicate == "affiliatedWith" for x in self.out[before:]):
+                    self._titled(i, m, here, sentence)
             elif "Organization" in kinds and "NewsMediaOrganization" not in kinds and i > 0:
                 prev = here[i - 1]
                 if "Country" in _kinds(self.lex, prev.actor_id):
@@ -737,6 +740,26 @@ class _Reader:
                         after.strip() and self.r.title_gap.fullmatch(after) and re.search(r"[a-z]", after))):
                     self.add(m.actor_id, "affiliatedWith", nxt.actor_id, sentence, "apposition")
 
+    def _titled(self, i: int, m, here, sentence: Span) -> None:
+        """A known person right after a title that names no employer of its own (经济部长王美花,
+        "Foreign Minister Wang Yi"): the text states the person's office, which the lexicon
+        knows (their ``affiliated_with``)."""
+        actor = self.lex.get(m.actor_id)
+        if actor is None or not actor.affiliated_with:
+            return
+        reach = 12 if m.start and is_cjk(self.norm[m.start - 1]) else 40
+        start = max(sentence.start, here[i - 1].end if i > 0 else sentence.start, m.start - reach)
+        window = self.norm[start:m.start]
+        cut = max(window.rfind(c) for c in "，,。；;：:“”\"、（）()")
+        window = window[cut + 1:].strip()
+        if not window:
+            return
+        titled = self.r.zh_title_run.fullmatch(window) if is_cjk(window[-1]) \
+            else re.search(r"[a-z]", window) and self.r.title_gap.fullmatch(window)  # "Foreign Minister Wang Yi"
+        if titled:
+            for b in actor.affiliated_with:
+                self.add(m.actor_id, "affiliatedWith", b, sentence, "title")
+
     # ------------------------------------------------------------------ lexicon
     def lexicon(self, sentence: Span) -> None:
         """Companies and institutions (not outlets or government bodies, whose seat is part of
@@ -796,6 +819,8 @@ def find_relations(text: str, mentions, lex: Lexicon, policies=()) -> list[Relat
             parts = LazyClauses(sentence)  # (split only where a cue needs them)
             reader._seats(sentence, parts)  # a seat may be a city, not an actor
             if len({m.actor_id for m in here}) < 2 and not reader._quoted_speaker(here[0].start, ("Country", "Organization", "Person")):
+                if "Person" in _kinds(lex, here[0].actor_id):  # "Foreign Minister Wang Yi said…"
+                    reader._titled(0, here[0], here, sentence)
                 continue  # (a quotation's speaker named after it is the second party: “…荷兰…”毛宁说)
             reader.cues(sentence, parts)
             reader.harm_statements(sentence)
