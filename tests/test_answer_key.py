@@ -106,7 +106,7 @@ KEY_FLOORS = {
     # controls a wrong implied target)
     "answer_key_holdout5": key_floors(0.94, 0.62, 0.75, split=1),
     "answer_key_holdout6": key_floors(0.93, 0.48, 0.70, split=1),
-    "answer_key_holdout7": key_floors(0.92, 0.65, 0.64, split=1),
+    "answer_key_holdout7": key_floors(0.92, 0.65, 0.66, split=1),
 }
 
 

@@ -396,3 +396,16 @@ def test_a_known_person_after_a_title_naming_no_employer_has_the_lexicons_office
 ])
 def test_no_office_without_a_title(text):
     assert not any(p == "affiliatedWith" for _, p, _ in triples(text))
+
+
+@pytest.mark.parametrize("text", ["“北辰观察”组织研究员张伟明对该台表示，令人担忧。",
+                                  "“北辰观察”组织中文部研究员张伟明对该台表示，令人担忧。"])
+def test_an_employer_in_quotation_marks_before_a_title_is_the_persons(text):
+    from kg.extract.discovery import learn
+
+    lex = learn(lexicon.load(), [text])  # both names discovered, as a build does
+    mentions = find_mentions(text, lex)
+    got = {(r.subject, r.predicate, r.object) for r in find_relations(text, mentions, lex)}
+    person = next(m.actor_id for m in mentions if m.surface == "张伟明")
+    org = next(m.actor_id for m in mentions if m.surface == "北辰观察")
+    assert (person, "affiliatedWith", org) in got

@@ -81,7 +81,7 @@ class _Rules:
         self.member_words = tuple(normalize_chars(w) for w in load_yaml("matching.yaml").get("member_words_after") or ())
         self.party_rank = _token_set_regex(data["party_rank_words"])
         titles = [w for ws in data["titles"].values() for w in ws]
-        self.title_gap = _token_set_regex(titles, extra=r"|[（(）)]")
+        self.title_gap = _token_set_regex(titles, extra=r"|[（(）)”」』\"]")
         grp = data["group_objects"]
         alt = lambda ws: "|".join(sorted({re.escape(normalize_chars(w)) for w in ws}, key=len, reverse=True))  # noqa: E731
         ws = lambda key: [w for v in grp[key].values() for w in v]  # noqa: E731
@@ -705,7 +705,7 @@ class _Reader:
                 listed = self.r.list_opener.search(gap.strip())  # 这五名共和党参议员分别是A、B
                 if listed is not None and is_cjk(gap.strip()[:1]):
                     gap = gap.strip()[:listed.start()]
-                if self.r.title_gap.fullmatch(gap) or self.r.zh_title_run.fullmatch(gap.strip()) or (
+                if self.r.title_gap.fullmatch(gap) or self.r.zh_title_run.fullmatch(gap.strip().lstrip("”」』\"")) or (
                         k < i - 1 and self.r.title_gap.fullmatch(norm[prev.end:here[k + 1].start] + " ")):
                     self.add(m.actor_id, "affiliatedWith", prev.actor_id, sentence, "apposition")
                     body = here[k - 1] if k > 0 else None
