@@ -409,3 +409,22 @@ def test_an_employer_in_quotation_marks_before_a_title_is_the_persons(text):
     person = next(m.actor_id for m in mentions if m.surface == "张伟明")
     org = next(m.actor_id for m in mentions if m.surface == "北辰观察")
     assert (person, "affiliatedWith", org) in got
+
+
+@pytest.mark.parametrize("text", [
+    "Nvidia supplier TSMC reported a profit.",
+    "Nvidia's main supplier TSMC reported a profit.",
+    "TSMC, Nvidia's main supplier, reported a profit.",  # the comma once split the pair apart
+    "英伟达供应商台积电公布利润。",
+    "英伟达的芯片代工厂台积电公布利润。",
+])
+def test_a_firm_named_by_its_role_for_another_is_in_a_commercial_tie(text):
+    assert ("nvidia", "cooperatesWith", "tsmc") in triples(text)
+
+
+@pytest.mark.parametrize("text", [
+    "英伟达和美国晶圆代工厂台积电都公布了利润。",  # a joiner and a state between: no role for Nvidia
+    "Intel rival AMD gained share.",
+])
+def test_no_commercial_tie_from_a_role_that_is_not_the_first_firms(text):
+    assert not any(p == "cooperatesWith" for _, p, _ in triples(text))

@@ -122,10 +122,17 @@ class _Rules:
         roles_zh, roles_en = alt(sup["roles"]["zh"]), alt(sup["roles"]["en"])
         self.supply_words = PhraseMatcher((w, True) for ws in sup["roles"].values() for w in ws)
         # 甲是乙（gloss）的主要芯片供应商: the gap between the two firms, then what follows the second
-        self.supply_is = re.compile(rf"\s*(?:{alt(sup['is']['zh'])}|(?<![a-z])(?:{alt(sup['is']['en'])})(?![a-z]))?\s*")
+        # (an English word is whole: a look-behind for those that open with a letter, not ", a")
+        is_en = "|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w[:1].isalpha() else rf"{re.escape(w)}(?![a-z])"
+                         for w in sorted({normalize_chars(w) for w in sup["is"]["en"]}, key=len, reverse=True))
+        self.supply_is = re.compile(rf"\s*(?:{alt(sup['is']['zh'])}|{is_en})?\s*")
         forms = "|".join(map(re.escape, sorted(sup["legal_forms_zh"], key=len, reverse=True)))
         self.supply_after_zh = re.compile(rf"(?:{forms})?(?:[（(][^（）()]{{0,40}}[）)])?\s*的[^，,。；;、]{{0,8}}?(?:{roles_zh})")
         self.supply_after_en = re.compile(rf"(?:['’]s?)\s+(?:[a-z-]+\s+){{0,2}}?(?:{roles_en})(?![a-z])")
+        # 苹果供应商台积电, 英伟达的代工厂台积电, "Apple supplier TSMC", "Nvidia's main supplier TSMC":
+        # the second firm named by its role for the first
+        self.supply_titled = re.compile(rf"(?:(?:{forms})?的?[^，,。；;、“”\s和与及跟同]{{0,6}}?(?:{roles_zh})"
+                                        rf"|(?:['’]s)?\s+(?:[a-z-]+\s+){{0,2}}?(?:{roles_en})\s+)")
         # 甲的主要客户包括乙和丙, "Apple's suppliers include TSMC": then the list of the other firms
         self.supply_list = re.compile(rf"(?:(?:{forms})?(?:[（(][^（）()]{{0,40}}[）)])?\s*的[^，,。；;、]{{0,6}}?(?:{roles_zh})\s*(?:{alt(sup['opens']['zh'])})"
                                       rf"|['’]s?\s+(?:[a-z-]+\s+){{0,2}}?(?:{roles_en})\s+(?:{alt(sup['opens']['en'])})(?![a-z]))\s*")
@@ -470,9 +477,12 @@ class _Reader:
         台积电的主要客户包括苹果和英伟达, "Apple's suppliers include TSMC and Samsung"."""
         if not self.r.supply_words.find(sentence.text, self.norm[sentence.start:sentence.end]):
             return  # (no role named: the sentence's clauses need not be split)
+        def firms_in(span: Span) -> list:
+            return [m for m in self.within(span) if _is_party(self.lex, m.actor_id, ("Organization",))
+                    and "GovernmentOrganization" not in _kinds(self.lex, m.actor_id)]
+
         for clause in parts:
-            firms = [m for m in self.within(clause) if _is_party(self.lex, m.actor_id, ("Organization",))
-                     and "GovernmentOrganization" not in _kinds(self.lex, m.actor_id)]
+            firms = firms_in(clause)
             for i, a in enumerate(firms):
                 listed = self.r.supply_list.match(self.norm, a.end)
                 if listed is not None:
@@ -480,13 +490,17 @@ class _Reader:
                     if rest and rest[0].start == listed.end():
                         for b in chain_after(self.pr, self.norm, rest[0], rest, clause.end):
                             self._tie(a.actor_id, b.actor_id, sentence)
-                    continue
-                if i + 1 < len(firms):
-                    b = firms[i + 1]
-                    after = self.r.supply_after_zh if is_cjk(self.norm[b.end - 1:b.end]) else self.r.supply_after_en
-                    if self.r.supply_is.fullmatch(self.norm, a.end, b.start) and after.match(self.norm, b.end):
-                        for x in chain_before(self.pr, self.norm, a, firms[:i + 1]):  # 台积电与三星都是…的客户
-                            self._tie(x.actor_id, b.actor_id, sentence)
+        # the two firms side by side: over the sentence, whose clauses a comma splits ("TSMC,
+        # Apple's main supplier")
+        firms = firms_in(sentence)
+        for i, (a, b) in enumerate(zip(firms, firms[1:])):
+            after = self.r.supply_after_zh if is_cjk(self.norm[b.end - 1:b.end]) else self.r.supply_after_en
+            if self.r.supply_is.fullmatch(self.norm, a.end, b.start) and after.match(self.norm, b.end):
+                for x in chain_before(self.pr, self.norm, a, firms[:i + 1]):  # 台积电与三星都是…的客户
+                    self._tie(x.actor_id, b.actor_id, sentence)
+            elif self.r.supply_titled.fullmatch(self.norm, a.end, b.start) \
+                    and not any(a.end <= m.start and m.end <= b.start for m in self.within(sentence)):
+                self._tie(a.actor_id, b.actor_id, sentence)
 
     def alliances(self, sentence: Span) -> None:
         """A party named as another's ally or partner: 日韩都是美国盟友, "Japan, a close US ally",
