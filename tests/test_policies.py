@@ -320,6 +320,26 @@ def test_policy_card_counts_the_articles_behind_each_role(tmp_path):
     card = json.loads(got.output)
     assert card["issued_by"][0]["label"] == "Japan" and card["issued_by"][0]["articles"] == 2
     assert card["targets"][0]["label"] == "China" and card["targets"][0]["articles"] == 2
+    assert card["issued_by"][0]["source"] == "articles"
+
+
+def test_a_named_measures_known_issuer_is_shown_as_the_lexicons(tmp_path):
+    import json
+    from typer.testing import CliRunner
+    import kg
+    from kg.cli import app
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text('---\ntitle: "Gallium curbs"\nexcerpt: "Export controls on gallium and germanium '
+                               'took effect on Tuesday."\npublishedDateTime: 2023-08-01T00:00:00Z\n'
+                               'originalUrl: "https://example.com/g"\n---\n', encoding="utf-8")
+    kg.build([docs]).write(tmp_path / "out")
+    got = CliRunner().invoke(app, ["show", "policy:china-gallium-germanium-controls", "--format", "json",
+                                   "--graph", str(tmp_path / "out")])
+    assert got.exit_code == 0, got.output
+    (issuer,) = json.loads(got.output)["issued_by"]
+    assert issuer["label"] == "China" and issuer["articles"] == 0 and issuer["source"] == "lexicon"
 
 
 @pytest.mark.parametrize("text, issuers, targets", [

@@ -89,13 +89,15 @@ def _policy_facts(store: Store, iri: str) -> dict:
     def roles(pred: str) -> list[dict]:
         """Each issuer or target with the number of articles that state it, strongest
         first: one misread article cannot make a role look settled. A role no article
-        states (a named measure's known issuer) counts 0."""
+        states (a named measure's known issuer) counts 0, with ``source`` "lexicon" (else
+        "articles")."""
         stated: dict[str, set[str]] = {}
         for q in store.quads(ox.NamedNode(iri), ox.NamedNode(pred), None):
             graphs = stated.setdefault(q.object.value, set())
             if isinstance(q.graph_name, ox.NamedNode):
                 graphs.add(q.graph_name.value)
-        rows = [{"label": label_of(store, o), "articles": len(g), "iri": o} for o, g in stated.items()]
+        rows = [{"label": label_of(store, o), "articles": len(g), "source": "articles" if g else "lexicon", "iri": o}
+                for o, g in stated.items()]
         return sorted(rows, key=lambda r: (-r["articles"], r["label"], r["iri"]))
 
     return {"policy_type": [compact(t) for t in objects(KG + "policyType")], "issued_by": roles(KG + "issuedBy"),
