@@ -807,3 +807,13 @@ def test_a_company_anaphor_a_measure_is_not_on_names_no_target():
 def test_targets_after_a_particle_and_joined_to_the_first(text, targets):
     p = one(text)
     assert p.issuers == ("united-states",) and p.targets == targets
+
+
+@pytest.mark.parametrize("text, targets", [
+    # a speaker opening the sentence does not take the place of the state whose firms suffer
+    ("王毅表示，过去中国晶片设计公司受到美国的制裁，无法利用台积电先进制程。", {"china"}),
+    ("中芯受制于美国2020年12月底的实体清单限制。", {"smic"}),  # 受制于 marks a passive too
+])
+def test_who_suffers_a_passive_measure(text, targets):
+    (p,) = [p for p in policies(text) if p.issuers and "united-states" in p.issuers]
+    assert p.targets == targets

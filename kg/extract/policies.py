@@ -197,8 +197,10 @@ class _Rules:
             {normalize_chars(w) for w in both("join_objects")}, key=len, reverse=True))) + r")")
         self.join_not_yet = re.compile("|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("join_not_yet")}, key=len, reverse=True))))
-        self.passive = re.compile(r"(?:被|遭到?|受到|(?<![a-z])(?:was|were|has been|have been|had been|is|are|being)\s+"
-                                  r"(?:added|blacklisted|sanctioned|placed|put|targeted|hit|barred|banned|listed)(?![a-z]))"
+        pm = roles["passive_markers"]
+        alt = lambda ws: "|".join(map(re.escape, sorted(ws, key=len, reverse=True)))  # noqa: E731
+        self.passive = re.compile(rf"(?:{alt(pm['zh'])}|(?<![a-z])(?:{alt(pm['en_auxiliaries'])})\s+"
+                                  rf"(?:{alt(pm['en_participles'])})(?![a-z]))"
                                   r"(?=[^，,。]{0,40}$)")
         self.self_reference = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, both("self_reference"))) + r")(?![a-z])")
         self.directional = words_regex(both("directional"), at_end=True)
@@ -215,6 +217,7 @@ class _Rules:
         self.time_zone = re.compile(r"\s*(?:" + "|".join(map(re.escape, both("time_zone_after"))) + r")(?![a-z])")
         self.quantifier_tail = re.compile("(?:" + "|".join(map(re.escape, sorted(both("quantifiers"), key=len, reverse=True))) + r")+\s*$")
         self.zero_subject = re.compile("(?:" + "|".join(map(re.escape, sorted(both("zero_subject_openers"), key=len, reverse=True))) + ")")
+        self.own_firm_ends = tuple(w for w in both("own_firms_after") if is_cjk(w[:1]) and not w.endswith("家"))
         self.company_anaphor = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("company_anaphora")}, key=len, reverse=True))) + r")(?![a-z])")
         self.plural_anaphora = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
@@ -880,6 +883,9 @@ def _passive(r: _Rules, norm: str, s: "_Sentence", clause: Span, trig):
     elif re.fullmatch(r"[\u4e00-\u9fff]{1,4}", gap) and before[-1].start >= clause.start and (
             r.own_firms_after.match(gap) or any(t.start == before[-1].end and t.end == at for t in s.techs)):
         chain = [before[-1]]  # 中国芯片被限制, 中国企业遭制裁: the state of what (or who) suffers it
+    elif re.fullmatch(r"[\u4e00-\u9fff]{3,10}", gap) and before[-1].start >= clause.start \
+            and any(t.start == before[-1].end for t in s.techs) and gap.endswith(r.own_firm_ends):
+        chain = [before[-1]]  # 中国晶片设计公司受到…制裁: a technology, then the firms of the state
     elif before[0].start - s.span.start <= 2 and norm.count("，", before[0].end, at) <= 1 \
             and not r.contrast.search(norm[before[0].end:at]):
         chain = [before[0]]  # 长江存储上周被美国列入…: the sentence's subject, unless another took over
