@@ -817,3 +817,8 @@ def test_targets_after_a_particle_and_joined_to_the_first(text, targets):
 def test_who_suffers_a_passive_measure(text, targets):
     (p,) = [p for p in policies(text) if p.issuers and "united-states" in p.issuers]
     assert p.targets == targets
+
+
+def test_firms_a_listed_restriction_includes_are_bound_and_whom_they_may_not_serve_is_the_target():
+    p = one("美国宣布新的出口限制，包括：台积电等企业今后不得为中国客户生产先进芯片。")
+    assert "tsmc" not in p.targets and "china" in p.targets

@@ -540,7 +540,13 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         targets = _elaborated_targets(r, lex, s, clause)
     if not targets:
         targets = _anaphoric_firm(r, lex, s, clause, trig, adjacent)
-    targets += [t for t in _included_targets(r, lex, s, trig) if t not in targets]
+    included = [t for t in _included_targets(r, lex, s, trig) if t not in targets]
+    if included and is_cjk(trig.surface[:1]):
+        # 限制，包括：台积电等企业…不得为中国客户服务: the listed firms are bound, whom they serve is the target
+        served = _served(r, lex, norm, [m for m in s.mentions if m.start >= trig.end], included)
+        if served:
+            included = [t for t in served if t not in targets]
+    targets += included
     if noun_adjunct is not None and noun_adjunct.actor_id not in targets:
         targets.append(noun_adjunct.actor_id)
     if lifted_target is not None and lifted_target.actor_id not in targets:
