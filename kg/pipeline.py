@@ -377,7 +377,7 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
                         store.miss(2)
                 yield [(iris[i], payload(i)) for i in members]
 
-        ctx = Context(QuadSet(spill_at, tmpdir=str(runs.tmp) if runs else None), lex, index)
+        ctx = Context(QuadSet(spill_at, tmpdir=str(runs.tmp) if runs else None, own_tmpdir=True), lex, index)
         ctx.dates.update(dates)
         by_iri: dict[str, list[str]] = {}
         policy_items: dict[int, list] = {}

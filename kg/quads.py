@@ -91,9 +91,13 @@ def _unique(rows: Iterable[Row]) -> Iterator[Row]:
 class QuadSet:
     """A set of quads, sorted on the way out; spills to disk beyond ``spill_at`` quads."""
 
-    def __init__(self, spill_at: int = SPILL_AT, tmpdir: Optional[str] = None) -> None:
+    def __init__(self, spill_at: int = SPILL_AT, tmpdir: Optional[str] = None, own_tmpdir: bool = False) -> None:
+        """``tmpdir``: where spilled runs go (the system's temporary folder by default);
+        ``own_tmpdir``: that folder is this set's alone, removed (once empty) with the set."""
         self.spill_at = spill_at
         self._tmpdir = tmpdir
+        self._made: list[str] = []  # the folder of this set's runs, once made
+        weakref.finalize(self, _remove, self._made, tmpdir if own_tmpdir else None)
         self._mem: set[Row] = set()
         self._quad_runs: list[str] = []
         self._triple_runs: list[str] = []
@@ -200,7 +204,7 @@ class QuadSet:
     def _spill(self) -> None:
         if self._dir is None:
             self._dir = tempfile.mkdtemp(prefix="kg-quads-", dir=self._tmpdir)
-            weakref.finalize(self, shutil.rmtree, self._dir, True)
+            self._made.append(self._dir)
         rows = sorted(self._mem)
         self._mem = set()
         n = len(self._quad_runs)
@@ -258,3 +262,14 @@ class QuadSet:
 
     def __iter__(self):
         return self.sorted()
+
+
+def _remove(made: list[str], tmpdir: Optional[str]) -> None:
+    """A dropped set's runs, then the temporary folder it owned (once empty)."""
+    for path in made:
+        shutil.rmtree(path, ignore_errors=True)
+    if tmpdir is not None:
+        try:
+            os.rmdir(tmpdir)
+        except OSError:  # not empty or gone
+            pass

@@ -449,3 +449,18 @@ def test_exports_of_other_writer_code_or_edited_by_hand_are_written_in_full(tmp_
     edited.write(out)
     assert not edited.stats["written"]["incremental"]
     assert ttl.read_bytes() == clean([SEEDS], tmp_path / "clean")["graph.ttl"]
+
+
+def test_a_build_into_its_folder_leaves_only_the_runs_it_keeps(tmp_path):
+    """The spilled runs of a build that keeps its runs for the next one go to a temporary
+    folder of that process beside them; once the graph is dropped, nothing of it remains."""
+    import gc
+
+    out = tmp_path / "out"
+    for spill_at in (50, 1_000_000):  # spilled many times, and never
+        result = kg.build([SEEDS], cache=out, rebuild=True, spill_at=spill_at)
+        result.write(out)
+        del result
+        gc.collect()
+        left = sorted(p.name for p in (out / ".kg-runs").iterdir())
+        assert left and all(name.endswith((".q", ".t")) for name in left), left
