@@ -822,3 +822,18 @@ def test_who_suffers_a_passive_measure(text, targets):
 def test_firms_a_listed_restriction_includes_are_bound_and_whom_they_may_not_serve_is_the_target():
     p = one("美国宣布新的出口限制，包括：台积电等企业今后不得为中国客户生产先进芯片。")
     assert "tsmc" not in p.targets and "china" in p.targets
+
+
+@pytest.mark.parametrize("text", [
+    "分析师表示，荷兰的出口管制似乎与去年对美国公司实施的出口管制相当。",
+    "The Dutch export controls appear similar to the export controls imposed on US companies last year.",
+])
+def test_a_measure_compared_with_another_keeps_its_roles_apart(text):
+    found = policies(text)
+    # the Dutch measure is not on whoever the compared measure binds, nor the compared one Dutch
+    assert all(not ("netherlands" in p.issuers and "united-states" in p.targets) for p in found)
+
+
+def test_measures_of_two_states_said_to_be_alike_are_each_their_own():
+    found = {(p.issuers, tuple(sorted(p.targets))) for p in policies("荷兰的出口管制与美国对中国的出口管制相当。")}
+    assert (("united-states",), ("china",)) in found and any(i == ("netherlands",) for i, _ in found)

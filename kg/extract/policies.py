@@ -220,6 +220,11 @@ class _Rules:
         self.own_firm_ends = tuple(w for w in both("own_firms_after") if is_cjk(w[:1]) and not w.endswith("家"))
         self.company_anaphor = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("company_anaphora")}, key=len, reverse=True))) + r")(?![a-z])")
+        comparison = roles["comparison"]
+        self.compare_open_en = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
+            comparison["open"]["en"], key=len, reverse=True))) + r")(?![a-z])")
+        self.compare_open_zh = re.compile("[" + "".join(comparison["open"]["zh"]) + "]")
+        self.compare_close_zh = re.compile(r"[^，,。；;：:、]{0,6}?(?:" + "|".join(map(re.escape, comparison["close"]["zh"])) + ")")
         self.plural_anaphora = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("plural_anaphora")}, key=len, reverse=True))) + r")(?![a-z])")
         self.list_owner = re.compile("(?:" + "|".join(map(re.escape, roles["listing_verbs"]["zh"])) + ")([^，,。；;]{1,10})$")
@@ -405,6 +410,8 @@ class _Sentence:
         self.statuses = [s for s in statuses if span.start <= s.start and s.end <= span.end]
         self.clauses = clauses(span)
         self.masked = _masked(norm, span, self.techs)  # technology names read as filler ("US chip curbs")
+        self.triggers: list = []  # the sentence's triggers, once its measures are read
+        self.compared: list[Span] = []  # where measures compared with another are spoken of
 
     def clause_of(self, pos: int) -> Span:
         for c in self.clauses:
@@ -1210,6 +1217,7 @@ def _by_state(lex: Lexicon, issuers: list[str]) -> list[list[str]]:
 
 def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_hits) -> list[_Mention]:
     found: list[_Mention] = []
+    s.triggers = triggers
     named_starts = [t.start for t in triggers if t.payload[0] == "named"]
     for trig in triggers:
         kind, value = trig.payload
@@ -1255,6 +1263,10 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
         else:
             ptype = value
             issuers, targets, adjacent = _roles(r, lex, s, trig, ptype)
+            roles = _compared_roles(r, lex, s, clause, trig, issuers, targets)
+            if roles is None:
+                continue  # a measure compared with the one just named, by an issuer not stated: not that one
+            issuers, targets = roles
             if kind == "document":  # 《国务院关于印发…方案的通知》: the body named in the title issues it
                 issuers = sorted({m.actor_id for m in s.mentions if trig.start <= m.start and m.end <= trig.end
                                   and _can_issue(lex, m.actor_id, ptype)}) or issuers
@@ -1361,6 +1373,51 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
                 m.targets = sorted(others)
                 m.inherited |= others
     return merged
+
+
+def _comparison_opens(r: _Rules, s: "_Sentence", clause: Span, trig) -> Optional[int]:
+    """Where a comparison with an earlier measure of the clause opens, when ``trig`` is the
+    measure it compares with (荷兰的限制与…实施的限制相当; "the Dutch curbs are similar to the
+    restrictions imposed on…"); else None."""
+    earlier = [t for t in s.triggers if clause.start <= t.start and t.end <= trig.start]
+    if not earlier:
+        return None
+    lo = earlier[-1].end
+    if is_cjk(trig.surface[:1]):
+        if not r.compare_close_zh.match(s.norm, trig.end, clause.end):
+            return None
+        opens = list(r.compare_open_zh.finditer(s.norm, lo, trig.start))
+    else:
+        opens = list(r.compare_open_en.finditer(s.norm, lo, trig.start))
+    return opens[-1].end() if opens else None
+
+
+def _compared_roles(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span, trig, issuers, targets) -> Optional[tuple[list, list]]:
+    """Roles apart for measures compared with each other (荷兰的限制与对美国公司实施的限制相当):
+    None when ``trig`` is the compared one and its only issuers are named before the
+    comparison opens, or it has none and a state is named there (the other measure's: this
+    one's issuer is not stated); else the roles,
+    without the actors named after the opening when ``trig`` is the issued measure compared
+    with a later one. A comparison of two measures no actor issues leaves the roles alone."""
+    opened = _comparison_opens(r, s, clause, trig)
+    if opened is not None:
+        before = {m.actor_id for m in s.within(s.mentions, clause) if m.end <= opened}
+        after = {m.actor_id for m in s.within(s.mentions, clause) if m.start >= opened}
+        if all(a in before and a not in after for a in issuers) and (issuers or any(
+                getattr(lex.get(a), "type", None) == "Country" for a in before)):
+            s.compared.append(Span(opened, clause.end, ""))
+            return None
+    if not issuers:
+        return issuers, targets
+    for later in s.triggers:
+        if later.start < trig.end or later.end > clause.end:
+            continue
+        opened = _comparison_opens(r, s, clause, later)
+        if opened is not None and opened > trig.end:
+            before = {m.actor_id for m in s.within(s.mentions, clause) if m.end <= opened}
+            targets = [a for a in targets if a in before]
+            break
+    return issuers, targets
 
 
 def _other_states_measure(r: _Rules, lex: Lexicon, s: "_Sentence", trig, spec):
@@ -1480,6 +1537,7 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     cued = frozenset(m.actor_id for m in mentions if getattr(lex.get(m.actor_id), "type", None) == "Country"
                      and is_target(r, norm, m, Span(max(0, m.start - 16), min(len(norm), m.end + 24), ""))
                      and not adjunct(m))
+    compared: list[Span] = []  # a compared measure's actors imply no target of the other
     for span in sentences(text):
         trig_here = by_trig.inside(span.start, span.end)
         deal = any_deal and r.blocked_deal.search(norm, span.start, span.end)
@@ -1493,6 +1551,7 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
             found += _blocked_deals(r, lex, s)
         if joint:
             found += _joint_actions(r, lex, s)
+        compared += s.compared
         for m in found:
             m.named = m.named or _absorbed_by(r, lex, m)
             # one measure per issuing state: "the Commission's ban" and "the EU's ban" are one
@@ -1525,7 +1584,7 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     policies = _fold(lex, [ap for aps in by_key.values() for ap in aps])
     for ap in policies:
         if ap.type in RESTRICTIVE and not ap.targets and ap.issuers and not ap.named:
-            _implied_target(r, norm, lex, ap, policies, mentions, text if headline else "")
+            _implied_target(r, norm, lex, ap, policies, mentions, text if headline else "", compared)
     policies = _fold(lex, policies)
     policies += _joined_policies(r, lex, norm, text, mentions, policies)
     for ap in policies:  # people are sanctioned; export and investment rules name no person
@@ -1659,7 +1718,8 @@ def _without_outlets_nationality(lex: Lexicon, norm: str, mentions) -> list:
     return out
 
 
-def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, policies, mentions, text: str) -> None:
+def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, policies, mentions, text: str,
+                    compared=()) -> None:
     """The target a restrictive measure's article plainly implies when it names none: the
     one other state its sentences name ("China's chip industry set for deep pain from US
     export controls"); else the one target the article's other measures of its type name;
@@ -1678,7 +1738,8 @@ def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, polic
                 for m in by_start[bisect.bisect_left(starts, sp.start):bisect.bisect_left(starts, sp.end)]]
         return {m.actor_id for m in near
                 if m.actor_id not in mine and not r.time_zone.match(norm, m.end) and (lex.get(m.actor_id) is not None and lex.get(m.actor_id).type == "Country")
-                and not _names_own_people(r, norm, m) and m.end not in firm_starts}
+                and not _names_own_people(r, norm, m) and m.end not in firm_starts
+                and not any(c.start <= m.start < c.end for c in compared)}
 
     first = sentences(text)[:1] if text else ()
     home = {state_of(lex, a) for a in ap.issuers}
