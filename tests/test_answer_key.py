@@ -75,7 +75,7 @@ def key_floors(actor_f1: float, policy_f1_in_article: float, relation_f1: float,
 KEY_FLOORS = {
     # our own key: 62 corpus documents read by hand, 51 of them annotated from the text alone
     # by GUIDE.md; the rules were tuned on it
-    "answer_key": key_floors(0.96, 0.83, 0.83, actor_precision=0.98, actor_recall=0.94),
+    "answer_key": key_floors(0.96, 0.85, 0.83, actor_precision=0.98, actor_recall=0.94),
     # the development key: 20 corpus documents (12 Epoch pages, 8 English records) annotated
     # from the text alone, then used to find what the rules miss on fresh text. (Its annotator
     # typed the US chip-subsidy programme a Subsidy; kg reads a subsidy for a whole industry as
@@ -93,7 +93,7 @@ KEY_FLOORS = {
     "answer_key_holdout3": key_floors(0.89, 0.65, 0.71, split=3),
     # the fourth: 19 documents (13 Epoch, 6 English, one the seeds' AP record), scored in
     # aggregate for one round, then studied
-    "answer_key_holdout4": key_floors(0.92, 0.81, 0.79),
+    "answer_key_holdout4": key_floors(0.92, 0.82, 0.79),
     # the fifth, sixth and seventh: 20 documents each (13 Epoch, 7 English) annotated by
     # annotators who never ran kg; the fifth was studied as soon as it arrived, the sixth and
     # seventh are only scored in aggregate: the estimate for unseen articles. Each splits one

@@ -837,3 +837,24 @@ def test_a_measure_compared_with_another_keeps_its_roles_apart(text):
 def test_measures_of_two_states_said_to_be_alike_are_each_their_own():
     found = {(p.issuers, tuple(sorted(p.targets))) for p in policies("荷兰的出口管制与美国对中国的出口管制相当。")}
     assert (("united-states",), ("china",)) in found and any(i == ("netherlands",) for i, _ in found)
+
+
+def test_sanctions_said_of_firms_each_listed_in_its_own_round_are_those_rounds():
+    text = ("2019年，美国商务部将科大讯飞列入实体清单。2020年，美国商务部将云从科技列入实体清单。"
+            "受美国制裁影响，多家企业经营遭受冲击，其中包括科大讯飞和云从科技。")
+    found = policies(text)
+    assert sorted(tuple(sorted(p.targets)) for p in found) == [("cloudwalk",), ("iflytek",)]
+    assert all(p.type == "ExportControl" and len(p.sentences) == 2 for p in found)
+
+
+def test_sanctions_on_a_firm_one_list_designation_holds_are_that_designation():
+    (p,) = policies("2021年，美国商务部将上海微电子列入实体清单。美国最新制裁限制上海微电子获得先进技术。")
+    assert p.listing and p.targets == {"smee"} and len(p.sentences) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "市场主体将不得不考虑其被列入美国商务部“实体清单”的可能。",
+    "这些企业面临遭到美国制裁的风险。",
+])
+def test_a_measure_only_feared_is_not_reported(text):
+    assert policies(text) == []

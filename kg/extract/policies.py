@@ -225,6 +225,7 @@ class _Rules:
             comparison["open"]["en"], key=len, reverse=True))) + r")(?![a-z])")
         self.compare_open_zh = re.compile("[" + "".join(comparison["open"]["zh"]) + "]")
         self.compare_close_zh = re.compile(r"[^，,。；;：:、]{0,6}?(?:" + "|".join(map(re.escape, comparison["close"]["zh"])) + ")")
+        self.not_a_fact_after = tuple(both("not_a_fact_after"))
         self.plural_anaphora = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("plural_anaphora")}, key=len, reverse=True))) + r")(?![a-z])")
         self.list_owner = re.compile("(?:" + "|".join(map(re.escape, roles["listing_verbs"]["zh"])) + ")([^，,。；;]{1,10})$")
@@ -1200,8 +1201,10 @@ def _urged(r: _Rules, s: "_Sentence", clause: Span, trig) -> bool:
 
 def _not_a_fact(r: _Rules, norm: str, clause: Span, trig) -> bool:
     """A negation, denial or hypothetical before the trigger in its clause ("has no plans
-    to", 如果, 否认): the clause does not report a measure."""
-    return bool(r.not_a_fact.find_all(*_twice(norm[clause.start:trig.start])))
+    to", 如果, 否认), or a fear right after it (被列入实体清单的可能): the clause does not
+    report a measure."""
+    return bool(r.not_a_fact.find_all(*_twice(norm[clause.start:trig.start]))) \
+        or norm[trig.end:trig.end + 8].lstrip("'’”」』\" ").startswith(r.not_a_fact_after)
 
 
 def _by_state(lex: Lexicon, issuers: list[str]) -> list[list[str]]:
@@ -1670,17 +1673,44 @@ def _fold(lex: Lexicon, policies: list[ArticlePolicy]) -> list[ArticlePolicy]:
         if ap.type == "Sanction" and not ap.named and not ap.listing and ap.issuers:
             host = next((o for o in policies if o.type == "ExportControl" and not o.named and not o.listing
                          and states(o) == states(ap) and (not ap.targets or ap.targets <= o.targets)), None)
+            if host is None and ap.targets and all(getattr(lex.get(t), "type", None) == "Organization" for t in ap.targets):
+                # "sanctions" on firms that the one list designation of that state reported holds:
+                # that designation (美国最新制裁限制SMEE… beside SMEE's listing)
+                listed = [o for o in policies if o.listing and o.type == "ExportControl"
+                          and states(o) == states(ap) and ap.targets <= o.targets]
+                host = listed[0] if len(listed) == 1 else None
         elif ap.type == "Subsidy" and not ap.named and ap.issuers:
             host = next((o for o in policies if o.named and o.type in ("IndustrialPolicy", "Subsidy")
                          and {state_of(lex, a) for a in rules().named[o.named].get("issuer") or []} == states(ap)
                          and ap.covers & set(rules().named[o.named].get("covers") or [])), None)
         elif ap.type in RESTRICTIVE and not ap.named and not ap.listing and ap.issuers:
             host = _named_host(lex, ap, policies)
+        if host is None and ap.type == "Sanction" and not ap.named and not ap.listing and ap.issuers and ap.targets:
+            if _spread(lex, ap, [o for o in policies if o is not ap and o.type == "ExportControl"
+                                 and states(o) == states(ap) and o.targets & ap.targets]):
+                continue
         if host is None:
             out.append(ap)
             continue
         host.absorb(ap, issuers=not host.named)
     return out
+
+
+def _spread(lex: Lexicon, ap: ArticlePolicy, hosts) -> bool:
+    """A state's "sanctions" on firms that the article's export controls and list designations
+    of that state each name (受美国制裁…其中包括科大讯飞、云从科技和寒武纪, each listed in its
+    round): the news' word for those measures. Each measure takes the sentence and the targets
+    it holds; False (nothing taken) when some target is in none of them."""
+    if not hosts or not ap.targets <= set().union(*(o.targets for o in hosts)) \
+            or any(ap.targets <= o.targets for o in hosts):
+        return False  # (a sanction on what one measure holds is that measure's, or its own)
+    for o in hosts:
+        mine = ap.targets & o.targets
+        o.sentences += ap.sentences
+        o.statuses += ap.statuses
+        o.evidence += [e for e in ap.evidence if (e.role == "targets" and e.actor_id in mine)
+                       or (e.role == "issuedBy" and not o.named)]
+    return True
 
 
 def _named_host(lex: Lexicon, ap: ArticlePolicy, policies) -> Optional[ArticlePolicy]:
