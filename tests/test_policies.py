@@ -858,3 +858,24 @@ def test_sanctions_on_a_firm_one_list_designation_holds_are_that_designation():
 ])
 def test_a_measure_only_feared_is_not_reported(text):
     assert policies(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Beijing hit back in the chip battle with the U.S. on Monday by playing a trump card: It imposed export "
+    "controls on two strategic raw materials, gallium and germanium.",
+    "China retaliated on Monday. It imposed export controls on two raw materials, gallium and germanium.",
+])
+def test_a_pronoun_subject_stands_for_the_state_its_sentence_opens_with(text):
+    (p,) = policies(text)
+    assert p.named == "china-gallium-germanium-controls" and p.issuers == ("china",)
+
+
+def test_a_pronoun_stands_for_no_firm():
+    assert policies("Huawei said on Monday: it imposed export controls on two raw materials, gallium and germanium.") == []
+
+
+def test_a_headlines_measure_is_the_one_named_measure_of_its_issuer_the_article_reports():
+    text = ("China bans key metal exports to US\n"
+            "Beijing hit back on Monday: It imposed export controls on two raw materials, gallium and germanium.")
+    (p,) = policies(text)
+    assert p.named == "china-gallium-germanium-controls" and p.targets == {"united-states"}

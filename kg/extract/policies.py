@@ -226,6 +226,8 @@ class _Rules:
         self.compare_open_zh = re.compile("[" + "".join(comparison["open"]["zh"]) + "]")
         self.compare_close_zh = re.compile(r"[^，,。；;：:、]{0,6}?(?:" + "|".join(map(re.escape, comparison["close"]["zh"])) + ")")
         self.not_a_fact_after = tuple(both("not_a_fact_after"))
+        self.subject_pronoun = re.compile(r"(?:^|(?<=[.:;!?])|(?<=[.:;!?][\s\"“”']))\s*(?:" + "|".join(
+            map(re.escape, both("subject_pronouns"))) + r")(?=\s+[a-z]+(?:ed|es|s)\b|\s+(?:will|would|has|have|had|is|are|was|were|also|then|now|may|could|plans?)\b)")
         self.plural_anaphora = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("plural_anaphora")}, key=len, reverse=True))) + r")(?![a-z])")
         self.list_owner = re.compile("(?:" + "|".join(map(re.escape, roles["listing_verbs"]["zh"])) + ")([^，,。；;]{1,10})$")
@@ -1506,6 +1508,7 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     actor_spans = [(m.start, m.end) for m in mentions]
     free = {id(t) for t in _not_overlapping(triggers, actor_spans)}
     mentions = _without_outlets_nationality(lex, norm, mentions)
+    mentions = _with_subject_pronouns(r, lex, norm, mentions)
     triggers = [t for t in triggers if t.payload[0] == "named" or id(t) in free]
     # 《新一代人工智能发展规划》: a plan document, one trigger over its whole title
     for doc in r.plan_document.finditer(norm):
@@ -1584,11 +1587,12 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
                                             "inherited" if inherited else how))
     # loose words folded before implied targets are read and again after ("sanctions" named
     # with no target, or with the target implied for the export controls, are those controls)
-    policies = _fold(lex, [ap for aps in by_key.values() for ap in aps])
+    head = sentences(text)[0] if headline and text else None
+    policies = _fold(lex, [ap for aps in by_key.values() for ap in aps], head)
     for ap in policies:
         if ap.type in RESTRICTIVE and not ap.targets and ap.issuers and not ap.named:
             _implied_target(r, norm, lex, ap, policies, mentions, text if headline else "", compared)
-    policies = _fold(lex, policies)
+    policies = _fold(lex, policies, head)
     policies += _joined_policies(r, lex, norm, text, mentions, policies)
     for ap in policies:  # people are sanctioned; export and investment rules name no person
         people = {t for t in ap.targets if ap.type != "Sanction" and getattr(lex.get(t), "type", None) == "Person"}
@@ -1596,6 +1600,41 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
             ap.targets -= people
             ap.evidence = [e for e in ap.evidence if not (e.role == "targets" and e.actor_id in people)]
     return sorted(_consolidate(lex, policies), key=lambda p: (p.sentences[0].start, p.key))
+
+
+def _with_subject_pronouns(r: _Rules, lex: Lexicon, norm: str, mentions) -> list:
+    """``mentions`` and, for each pronoun subject ("…: It imposed export controls"), a mention
+    of the issuer its sentence (or, when it opens the sentence, the sentence before) opens
+    with: the first mention, within a few words of the sentence's start, of a state, one of
+    its bodies or a leader."""
+    if not any(w in norm for w in ("it ", "they ")) or not r.subject_pronoun.search(norm):
+        return mentions
+    from .actors import Mention
+
+    spans = sentences(norm)
+    starts = [sp.start for sp in spans]
+    ordered = sorted(mentions, key=lambda m: m.start)
+    firsts = [m.start for m in ordered]
+
+    def opener(sp: Span):
+        k = bisect.bisect_left(firsts, sp.start)
+        if k < len(ordered) and ordered[k].end <= sp.end and len(norm[sp.start:ordered[k].start].split()) <= 3 \
+                and _can_issue(lex, ordered[k].actor_id, "ExportControl"):
+            return ordered[k]
+        return None
+
+    extra = []
+    for hit in r.subject_pronoun.finditer(norm):
+        word = re.search(r"[a-z]+", norm[hit.start():hit.end()])
+        lo, hi = hit.start() + word.start(), hit.start() + word.end()
+        i = bisect.bisect_right(starts, lo) - 1
+        if i < 0:
+            continue
+        own = spans[i]
+        subject = opener(own) if norm[own.start:lo].strip() else (opener(spans[i - 1]) if i > 0 else None)
+        if subject is not None and subject.start < lo:
+            extra.append(Mention(subject.actor_id, lo, hi, norm[lo:hi], "anaphor", 0.6))
+    return sorted(mentions + extra, key=lambda m: (m.start, m.end)) if extra else mentions
 
 
 def _joined_policies(r: _Rules, lex: Lexicon, norm: str, text: str, mentions, policies) -> list[ArticlePolicy]:
@@ -1659,11 +1698,13 @@ def _consolidate(lex: Lexicon, policies: list[ArticlePolicy]) -> list[ArticlePol
     return out
 
 
-def _fold(lex: Lexicon, policies: list[ArticlePolicy]) -> list[ArticlePolicy]:
+def _fold(lex: Lexicon, policies: list[ArticlePolicy], head: Optional[Span] = None) -> list[ArticlePolicy]:
     """One article's loose words for one measure made one: the "sanctions" of an issuer
     whose export controls the article reports against the same targets are those controls
     (美国制裁 in an article on the US chip rules); a subsidy of an issuer whose named act the
-    article reports is that act's money (CHIPS Act funding)."""
+    article reports is that act's money (CHIPS Act funding); a headline's measure (``head``)
+    is the one named measure of its issuer and type the article reports ("China bans key
+    metal exports to US" over the gallium and germanium controls)."""
     def states(ap):
         return {state_of(lex, a) for a in ap.issuers}
 
@@ -1685,6 +1726,10 @@ def _fold(lex: Lexicon, policies: list[ArticlePolicy]) -> list[ArticlePolicy]:
                          and ap.covers & set(rules().named[o.named].get("covers") or [])), None)
         elif ap.type in RESTRICTIVE and not ap.named and not ap.listing and ap.issuers:
             host = _named_host(lex, ap, policies)
+            if host is None and head is not None and all(sp == head for sp in ap.sentences):
+                named = [o for o in policies if o.named and o.type == ap.type
+                         and {state_of(lex, a) for a in rules().named[o.named].get("issuer") or []} == states(ap)]
+                host = named[0] if len(named) == 1 else None
         if host is None and ap.type == "Sanction" and not ap.named and not ap.listing and ap.issuers and ap.targets:
             if _spread(lex, ap, [o for o in policies if o is not ap and o.type == "ExportControl"
                                  and states(o) == states(ap) and o.targets & ap.targets]):
