@@ -879,3 +879,13 @@ def test_a_headlines_measure_is_the_one_named_measure_of_its_issuer_the_article_
             "Beijing hit back on Monday: It imposed export controls on two raw materials, gallium and germanium.")
     (p,) = policies(text)
     assert p.named == "china-gallium-germanium-controls" and p.targets == {"united-states"}
+
+
+def test_a_state_describing_a_firm_is_its_nationality_and_the_speaker_enacts_the_subjectless_clause():
+    (p,) = policies("周日，中共网信办表示，美国存储芯片制造商美光科技公司产品未通过审查，将禁止关键基础设施运营商购买美光芯片。")
+    assert "united-states" not in p.issuers and "cac" in p.issuers and "micron" in p.targets
+
+
+def test_a_speaker_whose_statement_opens_with_a_plan_enacts_it():
+    (p,) = policies("荷兰政府周五表示，从9月1日起，未经许可，将禁止高端芯片制造设备出口到国外。")
+    assert p.issuers == ("netherlands",) and p.type == "ExportControl"

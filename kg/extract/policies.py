@@ -217,6 +217,8 @@ class _Rules:
         self.time_zone = re.compile(r"\s*(?:" + "|".join(map(re.escape, both("time_zone_after"))) + r")(?![a-z])")
         self.quantifier_tail = re.compile("(?:" + "|".join(map(re.escape, sorted(both("quantifiers"), key=len, reverse=True))) + r")+\s*$")
         self.zero_subject = re.compile("(?:" + "|".join(map(re.escape, sorted(both("zero_subject_openers"), key=len, reverse=True))) + ")")
+        self.firm_description = re.compile(r"[^，,。；;：:、\s]{0,8}?(?:" + "|".join(map(re.escape, sorted(
+            (w for w in both("own_firms_after") if is_cjk(w[:1]) and not w.endswith("家")), key=len, reverse=True))) + ")")
         self.own_firm_ends = tuple(w for w in both("own_firms_after") if is_cjk(w[:1]) and not w.endswith("家"))
         self.company_anaphor = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("company_anaphora")}, key=len, reverse=True))) + r")(?![a-z])")
@@ -451,6 +453,13 @@ def _names_own_people(r: _Rules, norm: str, m) -> bool:
         r.bound_firms.match(norm[max(0, m.start - 5):m.start] + "|" + norm[m.end:m.end + 24]))
 
 
+def _firms_nationality(r: _Rules, norm: str, m, mentions) -> bool:
+    """美国存储芯片制造商美光: a state before a description of a firm (a firm word ending
+    it) and the firm's own name right after: the firm's nationality, no actor of the clause."""
+    hit = r.firm_description.match(norm, m.end)
+    return hit is not None and any(x.start == hit.end() for x in mentions)
+
+
 def _chain_before(r: _Rules, text: str, base: int, pos: int, mentions, clause: Span, ok) -> list:
     """Actors standing right before ``pos`` through filler words and joiners: "Japan's new",
     "EU-Japan", 美日荷, 荷兰政府的. ``text`` is the sentence's masked text, starting at the
@@ -655,7 +664,8 @@ def _roles(r: _Rules, lex: Lexicon, s: _Sentence, trig, ptype: str) -> tuple[lis
         for c in reversed([c for c in s.clauses if c.start < trig.start]):
             opening = [m for m in s.within(s.mentions, c) if m.start - c.start <= 2 and m.end <= trig.start
                        and not norm[c.start:m.start].strip().endswith(("在", "于"))
-                       and not r.own_firms_after.search(norm[m.end:m.end + 8])]
+                       and not r.own_firms_after.search(norm[m.end:m.end + 8])
+                       and not _firms_nationality(r, norm, m, s.mentions)]
             # ... a state that opens the clause and is otherwise named only for its own firms or
             # goods (美国政府已停止向美国公司提供…许可证, 出售美国技术) is the subject, not a target
             own_firms_only = bool(opening) and opening[0].actor_id in targets and _can_issue(lex, opening[0].actor_id, ptype) \
@@ -1046,10 +1056,12 @@ def _subject_issuers(r: _Rules, norm: str, before, candidates, limit: int) -> li
         urged = r.urging.find_all(*_twice(norm[start:limit]))
         if urged and start + max(x.end for x in urged) == said_end:
             return []  # 德国游说法国制裁俄罗斯: France is urged to, it enacts nothing yet
-        later = [m for m in before if m.start >= said_end]
+        later = [m for m in before if m.start >= said_end and not _firms_nationality(r, norm, m, before)]
         if later:
             before = later
-        elif not r.self_reference.search(norm[said_end:limit]) and not _zero_subject(r, norm[said_end:limit]):
+        elif not r.self_reference.search(norm[said_end:limit]) and not _zero_subject(r, norm[said_end:limit]) \
+                and not _zero_subject(r, re.split(r"[，,；;]", norm[said_end:limit])[-1]):
+            # (表示，美光产品未通过审查，将禁止…: the last clause has no subject, the speaker's)
             return []
     issuing = r.issuing.find_all(*_twice(norm[before[0].end:limit]))
     if not issuing or not _enacts(r, norm, before[0].end, limit):
