@@ -889,3 +889,8 @@ def test_a_state_describing_a_firm_is_its_nationality_and_the_speaker_enacts_the
 def test_a_speaker_whose_statement_opens_with_a_plan_enacts_it():
     (p,) = policies("荷兰政府周五表示，从9月1日起，未经许可，将禁止高端芯片制造设备出口到国外。")
     assert p.issuers == ("netherlands",) and p.type == "ExportControl"
+
+
+def test_a_bare_ban_of_the_state_whose_one_measure_is_a_sanction_on_a_firm_is_that_sanction():
+    (p,) = policies("中共禁止关键基础设施运营商购买美光的产品。尚不清楚中共禁令是否会影响该公司在中国的销售。")
+    assert p.type == "Sanction" and p.targets == {"micron"} and len(p.sentences) == 2

@@ -1738,6 +1738,12 @@ def _fold(lex: Lexicon, policies: list[ArticlePolicy], head: Optional[Span] = No
                          and ap.covers & set(rules().named[o.named].get("covers") or [])), None)
         elif ap.type in RESTRICTIVE and not ap.named and not ap.listing and ap.issuers:
             host = _named_host(lex, ap, policies)
+            if host is None and ap.type == "ExportControl" and not ap.targets and not ap.covers:
+                # 中共禁令是否会影响该公司: a bare ban of the state whose one measure the article
+                # reports is a sanction on a firm (the Micron ban) is that sanction
+                mine = [o for o in policies if o is not ap and o.type in RESTRICTIVE and states(o) == states(ap)]
+                if len(mine) == 1 and mine[0].type == "Sanction" and mine[0].targets and not mine[0].named:
+                    host = mine[0]
             if host is None and head is not None and all(sp == head for sp in ap.sentences):
                 named = [o for o in policies if o.named and o.type == ap.type
                          and {state_of(lex, a) for a in rules().named[o.named].get("issuer") or []} == states(ap)]
