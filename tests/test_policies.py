@@ -894,3 +894,12 @@ def test_a_speaker_whose_statement_opens_with_a_plan_enacts_it():
 def test_a_bare_ban_of_the_state_whose_one_measure_is_a_sanction_on_a_firm_is_that_sanction():
     (p,) = policies("中共禁止关键基础设施运营商购买美光的产品。尚不清楚中共禁令是否会影响该公司在中国的销售。")
     assert p.type == "Sanction" and p.targets == {"micron"} and len(p.sentences) == 2
+
+
+@pytest.mark.parametrize("text, target", [
+    ("自从2019年美国对华为进行技术控制后，华为手机业务受到重创。", "huawei"),
+    ("美国对中国实施技术管制。", "china"),
+])
+def test_technology_controls_are_export_controls(text, target):
+    p = one(text)
+    assert (p.type, p.issuers, p.targets) == ("ExportControl", ("united-states",), {target})
