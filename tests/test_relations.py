@@ -428,3 +428,8 @@ def test_a_firm_named_by_its_role_for_another_is_in_a_commercial_tie(text):
 ])
 def test_no_commercial_tie_from_a_role_that_is_not_the_first_firms(text):
     assert not any(p == "cooperatesWith" for _, p, _ in triples(text))
+
+
+def test_a_registration_place_seats_the_firm_it_qualifies_not_a_later_name():
+    assert not any(p == "basedIn" for _, p, _ in triples("一家在香港注册的公司向华为确认，该公司去年曾经营芯片业务。"))
+    assert ("zte", "basedIn", "hong-kong") in triples("美国制裁了在香港注册的中兴通讯。")

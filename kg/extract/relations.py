@@ -672,7 +672,10 @@ class _Reader:
             if state is None or not re.fullmatch(r"\s*", self.norm[place_end:hit.start(1)]):
                 continue
             clause = next((c for c in parts if c.start <= hit.start() < c.end), sentence)
-            after = [m for m in orgs if 0 <= m.start - hit.end() <= 12 and m.end <= sentence.end]
+            # (what 注册的 qualifies: the name right after it, not one after a noun of its own,
+            # 一家在香港注册的公司向大纪元确认: the company is unnamed, the outlet is no party)
+            after = [m for m in orgs if 0 <= m.start - hit.end() <= 12 and m.end <= sentence.end
+                     and re.fullmatch(r"的?\s*[“\"「『]?", self.norm[hit.end():m.start])]
             before = [m for m in orgs if clause.start - 40 <= m.start and m.end <= hit.start()]
             if after:
                 seated = after[:1]
