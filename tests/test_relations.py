@@ -433,3 +433,8 @@ def test_no_commercial_tie_from_a_role_that_is_not_the_first_firms(text):
 def test_a_registration_place_seats_the_firm_it_qualifies_not_a_later_name():
     assert not any(p == "basedIn" for _, p, _ in triples("一家在香港注册的公司向华为确认，该公司去年曾经营芯片业务。"))
     assert ("zte", "basedIn", "hong-kong") in triples("美国制裁了在香港注册的中兴通讯。")
+
+
+def test_partners_as_a_noun_are_no_cooperation_of_whoever_threatens_them():
+    assert not any(p == "cooperatesWith" for _, p, _ in triples("伊朗此举直接威胁到以色列和美国的合作伙伴。"))
+    assert ("japan", "cooperatesWith", "united-states") in triples("日本是美国的重要合作伙伴。")
