@@ -438,3 +438,9 @@ def test_a_registration_place_seats_the_firm_it_qualifies_not_a_later_name():
 def test_partners_as_a_noun_are_no_cooperation_of_whoever_threatens_them():
     assert not any(p == "cooperatesWith" for _, p, _ in triples("伊朗此举直接威胁到以色列和美国的合作伙伴。"))
     assert ("japan", "cooperatesWith", "united-states") in triples("日本是美国的重要合作伙伴。")
+
+
+def test_a_partner_in_a_relative_clause_is_tied_only_to_the_noun_it_qualifies():
+    assert not any(p == "cooperatesWith" for _, p, _ in triples("这一与华为结盟的代工厂旨在破坏美国的战略。"))
+    found = triples("与华为合作的台积电表示反对。")
+    assert ("huawei", "cooperatesWith", "tsmc") in found or ("tsmc", "cooperatesWith", "huawei") in found

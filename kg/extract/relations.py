@@ -265,7 +265,7 @@ class _Reader:
                 self._commercial(pred, clause, sentence, pos, pos + len(cue.surface), tuple(spec["parties"]), parts)
             elif spec.get("symmetric"):
                 done.add((key, clause.start))
-                self._symmetric(pred, clause, parts, sentence, pos)
+                self._symmetric(pred, clause, parts, sentence, pos, pos + len(cue.surface))
             else:
                 self._directed(pred, spec, clause, parts, sentence, pos, pos + len(cue.surface))
 
@@ -422,11 +422,20 @@ class _Reader:
             self.norm[end:end + 1]) else self.r.object_gap["latin"]
         return len(gap.strip()) <= limit
 
-    def _symmetric(self, pred, clause, parts, sentence, cue_start) -> None:
+    def _symmetric(self, pred, clause, parts, sentence, cue_start, cue_end=None) -> None:
         allowed = ("Country", "Organization")
         parties = [m for m in self.within(clause) if _is_party(self.lex, m.actor_id, allowed)
                    and not self.outside_role(m, clause) and not self._nationality(m)
                    and not self._qualifies_a_body(m)]  # 与中国公司、…宁德时代合作: the firm, not its state
+        if cue_end is not None and is_cjk(self.norm[cue_start:cue_start + 1]) and self.norm.startswith("的", cue_end):
+            # 与华为结盟的代工厂: a relative clause; the partner's tie is with the noun it
+            # qualifies, a party only when named right there (与华为合作的台积电)
+            before = [m for m in parties if m.end <= cue_start]
+            if before and self.r.partner_before.search(self.norm[max(clause.start, before[-1].start - 6):before[-1].start]):
+                head = next((m for m in parties if m.start == cue_end + 1), None)
+                if head is not None and head.actor_id != before[-1].actor_id:
+                    self._tie(before[-1].actor_id, head.actor_id, sentence, pred)
+                return
         cue_text = self.norm[cue_start:clause.end]
         if self.r.join_cues.find_all(cue_text[:8], cue_text[:8]):
             # "荷兰和日本同意加入美国的行动": the joiners cooperate with whom they join
