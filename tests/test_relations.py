@@ -444,3 +444,12 @@ def test_a_partner_in_a_relative_clause_is_tied_only_to_the_noun_it_qualifies():
     assert not any(p == "cooperatesWith" for _, p, _ in triples("这一与华为结盟的代工厂旨在破坏美国的战略。"))
     found = triples("与华为合作的台积电表示反对。")
     assert ("huawei", "cooperatesWith", "tsmc") in found or ("tsmc", "cooperatesWith", "huawei") in found
+
+
+@pytest.mark.parametrize("text", [
+    "以色列正全力反击哈马斯，目前不需要美军参战。",
+    "日本提前购买战斧巡航导弹，准备反击中共。",
+    "U.S. Hits Back at China With New Visa Restrictions on Journalists",
+])
+def test_hitting_back_is_an_act_not_criticism(text):
+    assert not any(p == "criticizes" for _, p, _ in triples(text))
