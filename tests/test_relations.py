@@ -453,3 +453,10 @@ def test_a_partner_in_a_relative_clause_is_tied_only_to_the_noun_it_qualifies():
 ])
 def test_hitting_back_is_an_act_not_criticism(text):
     assert not any(p == "criticizes" for _, p, _ in triples(text))
+
+
+def test_a_person_whose_office_is_stated_is_not_tied_to_a_former_employer_anothers_title_names():
+    found = triples("台湾行政院副院长沈荣津、经济部长王美花致词时也强调，台积电不会有问题。")
+    assert ("shen-jong-chin", "affiliatedWith", "executive-yuan") in found
+    assert ("wang-mei-hua", "affiliatedWith", "taiwan-moea") in found
+    assert ("shen-jong-chin", "affiliatedWith", "taiwan-moea") not in found

@@ -791,12 +791,17 @@ class _Reader:
         """Companies and institutions (not outlets or government bodies, whose seat is part of
         their name) where they are based, and people's affiliations."""
         ids = sorted({m.actor_id for m in self.within(sentence)})
+        # a person whose office the sentence states (台湾行政院副院长沈荣津、经济部长王美花)
+        # is not tied to a former employer of the lexicon that another's title names
+        stated = [(r.subject, r.object) for r in self.out if r.sentence == sentence and r.predicate == "affiliatedWith"
+                  and r.extractor == "relations/apposition"]
         for a in ids:
             actor = self.lex.get(a)
             if actor is None:
                 continue
             for b in actor.affiliated_with:
-                if b in ids:
+                if b in ids and not (any(x == a and y != b for x, y in stated)
+                                     and any(x != a and y == b for x, y in stated)):
                     self.add(a, "affiliatedWith", b, sentence, "lexicon")
 
     # ------------------------------------------------------------------ policies
