@@ -460,3 +460,11 @@ def test_a_person_whose_office_is_stated_is_not_tied_to_a_former_employer_anothe
     assert ("shen-jong-chin", "affiliatedWith", "executive-yuan") in found
     assert ("wang-mei-hua", "affiliatedWith", "taiwan-moea") in found
     assert ("shen-jong-chin", "affiliatedWith", "taiwan-moea") not in found
+
+
+@pytest.mark.parametrize("text", [
+    "专家表示，美国的这些限制并不是为了说服中共放弃芯片自力更生的雄心。",
+    "The U.S. curbs are not meant to urge China to give up its chip ambitions.",
+])
+def test_a_denied_purpose_is_no_relation(text):
+    assert not any(p == "urges" for _, p, _ in triples(text))
