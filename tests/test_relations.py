@@ -468,3 +468,11 @@ def test_a_person_whose_office_is_stated_is_not_tied_to_a_former_employer_anothe
 ])
 def test_a_denied_purpose_is_no_relation(text):
     assert not any(p == "urges" for _, p, _ in triples(text))
+
+
+@pytest.mark.parametrize("text", [
+    "（新唐人报导）中共禁用美光芯片，美反击称：没有依据。",
+    "China banned Micron chips, and Washington shot back that the ban had no basis.",
+])
+def test_a_retort_criticizes_whom_the_clause_before_it_reports(text):
+    assert ("united-states", "criticizes", "china") in triples(text)

@@ -307,6 +307,15 @@ class _Reader:
         if not objects:  # 中方对美方的做法表示不满: the object comes with 对/向 before the cue
             objects = [m for m in here if m.end <= cue_start and m not in subjects
                        and _is_party(self.lex, m.actor_id, allowed_o) and is_target(self.pr, self.norm, m, clause)][:1]
+        if not objects and spec.get("object_before_clause") and subjects:
+            # 中共禁用美光芯片，美反击称: whom a retort answers opens the clause before it
+            earlier = [c for c in parts if c.end <= clause.start]
+            opening = [m for m in self.within(earlier[-1]) if len(re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "",
+                                                                       self.norm[earlier[-1].start:m.start]).strip()) <= 2
+                       and not re.search(r"[（(【\[][^）)】\]]*$", self.norm[earlier[-1].start:m.start])] if earlier else []
+            if opening and _is_party(self.lex, opening[0].actor_id, allowed_o) \
+                    and state_of(self.lex, opening[0].actor_id) not in {state_of(self.lex, x.actor_id) for x in subjects}:
+                objects = opening[:1]
         for s in subjects:
             for o in objects:
                 # a state's demand on its own firm is mostly a rule (美国要求英伟达取得许可), and a
