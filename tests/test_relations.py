@@ -476,3 +476,12 @@ def test_a_denied_purpose_is_no_relation(text):
 ])
 def test_a_retort_criticizes_whom_the_clause_before_it_reports(text):
     assert ("united-states", "criticizes", "china") in triples(text)
+
+
+@pytest.mark.parametrize("text", [
+    "北约现在共享电子战资讯给乌克兰。",
+    "NATO shares intelligence with Ukraine.",
+])
+def test_sharing_intelligence_is_cooperation(text):
+    found = triples(text)
+    assert ("nato", "cooperatesWith", "ukraine") in found or ("ukraine", "cooperatesWith", "nato") in found
