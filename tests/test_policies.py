@@ -903,3 +903,20 @@ def test_a_bare_ban_of_the_state_whose_one_measure_is_a_sanction_on_a_firm_is_th
 def test_technology_controls_are_export_controls(text, target):
     p = one(text)
     assert (p.type, p.issuers, p.targets) == ("ExportControl", ("united-states",), {target})
+
+
+@pytest.mark.parametrize("text", [
+    "如果几个月镓和锗都不出口，西方再反制，中国的产业就会出问题。",
+    "如果日本和荷兰协同美国一起，也限制向中国出口芯片制造设备，中国公司的情况可能会恶化。",
+    "If Japan joins, the US will impose new export controls on China.",
+])
+def test_a_measure_enacted_in_a_conditions_consequent_is_not_a_fact(text):
+    assert policies(text) == []
+
+
+@pytest.mark.parametrize("text, target", [
+    ("如果该计划付诸实行，这家初创公司可能使华为避开美国制裁。", "huawei"),
+    ("如果生产和销售在同一个地方会更好，但中共对美光的禁令将使这两方面分开。", "micron"),
+])
+def test_a_measure_named_as_what_exists_beside_a_condition_is_reported(text, target):
+    assert any(target in p.targets for p in policies(text))

@@ -228,6 +228,10 @@ class _Rules:
         self.compare_open_zh = re.compile("[" + "".join(comparison["open"]["zh"]) + "]")
         self.compare_close_zh = re.compile(r"[^，,。；;：:、]{0,6}?(?:" + "|".join(map(re.escape, comparison["close"]["zh"])) + ")")
         self.not_a_fact_after = tuple(both("not_a_fact_after"))
+        self.action_adverbs = tuple(both("action_adverbs"))
+        cond = roles["conditional_openers"]
+        self.conditional = re.compile("(?:" + "|".join(map(re.escape, cond["zh"])) + r")|(?<![a-z])(?:"
+                                      + "|".join(map(re.escape, cond["en"])) + r")(?![a-z])")
         self.subject_pronoun = re.compile(r"(?:^|(?<=[.:;!?])|(?<=[.:;!?][\s\"“”']))\s*(?:" + "|".join(
             map(re.escape, both("subject_pronouns"))) + r")(?=\s+[a-z]+(?:ed|es|s)\b|\s+(?:will|would|has|have|had|is|are|was|were|also|then|now|may|could|plans?)\b)")
         self.plural_anaphora = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
@@ -1221,6 +1225,21 @@ def _not_a_fact(r: _Rules, norm: str, clause: Span, trig) -> bool:
         or norm[trig.end:trig.end + 8].lstrip("'’”」』\" ").startswith(r.not_a_fact_after)
 
 
+def _conditional(r: _Rules, s: "_Sentence", clause: Span, trig) -> bool:
+    """A measure enacted in a condition, or in its consequent (如果…，西方再反制; "If Japan
+    joins, the US will impose new controls"): a condition opens before the trigger in its
+    sentence, no contrast (但, "but") closes it, and the measure is enacted there (an issuing
+    verb or an adverb of action before it in its clause), not named as what exists
+    (可能使华为避开美国制裁)."""
+    opened = None
+    for opened in r.conditional.finditer(s.norm, s.span.start, trig.start):
+        pass
+    if opened is None or r.contrast.search(s.norm, opened.end(), trig.start):
+        return False
+    before = s.norm[max(clause.start, opened.end()):trig.start]
+    return before.rstrip().endswith(r.action_adverbs) or bool(r.issuing.find_all(*_twice(before)))
+
+
 def _by_state(lex: Lexicon, issuers: list[str]) -> list[list[str]]:
     """Issuers grouped by state: "export controls from the U.S., the Netherlands and Japan"
     are three measures; the Commerce Department and the United States are one issuer. A
@@ -1239,7 +1258,8 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
     for trig in triggers:
         kind, value = trig.payload
         clause = s.clause_of(trig.start)
-        if _not_a_fact(r, s.norm, clause, trig) or (kind != "named" and _urged(r, s, clause, trig)):
+        if _not_a_fact(r, s.norm, clause, trig) or _conditional(r, s, clause, trig) \
+                or (kind != "named" and _urged(r, s, clause, trig)):
             continue
         if kind != "named" and r.qualified.search(s.norm[trig.end:trig.end + 12].lstrip(" 的")):
             continue  # "export control expert", 出口管制听证会: a person or an event, no measure
