@@ -75,14 +75,14 @@ def key_floors(actor_f1: float, policy_f1_in_article: float, relation_f1: float,
 KEY_FLOORS = {
     # our own key: 62 corpus documents read by hand, 51 of them annotated from the text alone
     # by GUIDE.md; the rules were tuned on it
-    "answer_key": key_floors(0.96, 0.85, 0.83, actor_precision=0.98, actor_recall=0.94),
+    "answer_key": key_floors(0.96, 0.85, 0.84, actor_precision=0.98, actor_recall=0.94),
     # the development key: 20 corpus documents (12 Epoch pages, 8 English records) annotated
     # from the text alone, then used to find what the rules miss on fresh text. (Its annotator
     # typed the US chip-subsidy programme a Subsidy; kg reads a subsidy for a whole industry as
     # an industrial plan, GUIDE.md's "money for named firms is a Subsidy")
-    "answer_key_dev": key_floors(0.92, 0.73, 0.70),
+    "answer_key_dev": key_floors(0.92, 0.73, 0.72),
     # the first held-out key: 15 documents annotated after a round of rules, studied since
-    "answer_key_holdout": key_floors(0.92, 0.7, 0.68),
+    "answer_key_holdout": key_floors(0.92, 0.7, 0.70),
     # the second held-out key: 15 documents, only ever scored in aggregate. actor_f1 was 0.93
     # until "the West" became an actor (a 西方 its annotator did not list)
     "answer_key_holdout2": key_floors(0.93, 0.58, 0.74),
@@ -90,23 +90,22 @@ KEY_FLOORS = {
     # studied. Split actors measured 4 on arrival: a discovered transliteration beside the
     # lexicon's English name, 国防部 read as the wrong state's (fixed), and two names its
     # annotator took for one actor (the UN and its General Assembly); bring it to 0
-    "answer_key_holdout3": key_floors(0.89, 0.65, 0.71, split=3),
+    "answer_key_holdout3": key_floors(0.89, 0.67, 0.71, split=3),
     # the fourth: 19 documents (13 Epoch, 6 English, one the seeds' AP record), scored in
     # aggregate for one round, then studied
-    "answer_key_holdout4": key_floors(0.92, 0.82, 0.79),
+    "answer_key_holdout4": key_floors(0.92, 0.82, 0.81),
     # the fifth, sixth and seventh: 20 documents each (13 Epoch, 7 English) annotated by
     # annotators who never ran kg; the fifth was studied as soon as it arrived, the sixth and
     # seventh are only scored in aggregate: the estimate for unseen articles. Each splits one
     # actor (中共 read as China by one annotator and as the party by another; Sony and its
     # semiconductor unit): an annotation convention, not a split by kg
-    # The fifth's policy floor is 0.62, not 0.63: one article reports China's gallium
+    # The fifth's policy figure is held down by one article that reports China's gallium
     # controls (no target stated) and its older rare-earth curbs on Japan; kg reads exactly
     # these two, but score.py matches the key's first (China, no target) greedily to the
-    # rare-earth measure, leaving the second unmatched (0.641 when kg gave the named
-    # controls a wrong implied target)
-    "answer_key_holdout5": key_floors(0.94, 0.62, 0.75, split=1),
+    # rare-earth measure, leaving the second unmatched
+    "answer_key_holdout5": key_floors(0.94, 0.63, 0.76, split=1),
     "answer_key_holdout6": key_floors(0.93, 0.48, 0.70, split=1),
-    "answer_key_holdout7": key_floors(0.92, 0.65, 0.66, split=1),
+    "answer_key_holdout7": key_floors(0.92, 0.66, 0.66, split=1),
 }
 
 
