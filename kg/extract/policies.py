@@ -1388,6 +1388,12 @@ def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_h
                     merged.append(_Mention(m.type, None, list(other.issuers),
                                            sorted(set(m.targets) - own_side(lex, other.issuers)),
                                            set(m.covers), m.status, m.sentence))
+                elif (nid := _named_by_items(r, lex, m)) is not None:
+                    # "the export restrictions on gallium and germanium": the one named measure
+                    # on those items, whose issuer the lexicon knows
+                    issuers = sorted(r.named[nid].get("issuer") or [])
+                    merged.append(_Mention(m.type, nid, issuers, sorted(set(m.targets) - own_side(lex, issuers)),
+                                           set(m.covers), m.status, m.sentence))
                 continue
             if host is None:
                 continue
@@ -1506,6 +1512,20 @@ def _in_family(tech: str, families) -> bool:
         seen.add(tech)
         tech = techs.get(tech, {}).get("broader")
     return False
+
+
+def _named_by_items(r: _Rules, lex: Lexicon, m: _Mention) -> Optional[str]:
+    """The one named measure of one state, of a mention's type, that covers all of an
+    issuer-less mention's specific items ("the export restrictions on gallium and germanium
+    took effect": China's gallium and germanium controls, whose issuer the lexicon knows);
+    None when no or several measures cover them."""
+    if m.listing or m.type not in RESTRICTIVE:
+        return None
+    specific = {t for t in m.covers if load_technologies().get(t, {}).get("broader")}
+    found = [nid for nid, spec in r.named.items() if not spec.get("event") and spec["type"] == m.type
+             and len({state_of(lex, a) for a in spec.get("issuer") or []}) == 1
+             and specific and specific <= set(spec.get("covers") or [])]
+    return found[0] if len(found) == 1 else None
 
 
 def _absorbed_by(r: _Rules, lex: Lexicon, m: _Mention) -> Optional[str]:
