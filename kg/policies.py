@@ -168,7 +168,14 @@ def _main_technology(node: PolicyNode) -> Optional[str]:
             tid, d = techs[tid]["broader"], d + 1
         return d
 
-    return sorted(counts, key=lambda t: (-counts[t], -depth(t), t))[0]
+    ranked = sorted(counts, key=lambda t: (-counts[t], -depth(t), t))
+    # a specific technology named by at least half as many mentions as a root one ("chip-making
+    # equipment" beside the "semiconductors" most articles also say) names the measure better
+    if depth(ranked[0]) == 0:
+        specific = [t for t in ranked if depth(t) > 0 and 2 * counts[t] >= counts[ranked[0]]]
+        if specific:
+            return specific[0]
+    return ranked[0]
 
 
 def policy_names(ctx: Context, node: PolicyNode) -> dict[str, str]:

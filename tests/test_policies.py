@@ -934,3 +934,19 @@ def test_a_measure_on_the_items_of_one_states_named_measure_is_that_measure_thou
 
 def test_items_several_states_measures_cover_name_no_measure_without_an_issuer():
     assert policies("Export controls on chipmaking equipment took effect on Sunday.") == []
+
+
+def test_a_measure_is_named_after_a_specific_technology_half_its_articles_name():
+    from kg.policies import PolicyNode, _main_technology
+
+    def node(*covers):
+        n = PolicyNode("policy:x", "ExportControl", ("japan",), None)
+        n.members = [(None, f"article:{i}", ArticlePolicy("ExportControl", ("japan",), covers=set(c)))
+                     for i, c in enumerate(covers)]
+        return n
+
+    # "semiconductors" in every article, chip-making equipment in half of them: the equipment
+    both = {"semiconductors", "chipmaking-equipment"}
+    assert _main_technology(node(both, both, {"semiconductors"}, {"semiconductors"})) == "chipmaking-equipment"
+    # ... named by one article in four, it is too rare to name the measure
+    assert _main_technology(node(both, {"semiconductors"}, {"semiconductors"}, {"semiconductors"})) == "semiconductors"

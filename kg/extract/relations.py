@@ -215,11 +215,15 @@ class _Reader:
         self._by_end = None
         self._reach = None
         self.out: list[Relation] = []
+        #: (person, employer) pairs each sentence's appositions state, by the sentence's start
+        self.offices: dict[int, list[tuple[str, str]]] = {}
 
     def add(self, s: str, pred: str, o: str, sentence: Span, how: str) -> None:
         if s == o:
             return
         self.out.append(Relation(s, pred, o, sentence, CONFIDENCE[how], f"relations/{how}"))
+        if how == "apposition" and pred == "affiliatedWith":
+            self.offices.setdefault(sentence.start, []).append((s, o))
 
     def within(self, span: Span):
         lo = bisect.bisect_left(self._starts, span.start)
@@ -802,8 +806,7 @@ class _Reader:
         ids = sorted({m.actor_id for m in self.within(sentence)})
         # a person whose office the sentence states (台湾行政院副院长沈荣津、经济部长王美花)
         # is not tied to a former employer of the lexicon that another's title names
-        stated = [(r.subject, r.object) for r in self.out if r.sentence == sentence and r.predicate == "affiliatedWith"
-                  and r.extractor == "relations/apposition"]
+        stated = self.offices.get(sentence.start, [])
         for a in ids:
             actor = self.lex.get(a)
             if actor is None:
