@@ -950,3 +950,17 @@ def test_a_measure_is_named_after_a_specific_technology_half_its_articles_name()
     assert _main_technology(node(both, both, {"semiconductors"}, {"semiconductors"})) == "chipmaking-equipment"
     # ... named by one article in four, it is too rare to name the measure
     assert _main_technology(node(both, {"semiconductors"}, {"semiconductors"}, {"semiconductors"})) == "semiconductors"
+
+
+@pytest.mark.parametrize("text, issuer", [
+    ("国科会推出半导体产业发展计划。", "taiwan-nstc"),
+    ("Taiwan launched a plan to develop its chip industry.", "taiwan"),
+])
+def test_a_states_plan_for_a_technology_is_an_industrial_policy(text, issuer):
+    p = one(text)
+    assert p.type == "IndustrialPolicy" and issuer in p.issuers
+
+
+@pytest.mark.parametrize("text", ["华为公布了芯片发展计划。", "北约取消了成员国行动计划的要求。"])
+def test_a_firms_plan_or_a_plan_on_no_technology_is_no_industrial_policy(text):
+    assert policies(text) == []
