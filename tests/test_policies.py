@@ -964,3 +964,8 @@ def test_a_states_plan_for_a_technology_is_an_industrial_policy(text, issuer):
 @pytest.mark.parametrize("text", ["华为公布了芯片发展计划。", "北约取消了成员国行动计划的要求。"])
 def test_a_firms_plan_or_a_plan_on_no_technology_is_no_industrial_policy(text):
     assert policies(text) == []
+
+
+def test_a_firm_an_apposition_describes_as_listed_is_the_target():
+    (p,) = policies("红杉投资了华为，这是一家被美国制裁的中国公司。")
+    assert p.issuers == ("united-states",) and p.targets == {"huawei"}

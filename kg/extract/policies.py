@@ -228,6 +228,8 @@ class _Rules:
         self.compare_open_zh = re.compile("[" + "".join(comparison["open"]["zh"]) + "]")
         self.compare_close_zh = re.compile(r"[^，,。；;：:、]{0,6}?(?:" + "|".join(map(re.escape, comparison["close"]["zh"])) + ")")
         self.not_a_fact_after = tuple(both("not_a_fact_after"))
+        self.appositive_opener = re.compile(r"\s*(?:" + "|".join(map(re.escape, sorted(
+            roles["appositive_openers"]["zh"], key=len, reverse=True))) + ")")
         self.action_adverbs = tuple(both("action_adverbs"))
         cond = roles["conditional_openers"]
         self.conditional = re.compile("(?:" + "|".join(map(re.escape, cond["zh"])) + r")|(?<![a-z])(?:"
@@ -959,8 +961,21 @@ def _relative_sufferer(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span, tr
     head = next((m for m in s.within(s.mentions, clause) if m.start >= at), None)
     if head is None or head.start - at > 2 or _can_issue(lex, head.actor_id, "ExportControl") \
             or getattr(lex.get(head.actor_id), "type", None) != "Organization":
-        return None
+        return _appositive_firm(r, lex, s, clause)
     return head
+
+
+def _appositive_firm(r: _Rules, lex: Lexicon, s: "_Sentence", clause: Span):
+    """投资深格灵（DeepGlint），这是一家被美国政府列入黑名单的中国公司: a clause that opens
+    as an apposition (这是一家) describes the firm that ends the clause before it."""
+    if not r.appositive_opener.match(s.norm, clause.start, clause.end):
+        return None
+    firm = next((m for m in reversed(s.mentions) if m.end <= clause.start), None)
+    if firm is None or getattr(lex.get(firm.actor_id), "type", None) != "Organization" \
+            or _can_issue(lex, firm.actor_id, "ExportControl") \
+            or re.sub(r"[（(][^）)]*[）)]", "", s.norm[firm.end:clause.start]).strip(" ，,“”\"") != "":
+        return None
+    return firm
 
 
 def _listed(r: _Rules, norm: str, mentions, clause: Span, trig) -> list:
