@@ -485,3 +485,14 @@ def test_a_retort_criticizes_whom_the_clause_before_it_reports(text):
 def test_sharing_intelligence_is_cooperation(text):
     found = triples(text)
     assert ("nato", "cooperatesWith", "ukraine") in found or ("ukraine", "cooperatesWith", "nato") in found
+
+
+@pytest.mark.parametrize("text", [
+    "对在欧美日联合打击下中共芯片业的发展趋势，王赫认为中国芯片业不可能发展。",
+    "美国联合日本对抗中国。",
+    "The US teamed up with Japan against China.",
+])
+def test_whom_partners_act_against_is_no_partner(text):
+    found = triples(text)
+    assert ("japan", "cooperatesWith", "united-states") in found or ("united-states", "cooperatesWith", "japan") in found
+    assert not any(p == "cooperatesWith" and "china" in (s, o) for s, p, o in found)

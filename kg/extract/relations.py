@@ -151,6 +151,9 @@ class _Rules:
         self.not_a_fact = PhraseMatcher((w, True) for ws in data["not_a_fact"].values() for w in ws)
         self.object_gap = data["object_gap"]
         self.seller_before = words_regex(data["seller_before"], at_end=True)
+        hostile = data["hostile_after_cue"]
+        self.hostile = re.compile("(?:" + "|".join(map(re.escape, hostile["zh"])) + r")|(?<![a-z])(?:"
+                                  + "|".join(map(re.escape, hostile["en"])) + r")(?![a-z])")
         self.registered = re.compile(r"在[^，,。；;\s]{1,8}?(" + "|".join(map(re.escape, sorted(
             data["based_in"]["registered_after"]["zh"], key=len, reverse=True))) + r")")
         body_nouns = "|".join(map(re.escape, sorted({normalize_chars(w) for ws in data["body_nouns"].values()
@@ -486,7 +489,9 @@ class _Reader:
             group = group[:-1] + chain_after(self.pr, self.norm, rest[0], rest, clause.end)
         ids = {m.actor_id for m in group}
         partners = [m for m in parties if m.actor_id not in ids and not (
-            "Country" in _kinds(self.lex, m.actor_id) and any(m.start >= g.start for g in group) and m.end <= group[-1].start)]
+            "Country" in _kinds(self.lex, m.actor_id) and any(m.start >= g.start for g in group) and m.end <= group[-1].start)
+            # 欧美日联合打击下中共: whom the partners act against is none of them
+            and not (m.start > cue_start and self.r.hostile.search(self.norm, cue_start, m.start))]
         if not partners and self.r.partner_before.search(self.norm[max(clause.start, group[0].start - 6):group[0].start]):
             return  # "（俄罗斯）跟德国、乌克兰合作": all partners of a subject named elsewhere, not of each other
         pairs = ([(a.actor_id, b.actor_id) for a in group for b in partners] if partners
