@@ -496,3 +496,11 @@ def test_whom_partners_act_against_is_no_partner(text):
     found = triples(text)
     assert ("japan", "cooperatesWith", "united-states") in found or ("united-states", "cooperatesWith", "japan") in found
     assert not any(p == "cooperatesWith" and "china" in (s, o) for s, p, o in found)
+
+
+@pytest.mark.parametrize("text", [
+    "Alphabet's chief executive urged the U.S. and the European Union to coordinate their rules on AI.",
+    "谷歌呼吁美国与欧盟加强合作。",
+])
+def test_cooperation_that_is_urged_is_not_done(text):
+    assert not any(p == "cooperatesWith" for _, p, _ in triples(text))
