@@ -504,3 +504,10 @@ def test_whom_partners_act_against_is_no_partner(text):
 ])
 def test_cooperation_that_is_urged_is_not_done(text):
     assert not any(p == "cooperatesWith" for _, p, _ in triples(text))
+
+
+def test_a_foundry_order_ties_firms_never_a_state():
+    found = triples("美国的新规还限制芯片厂使用美国先进设备为中国芯片代工。")
+    assert not any(p == "cooperatesWith" for _, p, _ in found)
+    found = triples("台积电为苹果代工芯片。")
+    assert ("apple", "cooperatesWith", "tsmc") in found or ("tsmc", "cooperatesWith", "apple") in found

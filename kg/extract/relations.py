@@ -151,6 +151,7 @@ class _Rules:
         self.not_a_fact = PhraseMatcher((w, True) for ws in data["not_a_fact"].values() for w in ws)
         self.object_gap = data["object_gap"]
         self.seller_before = words_regex(data["seller_before"], at_end=True)
+        self.firm_only_cues = frozenset(normalize_chars(w) for w in data["firm_only_cues"])
         hostile = data["hostile_after_cue"]
         self.hostile = re.compile("(?:" + "|".join(map(re.escape, hostile["zh"])) + r")|(?<![a-z])(?:"
                                   + "|".join(map(re.escape, hostile["en"])) + r")(?![a-z])")
@@ -440,7 +441,10 @@ class _Reader:
 
     def _symmetric(self, pred, clause, parts, sentence, cue_start, cue_end=None) -> None:
         allowed = ("Country", "Organization")
+        if cue_end is not None and self.norm[cue_start:cue_end] in self.r.firm_only_cues:
+            allowed = ("Organization",)  # 为中国芯片代工: a trade between firms, no state a party
         parties = [m for m in self.within(clause) if _is_party(self.lex, m.actor_id, allowed)
+                   and not (allowed == ("Organization",) and "GovernmentOrganization" in _kinds(self.lex, m.actor_id))
                    and not self.outside_role(m, clause) and not self._nationality(m)
                    and not self._qualifies_a_body(m)]  # 与中国公司、…宁德时代合作: the firm, not its state
         if cue_end is not None and is_cjk(self.norm[cue_start:cue_start + 1]) and self.norm.startswith("的", cue_end):
