@@ -511,3 +511,8 @@ def test_a_foundry_order_ties_firms_never_a_state():
     assert not any(p == "cooperatesWith" for _, p, _ in found)
     found = triples("台积电为苹果代工芯片。")
     assert ("apple", "cooperatesWith", "tsmc") in found or ("tsmc", "cooperatesWith", "apple") in found
+
+
+def test_a_coordinator_is_a_title_not_a_cue():
+    assert not any(p == "cooperatesWith" for _, p, _ in triples(
+        "包括白宫国家经济委员会“芯片法”实施协调员以及美国商务部“芯片法”项目办公室。"))
