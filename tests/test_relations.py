@@ -516,3 +516,8 @@ def test_a_foundry_order_ties_firms_never_a_state():
 def test_a_coordinator_is_a_title_not_a_cue():
     assert not any(p == "cooperatesWith" for _, p, _ in triples(
         "包括白宫国家经济委员会“芯片法”实施协调员以及美国商务部“芯片法”项目办公室。"))
+
+
+def test_partners_a_subject_named_elsewhere_works_with_are_not_tied_to_each_other():
+    found = triples("刘德音说，台积电将会与应用材料（Applied Materials）及艾司摩尔（ASML）等供应商合作。")
+    assert not any(p == "cooperatesWith" and {s, o} == {"applied-materials", "asml"} for s, p, o in found)

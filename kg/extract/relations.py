@@ -496,8 +496,11 @@ class _Reader:
             "Country" in _kinds(self.lex, m.actor_id) and any(m.start >= g.start for g in group) and m.end <= group[-1].start)
             # 欧美日联合打击下中共: whom the partners act against is none of them
             and not (m.start > cue_start and self.r.hostile.search(self.norm, cue_start, m.start))]
-        if not partners and self.r.partner_before.search(self.norm[max(clause.start, group[0].start - 6):group[0].start]):
-            return  # "（俄罗斯）跟德国、乌克兰合作": all partners of a subject named elsewhere, not of each other
+        if self.r.partner_before.search(self.norm[max(clause.start, group[0].start - 6):group[0].start]) \
+                and not any(m.end <= group[0].start for m in parties):
+            # "（俄罗斯）跟德国、乌克兰合作", 将会与应用材料（Applied Materials）及艾司摩尔等供应商
+            # 合作: all partners of a subject named elsewhere, not of each other
+            return
         pairs = ([(a.actor_id, b.actor_id) for a in group for b in partners] if partners
                  else [(a.actor_id, b.actor_id) for i, a in enumerate(group) for b in group[i + 1:]])
         for a, b in pairs:
