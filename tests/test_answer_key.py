@@ -103,7 +103,7 @@ KEY_FLOORS = {
     # controls (no target stated) and its older rare-earth curbs on Japan; kg reads exactly
     # these two, but score.py matches the key's first (China, no target) greedily to the
     # rare-earth measure, leaving the second unmatched
-    "answer_key_holdout5": key_floors(0.94, 0.63, 0.76, split=1),
+    "answer_key_holdout5": key_floors(0.94, 0.63, 0.77, split=1),
     "answer_key_holdout6": key_floors(0.93, 0.48, 0.70, split=1),
     "answer_key_holdout7": key_floors(0.92, 0.66, 0.66, split=1),
 }
