@@ -522,3 +522,16 @@ def test_partners_a_subject_named_elsewhere_works_with_are_not_tied_to_each_othe
     found = triples("刘德音说，台积电已承诺2050年达到净零碳排目标，这是个大挑战，将会与应用材料（Applied Materials）"
                     "及艾司摩尔（ASML）等供应商合作。")
     assert not any(p == "cooperatesWith" and {s, o} == {"applied-materials", "asml"} for s, p, o in found)
+
+
+@pytest.mark.parametrize("text, pred", [
+    ("但是中共一直不谴责哈马斯。", "criticizes"),
+    ("荷兰的规定是官方立场，因为荷兰不希望中国能够生产最先进半导体。", "urges"),
+])
+def test_a_negated_cue_states_no_relation(text, pred):
+    assert not any(p == pred for _, p, _ in triples(text))
+
+
+def test_a_cue_after_a_word_ending_like_a_negation_is_read():
+    found = triples("英伟达的A100、H100芯片分别使用台积电7nm、4nm工艺。")
+    assert ("nvidia", "cooperatesWith", "tsmc") in found or ("tsmc", "cooperatesWith", "nvidia") in found

@@ -151,6 +151,7 @@ class _Rules:
         self.not_a_fact = PhraseMatcher((w, True) for ws in data["not_a_fact"].values() for w in ws)
         self.object_gap = data["object_gap"]
         self.seller_before = words_regex(data["seller_before"], at_end=True)
+        self.negations_zh = tuple(data["negations_right_before"])
         self.firm_only_cues = frozenset(normalize_chars(w) for w in data["firm_only_cues"])
         hostile = data["hostile_after_cue"]
         self.hostile = re.compile("(?:" + "|".join(map(re.escape, hostile["zh"])) + r")|(?<![a-z])(?:"
@@ -268,6 +269,8 @@ class _Reader:
                 continue
             if self.r.not_a_fact.find_all(self.norm[clause.start:pos], self.norm[clause.start:pos]):
                 continue  # "China must cooperate with the US", 如果, 否认: not a fact
+            if is_cjk(cue.surface[:1]) and self.norm[pos - 1:pos] in self.r.negations_zh:
+                continue  # 荷兰不希望中国…, 没合作: the cue negated
             if spec.get("parties"):  # commercial ties: buyer and seller, of the kinds given
                 done.add((key, clause.start))
                 self._commercial(pred, clause, sentence, pos, pos + len(cue.surface), tuple(spec["parties"]), parts)
