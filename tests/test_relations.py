@@ -535,3 +535,9 @@ def test_a_negated_cue_states_no_relation(text, pred):
 def test_a_cue_after_a_word_ending_like_a_negation_is_read():
     found = triples("英伟达的A100、H100芯片分别使用台积电7nm、4nm工艺。")
     assert ("nvidia", "cooperatesWith", "tsmc") in found or ("tsmc", "cooperatesWith", "nvidia") in found
+
+
+def test_a_state_before_a_verb_and_a_firm_does_not_seat_it():
+    found = triples("Biren由Nvidia前中国员工共同创立，被认为是中国生产Nvidia芯片国产替代品的领先候选者。")
+    assert ("nvidia", "basedIn", "china") not in found
+    assert ("smic", "basedIn", "china") in triples("中国半导体制造巨头中芯国际宣布扩产。")

@@ -106,6 +106,7 @@ class _Rules:
         self.harm = PhraseMatcher((w, True) for ws in harm["harm"].values() for w in ws)
         desc = [w for ws in data["based_in"]["descriptors"].values() for w in ws]
         self.descriptor_gap = _token_set_regex(desc)
+        self.descriptor_not_last = tuple(w for ws in data["based_in"]["descriptor_not_last"].values() for w in ws)
         self.based_cues = PhraseMatcher((w, True) for ws in data["based_in"]["cues"].values() for w in ws)
         self.seat_cues = PhraseMatcher((w, True) for ws in data["based_in"]["seat_cues"].values() for w in ws)
         self.located_cues = PhraseMatcher((w, True) for ws in data["based_in"]["located_cues"].values() for w in ws)
@@ -624,7 +625,8 @@ class _Reader:
                 prev = here[i - 1]
                 if "Country" in _kinds(self.lex, prev.actor_id):
                     gap = norm[prev.end:m.start]
-                    if self.r.descriptor_gap.fullmatch(gap) and (gap.strip() or not is_cjk(norm[m.start:m.start + 1])
+                    if self.r.descriptor_gap.fullmatch(gap) and not gap.rstrip().endswith(self.r.descriptor_not_last) \
+                            and (gap.strip() or not is_cjk(norm[m.start:m.start + 1])
                                                                  or prev.end - prev.start >= 2 and "Corporation" in kinds) \
                             and not self.r.facility_after.match(norm, m.end):  # 韩国三星, not 日本台积电工厂
                         self.add(m.actor_id, "basedIn", prev.actor_id, sentence, "descriptor")
