@@ -104,7 +104,7 @@ KEY_FLOORS = {
     # these two, but score.py matches the key's first (China, no target) greedily to the
     # rare-earth measure, leaving the second unmatched
     "answer_key_holdout5": key_floors(0.94, 0.63, 0.77, split=1),
-    "answer_key_holdout6": key_floors(0.93, 0.48, 0.70, split=1),
+    "answer_key_holdout6": key_floors(0.93, 0.48, 0.71, split=1),
     "answer_key_holdout7": key_floors(0.92, 0.66, 0.66, split=1),
 }
 
