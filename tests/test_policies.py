@@ -969,3 +969,11 @@ def test_a_firms_plan_or_a_plan_on_no_technology_is_no_industrial_policy(text):
 def test_a_firm_an_apposition_describes_as_listed_is_the_target():
     (p,) = policies("红杉投资了华为，这是一家被美国制裁的中国公司。")
     assert p.issuers == ("united-states",) and p.targets == {"huawei"}
+
+
+def test_states_joined_before_a_measure_are_co_issuers_not_each_others_targets():
+    found = policies("美英制裁下 安谋对阿里巴巴等断供芯片设计")
+    assert not any("united-states" in p.targets and "united-kingdom" in p.issuers for p in found)
+    # ... while a rivalry named in a compound (中美) still lets the other state be the target
+    (p,) = [p for p in policies("中美科技战升级\n美国对中国实施新的出口管制。") if p.type == "ExportControl"]
+    assert "china" in p.targets

@@ -1884,11 +1884,17 @@ def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, polic
     def states(spans) -> set[str]:
         near = [m for sp in spans  # the mentions starting in the spans, found by offset
                 for m in by_start[bisect.bisect_left(starts, sp.start):bisect.bisect_left(starts, sp.end)]]
-        return {m.actor_id for m in near
+        # a state joined to one of the issuers that issues a measure of its own here (美英制裁:
+        # the UK's and the US's) is a co-issuer, no target (中美科技战 joins no issuer)
+        issuing = [m for m in near if m.actor_id in ap.issuers]
+        joined = {m.actor_id for m in near for i in issuing if m.actor_id in others_issuing
+                  and re.fullmatch(r"[、,，和与及\s]*", norm[m.end:i.start] if m.end <= i.start else norm[i.end:m.start])}
+        return {m.actor_id for m in near if m.actor_id not in joined
                 if m.actor_id not in mine and not r.time_zone.match(norm, m.end) and (lex.get(m.actor_id) is not None and lex.get(m.actor_id).type == "Country")
                 and not _names_own_people(r, norm, m) and m.end not in firm_starts
                 and not any(c.start <= m.start < c.end for c in compared)}
 
+    others_issuing = {a for o in policies if o is not ap and o.type in RESTRICTIVE for a in o.issuers}
     first = sentences(text)[:1] if text else ()
     home = {state_of(lex, a) for a in ap.issuers}
     tiers = (lambda: states(ap.sentences),
