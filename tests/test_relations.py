@@ -24,6 +24,11 @@ def triples(text: str) -> set[tuple[str, str, str]]:
     return {(r.subject, r.predicate, r.object) for r in rels}
 
 
+def tied(found: set, a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` cooperate (a symmetric relation, stated either way round)."""
+    return (a, "cooperatesWith", b) in found or (b, "cooperatesWith", a) in found
+
+
 @pytest.mark.parametrize("text, triple", [
     ("China urges Japan not to disrupt chip industry.", ("china", "urges", "japan")),
     ("China's government has appealed to Japan not to disrupt the industry.", ("china", "urges", "japan")),
@@ -443,7 +448,7 @@ def test_partners_as_a_noun_are_no_cooperation_of_whoever_threatens_them():
 def test_a_partner_in_a_relative_clause_is_tied_only_to_the_noun_it_qualifies():
     assert not any(p == "cooperatesWith" for _, p, _ in triples("这一与华为结盟的代工厂旨在破坏美国的战略。"))
     found = triples("与华为合作的台积电表示反对。")
-    assert ("huawei", "cooperatesWith", "tsmc") in found or ("tsmc", "cooperatesWith", "huawei") in found
+    assert tied(found, "huawei", "tsmc")
 
 
 @pytest.mark.parametrize("text", [
@@ -484,7 +489,7 @@ def test_a_retort_criticizes_whom_the_clause_before_it_reports(text):
 ])
 def test_sharing_intelligence_is_cooperation(text):
     found = triples(text)
-    assert ("nato", "cooperatesWith", "ukraine") in found or ("ukraine", "cooperatesWith", "nato") in found
+    assert tied(found, "nato", "ukraine")
 
 
 @pytest.mark.parametrize("text", [
@@ -494,7 +499,7 @@ def test_sharing_intelligence_is_cooperation(text):
 ])
 def test_whom_partners_act_against_is_no_partner(text):
     found = triples(text)
-    assert ("japan", "cooperatesWith", "united-states") in found or ("united-states", "cooperatesWith", "japan") in found
+    assert tied(found, "japan", "united-states")
     assert not any(p == "cooperatesWith" and "china" in (s, o) for s, p, o in found)
 
 
@@ -510,7 +515,7 @@ def test_a_foundry_order_ties_firms_never_a_state():
     found = triples("美国的新规还限制芯片厂使用美国先进设备为中国芯片代工。")
     assert not any(p == "cooperatesWith" for _, p, _ in found)
     found = triples("台积电为苹果代工芯片。")
-    assert ("apple", "cooperatesWith", "tsmc") in found or ("tsmc", "cooperatesWith", "apple") in found
+    assert tied(found, "apple", "tsmc")
 
 
 def test_a_coordinator_is_a_title_not_a_cue():
@@ -534,7 +539,7 @@ def test_a_negated_cue_states_no_relation(text, pred):
 
 def test_a_cue_after_a_word_ending_like_a_negation_is_read():
     found = triples("英伟达的A100、H100芯片分别使用台积电7nm、4nm工艺。")
-    assert ("nvidia", "cooperatesWith", "tsmc") in found or ("tsmc", "cooperatesWith", "nvidia") in found
+    assert tied(found, "nvidia", "tsmc")
 
 
 def test_a_state_before_a_verb_and_a_firm_does_not_seat_it():

@@ -217,15 +217,15 @@ class _Rules:
         self.time_zone = re.compile(r"\s*(?:" + "|".join(map(re.escape, both("time_zone_after"))) + r")(?![a-z])")
         self.quantifier_tail = re.compile("(?:" + "|".join(map(re.escape, sorted(both("quantifiers"), key=len, reverse=True))) + r")+\s*$")
         self.zero_subject = re.compile("(?:" + "|".join(map(re.escape, sorted(both("zero_subject_openers"), key=len, reverse=True))) + ")")
-        self.firm_description = re.compile(r"[^，,。；;：:、\s]{0,8}?(?:" + "|".join(map(re.escape, sorted(
-            (w for w in both("own_firms_after") if is_cjk(w[:1]) and not w.endswith("家")), key=len, reverse=True))) + ")")
         self.own_firm_ends = tuple(w for w in both("own_firms_after") if is_cjk(w[:1]) and not w.endswith("家"))
+        self.firm_description = re.compile(r"[^，,。；;：:、\s]{0,8}?(?:" + "|".join(map(re.escape, sorted(
+            self.own_firm_ends, key=len, reverse=True))) + ")")
         self.company_anaphor = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
             {normalize_chars(w) for w in both("company_anaphora")}, key=len, reverse=True))) + r")(?![a-z])")
         comparison = roles["comparison"]
         self.compare_open_en = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(
             comparison["open"]["en"], key=len, reverse=True))) + r")(?![a-z])")
-        self.compare_open_zh = re.compile("[" + "".join(comparison["open"]["zh"]) + "]")
+        self.compare_open_zh = re.compile("|".join(map(re.escape, comparison["open"]["zh"])))
         self.compare_close_zh = re.compile(r"[^，,。；;：:、]{0,6}?(?:" + "|".join(map(re.escape, comparison["close"]["zh"])) + ")")
         self.not_a_fact_after = tuple(both("not_a_fact_after"))
         self.appositive_opener = re.compile(r"\s*(?:" + "|".join(map(re.escape, sorted(
@@ -412,7 +412,7 @@ def _not_overlapping(triggers, spans) -> list:
 class _Sentence:
     """One sentence with the actor mentions, triggers and cues inside it."""
 
-    def __init__(self, span: Span, norm: str, mentions, techs, statuses, cued: frozenset = frozenset()):
+    def __init__(self, span: Span, norm: str, mentions, techs, statuses, cued: frozenset = frozenset(), triggers=()):
         self.span = span
         self.cued = cued  # states the article names as a target somewhere ("curbs on China")
         self.norm = norm
@@ -421,7 +421,7 @@ class _Sentence:
         self.statuses = [s for s in statuses if span.start <= s.start and s.end <= span.end]
         self.clauses = clauses(span)
         self.masked = _masked(norm, span, self.techs)  # technology names read as filler ("US chip curbs")
-        self.triggers: list = []  # the sentence's triggers, once its measures are read
+        self.triggers = list(triggers)  # the sentence's triggers (another may be compared with one)
         self.compared: list[Span] = []  # where measures compared with another are spoken of
 
     def clause_of(self, pos: int) -> Span:
@@ -1268,7 +1268,6 @@ def _by_state(lex: Lexicon, issuers: list[str]) -> list[list[str]]:
 
 def _sentence_mentions(r: _Rules, lex: Lexicon, s: _Sentence, triggers, export_hits) -> list[_Mention]:
     found: list[_Mention] = []
-    s.triggers = triggers
     named_starts = [t.start for t in triggers if t.payload[0] == "named"]
     for trig in triggers:
         kind, value = trig.payload
@@ -1575,7 +1574,7 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     actor_spans = [(m.start, m.end) for m in mentions]
     free = {id(t) for t in _not_overlapping(triggers, actor_spans)}
     mentions = _without_outlets_nationality(lex, norm, mentions)
-    mentions = _with_subject_pronouns(r, lex, norm, mentions)
+    mentions = _with_subject_pronouns(r, lex, text, norm, mentions)
     triggers = [t for t in triggers if t.payload[0] == "named" or id(t) in free]
     # 《新一代人工智能发展规划》: a plan document, one trigger over its whole title
     for doc in r.plan_document.finditer(norm):
@@ -1618,7 +1617,7 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
         if not trig_here and not deal and not joint:
             continue
         s = _Sentence(span, norm, by_mention.inside(span.start, span.end), by_tech.inside(span.start, span.end),
-                      by_status.inside(span.start, span.end), cued)
+                      by_status.inside(span.start, span.end), cued, trig_here)
         found = _sentence_mentions(r, lex, s, trig_here, by_export.inside(span.start, span.end)) if trig_here else []
         if deal:
             found += _blocked_deals(r, lex, s)
@@ -1669,7 +1668,7 @@ def find_policies(text: str, mentions, lex: Lexicon, headline: bool = True) -> l
     return sorted(_consolidate(lex, policies), key=lambda p: (p.sentences[0].start, p.key))
 
 
-def _with_subject_pronouns(r: _Rules, lex: Lexicon, norm: str, mentions) -> list:
+def _with_subject_pronouns(r: _Rules, lex: Lexicon, text: str, norm: str, mentions) -> list:
     """``mentions`` and, for each pronoun subject ("…: It imposed export controls"), a mention
     of the issuer its sentence (or, when it opens the sentence, the sentence before) opens
     with: the first mention, within a few words of the sentence's start, of a state, one of
@@ -1678,7 +1677,7 @@ def _with_subject_pronouns(r: _Rules, lex: Lexicon, norm: str, mentions) -> list
         return mentions
     from .actors import Mention
 
-    spans = sentences(norm)
+    spans = sentences(text)  # (the article's own split, kept by sentences' cache for its loop)
     starts = [sp.start for sp in spans]
     ordered = sorted(mentions, key=lambda m: m.start)
     firsts = [m.start for m in ordered]
@@ -1889,8 +1888,8 @@ def _implied_target(r: _Rules, norm: str, lex: Lexicon, ap: ArticlePolicy, polic
         issuing = [m for m in near if m.actor_id in ap.issuers]
         joined = {m.actor_id for m in near for i in issuing if m.actor_id in others_issuing
                   and re.fullmatch(r"[、,，和与及\s]*", norm[m.end:i.start] if m.end <= i.start else norm[i.end:m.start])}
-        return {m.actor_id for m in near if m.actor_id not in joined
-                if m.actor_id not in mine and not r.time_zone.match(norm, m.end) and (lex.get(m.actor_id) is not None and lex.get(m.actor_id).type == "Country")
+        return {m.actor_id for m in near
+                if m.actor_id not in mine and m.actor_id not in joined and not r.time_zone.match(norm, m.end) and (lex.get(m.actor_id) is not None and lex.get(m.actor_id).type == "Country")
                 and not _names_own_people(r, norm, m) and m.end not in firm_starts
                 and not any(c.start <= m.start < c.end for c in compared)}
 

@@ -176,6 +176,17 @@ class _Rules:
         self.zh_title_run = re.compile(rf"[\u4e00-\u9fff]{{0,8}}?{title}(?:{joiner}[\u4e00-\u9fff]{{0,10}}?{title})*")
 
 
+_BRACKETED = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
+_UNCLOSED = re.compile(r"[（(【\[][^）)】\]]*$")
+
+
+def _opens(lead: str) -> bool:
+    """Whether a mention after ``lead`` (its clause's text before it) opens the clause: at most
+    two characters before it once bracketed asides (a credit, a date) are left out, and not
+    inside one."""
+    return len(_BRACKETED.sub("", lead).strip()) <= 2 and not _UNCLOSED.search(lead)
+
+
 @lru_cache(maxsize=1)
 def rules() -> _Rules:
     return _Rules()
@@ -322,9 +333,7 @@ class _Reader:
         if not objects and spec.get("object_before_clause") and subjects:
             # 中共禁用美光芯片，美反击称: whom a retort answers opens the clause before it
             earlier = [c for c in parts if c.end <= clause.start]
-            opening = [m for m in self.within(earlier[-1]) if len(re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "",
-                                                                       self.norm[earlier[-1].start:m.start]).strip()) <= 2
-                       and not re.search(r"[（(【\[][^）)】\]]*$", self.norm[earlier[-1].start:m.start])] if earlier else []
+            opening = [m for m in self.within(earlier[-1]) if _opens(self.norm[earlier[-1].start:m.start])] if earlier else []
             if opening and _is_party(self.lex, opening[0].actor_id, allowed_o) \
                     and state_of(self.lex, opening[0].actor_id) not in {state_of(self.lex, x.actor_id) for x in subjects}:
                 objects = opening[:1]
@@ -444,11 +453,11 @@ class _Reader:
         return len(gap.strip()) <= limit
 
     def _symmetric(self, pred, clause, parts, sentence, cue_start, cue_end=None) -> None:
-        allowed = ("Country", "Organization")
-        if cue_end is not None and self.norm[cue_start:cue_end] in self.r.firm_only_cues:
-            allowed = ("Organization",)  # 为中国芯片代工: a trade between firms, no state a party
+        # 为中国芯片代工: a trade between firms, no state nor public body a party
+        firms_only = cue_end is not None and self.norm[cue_start:cue_end] in self.r.firm_only_cues
+        allowed = ("Organization",) if firms_only else ("Country", "Organization")
         parties = [m for m in self.within(clause) if _is_party(self.lex, m.actor_id, allowed)
-                   and not (allowed == ("Organization",) and "GovernmentOrganization" in _kinds(self.lex, m.actor_id))
+                   and not (firms_only and "GovernmentOrganization" in _kinds(self.lex, m.actor_id))
                    and not self.outside_role(m, clause) and not self._nationality(m)
                    and not self._qualifies_a_body(m)]  # 与中国公司、…宁德时代合作: the firm, not its state
         if cue_end is not None and is_cjk(self.norm[cue_start:cue_start + 1]) and self.norm.startswith("的", cue_end):
