@@ -486,21 +486,32 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
             stats["cached_files"] += len(members)
             return True
 
+        # chunks an earlier build left runs for are taken whole if what they depended on holds
+        # (judged in order, when their turn comes); every other chunk's articles are extracted
+        # in one stream, so that the workers go on with the next chunk while this process
+        # replays and spills the last one
+        held = store.keys(3) if runs is not None else set()
+        stream_chunks = [c for c in chunks if chunk_keys.get(c[0]) not in held]
         state = {"lex": lex, "index": index, "keep": keep_documents}
         local = engine_for(todo)
         with local.session(state):
+            stream = local.ordered("extract_facts", (job for c in stream_chunks for job in extract_jobs(c)), batch=16)
             for chunk in chunks:
                 ckey = chunk_keys.get(chunk[0])
+                results = stream
                 if ckey is not None:
-                    entry = runs.get(ckey)
-                    if entry is not None:
-                        if reuse(chunk, entry):
+                    if ckey in held:
+                        entry = runs.get(ckey)
+                        if entry is not None and reuse(chunk, entry):
                             continue
-                        runs.miss()
+                        if entry is not None:
+                            runs.miss()
+                        # not in the stream: extracted now (a run whose dependencies changed)
+                        results = local.ordered("extract_facts", extract_jobs(chunk), batch=16)
                     first_run, first_skip, first_warning = ctx.q.run_count, len(skipped), len(warnings)
                     rec = {"deps": {}, "dates": {}, "files": [], "cacheable": True}
-                for g, (results, deps) in zip(chunk, local.ordered("extract_facts", extract_jobs(chunk), batch=16)):
-                    take(g, results, deps)
+                for g, (group_results, deps) in zip(chunk, results):
+                    take(g, group_results, deps)
                 if rec is not None:
                     made = ctx.q.runs_since(first_run)
                     if rec["cacheable"]:

@@ -22,6 +22,7 @@ import shutil
 import tempfile
 import weakref
 from itertools import groupby
+from sys import intern
 from typing import Iterable, Iterator, Optional
 
 from .terms import IRI, Literal, Term
@@ -37,9 +38,11 @@ Row = tuple  # (g, s, p, kind, value, lang, datatype), all str but kind (0 IRI, 
 
 
 def _row(s: str, p: str, o: Term, g: Optional[str]) -> Row:
+    # the IRIs interned: one string object for each, however many rows hold it (a worker's
+    # results pickle it once; sorting compares equal ones by identity; less memory)
     if isinstance(o, IRI):
-        return (str(g or ""), str(s), str(p), 0, str(o), "", "")
-    return (str(g or ""), str(s), str(p), 1, o.value, o.lang or "", o.datatype or "")
+        return (intern(str(g or "")), intern(str(s)), intern(str(p)), 0, intern(str(o)), "", "")
+    return (intern(str(g or "")), intern(str(s)), intern(str(p)), 1, o.value, o.lang or "", o.datatype or "")
 
 
 def _term(kind: int, value: str, lang: str, datatype: str) -> Term:

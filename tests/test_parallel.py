@@ -3,6 +3,7 @@ single-process build of the same input: on the seeds, on a sample of the corpus 
 formats, with its cross-category duplicates) and with a file whose extraction fails."""
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -115,11 +116,14 @@ def test_an_unreachable_scheduler_is_a_clean_error():
 
 
 # ---------------------------------------------------------------------- incremental builds
-def incremental(inputs, out: Path, **kw):
+def _incremental(inputs, out: Path, **kw):
     result = kg.build(inputs, cache=out, exclude=[out], **kw)
     got = exports(result, out)
     got["store"] = store_dump(out)
     return result, got
+
+
+incremental = _incremental
 
 
 def clean(inputs, tmp: Path):
@@ -199,11 +203,15 @@ def test_a_rebuild_reuses_unchanged_files_and_equals_a_clean_build(sample, plain
     same(got, clean([work], tmp_path / "c4"))
 
 
-def test_a_rebuild_takes_the_sorted_runs_of_unchanged_chunks_whole(sample, tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_rebuild_takes_the_sorted_runs_of_unchanged_chunks_whole(sample, tmp_path, monkeypatch, workers):
     """The graph's sorted runs are kept per chunk of articles: a rebuild takes those of
     unchanged chunks whole (neither reading their facts nor replaying them) and still
-    equals a clean build, after a change, a new file, a removed file and a changed date."""
+    equals a clean build, after a change, a new file, a removed file and a changed date;
+    with two workers too (their extraction goes on across chunks while one is replayed)."""
     monkeypatch.setattr(pipeline, "CHUNK_GROUPS", 3)
+    monkeypatch.setattr(pipeline, "POOL_MIN_FILES", 0)
+    incremental = functools.partial(_incremental, workers=workers)
     work = tmp_path / "in"
     small_copy(sample, work)
     out = tmp_path / "out"
