@@ -32,7 +32,10 @@ __all__ = ["QuadSet", "SPILL_AT", "spooled", "read_spooled"]
 #: quads held in memory before a checkpoint spills them to disk (a 5,000-document build,
 #: 759k quads, peaks at 459 MB with this bound)
 SPILL_AT = 400_000
-_CHUNK = 20_000  # rows per marshal record in a run file
+_CHUNK = 20_000  # rows per marshal record in a spooled file
+#: rows per record in the graph's sorted runs: merging N runs holds one record of each in
+#: memory, and a large graph has hundreds of runs (the full mirror: some 300)
+RUN_RECORD = 2_000
 
 Row = tuple  # (g, s, p, kind, value, lang, datatype), all str but kind (0 IRI, 1 literal)
 
@@ -49,14 +52,14 @@ def _term(kind: int, value: str, lang: str, datatype: str) -> Term:
     return IRI(value) if kind == 0 else Literal(value, lang or None, datatype or None)
 
 
-def spooled(rows: Iterable, fh) -> None:
-    """Write rows (tuples of str, int, None) to ``fh`` in marshal records, each after its
-    length (so a record is read back with one read and ``marshal.loads``: ``marshal.load``
-    on a file reads it a few bytes at a time, eight times slower)."""
+def spooled(rows: Iterable, fh, record: int = _CHUNK) -> None:
+    """Write rows (tuples of str, int, None) to ``fh`` in marshal records of ``record`` rows,
+    each after its length (so a record is read back with one read and ``marshal.loads``:
+    ``marshal.load`` on a file reads it a few bytes at a time, eight times slower)."""
     chunk = []
     for row in rows:
         chunk.append(row)
-        if len(chunk) >= _CHUNK:
+        if len(chunk) >= record:
             _record(chunk, fh)
             chunk = []
     if chunk:
@@ -215,7 +218,7 @@ class QuadSet:
                                  (self._triple_runs, f"t{n}", _unique(sorted(r[1:] for r in rows)))):
             path = os.path.join(self._dir, name)
             with open(path, "wb") as fh:
-                spooled(data, fh)
+                spooled(data, fh, RUN_RECORD)
                 self.spilled_bytes += fh.tell()
             runs.append(path)
         del rows

@@ -35,7 +35,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from lxml import etree
 
-from ..quads import read_spooled, spooled
+from ..quads import RUN_RECORD, read_spooled, spooled
 from ..terms import KG, RDF_TYPE, SCHEMA, SKOS, VOID, IRI, compact
 
 NAME = "graphml"
@@ -135,7 +135,7 @@ class Links:
         if self.buf:
             self.buf.sort()
             fh = tempfile.TemporaryFile(prefix="kg-links-")
-            spooled(self.buf, fh)
+            spooled(self.buf, fh, RUN_RECORD)  # (merged with the others: a small record of each in memory)
             self.disk += fh.tell()
             fh.seek(0)
             self.runs.append(fh)
