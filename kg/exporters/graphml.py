@@ -183,7 +183,7 @@ def items(nodes: Callable[[], Iterable[tuple[str, dict]]], links: Callable[[], I
         candidates = {iri for iri, attrs in nodes() if node_filter is None or node_filter(attrs)}
         wanted = set()
         for s, p, o, _ in links():
-            if (keep is None or keep(p)) and s != o and s in candidates and o in candidates:
+            if p not in _SKIP_EDGES and (keep is None or keep(p)) and s != o and s in candidates and o in candidates:
                 wanted.update((s, o))
         del candidates
     ids: dict[str, str] = {}
@@ -195,7 +195,7 @@ def items(nodes: Callable[[], Iterable[tuple[str, dict]]], links: Callable[[], I
         yield ("node", ids[iri], attrs)
     n = 0
     for s, p, o, count in links():
-        if (keep is None or keep(p)) and s in ids and o in ids:
+        if p not in _SKIP_EDGES and (keep is None or keep(p)) and s in ids and o in ids:
             name = compact(p).split(":", 1)[-1]
             yield ("edge", (ids[s], ids[o], f"e{n}"),
                    {"relation": name, "label": name, "predicate": p, "articles": str(count),

@@ -3,8 +3,9 @@
 The graph (:class:`kg.quads.QuadSet`) gives its quads twice, each in one merge of its runs:
 
 - in quad order (graph, subject, predicate, object): ``graph.nq`` is written line by line;
-  the same N-Quads lines load the query store; the links between IRIs go to the external
-  sort of the GraphML writers (:class:`kg.exporters.graphml.Links`); the quads and named
+  the same N-Quads lines load the query store; the links between IRIs go to one external
+  sort (:class:`kg.exporters.graphml.Links`) that counts, for each, the articles stating it,
+  for the GraphML writers and the names index's adjacency table; the quads and named
   graphs are counted for ``report.json``;
 - in triple order (the union graph, each triple once, subject by subject): each subject's
   statements are made into terms once and handed to the Turtle and JSON-LD writers, the
@@ -91,7 +92,8 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, p
         raise ValueError("an incremental write needs the N-Quads, Turtle and JSON-LD files, the store and an index")
     counts = {"quads": 0, "graphs": 0, "triples": 0, "types": Counter(), "preds": Counter()}
     with contextlib.ExitStack() as stack:
-        links = graphml.Links() if (gm or am) else None
+        # the links between IRIs, counted once for the GraphML files and the names index
+        links = graphml.Links() if (gm or am or loader) else None
         nodes = _Spool(stack, "kg-nodes-") if (gm or am) else None
         if nq or links or rp or loader:
             _quad_pass(quads, nq, links, loader, counts, index, prev, stats)
@@ -100,9 +102,10 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, p
         if links is not None:
             spool = stack.enter_context(tempfile.TemporaryFile(prefix="kg-links-"))
             links.finish(spool)
-            disk = nodes.close() + links.disk
-            node_rows, link_rows = nodes.read, links.rows
-
+            disk = (nodes.close() if nodes is not None else 0) + links.disk
+            node_rows, link_rows = (nodes.read if nodes is not None else None), links.rows
+            if loader is not None:
+                loader.links(link_rows())
             if gm:
                 escaped: list[str] = []
                 graphml.write_elements(gm, graphml.items(node_rows, link_rows, links.articles), escaped)
@@ -137,8 +140,9 @@ def _quad_pass(quads, nq: Optional[BinaryIO], links, loader, counts: dict, index
     buf = links.buf if links is not None else None
     run = graphml._RUN
     counted, skip_edges = graphml._COUNTED, graphml._SKIP_EDGES
-    named = [] if loader is not None else None  # links for the store's adjacency index
-    no_neighbour = loader.skip if loader is not None else ()
+    # the links GraphML draws (not types, not relatedTo) and those of the names index (not
+    # types, not reification, provenance, URLs or images): each reader filters its own
+    skip_edges = skip_edges & loader.skip if loader is not None else skip_edges
     n = graphs = 0
     last: Optional[str] = None
     seen: set[str] = set()  # objects counted for the current graph's article
@@ -158,11 +162,6 @@ def _quad_pass(quads, nq: Optional[BinaryIO], links, loader, counts: dict, index
                 lines = []
         elif blocks is not None:
             blocks.row((g, s, p, k, v, lang, dt))
-        if named is not None and k == 0 and s != v and p not in no_neighbour:
-            named.append((s, p, v, g or None))
-            if len(named) >= _FLUSH:
-                loader.links(named)
-                named = []
         if articles is not None and k == 0 and g and p in counted and v not in seen:
             seen.add(v)
             articles[v] += 1
@@ -176,8 +175,6 @@ def _quad_pass(quads, nq: Optional[BinaryIO], links, loader, counts: dict, index
         _emit(lines, nq, loader.quads if loader else None)
     if blocks is not None:
         blocks.finish()
-    if named:
-        loader.links(named)
     counts["quads"], counts["graphs"] = n, graphs
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Iterable
 
 import pyoxigraph as ox
 
 from ..lexicon import normalize_name
 from ..terms import KG, PROV, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, Literal, compact
 
-__all__ = ["write_names", "open_links", "NameRows", "LABELS", "MAIN_TYPES", "SKIP_PREDICATES", "main_type"]
+__all__ = ["write_names", "open_links", "add_links", "NameRows", "LABELS", "MAIN_TYPES", "SKIP_PREDICATES", "main_type"]
 
 LABELS = [RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", SCHEMA + "name", SCHEMA + "headline"]
 # the type a node is listed under, first that applies
@@ -52,13 +53,29 @@ def _display(labels: list[tuple[str, str, str]]) -> str:
     return min(labels, key=rank)[1]
 
 
+_LINK_TABLE = "CREATE TEMP TABLE link (s TEXT, p TEXT, o TEXT, n INTEGER)"
+
+
 def open_links(target: str | Path) -> sqlite3.Connection:
     """A names database to be written by :func:`write_names` whose links come from the
-    caller: rows (s, p, o, graph or None) go to its ``quad`` table (see :func:`link_row`)."""
+    caller, already counted: rows (s, p, o, articles) in (s, p, o) order, one per link
+    between two different IRIs whose predicate is not in SKIP_PREDICATES, ``articles`` the
+    number of named graphs that state it (see :func:`add_links`)."""
     db = sqlite3.connect(str(target))
     db.executescript(_SCHEMA)
-    db.execute("CREATE TEMP TABLE quad (s TEXT, p TEXT, o TEXT, g TEXT)")
+    db.execute(_LINK_TABLE)
     return db
+
+
+def add_links(db: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    """Counted links (s, p, o, articles) into a database from :func:`open_links`."""
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= _BATCH:
+            db.executemany("INSERT INTO link VALUES (?, ?, ?, ?)", batch)
+            batch.clear()
+    db.executemany("INSERT INTO link VALUES (?, ?, ?, ?)", batch)
 
 
 class NameRows:
@@ -126,7 +143,7 @@ _LABEL_SET = frozenset(LABELS)
 def write_names(store: ox.Store, target: str | Path | sqlite3.Connection, links_given: bool = False,
                 fed: "NameRows | None" = None, weight: dict | None = None) -> None:
     """The names index of ``store`` into ``target``. ``links_given``: ``target`` is from
-    :func:`open_links` and its ``quad`` table holds every link already (no scan of the store);
+    :func:`open_links` and its ``link`` table holds every link already (no scan of the store);
     ``fed`` and ``weight``: the labels, types and article counts gathered by the caller (no
     reading of the store for them)."""
     db = target if isinstance(target, sqlite3.Connection) else sqlite3.connect(str(target))
@@ -171,20 +188,20 @@ def write_names(store: ox.Store, target: str | Path | sqlite3.Connection, links_
 
 def _write_links(store: ox.Store, db: sqlite3.Connection, given: bool = False) -> None:
     """The adjacency index: one row per (node, direction, predicate, neighbour) with the number
-    of article graphs that state the link, aggregated by SQLite on disk (bounded memory)."""
+    of article graphs that state the link, from the counted links of ``link``, sorted by SQLite
+    on disk (bounded memory)."""
     if not given:
         _scan_links(store, db)
     for node, other, direction in (("s", "o", "out"), ("o", "s", "in")):
-        db.execute(f"INSERT INTO links SELECT q.{node}, '{direction}', q.p, q.{other}, COUNT(DISTINCT q.g), "
-                   f"(SELECT type FROM nodes WHERE iri = q.{other}) FROM quad q "
-                   f"GROUP BY q.{node}, q.p, q.{other} ORDER BY q.{node}, q.p, q.{other}")
-    db.execute("DROP TABLE quad")
+        db.execute(f"INSERT INTO links SELECT l.{node}, '{direction}', l.p, l.{other}, l.n, "
+                   f"(SELECT type FROM nodes WHERE iri = l.{other}) FROM link l ORDER BY l.{node}, l.p, l.{other}")
+    db.execute("DROP TABLE link")
     # a hub's thousands of article links are counted inside the index, not read one by one
     db.execute("CREATE INDEX links_node ON links (node, other_type = 'schema:NewsArticle', direction, predicate)")
 
 
 def _scan_links(store: ox.Store, db: sqlite3.Connection) -> None:
-    """Every link between two different IRIs (but SKIP_PREDICATES) of the store into ``quad``."""
+    """Every link between two different IRIs (but SKIP_PREDICATES) of the store, counted, into ``link``."""
     db.execute("CREATE TEMP TABLE quad (s TEXT, p TEXT, o TEXT, g TEXT)")
     batch = []
     for q in store.quads_for_pattern(None, None, None, None):
@@ -196,6 +213,9 @@ def _scan_links(store: ox.Store, db: sqlite3.Connection) -> None:
                 db.executemany("INSERT INTO quad VALUES (?, ?, ?, ?)", batch)
                 batch.clear()
     db.executemany("INSERT INTO quad VALUES (?, ?, ?, ?)", batch)
+    db.execute(_LINK_TABLE)
+    db.execute("INSERT INTO link SELECT s, p, o, COUNT(DISTINCT g) FROM quad GROUP BY s, p, o")
+    db.execute("DROP TABLE quad")
 
 
 def _is_assertion(types: set[str]) -> bool:

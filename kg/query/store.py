@@ -346,10 +346,14 @@ class StoreLoader:
             self.store.remove(q)
         self.dropped += len(found)
 
-    def links(self, rows: list) -> None:
-        """Links (s, p, o, graph or None) between two different IRIs whose predicate is not in
-        ``self.skip``, for the adjacency index of names.sqlite."""
-        self.names.executemany("INSERT INTO quad VALUES (?, ?, ?, ?)", rows)
+    def links(self, rows) -> None:
+        """The graph's links (s, p, o, articles) in (s, p, o) order, ``articles`` the number of
+        named graphs that state it, for the adjacency index of names.sqlite: those between two
+        different IRIs whose predicate is not in ``self.skip`` are kept."""
+        from .names import add_links
+
+        skip = self.skip
+        add_links(self.names, (r for r in rows if r[1] not in skip and r[0] != r[2]))
 
     def subject(self, subject: str, triples: list) -> None:
         """One subject's statements of the union graph, for the names index."""
