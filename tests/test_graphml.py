@@ -106,3 +106,13 @@ def test_link_counts_sorted_in_many_runs_give_the_same_file(corpus_build, monkey
     monkeypatch.setattr(graphml, "_RUN", 200_000)
     actors_graphml.write(result, b)
     assert a.getvalue() == b.getvalue()
+
+
+def test_a_link_counts_each_article_graph_once_and_not_the_default_graph():
+    from kg.exporters.graphml import _count_graphs
+
+    s, p, o, q = "http://e/s", "http://e/p", "http://e/o", "http://e/q"
+    rows = sorted([(s, p, o, ""), (s, p, o, "http://g/1"), (s, p, o, "http://g/1"), (s, p, o, "http://g/2"),
+                   (s, p, q, ""), (s, q, o, "http://g/3"), (o, p, s, "http://g/1")])
+    assert list(_count_graphs(rows)) == [(o, p, s, 1), (s, p, o, 2), (s, p, q, 0), (s, q, o, 1)]
+    assert list(_count_graphs([])) == []

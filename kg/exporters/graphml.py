@@ -30,7 +30,6 @@ import re
 import tempfile
 from collections import defaultdict
 from contextlib import contextmanager
-from itertools import groupby
 from typing import Callable, Iterable, Iterator, Optional
 
 from lxml import etree
@@ -167,8 +166,21 @@ class Links:
 
 
 def _count_graphs(links: Iterable[tuple]) -> Iterator[tuple]:
-    for (s, p, o), group in groupby(links, key=lambda r: r[:3]):
-        yield s, p, o, len({r[3] for r in group if r[3]})
+    """(s, p, o, number of distinct named graphs) of sorted (s, p, o, g) rows (the default
+    graph, "", is not counted). A plain loop: the IRIs are interned, so most comparisons are
+    by identity."""
+    ps = pp = po = pg = None
+    n = 0
+    for s, p, o, g in links:
+        if (o is not po or p is not pp or s is not ps) and (o != po or p != pp or s != ps):
+            if ps is not None:
+                yield ps, pp, po, n
+            ps, pp, po, pg, n = s, p, o, None, 0
+        if g and g != pg:
+            n += 1
+            pg = g
+    if ps is not None:
+        yield ps, pp, po, n
 
 
 def items(nodes: Callable[[], Iterable[tuple[str, dict]]], links: Callable[[], Iterable[tuple]],
