@@ -127,11 +127,15 @@ def collect_inputs(inputs: Iterable[str | os.PathLike], exclude: Iterable[str | 
                 continue
             seen_dirs.add(real)
             dirnames[:] = sorted(d for d in dirnames if d not in _IGNORED_DIRS and not d.startswith("."))
+            rel_dir = None if dirpath == str(root) else Path(dirpath).relative_to(root).as_posix()
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue  # hidden files (editor swap files, .DS_Store, our temporaries)
-                path = Path(dirpath) / name
-                found.setdefault(_real(path), (path, display_name(path.relative_to(root).as_posix())))
+                path = os.path.join(dirpath, name)
+                # the folder's real path is known: only a link needs resolving (a path of
+                # 100,000 files is not resolved component by component 100,000 times)
+                key = _real(path) if os.path.islink(path) else os.path.join(real, name)
+                found.setdefault(key, (Path(path), display_name(name if rel_dir is None else f"{rel_dir}/{name}")))
     return sorted(found.values(), key=lambda x: (x[1], str(x[0])))
 
 
