@@ -87,3 +87,31 @@ def test_jsonld_nodes_are_formatted_as_json_dumps_with_indent():
     for _ in range(5000):
         v = value()
         assert jsonld._text(v, "  ") == jsonld._dumps(v, 2)
+
+
+def test_jsonld_node_text_is_the_node_dict_formatted_as_json_dumps():
+    from kg.terms import RDF_TYPE, XSD, IRI, Literal
+
+    rng = random.Random(11)
+    preds = [RDF_TYPE, "https://schema.org/name", "https://schema.org/mentions", "https://ex.org/p\"q",
+             "http://www.w3.org/2004/02/skos/core#prefLabel"]
+    values = ['a', '"', '\\', '\n', '中', '\u2028', '']
+
+    def obj():
+        r = rng.random()
+        if r < 0.35:
+            return IRI(rng.choice(["https://schema.org/Thing", "https://ex.org/x", "urn:x\"y"]))
+        text = "".join(rng.choice(values) for _ in range(rng.randint(1, 4)))
+        if r < 0.6:
+            return Literal(text, rng.choice(["en", "zh-Hans"]), None)
+        if r < 0.8:
+            return Literal(text, None, rng.choice([XSD + "date", XSD + "string", "https://ex.org/dt"]))
+        return Literal(text, None, None)
+
+    for _ in range(3000):
+        subject = IRI("https://ex.org/s")
+        triples = sorted({(subject, rng.choice(preds), obj()) for _ in range(rng.randint(0, 6))},
+                         key=lambda t: (t[1], str(t[2])))
+        for first in (True, False):
+            expected = ("\n  " if first else ",\n  ") + jsonld._dumps(jsonld._node(subject, triples), 2)
+            assert jsonld.node_text(subject, triples, first) == expected

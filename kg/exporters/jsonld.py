@@ -6,6 +6,7 @@ import json
 from functools import lru_cache
 from json.encoder import encode_basestring as _quote  # json's own (C) string encoder
 from itertools import groupby
+from operator import itemgetter
 
 from ..terms import PREFIXES, RDF_TYPE, XSD, IRI
 
@@ -72,9 +73,46 @@ def header() -> bytes:
     return ('{\n "@context": ' + _dumps(dict(PREFIXES), 1) + ',\n "@graph": [').encode("utf-8")
 
 
+def _value_text(o, indent: str) -> str:
+    """:func:`_value` of ``o`` as :func:`_text` writes it under ``indent``."""
+    if isinstance(o, IRI):
+        return '{\n' + indent + ' "@id": ' + _quote(compact(o)) + '\n' + indent + '}'
+    if o.lang:
+        return '{\n' + indent + ' "@value": ' + _quote(o.value) + ',\n' + indent + ' "@language": ' \
+            + _quote(o.lang) + '\n' + indent + '}'
+    if o.datatype and o.datatype != _XSD_STRING:
+        return '{\n' + indent + ' "@value": ' + _quote(o.value) + ',\n' + indent + ' "@type": ' \
+            + _quote(compact(o.datatype)) + '\n' + indent + '}'
+    return _quote(o.value)
+
+
+_XSD_STRING = XSD + "string"
+
+
 def node_text(subject, triples: list, first: bool) -> str:
-    # node by node, byte for byte as json.dumps(document, indent=1) would write the document
-    return ("\n  " if first else ",\n  ") + _text(_node(subject, triples), "  ")
+    """One node of ``@graph``, byte for byte as json.dumps(document, indent=1) would write it
+    (``_text(_node(subject, triples), "  ")``, written here without the dicts in between:
+    ``triples`` are one subject's, by predicate)."""
+    out = ['\n  {\n   "@id": ' if first else ',\n  {\n   "@id": ', _quote(compact(subject))]
+    for pred, group in groupby(triples, key=_PRED):
+        objs = [t[2] for t in group]
+        if pred == RDF_TYPE and all(isinstance(o, IRI) for o in objs):
+            out.append(',\n   "@type": ')
+            if len(objs) > 1:
+                out.append("[\n" + ",\n".join("    " + _quote(compact(o)) for o in objs) + "\n   ]")
+            else:
+                out.append(_quote(compact(objs[0])))
+            continue
+        out.append(",\n   " + _quote(compact(pred)) + ": ")
+        if len(objs) > 1:
+            out.append("[\n" + ",\n".join("    " + _value_text(o, "    ") for o in objs) + "\n   ]")
+        else:
+            out.append(_value_text(objs[0], "   "))
+    out.append("\n  }")
+    return "".join(out)
+
+
+_PRED = itemgetter(1)
 
 
 def trailer(empty: bool) -> bytes:
