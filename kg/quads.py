@@ -27,7 +27,7 @@ from typing import Iterable, Iterator, Optional
 
 from .terms import IRI, Literal, Term
 
-__all__ = ["QuadSet", "SPILL_AT", "spooled", "read_spooled"]
+__all__ = ["QuadSet", "SPILL_AT", "spooled", "read_spooled", "merged_triples"]
 
 #: quads held in memory before a checkpoint spills them to disk (a 5,000-document build,
 #: 759k quads, peaks at 459 MB with this bound)
@@ -84,6 +84,11 @@ def read_spooled(fh) -> Iterator:
 def _read_run(path: str) -> Iterator[Row]:
     with open(path, "rb") as fh:
         yield from read_spooled(fh)
+
+
+def merged_triples(paths: list[str], more: Iterable[tuple] = ()) -> Iterator[tuple]:
+    """The triple rows of the runs at ``paths`` (and the sorted rows ``more``), merged, each once."""
+    return _unique(heapq.merge(*(_read_run(p) for p in paths), more))
 
 
 def _unique(rows: Iterable[Row]) -> Iterator[Row]:
@@ -242,7 +247,12 @@ class QuadSet:
         """The union graph (each triple once) as rows ``(s, p, kind, value, lang, datatype)``
         by subject, predicate, object: one merge of the triple runs."""
         mem = _unique(sorted(r[1:] for r in self._mem))
-        return _unique(heapq.merge(*(_read_run(p) for p in self._triple_runs), mem)) if self._triple_runs else mem
+        return merged_triples(self._triple_runs, mem) if self._triple_runs else mem
+
+    def triple_runs(self) -> Optional[list[str]]:
+        """The files of :meth:`triple_rows` when the whole graph is on disk (another process
+        can then read it: :func:`merged_triples`), else None."""
+        return list(self._triple_runs) if self._triple_runs and not self._mem else None
 
     def sorted(self) -> Iterator[tuple[IRI, IRI, Term, Optional[IRI]]]:
         """Every quad once, by graph (default graph first), subject, predicate, object."""

@@ -413,22 +413,31 @@ def test_the_cache_key_follows_extraction_code_not_the_writers(tmp_path, monkeyp
     facts.code_version.cache_clear()
 
 
-def test_an_incremental_write_of_a_spilled_graph_equals_a_clean_build(sample, tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_incremental_write_of_a_spilled_graph_equals_a_clean_build(sample, tmp_path, pool, monkeypatch, workers):
     """The incremental write merges the graph's sorted runs from disk beside the previous
     index: a build that spilled, then one changed and one removed file, then nothing new
-    (the index of an incremental write serves the next one)."""
+    (the index of an incremental write serves the next one). With two workers, graph.ttl
+    and graph.jsonld are written by a process of their own, full and spliced alike."""
+    from kg.exporters import stream
+
+    texts = []
+    start = stream._start_texts
+    monkeypatch.setattr(stream, "_start_texts", lambda *a: texts.append(start(*a)) or texts[-1])
     work, out = tmp_path / "in", tmp_path / "out"
     small_copy(sample, work)
-    first = kg.build([work], cache=out, exclude=[out], spill_at=300)
+    first = kg.build([work], cache=out, exclude=[out], spill_at=300, workers=workers)
     assert first.quads.spilled >= 2
     first.write(out)
+    assert sum(t is not None for t in texts) == (workers > 1)
     files = sorted(p for p in work.rglob("*.md") if "ncid" in str(p))
     text = files[2].read_text("utf-8")
     files[2].write_text(text.replace("。", "。日本宣布限制半导体出口。", 1), "utf-8")
     files[4].unlink()
     for step in ("changed", "same"):
-        result = kg.build([work], cache=out, exclude=[out], spill_at=300)
+        result = kg.build([work], cache=out, exclude=[out], spill_at=300, workers=workers)
         got = exports(result, out)
+        assert sum(t is not None for t in texts) == (workers > 1) * (2 + (step == "same"))
         got["store"] = store_dump(out)
         assert result.stats["written"]["incremental"]
         assert (result.stats["written"]["subjects"] > 0) == (step == "changed")

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Optional, Sequence
 
+from ..facts import cores
 from ..query.store import _alive
 from . import actors_graphml, graphml, jsonld, nquads, report, turtle
 
@@ -113,7 +114,10 @@ def write_all(result, out: Path, formats: Optional[Sequence[str]] = None, increm
                 index = IndexWriter(store_tmp)
             else:
                 loader = StoreLoader(store_tmp)
-        stats = write_streams(result, {n: files[n] for n in names if n in STREAMED}, loader, index, prev)
+        texts_to = None
+        if isinstance(stats_of, dict) and stats_of.get("workers", 1) > 1 and cores() > 1:
+            texts_to = {n: staged[names.index(n)][0] for n in ("turtle", "jsonld") if n in names}
+        stats = write_streams(result, {n: files[n] for n in names if n in STREAMED}, loader, index, prev, texts_to)
         was_incremental = prev is not None
         if prev is not None:  # the previous generation is no longer needed: let the commit remove it
             prev.close()

@@ -91,10 +91,19 @@ class IndexWriter:
             spooled(self._sbuf, self._s)
             self._sbuf = []
 
+    def hand_over_subjects(self) -> tuple[Path, int]:
+        """The subjects' part is written by another process (:func:`kg.exporters.stream._write_texts`):
+        its file and the rows per record."""
+        self._s.close()
+        self._s = None
+        return self.dir / "subjects", self._RECORD
+
     def finish(self, exports: dict[str, Path]) -> None:
         """``exports``: the three files the index describes, at the paths they have now (they
         keep their size and time when renamed into place)."""
         for buf, fh in ((self._qbuf, self._q), (self._sbuf, self._s)):
+            if fh is None:
+                continue
             spooled(buf, fh)
             fh.flush()
             os.fsync(fh.fileno())
@@ -105,7 +114,8 @@ class IndexWriter:
 
     def close(self) -> None:
         self._q.close()
-        self._s.close()
+        if self._s is not None:
+            self._s.close()
 
 
 class Previous:

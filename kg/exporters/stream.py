@@ -19,6 +19,8 @@ byte for byte what it wrote when it made its own pass.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
+import os
 import tempfile
 from collections import Counter, defaultdict
 from itertools import groupby
@@ -68,7 +70,8 @@ class _Spool:
         return read_spooled(self.fh)
 
 
-def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, prev=None) -> dict:
+def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, prev=None,
+                  texts_to: Optional[dict] = None) -> dict:
     """Write the exports named in ``files`` (exporter name -> binary file) and feed
     ``loader`` (a :class:`kg.query.store.StoreLoader`, or None) in one pass over the graph.
     ``index`` (a :class:`kg.exporters.splice.IndexWriter`) records how the N-Quads, Turtle
@@ -76,6 +79,9 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, p
     :class:`kg.exporters.splice.Previous`, with ``index``) is the previous build: its
     unchanged blocks are copied, and ``loader`` is then a store made from the previous one
     that takes only the changes (:mod:`kg.exporters.splice`).
+    ``texts_to``: the paths of the files given for ``turtle`` and ``jsonld``: if the graph is
+    on disk, another process writes those two beside this pass (a build with two workers or
+    more), with the same bytes.
     Returns what the pass measured: ``temp_bytes``, the peak temporary disk of the writers,
     and with ``index`` the blocks and subjects written anew (``changed``)."""
     quads = result.quads
@@ -92,13 +98,16 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, p
         raise ValueError("an incremental write needs the N-Quads, Turtle and JSON-LD files, the store and an index")
     counts = {"quads": 0, "graphs": 0, "triples": 0, "types": Counter(), "preds": Counter()}
     with contextlib.ExitStack() as stack:
+        elsewhere = _start_texts(quads, tt, js, texts_to, index, prev) if texts_to else None
+        if elsewhere is not None:
+            stack.callback(elsewhere.stop)
         # the links between IRIs, counted once for the GraphML files and the names index
         links = graphml.Links() if (gm or am or loader) else None
         nodes = _Spool(stack, "kg-nodes-") if (gm or am) else None
         if nq or links or rp or loader:
             _quad_pass(quads, nq, links, loader, counts, index, prev, stats)
         if tt or js or nodes or rp or loader:
-            _triple_pass(quads, tt, js, nodes, loader, counts, index, prev, stats)
+            _triple_pass(quads, tt, js, nodes, loader, counts, index, prev, stats, elsewhere is not None)
         if links is not None:
             spool = stack.enter_context(tempfile.TemporaryFile(prefix="kg-links-"))
             links.finish(spool)
@@ -115,10 +124,35 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, p
                                                          node_filter=actors_graphml.node_filter,
                                                          keep=actors_graphml.keep, linked_only=True))
             stats["temp_bytes"] = disk
+        if elsewhere is not None:
+            done = elsewhere.result()
+            if prev is not None:
+                stats["changed"]["subjects"] += done["subjects"]
+                stats["changed"]["copied_bytes"] += done["copied_bytes"]
         if rp:
             rp.write(report.render(result, report.graph_counts(
                 counts["quads"], counts["triples"], counts["graphs"], counts["types"], counts["preds"])))
     return stats
+
+
+def _start_texts(quads, tt, js, paths: dict, index, prev) -> Optional["_TextsProcess"]:
+    """graph.ttl and graph.jsonld started in a process of their own, if the graph is on disk."""
+    runs = quads.triple_runs() if (tt or js) else None
+    if runs is None:
+        return None
+    from .splice import FILENAMES, INDEX_DIR
+
+    spec = {"runs": runs, "turtle": paths.get("turtle") if tt else None,
+            "jsonld": paths.get("jsonld") if js else None, "record": 1}
+    if (tt and not spec["turtle"]) or (js and not spec["jsonld"]):
+        return None
+    if index is not None:
+        path, spec["record"] = index.hand_over_subjects()
+        spec["subjects"] = str(path)
+    if prev is not None:
+        spec["old"] = {name: str(prev.folder / FILENAMES[name]) for name in ("turtle", "jsonld")}
+        spec["old_subjects"] = str(prev.gen / INDEX_DIR / "subjects")
+    return _TextsProcess(spec)
 
 
 def _nq_lines(block) -> str:
@@ -281,39 +315,129 @@ def _union_lines(rows) -> str:
                    for s, p, k, v, lang, dt in rows)
 
 
-def _triple_pass(quads, tt, js, nodes: Optional[_Spool], loader, counts: dict, index=None, prev=None,
-                 stats: Optional[dict] = None) -> None:
-    from .splice import Splice, block_hash
+class _Texts:
+    """graph.ttl and graph.jsonld, subject by subject: written anew, or, with the previous
+    build's files (``old_files``) and its subject index (``old``), copied from them where a
+    subject's hash is the one it had. ``record(s, digest, ttl_len, js_len)``: the index of the
+    files being written (both are then written)."""
 
-    if tt:
-        tt.write(turtle.header())
-    if js:
-        js.write(jsonld.header())
-    ttl: list[str] = []
-    jsn: list[str] = []
+    def __init__(self, tt, js, record=None, old_files: Optional[dict] = None, old=None) -> None:
+        from .splice import Splice
+
+        self.tt, self.js, self.record = tt, js, record
+        self.first = True  # no node written yet (JSON-LD's separator)
+        self.ttl: list[str] = []
+        self.jsn: list[str] = []
+        self.changed = self.copied = 0
+        if tt:
+            tt.write(turtle.header())
+        if js:
+            js.write(jsonld.header())
+        self.tsp = self.jsp = None
+        if old_files is not None:
+            self.tsp = Splice(tt, old_files["turtle"], len(turtle.header()))
+            self.jsp = Splice(js, old_files["jsonld"], len(jsonld.header()))
+            self.old = iter(old)
+            self.cur = next(self.old, None)
+            self.old_first = True
+
+    def _drop(self, entry) -> None:  # an old subject: skipped in both files
+        self.tsp.skip(entry[2])
+        self.jsp.skip((3 if self.old_first else 4) + entry[3])
+        self.old_first = False
+
+    def subject(self, s: str, subject: IRI, triples: list, digest: Optional[bytes]) -> None:
+        first = self.first
+        self.first = False
+        if self.tsp is not None:
+            tsp, jsp, cur = self.tsp, self.jsp, self.cur
+            while cur is not None and cur[0] < s:
+                self._drop(cur)
+                cur = next(self.old, None)
+            if cur is not None and cur[0] == s and cur[1] == digest:
+                tsp.copy(cur[2])
+                if self.old_first == first:
+                    jsp.copy((3 if first else 4) + cur[3])
+                else:  # the JSON-LD separator differs (a node became, or ceased to be, the first)
+                    jsp.skip(3 if self.old_first else 4)
+                    jsp.write(b"\n  " if first else b",\n  ")
+                    jsp.copy(cur[3])
+                self.record(s, digest, cur[2], cur[3])
+                self.old_first = False
+                self.cur = next(self.old, None)
+                return
+            if cur is not None and cur[0] == s:
+                self._drop(cur)
+                cur = next(self.old, None)
+            self.cur = cur
+            self.changed += 1
+            t_data = turtle.block(subject, triples).encode("utf-8")
+            j_data = jsonld.node_text(subject, triples, first).encode("utf-8")
+            tsp.write(t_data)
+            jsp.write(j_data)
+            self.record(s, digest, len(t_data), len(j_data) - (3 if first else 4))
+            return
+        if self.record is not None:
+            t_text = turtle.block(subject, triples)
+            j_text = jsonld.node_text(subject, triples, first)
+            self.ttl.append(t_text)
+            self.jsn.append(j_text)
+            self.record(s, digest, len(t_text.encode("utf-8")), len(j_text.encode("utf-8")) - (3 if first else 4))
+        else:
+            if self.tt:
+                self.ttl.append(turtle.block(subject, triples))
+            if self.js:
+                self.jsn.append(jsonld.node_text(subject, triples, first))
+        if len(self.ttl) + len(self.jsn) >= _FLUSH:
+            self._write()
+
+    def _write(self) -> None:
+        if self.tt:
+            self.tt.write("".join(self.ttl).encode("utf-8"))
+        if self.js:
+            self.js.write("".join(self.jsn).encode("utf-8"))
+        self.ttl, self.jsn = [], []
+
+    def finish(self) -> None:
+        if self.tsp is not None:
+            cur = self.cur
+            while cur is not None:
+                self._drop(cur)
+                cur = next(self.old, None)
+            self.tsp.finish()
+            self.jsp.finish()
+            self.copied = self.tsp.copied + self.jsp.copied
+        self._write()
+        if self.js:
+            self.js.write(jsonld.trailer(self.first))
+
+
+def _triples(s: str, rows: list) -> tuple[IRI, list]:
+    subject = IRI(s)
+    return subject, [(subject, IRI(p), IRI(v) if k == 0 else Literal(v, lang or None, dt or None))
+                     for _, p, k, v, lang, dt in rows]
+
+
+def _triple_pass(quads, tt, js, nodes: Optional[_Spool], loader, counts: dict, index=None, prev=None,
+                 stats: Optional[dict] = None, texts_elsewhere: bool = False) -> None:
+    """``texts_elsewhere``: graph.ttl and graph.jsonld (and their index) are written by
+    another process (:class:`_TextsProcess`), not here."""
+    from .splice import block_hash
+
+    texts = None
+    if (tt or js) and not texts_elsewhere:
+        texts = _Texts(tt, js, index.subject if index is not None else None,
+                       prev.files if prev is not None else None, prev.subjects() if prev is not None else None)
     union: list[str] = []
-    first = True
     n = 0
     types, preds = counts["types"], counts["preds"]
-    if prev is not None:
-        changed = stats["changed"]
-        tsp = Splice(tt, prev.files["turtle"], len(turtle.header()))
-        jsp = Splice(js, prev.files["jsonld"], len(jsonld.header()))
+    old = cur = None
+    if prev is not None and loader is not None:  # the store: a copy of the previous one, given the changes
         old = iter(prev.subjects())
         cur = next(old, None)
-        old_first = True
-
-        def drop_old(entry) -> None:  # an old subject: skipped in both files, out of the store
-            nonlocal old_first
-            tsp.skip(entry[2])
-            jsp.skip((3 if old_first else 4) + entry[3])
-            old_first = False
-            loader.drop_subject(entry[0])
     for s, group in groupby(quads.triple_rows(), key=itemgetter(0)):
-        subject = IRI(s)
         rows = list(group)
-        triples = [(subject, IRI(p), IRI(v) if k == 0 else Literal(v, lang or None, dt or None))
-                   for _, p, k, v, lang, dt in rows]
+        subject, triples = _triples(s, rows)
         n += len(triples)
         for _, p, o in triples:
             preds[p] += 1
@@ -325,74 +449,128 @@ def _triple_pass(quads, tt, js, nodes: Optional[_Spool], loader, counts: dict, i
                 nodes.add((s, attrs))
         if loader is not None:
             loader.subject(s, triples)
-        if index is not None:
-            digest = block_hash(rows)
-            if prev is not None:
-                while cur is not None and cur[0] < s:
-                    drop_old(cur)
-                    cur = next(old, None)
-                if cur is not None and cur[0] == s and cur[1] == digest:
-                    tsp.copy(cur[2])
-                    if old_first == first:
-                        jsp.copy((3 if first else 4) + cur[3])
-                    else:  # the JSON-LD separator differs (a node became, or ceased to be, the first)
-                        jsp.skip(3 if old_first else 4)
-                        jsp.write(b"\n  " if first else b",\n  ")
-                        jsp.copy(cur[3])
-                    index.subject(s, digest, cur[2], cur[3])
-                    old_first = False
-                    cur = next(old, None)
-                    first = False
+        digest = block_hash(rows) if index is not None else None
+        if texts is not None:
+            texts.subject(s, subject, triples, digest)
+        if old is not None:
+            while cur is not None and cur[0] < s:  # gone: out of the store
+                loader.drop_subject(cur[0])
+                cur = next(old, None)
+            if cur is not None and cur[0] == s:
+                same = cur[1] == digest
+                if not same:
+                    loader.drop_subject(s)
+                cur = next(old, None)
+                if same:
                     continue
-                if cur is not None and cur[0] == s:
-                    drop_old(cur)
-                    cur = next(old, None)
-                changed["subjects"] += 1
-                t_data = turtle.block(subject, triples).encode("utf-8")
-                j_text = jsonld.node_text(subject, triples, first)
-                j_data = j_text.encode("utf-8")
-                tsp.write(t_data)
-                jsp.write(j_data)
-                loader.union(_union_lines(rows).encode("utf-8"))
-                index.subject(s, digest, len(t_data), len(j_data) - (3 if first else 4))
-                first = False
-                continue
-            t_text = turtle.block(subject, triples)
-            j_text = jsonld.node_text(subject, triples, first)
-            ttl.append(t_text)
-            jsn.append(j_text)
-            index.subject(s, digest, len(t_text.encode("utf-8")), len(j_text.encode("utf-8")) - (3 if first else 4))
-        else:
-            if tt:
-                ttl.append(turtle.block(subject, triples))
-            if js:
-                jsn.append(jsonld.node_text(subject, triples, first))
-        first = False
-        if loader is not None:
+            loader.union(_union_lines(rows).encode("utf-8"))
+        elif loader is not None:
             union.extend(f"<{s}> <{p}> <{v}> .\n" if k == 0 else f"<{s}> <{p}> {nt_literal(v, lang, dt)} .\n"
                          for _, p, k, v, lang, dt in rows)
             if len(union) >= _FLUSH:
                 loader.union("".join(union).encode("utf-8"))
                 union = []
-        if len(ttl) + len(jsn) >= _FLUSH:
-            if tt:
-                tt.write("".join(ttl).encode("utf-8"))
-                ttl = []
-            if js:
-                js.write("".join(jsn).encode("utf-8"))
-                jsn = []
-    if prev is not None:
-        while cur is not None:
-            drop_old(cur)
-            cur = next(old, None)
-        tsp.finish()
-        jsp.finish()
-        changed["copied_bytes"] += tsp.copied + jsp.copied
-    if tt:
-        tt.write("".join(ttl).encode("utf-8"))
-    if js:
-        js.write("".join(jsn).encode("utf-8"))
-        js.write(jsonld.trailer(first))
+    while cur is not None:
+        loader.drop_subject(cur[0])
+        cur = next(old, None)
+    if texts is not None:
+        texts.finish()
+        if prev is not None:
+            stats["changed"]["subjects"] += texts.changed
+            stats["changed"]["copied_bytes"] += texts.copied
     if loader is not None and union:
         loader.union("".join(union).encode("utf-8"))
     counts["triples"] = n
+
+
+class _Records:
+    """Rows appended to a file in marshal records (:func:`kg.quads.spooled`)."""
+
+    def __init__(self, fh, record: int) -> None:
+        self.fh, self.record, self.buf = fh, record, []
+
+    def __call__(self, *row) -> None:
+        self.buf.append(row)
+        if len(self.buf) >= self.record:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buf:
+            spooled(self.buf, self.fh, self.record)
+            self.buf = []
+
+
+def _write_texts(spec: dict) -> dict:
+    """graph.ttl and graph.jsonld (and their index) as :func:`_triple_pass` writes them, in a
+    process of their own: ``spec`` names the graph's triple runs, the files to write and the
+    previous build's (see :class:`_TextsProcess`)."""
+    from ..quads import merged_triples
+    from .splice import block_hash
+
+    with contextlib.ExitStack() as stack:
+        def opened(path, mode):
+            return stack.enter_context(open(path, mode)) if path else None
+
+        tt, js = opened(spec.get("turtle"), "wb"), opened(spec.get("jsonld"), "wb")
+        index = opened(spec.get("subjects"), "wb")
+        record = _Records(index, spec["record"]) if index is not None else None
+        old_files = old = None
+        if spec.get("old"):
+            old_files = {name: opened(path, "rb") for name, path in spec["old"].items()}
+            old = read_spooled(opened(spec["old_subjects"], "rb"))
+        texts = _Texts(tt, js, record, old_files, old)
+        for s, group in groupby(merged_triples(spec["runs"]), key=itemgetter(0)):
+            rows = list(group)
+            subject, triples = _triples(s, rows)
+            texts.subject(s, subject, triples, block_hash(rows) if record is not None else None)
+        texts.finish()
+        for fh in (tt, js, index):
+            if fh is not None:
+                if fh is index:
+                    record.flush()
+                fh.flush()
+                os.fsync(fh.fileno())
+        return {"subjects": texts.changed, "copied_bytes": texts.copied}
+
+
+def _texts_main(spec: dict, conn) -> None:
+    try:
+        value = ("ok", _write_texts(spec))
+    except BaseException as exc:  # noqa: BLE001 - given to the build, which raises it
+        value = ("error", exc)
+    try:
+        conn.send(value)
+    except Exception:  # noqa: BLE001 - an exception that does not pickle
+        conn.send(("error", RuntimeError(f"{type(value[1]).__name__}: {value[1]}")))
+    conn.close()
+
+
+class _TextsProcess:
+    """graph.ttl and graph.jsonld written by a process of their own (started fresh, not
+    forked: the build's store loader has threads), beside this one's pass: for a build with
+    two workers or more whose graph is on disk."""
+
+    def __init__(self, spec: dict) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self._recv, send = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_texts_main, args=(spec, send), name="kg-texts", daemon=True)
+        self.proc.start()
+        send.close()
+
+    def result(self) -> dict:
+        try:
+            status, value = self._recv.recv()
+        except EOFError:
+            self.proc.join()
+            raise RuntimeError(f"the process writing graph.ttl and graph.jsonld ended (exit code "
+                               f"{self.proc.exitcode}) before it was done") from None
+        self.proc.join()
+        if status == "error":
+            raise value
+        return value
+
+    def stop(self) -> None:
+        if self.proc.is_alive():
+            self.proc.terminate()
+        self.proc.join()
+        self._recv.close()
