@@ -31,7 +31,7 @@ from typing import BinaryIO, Iterator, Optional
 
 from ..quads import read_spooled, spooled
 
-__all__ = ["INDEX_DIR", "Previous", "IndexWriter", "Splice", "block_hash", "files_stamp"]
+__all__ = ["INDEX_DIR", "Previous", "IndexWriter", "Records", "Splice", "block_hash", "files_stamp"]
 
 INDEX_DIR = "index"
 _FORMAT = 1
@@ -65,57 +65,63 @@ def files_stamp(paths: dict[str, Path]) -> dict:
     return out
 
 
+class Records:
+    """Rows appended to a file in marshal records (:func:`kg.quads.spooled`), each written once
+    it holds ``record`` rows; :meth:`close` writes the rest and syncs the file."""
+
+    def __init__(self, path: Path | str, record: int = 20_000) -> None:
+        self.fh = open(path, "wb")
+        self.record = record
+        self.buf: list = []
+
+    def add(self, *row) -> None:
+        self.buf.append(row)
+        if len(self.buf) >= self.record:
+            spooled(self.buf, self.fh, self.record)
+            self.buf = []
+
+    def close(self, sync: bool = False) -> None:
+        if self.buf:
+            spooled(self.buf, self.fh, self.record)
+            self.buf = []
+        if sync:
+            self.fh.flush()
+            os.fsync(self.fh.fileno())
+        self.fh.close()
+
+
 class IndexWriter:
     """The index of the exports being written, into ``folder/index/`` (part of the new
     generation)."""
 
-    _RECORD = 20_000
-
     def __init__(self, folder: Path) -> None:
         self.dir = folder / INDEX_DIR
         self.dir.mkdir()
-        self._q = open(self.dir / "quads", "wb")
-        self._s = open(self.dir / "subjects", "wb")
-        self._qbuf: list = []
-        self._sbuf: list = []
+        self._q = Records(self.dir / "quads")
+        self._s: Optional[Records] = Records(self.dir / "subjects")
+        self.quad_block = self._q.add  # (g, s, digest, size)
+        self.subject = self._s.add  # (s, digest, turtle length, JSON-LD length)
 
-    def quad_block(self, g: str, s: str, digest: bytes, size: int) -> None:
-        self._qbuf.append((g, s, digest, size))
-        if len(self._qbuf) >= self._RECORD:
-            spooled(self._qbuf, self._q)
-            self._qbuf = []
-
-    def subject(self, s: str, digest: bytes, ttl: int, js: int) -> None:
-        self._sbuf.append((s, digest, ttl, js))
-        if len(self._sbuf) >= self._RECORD:
-            spooled(self._sbuf, self._s)
-            self._sbuf = []
-
-    def hand_over_subjects(self) -> tuple[Path, int]:
-        """The subjects' part is written by another process (:func:`kg.exporters.stream._write_texts`):
-        its file and the rows per record."""
-        self._s.close()
+    def hand_over_subjects(self) -> Path:
+        """The subjects' part is written by another process (:func:`kg.exporters.stream._write_texts`,
+        with :class:`Records`): its file."""
+        self._s.fh.close()
         self._s = None
-        return self.dir / "subjects", self._RECORD
+        return self.dir / "subjects"
 
     def finish(self, exports: dict[str, Path]) -> None:
         """``exports``: the three files the index describes, at the paths they have now (they
         keep their size and time when renamed into place)."""
-        for buf, fh in ((self._qbuf, self._q), (self._sbuf, self._s)):
-            if fh is None:
-                continue
-            spooled(buf, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-            fh.close()
-        self._qbuf = self._sbuf = []
+        for records in (self._q, self._s):
+            if records is not None:
+                records.close(sync=True)
         (self.dir / "meta.json").write_text(json.dumps({"format": _FORMAT, "writer": writer_version(),
                                                         "files": files_stamp(exports)}), encoding="utf-8")
 
     def close(self) -> None:
-        self._q.close()
-        if self._s is not None:
-            self._s.close()
+        for records in (self._q, self._s):
+            if records is not None:
+                records.fh.close()
 
 
 class Previous:

@@ -143,12 +143,11 @@ def _start_texts(quads, tt, js, paths: dict, index, prev) -> Optional["_TextsPro
     from .splice import FILENAMES, INDEX_DIR
 
     spec = {"runs": runs, "turtle": paths.get("turtle") if tt else None,
-            "jsonld": paths.get("jsonld") if js else None, "record": 1}
+            "jsonld": paths.get("jsonld") if js else None}
     if (tt and not spec["turtle"]) or (js and not spec["jsonld"]):
         return None
     if index is not None:
-        path, spec["record"] = index.hand_over_subjects()
-        spec["subjects"] = str(path)
+        spec["subjects"] = str(index.hand_over_subjects())
     if prev is not None:
         spec["old"] = {name: str(prev.folder / FILENAMES[name]) for name in ("turtle", "jsonld")}
         spec["old_subjects"] = str(prev.gen / INDEX_DIR / "subjects")
@@ -449,7 +448,8 @@ def _triple_pass(quads, tt, js, nodes: Optional[_Spool], loader, counts: dict, i
                 nodes.add((s, attrs))
         if loader is not None:
             loader.subject(s, triples)
-        digest = block_hash(rows) if index is not None else None
+        # a block's hash: for the index of the texts written here, and for the store's changes
+        digest = block_hash(rows) if (index is not None and texts is not None) or old is not None else None
         if texts is not None:
             texts.subject(s, subject, triples, digest)
         if old is not None:
@@ -483,51 +483,35 @@ def _triple_pass(quads, tt, js, nodes: Optional[_Spool], loader, counts: dict, i
     counts["triples"] = n
 
 
-class _Records:
-    """Rows appended to a file in marshal records (:func:`kg.quads.spooled`)."""
-
-    def __init__(self, fh, record: int) -> None:
-        self.fh, self.record, self.buf = fh, record, []
-
-    def __call__(self, *row) -> None:
-        self.buf.append(row)
-        if len(self.buf) >= self.record:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.buf:
-            spooled(self.buf, self.fh, self.record)
-            self.buf = []
-
-
 def _write_texts(spec: dict) -> dict:
     """graph.ttl and graph.jsonld (and their index) as :func:`_triple_pass` writes them, in a
     process of their own: ``spec`` names the graph's triple runs, the files to write and the
     previous build's (see :class:`_TextsProcess`)."""
     from ..quads import merged_triples
-    from .splice import block_hash
+    from .splice import Records, block_hash
 
     with contextlib.ExitStack() as stack:
         def opened(path, mode):
             return stack.enter_context(open(path, mode)) if path else None
 
         tt, js = opened(spec.get("turtle"), "wb"), opened(spec.get("jsonld"), "wb")
-        index = opened(spec.get("subjects"), "wb")
-        record = _Records(index, spec["record"]) if index is not None else None
+        index = Records(spec["subjects"]) if spec.get("subjects") else None
+        if index is not None:
+            stack.callback(index.fh.close)
         old_files = old = None
         if spec.get("old"):
             old_files = {name: opened(path, "rb") for name, path in spec["old"].items()}
             old = read_spooled(opened(spec["old_subjects"], "rb"))
-        texts = _Texts(tt, js, record, old_files, old)
+        texts = _Texts(tt, js, index.add if index is not None else None, old_files, old)
         for s, group in groupby(merged_triples(spec["runs"]), key=itemgetter(0)):
             rows = list(group)
             subject, triples = _triples(s, rows)
-            texts.subject(s, subject, triples, block_hash(rows) if record is not None else None)
+            texts.subject(s, subject, triples, block_hash(rows) if index is not None else None)
         texts.finish()
-        for fh in (tt, js, index):
+        if index is not None:
+            index.close(sync=True)
+        for fh in (tt, js):
             if fh is not None:
-                if fh is index:
-                    record.flush()
                 fh.flush()
                 os.fsync(fh.fileno())
         return {"subjects": texts.changed, "copied_bytes": texts.copied}
