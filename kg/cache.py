@@ -239,7 +239,9 @@ class RunCache:
         return entry
 
     def use(self, entry: dict) -> None:
-        self._kept.update(name for pair in entry["runs"] for name in pair)
+        from .quads import KEYS_SUFFIX
+
+        self._kept.update(name + suffix for pair in entry["runs"] for name in pair for suffix in ("", KEYS_SUFFIX))
         self.reused += 1
 
     def miss(self) -> None:
@@ -248,14 +250,18 @@ class RunCache:
     def put(self, key: str, entry: dict, runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """Keep the chunk's run files (moved out of the graph's temporary folder) and its
         entry; returns the runs' new paths."""
+        from .quads import KEYS_SUFFIX
+
         names, paths = [], []
         for j, (q, t) in enumerate(runs):
             pair = (f"{key}-{j}.q", f"{key}-{j}.t")
             for old, name in zip((q, t), pair):
                 os.replace(old, self.dir / name)
+                if os.path.exists(old + KEYS_SUFFIX):  # the run's keys file goes with it
+                    os.replace(old + KEYS_SUFFIX, self.dir / (name + KEYS_SUFFIX))
             names.append(pair)
             paths.append((str(self.dir / pair[0]), str(self.dir / pair[1])))
-        self._kept.update(n for pair in names for n in pair)
+        self._kept.update(n + suffix for pair in names for n in pair for suffix in ("", KEYS_SUFFIX))
         self.facts.put(3, key, {**entry, "runs": names})
         self.made += 1
         return paths

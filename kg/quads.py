@@ -21,13 +21,16 @@ import os
 import shutil
 import tempfile
 import weakref
+import zlib
+from array import array
 from itertools import groupby
+from operator import itemgetter
 from sys import intern
 from typing import Iterable, Iterator, Optional
 
 from .terms import IRI, Literal, Term
 
-__all__ = ["QuadSet", "SPILL_AT", "spooled", "read_spooled", "merged_triples"]
+__all__ = ["QuadSet", "SPILL_AT", "RunKeys", "spooled", "read_spooled", "merged_triples"]
 
 #: quads held in memory before a checkpoint spills them to disk (a 5,000-document build,
 #: 759k quads, peaks at 459 MB with this bound)
@@ -84,6 +87,61 @@ def read_spooled(fh) -> Iterator:
 def _read_run(path: str) -> Iterator[Row]:
     with open(path, "rb") as fh:
         yield from read_spooled(fh)
+
+
+#: a run's keys file (``<run>.k``): the key of each record's first row, and a checksum of
+#: each key the run holds, so that the rows of a few keys are found without reading the run
+KEYS_SUFFIX = ".k"
+_KEYS_FORMAT = 1
+
+
+def quad_key(row: Row) -> tuple[str, str]:
+    """A quad run's key: (graph, subject), a block of graph.nq."""
+    return row[0], row[1]
+
+
+def _key_sum(key) -> int:
+    text = key if isinstance(key, str) else "\n".join(key)
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def _write_run(path: str, rows: list, key) -> int:
+    """A run: sorted ``rows`` in records of ``RUN_RECORD`` rows, and its keys file (``key``:
+    a row's key). Returns the bytes written."""
+    offsets = []
+    with open(path, "wb") as fh:
+        for i in range(0, len(rows), RUN_RECORD):
+            offsets.append(fh.tell())
+            _record(rows[i:i + RUN_RECORD], fh)
+        size = fh.tell()
+    firsts = [key(rows[i]) for i in range(0, len(rows), RUN_RECORD)]
+    sums = array("I", sorted({_key_sum(k) for k in set(map(key, rows))}))
+    data = marshal.dumps((_KEYS_FORMAT, RUN_RECORD, firsts, offsets, sums.tobytes()))
+    with open(path + KEYS_SUFFIX, "wb") as fh:
+        fh.write(data)
+    return size + len(data)
+
+
+class RunKeys:
+    """What a run's keys file says: the key of each record's first row and where the record
+    starts, and which keys the run may hold (a checksum's match says maybe, a miss says no)."""
+
+    def __init__(self, path: str) -> None:
+        with open(path + KEYS_SUFFIX, "rb") as fh:
+            fmt, record, self.firsts, self.offsets, sums = marshal.loads(fh.read())
+        if fmt != _KEYS_FORMAT or record != RUN_RECORD:
+            raise ValueError(f"{path}{KEYS_SUFFIX}: not a keys file this version reads")
+        self.path = path
+        table = array("I")
+        table.frombytes(sums)
+        self.sums = frozenset(table)
+
+    def may_hold(self, key) -> bool:
+        return _key_sum(key) in self.sums
+
+    @staticmethod
+    def exists(path: str) -> bool:
+        return os.path.isfile(path + KEYS_SUFFIX)
 
 
 def merged_triples(paths: list[str], more: Iterable[tuple] = ()) -> Iterator[tuple]:
@@ -219,14 +277,13 @@ class QuadSet:
         rows = sorted(self._mem)
         self._mem = set()
         n = len(self._quad_runs)
-        for runs, name, data in ((self._quad_runs, f"q{n}", rows),
-                                 (self._triple_runs, f"t{n}", _unique(sorted(r[1:] for r in rows)))):
+        triples = list(_unique(sorted(r[1:] for r in rows)))
+        for runs, name, data, key in ((self._quad_runs, f"q{n}", rows, quad_key),
+                                      (self._triple_runs, f"t{n}", triples, itemgetter(0))):
             path = os.path.join(self._dir, name)
-            with open(path, "wb") as fh:
-                spooled(data, fh, RUN_RECORD)
-                self.spilled_bytes += fh.tell()
+            self.spilled_bytes += _write_run(path, data, key)
             runs.append(path)
-        del rows
+        del rows, triples
 
     # ------------------------------------------------------------------ reading
     def _rows(self) -> Iterator[Row]:
@@ -248,6 +305,16 @@ class QuadSet:
         by subject, predicate, object: one merge of the triple runs."""
         mem = _unique(sorted(r[1:] for r in self._mem))
         return merged_triples(self._triple_runs, mem) if self._triple_runs else mem
+
+    def runs(self) -> Optional[list[tuple[str, str]]]:
+        """The (quad, triple) run files, each with its keys file, when the whole graph is on
+        disk, else None."""
+        if not self._quad_runs or self._mem:
+            return None
+        pairs = list(zip(self._quad_runs, self._triple_runs))
+        if not all(RunKeys.exists(q) and RunKeys.exists(t) for q, t in pairs):
+            return None  # runs an earlier version kept, without keys files
+        return pairs
 
     def triple_runs(self) -> Optional[list[str]]:
         """The files of :meth:`triple_rows` when the whole graph is on disk (another process

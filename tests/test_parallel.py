@@ -414,13 +414,21 @@ def test_the_cache_key_follows_extraction_code_not_the_writers(tmp_path, monkeyp
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_an_incremental_write_of_a_spilled_graph_equals_a_clean_build(sample, tmp_path, pool, monkeypatch, workers):
+@pytest.mark.parametrize("chunk", [3, pipeline.CHUNK_GROUPS])
+def test_an_incremental_write_of_a_spilled_graph_equals_a_clean_build(sample, tmp_path, pool, monkeypatch, workers,
+                                                                      chunk):
     """The incremental write merges the graph's sorted runs from disk beside the previous
-    index: a build that spilled, then one changed and one removed file, then nothing new
-    (the index of an incremental write serves the next one). With two workers, graph.ttl
-    and graph.jsonld are written by a process of their own, full and spliced alike."""
+    index: a build that spilled, then one changed file and one copy of a duplicate removed,
+    then an article removed (what discovery learned changes: every article is extracted
+    again), then nothing new (the index of an incremental write serves the next one). With
+    two workers, graph.ttl and graph.jsonld are written by a process of their own, full and
+    spliced alike. With chunks of a few articles, most runs are the previous build's: what
+    may have changed is found from the runs, and the rest is copied unhashed; with one chunk
+    (the sample is less than one) that changed, or after the article's removal, every run is
+    new and every block is compared."""
     from kg.exporters import stream
 
+    monkeypatch.setattr(pipeline, "CHUNK_GROUPS", chunk)
     texts = []
     start = stream._start_texts
     monkeypatch.setattr(stream, "_start_texts", lambda *a: texts.append(start(*a)) or texts[-1])
@@ -431,17 +439,65 @@ def test_an_incremental_write_of_a_spilled_graph_equals_a_clean_build(sample, tm
     first.write(out)
     assert sum(t is not None for t in texts) == (workers > 1)
     files = sorted(p for p in work.rglob("*.md") if "ncid" in str(p))
-    text = files[2].read_text("utf-8")
-    files[2].write_text(text.replace("。", "。日本宣布限制半导体出口。", 1), "utf-8")
-    files[4].unlink()
-    for step in ("changed", "same"):
+    for n, step in enumerate(("changed", "removed", "same"), 2):
+        if step == "changed":
+            text = files[2].read_text("utf-8")
+            files[2].write_text(text.replace("。", "。日本宣布限制半导体出口。", 1), "utf-8")
+            (work / DUPLICATES[0]).unlink()
+        elif step == "removed":
+            files[4].unlink()
         result = kg.build([work], cache=out, exclude=[out], spill_at=300, workers=workers)
         got = exports(result, out)
-        assert sum(t is not None for t in texts) == (workers > 1) * (2 + (step == "same"))
+        assert sum(t is not None for t in texts) == (workers > 1) * n
         got["store"] = store_dump(out)
         assert result.stats["written"]["incremental"]
-        assert (result.stats["written"]["subjects"] > 0) == (step == "changed")
+        # (with one chunk, only a build with nothing new shares the chunk's run with the last)
+        assert result.stats["written"]["found_from_runs"] == (step == "same" or (chunk == 3 and step == "changed"))
+        assert (result.stats["written"]["subjects"] > 0) == (step != "same")
         same(got, clean([work], tmp_path / f"clean-{step}"))
+
+
+def _blocks(paths: list[str], key) -> dict:
+    """Every key of the merged runs at ``paths`` with its rows (a full merge, as a write without
+    the runs' help reads the graph)."""
+    from itertools import groupby
+
+    from kg.quads import _read_run, _unique
+    import heapq
+
+    return {k: list(rows) for k, rows in groupby(_unique(heapq.merge(*(_read_run(p) for p in paths))), key=key)}
+
+
+def test_what_may_have_changed_is_found_from_the_runs_of_both_graphs(sample, tmp_path, monkeypatch):
+    """Every block of graph.nq and every subject that differs between two builds (a file
+    changed, a copy of a duplicate removed) is among those found from the runs the two graphs
+    do not share, and they are a part of the graph, not all of it."""
+    from operator import itemgetter
+
+    from kg.exporters.changes import changes, linked_runs
+    from kg.exporters.splice import INDEX_DIR
+    from kg.quads import quad_key
+    from kg.query.store import current_store
+
+    monkeypatch.setattr(pipeline, "CHUNK_GROUPS", 3)
+    work, out = tmp_path / "in", tmp_path / "out"
+    small_copy(sample, work)
+    files = sorted(p for p in work.rglob("*.md") if "ncid" in str(p))
+    kg.build([work], cache=out, exclude=[out], spill_at=300).write(out)
+    old = linked_runs(current_store(out) / INDEX_DIR)
+    assert old is not None and len(old) >= 3
+    files[2].write_text(files[2].read_text("utf-8").replace("。", "。日本宣布限制半导体出口。", 1), "utf-8")
+    (work / DUPLICATES[0]).unlink()
+    result = kg.build([work], cache=out, exclude=[out], spill_at=300)
+    new = result.quads.runs()
+    found = changes(old, new)
+    assert found is not None
+    for k, (kind, key) in enumerate((("blocks", quad_key), ("subjects", itemgetter(0)))):
+        before, after = _blocks([pair[k] for pair in old], key), _blocks([pair[k] for pair in new], key)
+        differ = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+        may = getattr(found, kind)
+        assert differ and differ <= may, (kind, sorted(differ - may)[:5])
+        assert len(may) < len(after) / 2, (kind, len(may), len(after))
 
 
 def test_exports_of_other_writer_code_or_edited_by_hand_are_written_in_full(tmp_path, monkeypatch):
@@ -480,4 +536,5 @@ def test_a_build_into_its_folder_leaves_only_the_runs_it_keeps(tmp_path):
         del result
         gc.collect()
         left = sorted(p.name for p in (out / ".kg-runs").iterdir())
-        assert left and all(name.endswith((".q", ".t")) for name in left), left
+        assert left and all(name.endswith((".q", ".t", ".q.k", ".t.k")) for name in left), left
+        assert all(name + ".k" in left for name in left if name.endswith((".q", ".t")))

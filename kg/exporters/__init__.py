@@ -117,7 +117,22 @@ def write_all(result, out: Path, formats: Optional[Sequence[str]] = None, increm
         texts_to = None
         if isinstance(stats_of, dict) and stats_of.get("workers", 1) > 1 and cores() > 1:
             texts_to = {n: staged[names.index(n)][0] for n in ("turtle", "jsonld") if n in names}
-        stats = write_streams(result, {n: files[n] for n in names if n in STREAMED}, loader, index, prev, texts_to)
+        # a graph on disk whose runs are mostly kept from build to build (a build with a cache):
+        # its runs are kept with the index, and what may differ from the previous graph is
+        # found from the two graphs' runs
+        runs = None
+        if index is not None and isinstance(stats_of, dict) and "runs" in stats_of:
+            runs = getattr(result.quads, "runs", lambda: None)()
+        changed = None
+        if prev is not None and runs is not None:
+            from .changes import changes
+
+            old_runs = prev.runs()
+            changed = changes(old_runs, runs) if old_runs is not None else None
+        stats = write_streams(result, {n: files[n] for n in names if n in STREAMED}, loader, index, prev, texts_to,
+                              changed)
+        if runs is not None:
+            index.keep_runs(runs)
         was_incremental = prev is not None
         if prev is not None:  # the previous generation is no longer needed: let the commit remove it
             prev.close()

@@ -7,7 +7,10 @@ Beside each store generation, ``index/`` records how the exports of that build a
   order) its graph, subject, a hash of its quads and its length in bytes;
 - ``subjects``: for each subject of the union graph (subject order) a hash of its triples
   and the length of its Turtle block and of its JSON-LD node;
-- ``meta.json``: the size and time of the three exports it describes.
+- ``meta.json``: the size and time of the three exports it describes;
+- ``runs/``: links to the sorted runs of the graph written, if it was on disk, from which
+  the next write finds the blocks and subjects that may have changed without comparing the
+  others (:mod:`kg.exporters.changes`).
 
 The next write walks its own sorted quads and triples beside that index (both in the same
 order, so one merge): a block whose hash is the old one is copied from the old file, byte
@@ -102,6 +105,13 @@ class IndexWriter:
         self.quad_block = self._q.add  # (g, s, digest, size)
         self.subject = self._s.add  # (s, digest, turtle length, JSON-LD length)
 
+    def keep_runs(self, pairs: Optional[list[tuple[str, str]]]) -> bool:
+        """Keep the graph's run files (links to them) for the next write to find what changed
+        (:mod:`kg.exporters.changes`); ``pairs`` None (a graph in memory): nothing kept."""
+        from .changes import link_runs
+
+        return pairs is not None and link_runs(self.dir, pairs)
+
     def hand_over_subjects(self) -> Path:
         """The subjects' part is written by another process (:func:`kg.exporters.stream._write_texts`,
         with :class:`Records`): its file."""
@@ -160,6 +170,12 @@ class Previous:
                 prev.close()
             return None
         return prev
+
+    def runs(self) -> Optional[list[tuple[str, str]]]:
+        """The run files of the previous build's graph, if its write kept them."""
+        from .changes import linked_runs
+
+        return linked_runs(self.gen / INDEX_DIR)
 
     def quad_blocks(self) -> Iterator[tuple]:
         with open(self.gen / INDEX_DIR / "quads", "rb") as fh:

@@ -31,6 +31,7 @@ from ..quads import read_spooled, spooled
 from ..terms import RDF_TYPE, IRI, Literal
 from . import actors_graphml, graphml, jsonld, report, turtle
 from ._rdf import nt_literal
+from .splice import block_hash
 
 __all__ = ["STREAMED", "write_streams"]
 
@@ -71,7 +72,7 @@ class _Spool:
 
 
 def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, prev=None,
-                  texts_to: Optional[dict] = None) -> dict:
+                  texts_to: Optional[dict] = None, changed=None) -> dict:
     """Write the exports named in ``files`` (exporter name -> binary file) and feed
     ``loader`` (a :class:`kg.query.store.StoreLoader`, or None) in one pass over the graph.
     ``index`` (a :class:`kg.exporters.splice.IndexWriter`) records how the N-Quads, Turtle
@@ -82,6 +83,8 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, p
     ``texts_to``: the paths of the files given for ``turtle`` and ``jsonld``: if the graph is
     on disk, another process writes those two beside this pass (a build with two workers or
     more), with the same bytes.
+    ``changed`` (a :class:`kg.exporters.changes.Changes`, with ``prev``): the only blocks and
+    subjects that may differ from the previous build's; the others are copied unread.
     Returns what the pass measured: ``temp_bytes``, the peak temporary disk of the writers,
     and with ``index`` the blocks and subjects written anew (``changed``)."""
     quads = result.quads
@@ -93,21 +96,22 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, p
         raise ValueError(f"not written in one pass: {', '.join(sorted(unknown))}")
     stats = {"temp_bytes": 0}
     if index is not None:
-        stats["changed"] = {"quad_blocks": 0, "subjects": 0, "copied_bytes": 0}
+        stats["changed"] = {"quad_blocks": 0, "subjects": 0, "copied_bytes": 0,
+                            "found_from_runs": changed is not None}
     if prev is not None and (index is None or not (nq and tt and js and loader)):
         raise ValueError("an incremental write needs the N-Quads, Turtle and JSON-LD files, the store and an index")
     counts = {"quads": 0, "graphs": 0, "triples": 0, "types": Counter(), "preds": Counter()}
     with contextlib.ExitStack() as stack:
-        elsewhere = _start_texts(quads, tt, js, texts_to, index, prev) if texts_to else None
+        elsewhere = _start_texts(quads, tt, js, texts_to, index, prev, changed) if texts_to else None
         if elsewhere is not None:
             stack.callback(elsewhere.stop)
         # the links between IRIs, counted once for the GraphML files and the names index
         links = graphml.Links() if (gm or am or loader) else None
         nodes = _Spool(stack, "kg-nodes-") if (gm or am) else None
         if nq or links or rp or loader:
-            _quad_pass(quads, nq, links, loader, counts, index, prev, stats)
+            _quad_pass(quads, nq, links, loader, counts, index, prev, stats, changed)
         if tt or js or nodes or rp or loader:
-            _triple_pass(quads, tt, js, nodes, loader, counts, index, prev, stats, elsewhere is not None)
+            _triple_pass(quads, tt, js, nodes, loader, counts, index, prev, stats, elsewhere is not None, changed)
         if links is not None:
             spool = stack.enter_context(tempfile.TemporaryFile(prefix="kg-links-"))
             links.finish(spool)
@@ -135,7 +139,7 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, p
     return stats
 
 
-def _start_texts(quads, tt, js, paths: dict, index, prev) -> Optional["_TextsProcess"]:
+def _start_texts(quads, tt, js, paths: dict, index, prev, changed=None) -> Optional["_TextsProcess"]:
     """graph.ttl and graph.jsonld started in a process of their own, if the graph is on disk."""
     runs = quads.triple_runs() if (tt or js) else None
     if runs is None:
@@ -151,6 +155,8 @@ def _start_texts(quads, tt, js, paths: dict, index, prev) -> Optional["_TextsPro
     if prev is not None:
         spec["old"] = {name: str(prev.folder / FILENAMES[name]) for name in ("turtle", "jsonld")}
         spec["old_subjects"] = str(prev.gen / INDEX_DIR / "subjects")
+        if changed is not None:
+            spec["changed"] = sorted(changed.subjects)
     return _TextsProcess(spec)
 
 
@@ -161,7 +167,7 @@ def _nq_lines(block) -> str:
 
 
 def _quad_pass(quads, nq: Optional[BinaryIO], links, loader, counts: dict, index=None, prev=None,
-               stats: Optional[dict] = None) -> None:
+               stats: Optional[dict] = None, changed=None) -> None:
     lines: Optional[list[str]] = [] if (nq or loader) and index is None else None
     articles: Optional[dict] = None  # for each object, the articles that mention, tag, cover or link to it
     if links is not None or loader is not None:
@@ -179,7 +185,7 @@ def _quad_pass(quads, nq: Optional[BinaryIO], links, loader, counts: dict, index
     n = graphs = 0
     last: Optional[str] = None
     seen: set[str] = set()  # objects counted for the current graph's article
-    blocks = _Blocks(nq, loader, index, prev, stats) if index is not None else None
+    blocks = _Blocks(nq, loader, index, prev, stats, changed) if index is not None else None
     for g, s, p, k, v, lang, dt in quads.rows():
         n += 1
         if g != last:  # a graph's quads are contiguous, the default graph's first
@@ -215,12 +221,14 @@ class _Blocks:
     """graph.nq (and the store's named graphs) block by block: the quads of one subject in
     one graph. Each block's hash and length go to the index; with a previous build, a block
     it had with the same hash is copied from its graph.nq and the store keeps it, others are
-    written and replace the store's (:mod:`kg.exporters.splice`)."""
+    written and replace the store's (:mod:`kg.exporters.splice`). ``changed``: the only
+    blocks that may differ from the previous build's (the others are copied unhashed)."""
 
-    def __init__(self, nq, loader, index, prev, stats) -> None:
+    def __init__(self, nq, loader, index, prev, stats, changed=None) -> None:
         from .splice import Splice
 
         self.nq, self.loader, self.index, self.stats = nq, loader, index, stats["changed"]
+        self.changed = changed.blocks if changed is not None else None
         self.key: Optional[tuple] = None
         self.block: list = []
         self.splice = Splice(nq, prev.files["nquads"], 0) if prev is not None else None
@@ -239,11 +247,9 @@ class _Blocks:
         self.block.append(row)
 
     def _end(self) -> None:
-        from .splice import block_hash
-
         block, (g, s) = self.block, self.key
-        digest = block_hash(block)
         if self.splice is None:
+            digest = block_hash(block)
             data = _nq_lines(block).encode("utf-8")
             self.pending.append(data)
             self.size += len(data)
@@ -257,7 +263,9 @@ class _Blocks:
             if cur[0]:
                 self.loader.drop_block(cur[0], cur[1])
             cur = next(self.old, None)
-        if cur is not None and cur[0] == g and cur[1] == s and cur[2] == digest:
+        here = cur is not None and cur[0] == g and cur[1] == s
+        digest = cur[2] if here and self.changed is not None and (g, s) not in self.changed else block_hash(block)
+        if here and cur[2] == digest:
             self.splice.copy(cur[3])
             size = cur[3]
         else:
@@ -265,13 +273,13 @@ class _Blocks:
             size = len(data)
             self.splice.write(data)
             self.stats["quad_blocks"] += 1
-            if cur is not None and cur[0] == g and cur[1] == s:
+            if here:
                 self.splice.skip(cur[3])
                 if g:
                     self.loader.drop_block(g, s)
             if g:  # the default graph is the union: the triple pass keeps it
                 self.loader.quads(data)
-        if cur is not None and cur[0] == g and cur[1] == s:
+        if here:
             cur = next(self.old, None)
         self.cur = cur
         self.index.quad_block(g, s, digest, size)
@@ -317,8 +325,9 @@ def _union_lines(rows) -> str:
 class _Texts:
     """graph.ttl and graph.jsonld, subject by subject: written anew, or, with the previous
     build's files (``old_files``) and its subject index (``old``), copied from them where a
-    subject's hash is the one it had. ``record(s, digest, ttl_len, js_len)``: the index of the
-    files being written (both are then written)."""
+    subject's hash is the one it had, or where it is known not to have changed.
+    ``record(s, digest, ttl_len, js_len)``: the index of the files being written (both are
+    then written)."""
 
     def __init__(self, tt, js, record=None, old_files: Optional[dict] = None, old=None) -> None:
         from .splice import Splice
@@ -345,7 +354,10 @@ class _Texts:
         self.jsp.skip((3 if self.old_first else 4) + entry[3])
         self.old_first = False
 
-    def subject(self, s: str, subject: IRI, triples: list, digest: Optional[bytes]) -> None:
+    def subject(self, s: str, subject: IRI, triples: list, rows: list, digest: Optional[bytes] = None,
+                same: bool = False) -> None:
+        """``rows``: the subject's rows, hashed unless ``digest`` is given; ``same``: known to
+        be as in the previous build (its old block is copied unhashed)."""
         first = self.first
         self.first = False
         if self.tsp is not None:
@@ -353,7 +365,10 @@ class _Texts:
             while cur is not None and cur[0] < s:
                 self._drop(cur)
                 cur = next(self.old, None)
-            if cur is not None and cur[0] == s and cur[1] == digest:
+            here = cur is not None and cur[0] == s
+            if here and not same and digest is None:
+                digest = block_hash(rows)
+            if here and (same or cur[1] == digest):
                 tsp.copy(cur[2])
                 if self.old_first == first:
                     jsp.copy((3 if first else 4) + cur[3])
@@ -365,11 +380,13 @@ class _Texts:
                 self.old_first = False
                 self.cur = next(self.old, None)
                 return
-            if cur is not None and cur[0] == s:
+            if here:
                 self._drop(cur)
                 cur = next(self.old, None)
             self.cur = cur
             self.changed += 1
+            if digest is None:
+                digest = block_hash(rows)
             t_data = turtle.block(subject, triples).encode("utf-8")
             j_data = jsonld.node_text(subject, triples, first).encode("utf-8")
             tsp.write(t_data)
@@ -377,6 +394,8 @@ class _Texts:
             self.record(s, digest, len(t_data), len(j_data) - (3 if first else 4))
             return
         if self.record is not None:
+            if digest is None:
+                digest = block_hash(rows)
             t_text = turtle.block(subject, triples)
             j_text = jsonld.node_text(subject, triples, first)
             self.ttl.append(t_text)
@@ -418,10 +437,9 @@ def _triples(s: str, rows: list) -> tuple[IRI, list]:
 
 
 def _triple_pass(quads, tt, js, nodes: Optional[_Spool], loader, counts: dict, index=None, prev=None,
-                 stats: Optional[dict] = None, texts_elsewhere: bool = False) -> None:
+                 stats: Optional[dict] = None, texts_elsewhere: bool = False, changed=None) -> None:
     """``texts_elsewhere``: graph.ttl and graph.jsonld (and their index) are written by
-    another process (:class:`_TextsProcess`), not here."""
-    from .splice import block_hash
+    another process (:class:`_TextsProcess`), not here. ``changed``: see :func:`write_streams`."""
 
     texts = None
     if (tt or js) and not texts_elsewhere:
@@ -430,6 +448,7 @@ def _triple_pass(quads, tt, js, nodes: Optional[_Spool], loader, counts: dict, i
     union: list[str] = []
     n = 0
     types, preds = counts["types"], counts["preds"]
+    may_differ = changed.subjects if changed is not None else None
     old = cur = None
     if prev is not None and loader is not None:  # the store: a copy of the previous one, given the changes
         old = iter(prev.subjects())
@@ -448,20 +467,23 @@ def _triple_pass(quads, tt, js, nodes: Optional[_Spool], loader, counts: dict, i
                 nodes.add((s, attrs))
         if loader is not None:
             loader.subject(s, triples)
-        # a block's hash: for the index of the texts written here, and for the store's changes
-        digest = block_hash(rows) if (index is not None and texts is not None) or old is not None else None
+        same = may_differ is not None and s not in may_differ
+        # a block's hash (unless it is known not to have changed): for the index of the texts
+        # written here, and for the store's changes
+        digest = block_hash(rows) if not same and ((index is not None and texts is not None) or old is not None) \
+            else None
         if texts is not None:
-            texts.subject(s, subject, triples, digest)
+            texts.subject(s, subject, triples, rows, digest, same)
         if old is not None:
             while cur is not None and cur[0] < s:  # gone: out of the store
                 loader.drop_subject(cur[0])
                 cur = next(old, None)
             if cur is not None and cur[0] == s:
-                same = cur[1] == digest
-                if not same:
+                unchanged = same or cur[1] == digest
+                if not unchanged:
                     loader.drop_subject(s)
                 cur = next(old, None)
-                if same:
+                if unchanged:
                     continue
             loader.union(_union_lines(rows).encode("utf-8"))
         elif loader is not None:
@@ -488,7 +510,7 @@ def _write_texts(spec: dict) -> dict:
     process of their own: ``spec`` names the graph's triple runs, the files to write and the
     previous build's (see :class:`_TextsProcess`)."""
     from ..quads import merged_triples
-    from .splice import Records, block_hash
+    from .splice import Records
 
     with contextlib.ExitStack() as stack:
         def opened(path, mode):
@@ -503,10 +525,11 @@ def _write_texts(spec: dict) -> dict:
             old_files = {name: opened(path, "rb") for name, path in spec["old"].items()}
             old = read_spooled(opened(spec["old_subjects"], "rb"))
         texts = _Texts(tt, js, index.add if index is not None else None, old_files, old)
+        may_differ = set(spec["changed"]) if spec.get("changed") is not None else None
         for s, group in groupby(merged_triples(spec["runs"]), key=itemgetter(0)):
             rows = list(group)
             subject, triples = _triples(s, rows)
-            texts.subject(s, subject, triples, block_hash(rows) if index is not None else None)
+            texts.subject(s, subject, triples, rows, same=may_differ is not None and s not in may_differ)
         texts.finish()
         if index is not None:
             index.close(sync=True)

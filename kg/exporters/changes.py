@@ -1,0 +1,119 @@
+"""What changed between the previous build's graph and this one's, found from their sorted
+runs instead of a pass over the whole graph.
+
+A graph on disk is a set of sorted runs (:mod:`kg.quads`), and a build that keeps its runs
+for the next one takes most of them whole from the build before (:class:`kg.cache.RunCache`).
+The index of a write (:mod:`kg.exporters.splice`) holds hard links to every run of the graph
+it wrote (``index/runs/``), so the next write still has them, whatever the run cache has
+removed or replaced meanwhile. A run file of both graphs (the same file: the same device and
+inode) holds the same rows in both. So every quad that differs between the two graphs is in
+a run of one graph only, and the blocks (graph, subject) of ``graph.nq`` and the subjects of
+the union graph that may differ are the keys of the rows that only one graph's own runs hold
+(:func:`changes`): usually the runs of one chunk of articles and the graph-wide runs made
+after them (policies, actors), a few percent of the graph.
+
+Anything that does not fit (a graph in memory, a previous write without links, runs from an
+earlier version without keys files, nearly every run new) gives None: the
+writer then compares every block, as it always can.
+"""
+from __future__ import annotations
+
+import heapq
+import os
+import shutil
+from dataclasses import dataclass
+from operator import itemgetter
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+from ..quads import KEYS_SUFFIX, RunKeys, _read_run, _unique, quad_key
+
+__all__ = ["Changes", "changes", "link_runs", "linked_runs"]
+
+RUNS_DIR = "runs"
+#: beyond this share of the new graph's run bytes in runs it does not share with the previous
+#: one, finding what changed would read nearly all of both graphs: every block is compared
+MAX_SHARE = 0.9
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The keys that may differ between two graphs: any other block or subject is the same."""
+
+    blocks: frozenset  # (graph or "", subject) of graph.nq
+    subjects: frozenset  # subjects of the union graph
+
+
+def link_runs(index_dir: Path, pairs: list[tuple[str, str]]) -> bool:
+    """Hard links in ``index_dir/runs/`` to the (quad, triple) run files ``pairs`` and their
+    keys files. False (and no links) if a file cannot be linked (another file system)."""
+    folder = index_dir / RUNS_DIR
+    try:
+        folder.mkdir()
+        for i, (q, t) in enumerate(pairs):
+            for kind, path in (("q", q), ("t", t)):
+                for suffix in ("", KEYS_SUFFIX):
+                    os.link(path + suffix, folder / f"{i}.{kind}{suffix}")
+        (folder / "count").write_text(str(len(pairs)), encoding="utf-8")
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+    return True
+
+
+def linked_runs(index_dir: Path) -> Optional[list[tuple[str, str]]]:
+    """The run files :func:`link_runs` kept in ``index_dir``, or None."""
+    folder = index_dir / RUNS_DIR
+    try:
+        n = int((folder / "count").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    pairs = [(str(folder / f"{i}.q"), str(folder / f"{i}.t")) for i in range(n)]
+    if not all(os.path.isfile(p) and RunKeys.exists(p) for pair in pairs for p in pair):
+        return None
+    return pairs
+
+
+def _identity(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
+
+
+def _merged(paths: Iterable[str]) -> Iterator[tuple]:
+    return _unique(heapq.merge(*(_read_run(p) for p in paths)))
+
+
+def _keys_differing(old: Iterator[tuple], new: Iterator[tuple], key) -> set:
+    """The keys of rows in one of two sorted, duplicate-free streams and not the other."""
+    out = set()
+    x, y = next(old, None), next(new, None)
+    while x is not None or y is not None:
+        if y is None or (x is not None and x < y):
+            out.add(key(x))
+            x = next(old, None)
+        elif x is None or y < x:
+            out.add(key(y))
+            y = next(new, None)
+        else:
+            x, y = next(old, None), next(new, None)
+    return out
+
+
+def changes(old_pairs: list[tuple[str, str]], new_pairs: list[tuple[str, str]],
+            max_share: float = MAX_SHARE) -> Optional[Changes]:
+    """The blocks and subjects that may differ between the graph of the runs ``old_pairs``
+    and that of ``new_pairs`` ((quad run, triple run) files), or None if that is not worth
+    finding (more than ``max_share`` of the new graph's run bytes are new) or a file is gone."""
+    try:
+        old_ids = {(_identity(q), _identity(t)): (q, t) for q, t in old_pairs}
+        new_ids = {(_identity(q), _identity(t)): (q, t) for q, t in new_pairs}
+        total = sum(os.path.getsize(q) + os.path.getsize(t) for q, t in new_pairs)
+        made = [pair for ident, pair in new_ids.items() if ident not in old_ids]
+        if sum(os.path.getsize(q) + os.path.getsize(t) for q, t in made) > max_share * total:
+            return None
+        dropped = [pair for ident, pair in old_ids.items() if ident not in new_ids]
+        blocks = _keys_differing(_merged(q for q, _ in dropped), _merged(q for q, _ in made), quad_key)
+        subjects = _keys_differing(_merged(t for _, t in dropped), _merged(t for _, t in made), itemgetter(0))
+    except OSError:
+        return None
+    return Changes(frozenset(blocks), frozenset(subjects))
