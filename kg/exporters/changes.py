@@ -19,8 +19,10 @@ writer then compares every block, as it always can.
 from __future__ import annotations
 
 import heapq
+import marshal
 import os
 import shutil
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -28,7 +30,7 @@ from typing import Iterable, Iterator, Optional
 
 from ..quads import KEYS_SUFFIX, RunKeys, _read_run, _unique, quad_key
 
-__all__ = ["Changes", "changes", "link_runs", "linked_runs"]
+__all__ = ["Changes", "changes", "fetch", "link_runs", "linked_runs"]
 
 RUNS_DIR = "runs"
 #: beyond this share of the new graph's run bytes in runs it does not share with the previous
@@ -117,3 +119,35 @@ def changes(old_pairs: list[tuple[str, str]], new_pairs: list[tuple[str, str]],
     except OSError:
         return None
     return Changes(frozenset(blocks), frozenset(subjects))
+
+
+def fetch(paths: Iterable[str], keys: Iterable, key) -> dict:
+    """The rows of each of ``keys`` in the runs at ``paths`` (``key``: a row's key), sorted and
+    each once, read from the few records that may hold them (:class:`kg.quads.RunKeys`); a
+    key no run holds is absent."""
+    wanted = sorted(set(keys))
+    found: dict = {}
+    for path in paths:
+        where = RunKeys(path)
+        firsts = where.firsts
+        held = [k for k in wanted if where.may_hold(k)] if firsts else []
+        if not held:
+            continue
+        loaded: dict[int, list] = {}
+        with open(path, "rb") as fh:
+            for k in held:
+                # the records whose rows may have this key: from the last that starts before it
+                # (its rows may go on into the next ones) to the last that starts with it
+                for r in range(max(bisect_left(firsts, k) - 1, 0), max(bisect_right(firsts, k), 1)):
+                    rows = loaded.get(r)
+                    if rows is None:
+                        loaded.clear()  # keys come in order: an earlier record is not read again
+                        fh.seek(where.offsets[r])
+                        rows = loaded[r] = marshal.loads(fh.read(int.from_bytes(fh.read(8), "little")))
+                    i = bisect_left(rows, k, key=key)
+                    j = i
+                    while j < len(rows) and key(rows[j]) == k:
+                        j += 1
+                    if j > i:
+                        found.setdefault(k, []).extend(rows[i:j])
+    return {k: sorted(set(rows)) for k, rows in found.items()}

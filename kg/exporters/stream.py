@@ -327,9 +327,10 @@ class _Texts:
     build's files (``old_files``) and its subject index (``old``), copied from them where a
     subject's hash is the one it had, or where it is known not to have changed.
     ``record(s, digest, ttl_len, js_len)``: the index of the files being written (both are
-    then written)."""
+    then written). ``sparse``: only the subjects that may have changed are given
+    (:meth:`subject`, :meth:`gone`), in order; the old ones between them are copied."""
 
-    def __init__(self, tt, js, record=None, old_files: Optional[dict] = None, old=None) -> None:
+    def __init__(self, tt, js, record=None, old_files: Optional[dict] = None, old=None, sparse: bool = False) -> None:
         from .splice import Splice
 
         self.tt, self.js, self.record = tt, js, record
@@ -348,38 +349,58 @@ class _Texts:
             self.old = iter(old)
             self.cur = next(self.old, None)
             self.old_first = True
+        self._before = self._keep if sparse else self._drop  # what comes of an old subject not given
 
     def _drop(self, entry) -> None:  # an old subject: skipped in both files
         self.tsp.skip(entry[2])
         self.jsp.skip((3 if self.old_first else 4) + entry[3])
         self.old_first = False
 
+    def _keep(self, entry) -> None:  # an old subject as it was: copied from both files
+        first = self.first
+        self.first = False
+        self.tsp.copy(entry[2])
+        if self.old_first == first:
+            self.jsp.copy((3 if first else 4) + entry[3])
+        else:  # the JSON-LD separator differs (a node became, or ceased to be, the first)
+            self.jsp.skip(3 if self.old_first else 4)
+            self.jsp.write(b"\n  " if first else b",\n  ")
+            self.jsp.copy(entry[3])
+        self.record(*entry)
+        self.old_first = False
+
+    def _through(self, s: str):
+        """The old subjects before ``s`` dropped (or, sparse, kept); the old entry now next."""
+        cur = self.cur
+        while cur is not None and cur[0] < s:
+            self._before(cur)
+            cur = next(self.old, None)
+        self.cur = cur
+        return cur
+
+    def gone(self, s: str) -> None:
+        """A subject that may have changed has no triples any more (sparse)."""
+        cur = self._through(s)
+        if cur is not None and cur[0] == s:
+            self._drop(cur)
+            self.cur = next(self.old, None)
+
     def subject(self, s: str, subject: IRI, triples: list, rows: list, digest: Optional[bytes] = None,
                 same: bool = False) -> None:
         """``rows``: the subject's rows, hashed unless ``digest`` is given; ``same``: known to
         be as in the previous build (its old block is copied unhashed)."""
-        first = self.first
-        self.first = False
         if self.tsp is not None:
-            tsp, jsp, cur = self.tsp, self.jsp, self.cur
-            while cur is not None and cur[0] < s:
-                self._drop(cur)
-                cur = next(self.old, None)
+            tsp, jsp = self.tsp, self.jsp
+            cur = self._through(s)
             here = cur is not None and cur[0] == s
             if here and not same and digest is None:
                 digest = block_hash(rows)
             if here and (same or cur[1] == digest):
-                tsp.copy(cur[2])
-                if self.old_first == first:
-                    jsp.copy((3 if first else 4) + cur[3])
-                else:  # the JSON-LD separator differs (a node became, or ceased to be, the first)
-                    jsp.skip(3 if self.old_first else 4)
-                    jsp.write(b"\n  " if first else b",\n  ")
-                    jsp.copy(cur[3])
-                self.record(s, digest, cur[2], cur[3])
-                self.old_first = False
+                self._keep(cur)
                 self.cur = next(self.old, None)
                 return
+            first = self.first
+            self.first = False
             if here:
                 self._drop(cur)
                 cur = next(self.old, None)
@@ -393,6 +414,8 @@ class _Texts:
             jsp.write(j_data)
             self.record(s, digest, len(t_data), len(j_data) - (3 if first else 4))
             return
+        first = self.first
+        self.first = False
         if self.record is not None:
             if digest is None:
                 digest = block_hash(rows)
@@ -420,7 +443,7 @@ class _Texts:
         if self.tsp is not None:
             cur = self.cur
             while cur is not None:
-                self._drop(cur)
+                self._before(cur)
                 cur = next(self.old, None)
             self.tsp.finish()
             self.jsp.finish()
@@ -524,12 +547,22 @@ def _write_texts(spec: dict) -> dict:
         if spec.get("old"):
             old_files = {name: opened(path, "rb") for name, path in spec["old"].items()}
             old = read_spooled(opened(spec["old_subjects"], "rb"))
-        texts = _Texts(tt, js, index.add if index is not None else None, old_files, old)
-        may_differ = set(spec["changed"]) if spec.get("changed") is not None else None
-        for s, group in groupby(merged_triples(spec["runs"]), key=itemgetter(0)):
-            rows = list(group)
-            subject, triples = _triples(s, rows)
-            texts.subject(s, subject, triples, rows, same=may_differ is not None and s not in may_differ)
+        sparse = old is not None and spec.get("changed") is not None
+        texts = _Texts(tt, js, index.add if index is not None else None, old_files, old, sparse=sparse)
+        if sparse:  # only the subjects that may have changed, read from the runs that may hold them
+            from .changes import fetch
+
+            found = fetch(spec["runs"], spec["changed"], itemgetter(0))
+            for s in spec["changed"]:
+                rows = found.get(s)
+                if rows:
+                    texts.subject(s, *_triples(s, rows), rows)
+                else:
+                    texts.gone(s)
+        else:
+            for s, group in groupby(merged_triples(spec["runs"]), key=itemgetter(0)):
+                rows = list(group)
+                texts.subject(s, *_triples(s, rows), rows)
         texts.finish()
         if index is not None:
             index.close(sync=True)
