@@ -23,8 +23,63 @@ def test_exports_validate_against_the_graphml_xsd(corpus_build, schema, name):
     out, _ = corpus_build
     doc = etree.parse(str(out / name))
     assert schema.validate(doc), str(schema.error_log)[:500]
-    ids = doc.xpath("//g:node/@id", namespaces={"g": "http://graphml.graphdrawing.org/xmlns"})
-    assert ids and all(i.startswith("n") and i[1:].isdigit() for i in ids)
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    ids = doc.xpath("//g:node/@id", namespaces=ns)
+    edges = doc.xpath("//g:edge/@id", namespaces=ns)
+    assert ids and len(set(ids)) == len(ids) and edges and len(set(edges)) == len(edges)
+
+
+def test_a_node_has_the_same_id_in_every_build_and_file(corpus_build, corpus_dir, tmp_path):
+    """Ids come from the IRIs: a build of a part of the corpus gives its nodes the ids the
+    whole corpus gave them, in both files, and its edges the same ids too."""
+    import shutil
+
+    import kg
+    from kg.exporters.graphml import _KEYS
+
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    iri_key, predicate_key = _KEYS[("node", "iri")][0], _KEYS[("edge", "predicate")][0]
+
+    def by_iri(path):
+        doc = etree.parse(str(path))
+        nodes = {n.get("id"): n.findtext(f"g:data[@key='{iri_key}']", namespaces=ns)
+                 for n in doc.xpath("//g:node", namespaces=ns)}
+        edges = {(nodes[e.get("source")], e.findtext(f"g:data[@key='{predicate_key}']", namespaces=ns),
+                  nodes[e.get("target")]): e.get("id") for e in doc.xpath("//g:edge", namespaces=ns)}
+        return {iri: ident for ident, iri in nodes.items()}, edges
+
+    out, _ = corpus_build
+    part = tmp_path / "part"
+    for f in sorted(corpus_dir.rglob("*.md"))[::4]:
+        (part / f.relative_to(corpus_dir)).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(f, part / f.relative_to(corpus_dir))
+    kg.build([part]).write(tmp_path / "out")
+    whole, whole_edges = by_iri(out / "graph.graphml")
+    some, some_edges = by_iri(tmp_path / "out" / "graph.graphml")
+    actors, _ = by_iri(out / "actors.graphml")
+    common = whole.keys() & some.keys()
+    assert len(common) > 20 and len(some) < len(whole)
+    assert all(whole[iri] == some[iri] for iri in common)
+    assert actors and all(whole[iri] == ident for iri, ident in actors.items())
+    shared = whole_edges.keys() & some_edges.keys()
+    assert len(shared) > 10 and all(whole_edges[k] == some_edges[k] for k in shared)
+
+
+def test_two_iris_with_one_hash_get_two_ids(monkeypatch):
+    """A clash of hashes (forced here) gives the later IRI a suffix; edges name the right nodes."""
+    from kg.exporters import graphml
+
+    monkeypatch.setattr(graphml, "node_id", lambda iri: "nSAME")
+    nodes = [("https://ex.org/a", {"label": "a"}), ("https://ex.org/b", {"label": "b"}),
+             ("https://ex.org/c", {"label": "c"})]
+    links = [("https://ex.org/a", "https://ex.org/p", "https://ex.org/c", 1),
+             ("https://ex.org/c", "https://ex.org/p", "https://ex.org/b", 2)]
+    got = list(graphml.items(lambda: iter(nodes), lambda: iter(links), {}))
+    ids = [ident for kind, ident, _ in got if kind == "node"]
+    assert ids == ["nSAME", "nSAME_2", "nSAME_3"]
+    edges = [ident for kind, ident, _ in got if kind == "edge"]
+    assert [(e[0], e[1]) for e in edges] == [("nSAME", "nSAME_3"), ("nSAME_3", "nSAME_2")]
+    assert len({e[2] for e in edges}) == 2
 
 
 def test_the_xsd_refuses_an_iri_as_a_node_id(schema):

@@ -1,8 +1,13 @@
 """GraphML for Gephi, Cytoscape and yEd: typed resources as nodes, links between them as
 edges, valid against the GraphML 1.0 schema (tested with its XSD).
 
-- Node ids are ``n0``, ``n1``... in IRI order (an IRI is not an XML NMTOKEN, so it cannot be
-  an id); the IRI is the node's ``iri`` attribute.
+- A node's id is made from its IRI (an IRI is not an XML NMTOKEN, so it cannot be the id
+  itself): ``n`` and a hash of the IRI (:func:`node_id`), so a node has the same id in every
+  build and in both files, and a tool that merges two exports by id (Gephi's "append")
+  merges the same resources. An edge's id is its source's and target's ids and its
+  predicate (:func:`edge_id`). Two IRIs of one build with the same hash (some chance in
+  10^14 for a million nodes) are told apart by a suffix. The IRI is the node's ``iri``
+  attribute.
 - Every node has ``label``, ``name``, ``type``, ``iri`` and ``articles`` (how many articles
   mention, tag, cover or link to it); policies have ``date`` (= ``firstReported``),
   ``firstReported`` and ``lastReported`` where known, so Gephi's timeline can use ``date``
@@ -24,6 +29,8 @@ policies only.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import heapq
 import io
 import re
@@ -183,6 +190,29 @@ def _count_graphs(links: Iterable[tuple]) -> Iterator[tuple]:
         yield ps, pp, po, n
 
 
+_NMTOKEN = re.compile(r"[A-Za-z0-9_:-]+")  # an NMTOKEN without the dot (the separator of edge ids)
+
+
+def node_id(iri: str) -> str:
+    """The id of the node of ``iri``: ``n`` and 64 bits of its hash, URL-safe base64 (letters,
+    digits, ``-`` and ``_``: an XML NMTOKEN)."""
+    digest = hashlib.blake2b(iri.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return "n" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _predicate_id(p: str) -> str:
+    name = compact(p)
+    if _NMTOKEN.fullmatch(name) and name != p:
+        return name  # "kg:restricts", "schema:mentions"
+    return "p" + hashlib.blake2b(p.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+
+
+def edge_id(source: str, target: str, p: str) -> str:
+    """The id of the edge ``p`` from the node ``source`` to ``target`` (their ids): unique,
+    since node ids hold no dot and an edge is one per (source, predicate, target)."""
+    return f"{source}.{target}.{_predicate_id(p)}"
+
+
 def items(nodes: Callable[[], Iterable[tuple[str, dict]]], links: Callable[[], Iterable[tuple]],
           articles: dict, node_filter: Optional[Callable[[dict], bool]] = None,
           keep: Optional[Callable[[str], bool]] = None, linked_only: bool = False) -> Iterator[tuple]:
@@ -199,20 +229,28 @@ def items(nodes: Callable[[], Iterable[tuple[str, dict]]], links: Callable[[], I
                 wanted.update((s, o))
         del candidates
     ids: dict[str, str] = {}
+    taken: set[str] = set()
     for iri, attrs in nodes():
         if (wanted is not None and iri not in wanted) or (node_filter is not None and not node_filter(attrs)):
             continue
         attrs = {**attrs, "articles": str(articles.get(iri, 0))}
-        ids[iri] = f"n{len(ids)}"
-        yield ("node", ids[iri], attrs)
-    n = 0
+        ident = node_id(iri)
+        if ident in taken:  # the same hash as an IRI before it: the first free suffix
+            k = 2
+            while f"{ident}_{k}" in taken:
+                k += 1
+            ident = f"{ident}_{k}"
+        taken.add(ident)
+        ids[iri] = ident
+        yield ("node", ident, attrs)
+    del taken
     for s, p, o, count in links():
         if p not in _SKIP_EDGES and (keep is None or keep(p)) and s in ids and o in ids:
             name = compact(p).split(":", 1)[-1]
-            yield ("edge", (ids[s], ids[o], f"e{n}"),
+            source, target = ids[s], ids[o]
+            yield ("edge", (source, target, edge_id(source, target, p)),
                    {"relation": name, "label": name, "predicate": p, "articles": str(count),
                     "weight": str(max(1, count))})
-            n += 1
 
 
 # what XML 1.0 cannot hold: controls (but tab and line ends), lone surrogates, U+FFFE/U+FFFF
