@@ -95,9 +95,8 @@ KEYS_SUFFIX = ".k"
 _KEYS_FORMAT = 1
 
 
-def quad_key(row: Row) -> tuple[str, str]:
-    """A quad run's key: (graph, subject), a block of graph.nq."""
-    return row[0], row[1]
+#: a quad run's key: (graph, subject), a block of graph.nq
+quad_key = itemgetter(0, 1)
 
 
 def _key_sum(key) -> int:

@@ -5,8 +5,8 @@ edges, valid against the GraphML 1.0 schema (tested with its XSD).
   itself): ``n`` and a hash of the IRI (:func:`node_id`), so a node has the same id in every
   build and in both files, and a tool that merges two exports by id (Gephi's "append")
   merges the same resources. An edge's id is its source's and target's ids and its
-  predicate (:func:`edge_id`). Two IRIs of one build with the same hash (some chance in
-  10^14 for a million nodes) are told apart by a suffix. The IRI is the node's ``iri``
+  predicate (:func:`edge_id`). Two IRIs of one build with the same hash (about 3 chances
+  in 100 million for a million nodes) are told apart by a suffix. The IRI is the node's ``iri``
   attribute.
 - Every node has ``label``, ``name``, ``type``, ``iri`` and ``articles`` (how many articles
   mention, tag, cover or link to it); policies have ``date`` (= ``firstReported``),
