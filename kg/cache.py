@@ -259,6 +259,11 @@ class RunCache:
                 os.replace(old, self.dir / name)
                 if os.path.exists(old + KEYS_SUFFIX):  # the run's keys file goes with it
                     os.replace(old + KEYS_SUFFIX, self.dir / (name + KEYS_SUFFIX))
+                else:  # (none: no keys file of another run may stay beside it)
+                    try:
+                        os.unlink(self.dir / (name + KEYS_SUFFIX))
+                    except FileNotFoundError:
+                        pass
             names.append(pair)
             paths.append((str(self.dir / pair[0]), str(self.dir / pair[1])))
         self._kept.update(n + suffix for pair in names for n in pair for suffix in ("", KEYS_SUFFIX))

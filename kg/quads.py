@@ -99,7 +99,8 @@ _KEYS_FORMAT = 1
 quad_key = itemgetter(0, 1)
 
 
-def _key_sum(key) -> int:
+def key_sum(key) -> int:
+    """The checksum of a run's key (a str, or a tuple of them) in its keys file."""
     text = key if isinstance(key, str) else "\n".join(key)
     return zlib.crc32(text.encode("utf-8", "surrogatepass"))
 
@@ -114,7 +115,7 @@ def _write_run(path: str, rows: list, key) -> int:
             _record(rows[i:i + RUN_RECORD], fh)
         size = fh.tell()
     firsts = [key(rows[i]) for i in range(0, len(rows), RUN_RECORD)]
-    sums = array("I", sorted({_key_sum(k) for k in set(map(key, rows))}))
+    sums = array("I", sorted({key_sum(k) for k in set(map(key, rows))}))
     data = marshal.dumps((_KEYS_FORMAT, RUN_RECORD, firsts, offsets, sums.tobytes()))
     with open(path + KEYS_SUFFIX, "wb") as fh:
         fh.write(data)
@@ -127,8 +128,9 @@ class RunKeys:
 
     def __init__(self, path: str) -> None:
         with open(path + KEYS_SUFFIX, "rb") as fh:
-            fmt, record, self.firsts, self.offsets, sums = marshal.loads(fh.read())
-        if fmt != _KEYS_FORMAT or record != RUN_RECORD:
+            fmt, _, self.firsts, offsets, sums = marshal.loads(fh.read())
+        self.offsets = offsets
+        if fmt != _KEYS_FORMAT or len(offsets) != len(self.firsts):
             raise ValueError(f"{path}{KEYS_SUFFIX}: not a keys file this version reads")
         self.path = path
         table = array("I")
@@ -136,7 +138,7 @@ class RunKeys:
         self.sums = frozenset(table)
 
     def may_hold(self, key) -> bool:
-        return _key_sum(key) in self.sums
+        return key_sum(key) in self.sums
 
     @staticmethod
     def exists(path: str) -> bool:

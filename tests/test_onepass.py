@@ -115,3 +115,51 @@ def test_jsonld_node_text_is_the_node_dict_formatted_as_json_dumps():
         for first in (True, False):
             expected = ("\n  " if first else ",\n  ") + jsonld._dumps(jsonld._node(subject, triples), 2)
             assert jsonld.node_text(subject, triples, first) == expected
+
+
+def _texts(subjects: dict, old=None, changed=None) -> tuple[bytes, bytes, list]:
+    """graph.ttl and graph.jsonld of ``subjects`` (subject -> rows) and the index records:
+    written in full, or (``old``: a previous write's bytes and records) from the subjects in
+    ``changed`` alone, the old blocks between copied."""
+    from kg.exporters.stream import _Texts, _triples
+
+    tt, js, records = io.BytesIO(), io.BytesIO(), []
+    add = lambda *row: records.append(row)  # noqa: E731
+    if old is None:
+        texts = _Texts(tt, js, add)
+        for s in sorted(subjects):
+            texts.subject(s, *_triples(s, subjects[s]), subjects[s])
+    else:
+        files = {"turtle": io.BytesIO(old[0]), "jsonld": io.BytesIO(old[1])}
+        texts = _Texts(tt, js, add, files, iter(old[2]), sparse=True)
+        for s in sorted(changed):
+            if s in subjects:
+                texts.subject(s, *_triples(s, subjects[s]), subjects[s])
+            else:
+                texts.gone(s)
+    texts.finish()
+    return tt.getvalue(), js.getvalue(), records
+
+
+def _rows(name: str, value: str) -> list:
+    s = f"https://ex.org/{name}"
+    return [(s, "http://schema.org/name", 1, value, "en", ""),
+            (s, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", 0, "http://schema.org/Thing", "", "")]
+
+
+def test_texts_written_from_the_changed_subjects_alone_equal_a_full_write():
+    """Sparse Turtle and JSON-LD: the subjects that may have changed are written or dropped,
+    the others copied from the previous files; the bytes and the index are a full write's,
+    wherever the change is (the first subject gone or new: JSON-LD's separator moves)."""
+    a, b, c, d = (_rows(n, n.upper()) for n in "abcd")
+    b2 = _rows("b", "B, changed")
+    by = lambda *rs: {r[0][0]: r for r in rs}  # noqa: E731
+    cases = [(by(a, b, c), by(b, c)), (by(b, c), by(a, b, c)), (by(a, b, c), by(a, b)), (by(a, b), {}),
+             ({}, by(a, b)), (by(a, b, c), by(a, b2, c)), (by(b, c), by(b2, c)), (by(a, c), by(b, d)),
+             (by(a, b, c, d), by(a, b, c, d))]
+    for before, after in cases:
+        old = _texts(before)
+        changed = {s for s in before.keys() | after.keys() if before.get(s) != after.get(s)}
+        assert _texts(after, old, changed) == _texts(after), (sorted(before), sorted(after))
+        # a subject that did not change may be among those given: it is copied as it was
+        assert _texts(after, old, changed | set(after)) == _texts(after)

@@ -131,8 +131,7 @@ def write_all(result, out: Path, formats: Optional[Sequence[str]] = None, increm
             changed = changes(old_runs, runs) if old_runs is not None else None
         stats = write_streams(result, {n: files[n] for n in names if n in STREAMED}, loader, index, prev, texts_to,
                               changed)
-        if runs is not None:
-            index.keep_runs(runs)
+        runs_kept = runs is not None and index.keep_runs(runs)  # (not across file systems)
         was_incremental = prev is not None
         if prev is not None:  # the previous generation is no longer needed: let the commit remove it
             prev.close()
@@ -173,5 +172,5 @@ def write_all(result, out: Path, formats: Optional[Sequence[str]] = None, increm
     if isinstance(getattr(result, "stats", None), dict):
         result.stats["temp_bytes"] = getattr(result.quads, "spilled_bytes", 0) + stats["temp_bytes"]
         if "changed" in stats:
-            result.stats["written"] = {"incremental": was_incremental, **stats["changed"]}
+            result.stats["written"] = {"incremental": was_incremental, **stats["changed"], "runs_kept": runs_kept}
     return [final for _, final in staged]

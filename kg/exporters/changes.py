@@ -28,7 +28,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from ..quads import KEYS_SUFFIX, RunKeys, _read_run, _unique, quad_key
+from ..quads import KEYS_SUFFIX, RunKeys, _read_run, _unique, key_sum, quad_key
 
 __all__ = ["Changes", "changes", "fetch", "link_runs", "linked_runs"]
 
@@ -36,6 +36,9 @@ RUNS_DIR = "runs"
 #: beyond this share of the new graph's run bytes in runs it does not share with the previous
 #: one, finding what changed would read nearly all of both graphs: every block is compared
 MAX_SHARE = 0.9
+#: subjects that may have changed beyond which graph.ttl and graph.jsonld are written from a
+#: merge of the whole graph, not from their rows read apart (held in memory together)
+SPARSE_SUBJECTS = 50_000
 
 
 @dataclass(frozen=True)
@@ -76,9 +79,9 @@ def linked_runs(index_dir: Path) -> Optional[list[tuple[str, str]]]:
     return pairs
 
 
-def _identity(path: str) -> tuple[int, int]:
-    st = os.stat(path)
-    return st.st_dev, st.st_ino
+def _identity(path: str) -> tuple[int, int, int, int]:
+    st = os.stat(path)  # (size and time too: a file system whose inode numbers are not stable)
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _merged(paths: Iterable[str]) -> Iterator[tuple]:
@@ -116,7 +119,7 @@ def changes(old_pairs: list[tuple[str, str]], new_pairs: list[tuple[str, str]],
         dropped = [pair for ident, pair in old_ids.items() if ident not in new_ids]
         blocks = _keys_differing(_merged(q for q, _ in dropped), _merged(q for q, _ in made), quad_key)
         subjects = _keys_differing(_merged(t for _, t in dropped), _merged(t for _, t in made), itemgetter(0))
-    except OSError:
+    except (OSError, ValueError, EOFError):  # a run gone or damaged (never synced: a crash)
         return None
     return Changes(frozenset(blocks), frozenset(subjects))
 
@@ -126,11 +129,12 @@ def fetch(paths: Iterable[str], keys: Iterable, key) -> dict:
     each once, read from the few records that may hold them (:class:`kg.quads.RunKeys`); a
     key no run holds is absent."""
     wanted = sorted(set(keys))
+    sums = [key_sum(k) for k in wanted]
     found: dict = {}
     for path in paths:
         where = RunKeys(path)
-        firsts = where.firsts
-        held = [k for k in wanted if where.may_hold(k)] if firsts else []
+        firsts, there = where.firsts, where.sums
+        held = [k for k, h in zip(wanted, sums) if h in there] if firsts else []
         if not held:
             continue
         loaded: dict[int, list] = {}

@@ -6,7 +6,8 @@ edges, valid against the GraphML 1.0 schema (tested with its XSD).
   build and in both files, and a tool that merges two exports by id (Gephi's "append")
   merges the same resources. An edge's id is its source's and target's ids and its
   predicate (:func:`edge_id`). Two IRIs of one build with the same hash (about 3 chances
-  in 100 million for a million nodes) are told apart by a suffix. The IRI is the node's ``iri``
+  in 100 million for a million nodes) are told apart by a suffix (which then depends on the
+  nodes of the file: the later IRI of the two may have another id in ``actors.graphml``). The IRI is the node's ``iri``
   attribute.
 - Every node has ``label``, ``name``, ``type``, ``iri`` and ``articles`` (how many articles
   mention, tag, cover or link to it); policies have ``date`` (= ``firstReported``),
@@ -204,7 +205,7 @@ def _predicate_id(p: str) -> str:
     name = compact(p)
     if _NMTOKEN.fullmatch(name) and name != p:
         return name  # "kg:restricts", "schema:mentions"
-    return "p" + hashlib.blake2b(p.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+    return "p" + hashlib.blake2b(p.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 def edge_id(source: str, target: str, p: str) -> str:

@@ -155,7 +155,9 @@ def _start_texts(quads, tt, js, paths: dict, index, prev, changed=None) -> Optio
     if prev is not None:
         spec["old"] = {name: str(prev.folder / FILENAMES[name]) for name in ("turtle", "jsonld")}
         spec["old_subjects"] = str(prev.gen / INDEX_DIR / "subjects")
-        if changed is not None:
+        from .changes import SPARSE_SUBJECTS
+
+        if changed is not None and len(changed.subjects) <= SPARSE_SUBJECTS:  # (their rows are held together)
             spec["changed"] = sorted(changed.subjects)
     return _TextsProcess(spec)
 
