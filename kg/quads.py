@@ -30,7 +30,7 @@ from typing import Iterable, Iterator, Optional
 
 from .terms import IRI, Literal, Term
 
-__all__ = ["QuadSet", "SPILL_AT", "RunKeys", "spooled", "read_spooled", "merged_triples"]
+__all__ = ["QuadSet", "SPILL_AT", "RunKeys", "spooled", "read_spooled", "merged_runs"]
 
 #: quads held in memory before a checkpoint spills them to disk (a 5,000-document build,
 #: 759k quads, peaks at 459 MB with this bound)
@@ -55,18 +55,23 @@ def _term(kind: int, value: str, lang: str, datatype: str) -> Term:
     return IRI(value) if kind == 0 else Literal(value, lang or None, datatype or None)
 
 
-def spooled(rows: Iterable, fh, record: int = _CHUNK) -> None:
+def spooled(rows: Iterable, fh, record: int = _CHUNK) -> list[int]:
     """Write rows (tuples of str, int, None) to ``fh`` in marshal records of ``record`` rows,
     each after its length (so a record is read back with one read and ``marshal.loads``:
-    ``marshal.load`` on a file reads it a few bytes at a time, eight times slower)."""
+    ``marshal.load`` on a file reads it a few bytes at a time, eight times slower). Returns
+    where each record starts."""
+    offsets = []
     chunk = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= record:
+            offsets.append(fh.tell())
             _record(chunk, fh)
             chunk = []
     if chunk:
+        offsets.append(fh.tell())
         _record(chunk, fh)
+    return offsets
 
 
 def _record(chunk: list, fh) -> None:
@@ -108,11 +113,8 @@ def key_sum(key) -> int:
 def _write_run(path: str, rows: list, key) -> int:
     """A run: sorted ``rows`` in records of ``RUN_RECORD`` rows, and its keys file (``key``:
     a row's key). Returns the bytes written."""
-    offsets = []
     with open(path, "wb") as fh:
-        for i in range(0, len(rows), RUN_RECORD):
-            offsets.append(fh.tell())
-            _record(rows[i:i + RUN_RECORD], fh)
+        offsets = spooled(rows, fh, RUN_RECORD)
         size = fh.tell()
     firsts = [key(rows[i]) for i in range(0, len(rows), RUN_RECORD)]
     sums = array("I", sorted({key_sum(k) for k in set(map(key, rows))}))
@@ -128,25 +130,20 @@ class RunKeys:
 
     def __init__(self, path: str) -> None:
         with open(path + KEYS_SUFFIX, "rb") as fh:
-            fmt, _, self.firsts, offsets, sums = marshal.loads(fh.read())
-        self.offsets = offsets
-        if fmt != _KEYS_FORMAT or len(offsets) != len(self.firsts):
+            fmt, _, self.firsts, self.offsets, sums = marshal.loads(fh.read())
+        if fmt != _KEYS_FORMAT or len(self.offsets) != len(self.firsts):
             raise ValueError(f"{path}{KEYS_SUFFIX}: not a keys file this version reads")
-        self.path = path
         table = array("I")
         table.frombytes(sums)
-        self.sums = frozenset(table)
-
-    def may_hold(self, key) -> bool:
-        return key_sum(key) in self.sums
+        self.sums = frozenset(table)  # the checksums (key_sum) of the keys it holds
 
     @staticmethod
     def exists(path: str) -> bool:
         return os.path.isfile(path + KEYS_SUFFIX)
 
 
-def merged_triples(paths: list[str], more: Iterable[tuple] = ()) -> Iterator[tuple]:
-    """The triple rows of the runs at ``paths`` (and the sorted rows ``more``), merged, each once."""
+def merged_runs(paths: Iterable[str], more: Iterable[tuple] = ()) -> Iterator[tuple]:
+    """The rows of the runs at ``paths`` (and the sorted rows ``more``), merged, each once."""
     return _unique(heapq.merge(*(_read_run(p) for p in paths), more))
 
 
@@ -305,7 +302,7 @@ class QuadSet:
         """The union graph (each triple once) as rows ``(s, p, kind, value, lang, datatype)``
         by subject, predicate, object: one merge of the triple runs."""
         mem = _unique(sorted(r[1:] for r in self._mem))
-        return merged_triples(self._triple_runs, mem) if self._triple_runs else mem
+        return merged_runs(self._triple_runs, mem) if self._triple_runs else mem
 
     def runs(self) -> Optional[list[tuple[str, str]]]:
         """The (quad, triple) run files, each with its keys file, when the whole graph is on
@@ -319,7 +316,7 @@ class QuadSet:
 
     def triple_runs(self) -> Optional[list[str]]:
         """The files of :meth:`triple_rows` when the whole graph is on disk (another process
-        can then read it: :func:`merged_triples`), else None."""
+        can then read it: :func:`merged_runs`), else None."""
         return list(self._triple_runs) if self._triple_runs and not self._mem else None
 
     def sorted(self) -> Iterator[tuple[IRI, IRI, Term, Optional[IRI]]]:

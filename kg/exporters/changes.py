@@ -18,7 +18,6 @@ writer then compares every block, as it always can.
 """
 from __future__ import annotations
 
-import heapq
 import marshal
 import os
 import shutil
@@ -28,7 +27,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from ..quads import KEYS_SUFFIX, RunKeys, _read_run, _unique, key_sum, quad_key
+from ..quads import KEYS_SUFFIX, RunKeys, key_sum, merged_runs, quad_key
 
 __all__ = ["Changes", "changes", "fetch", "link_runs", "linked_runs"]
 
@@ -84,10 +83,6 @@ def _identity(path: str) -> tuple[int, int, int, int]:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
-def _merged(paths: Iterable[str]) -> Iterator[tuple]:
-    return _unique(heapq.merge(*(_read_run(p) for p in paths)))
-
-
 def _keys_differing(old: Iterator[tuple], new: Iterator[tuple], key) -> set:
     """The keys of rows in one of two sorted, duplicate-free streams and not the other."""
     out = set()
@@ -117,8 +112,8 @@ def changes(old_pairs: list[tuple[str, str]], new_pairs: list[tuple[str, str]],
         if sum(os.path.getsize(q) + os.path.getsize(t) for q, t in made) > max_share * total:
             return None
         dropped = [pair for ident, pair in old_ids.items() if ident not in new_ids]
-        blocks = _keys_differing(_merged(q for q, _ in dropped), _merged(q for q, _ in made), quad_key)
-        subjects = _keys_differing(_merged(t for _, t in dropped), _merged(t for _, t in made), itemgetter(0))
+        blocks = _keys_differing(merged_runs(q for q, _ in dropped), merged_runs(q for q, _ in made), quad_key)
+        subjects = _keys_differing(merged_runs(t for _, t in dropped), merged_runs(t for _, t in made), itemgetter(0))
     except (OSError, ValueError, EOFError):  # a run gone or damaged (never synced: a crash)
         return None
     return Changes(frozenset(blocks), frozenset(subjects))
@@ -137,17 +132,15 @@ def fetch(paths: Iterable[str], keys: Iterable, key) -> dict:
         held = [k for k, h in zip(wanted, sums) if h in there] if firsts else []
         if not held:
             continue
-        loaded: dict[int, list] = {}
+        at, rows = -1, []  # the record last read (keys come in order: none before it is read again)
         with open(path, "rb") as fh:
             for k in held:
                 # the records whose rows may have this key: from the last that starts before it
                 # (its rows may go on into the next ones) to the last that starts with it
                 for r in range(max(bisect_left(firsts, k) - 1, 0), max(bisect_right(firsts, k), 1)):
-                    rows = loaded.get(r)
-                    if rows is None:
-                        loaded.clear()  # keys come in order: an earlier record is not read again
+                    if r != at:
                         fh.seek(where.offsets[r])
-                        rows = loaded[r] = marshal.loads(fh.read(int.from_bytes(fh.read(8), "little")))
+                        at, rows = r, marshal.loads(fh.read(int.from_bytes(fh.read(8), "little")))
                     i = bisect_left(rows, k, key=key)
                     j = i
                     while j < len(rows) and key(rows[j]) == k:

@@ -534,7 +534,7 @@ def _write_texts(spec: dict) -> dict:
     """graph.ttl and graph.jsonld (and their index) as :func:`_triple_pass` writes them, in a
     process of their own: ``spec`` names the graph's triple runs, the files to write and the
     previous build's (see :class:`_TextsProcess`)."""
-    from ..quads import merged_triples
+    from ..quads import merged_runs
     from .splice import Records
 
     with contextlib.ExitStack() as stack:
@@ -562,7 +562,7 @@ def _write_texts(spec: dict) -> dict:
                 else:
                     texts.gone(s)
         else:
-            for s, group in groupby(merged_triples(spec["runs"]), key=itemgetter(0)):
+            for s, group in groupby(merged_runs(spec["runs"]), key=itemgetter(0)):
                 rows = list(group)
                 texts.subject(s, *_triples(s, rows), rows)
         texts.finish()
