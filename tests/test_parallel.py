@@ -447,27 +447,79 @@ def test_an_incremental_write_of_a_spilled_graph_equals_a_clean_build(sample, tm
         elif step == "removed":
             files[4].unlink()
         result = kg.build([work], cache=out, exclude=[out], spill_at=300, workers=workers)
+        before = len(texts)
         got = exports(result, out)
-        assert sum(t is not None for t in texts) == (workers > 1) * n
         got["store"] = store_dump(out)
-        assert result.stats["written"]["incremental"] and result.stats["written"]["runs_kept"]
+        written = result.stats["written"]
+        assert written["incremental"] and written["runs_kept"]
         # (with one chunk, only a build with nothing new shares the chunk's run with the last)
-        assert result.stats["written"]["found_from_runs"] == (step == "same" or (chunk == 3 and step == "changed"))
+        assert written["found_from_runs"] == (step == "same" or (chunk == 3 and step == "changed"))
+        # what may have changed found, every export is made from it alone (no pass over the
+        # graph, no texts process)
+        assert written.get("sparse", False) == written["found_from_runs"]
+        assert sum(t is not None for t in texts[before:]) == (workers > 1 and not written["found_from_runs"])
         assert (result.stats["written"]["subjects"] > 0) == (step != "same")
         same(got, clean([work], tmp_path / f"clean-{step}"))
         # and the index the next write reads is the one a clean build writes
         assert index_rows(out) == index_rows(tmp_path / f"clean-{step}")
 
 
+def test_a_write_from_the_changes_alone_equals_a_clean_build(sample, tmp_path, monkeypatch):
+    """Edits that add, change and take back statements (a policy and relations in a Chinese
+    page, an English article's headline and excerpt, both reverted), each followed by a build
+    whose write is made from the changed blocks and subjects alone: the links' and objects'
+    article counts, the GraphML nodes, the names index and the report's counts follow, and
+    every export, the store and the index equal a clean build's."""
+    monkeypatch.setattr(pipeline, "CHUNK_GROUPS", 3)
+    work, out = tmp_path / "in", tmp_path / "out"
+    small_copy(sample, work)
+    kg.build([work], cache=out, exclude=[out], spill_at=300).write(out)
+    chinese = sorted(p for p in work.rglob("*.md") if "ncid" in str(p))
+    english = sorted(p for p in work.rglob("*.md") if "yaml_frontmatter" in str(p))
+    originals = {p: p.read_text("utf-8") for p in (chinese[1], chinese[3], english[0])}
+
+    def edit(path, old, new):
+        text = path.read_text("utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), "utf-8")
+
+    steps = [
+        ("policy", lambda: edit(chinese[1], "。", "。美国商务部宣布对华为实施出口管制，限制其获得芯片。")),
+        ("relation", lambda: edit(chinese[3], "。", "。荷兰政府与日本合作，限制对中国出口光刻机。")),
+        ("headline", lambda: (edit(english[0], "title: \"", "title: \"Nvidia and ASML: "),
+                              edit(english[0], "excerpt: \"", "excerpt: \"Huawei criticizes Japan. "))),
+        ("reverted", lambda: [path.write_text(text, "utf-8") for path, text in originals.items()]),
+    ]
+    graphs = []
+    for step, change in steps:
+        change()
+        result = kg.build([work], cache=out, exclude=[out], spill_at=300)
+        got = exports(result, out)
+        got["store"] = store_dump(out)
+        written = result.stats["written"]
+        assert written.get("sparse"), step
+        assert written["quad_blocks"] > 0 and written["subjects"] > 0, step
+        same(got, clean([work], tmp_path / f"clean-{step}"))
+        assert index_rows(out) == index_rows(tmp_path / f"clean-{step}"), step
+        graphs.append(got)
+    # the edits changed what the derived exports say, and reverting them brought it back
+    for name in ("graph.graphml", "actors.graphml", "report.json"):
+        assert graphs[0][name] != graphs[1][name] and graphs[1][name] != graphs[2][name], name
+    assert graphs[0]["store"]["names"] != graphs[2]["store"]["names"]
+
+
 def index_rows(out: Path) -> dict:
+    import marshal
+
     from kg.exporters.splice import INDEX_DIR
     from kg.quads import read_spooled
     from kg.query.store import current_store
 
     rows = {}
-    for name in ("quads", "subjects"):
+    for name in ("quads", "subjects", "links", "nodes"):
         with open(current_store(out) / INDEX_DIR / name, "rb") as fh:
             rows[name] = list(read_spooled(fh))
+    rows["derived"] = marshal.loads((current_store(out) / INDEX_DIR / "derived").read_bytes())
     return rows
 
 

@@ -105,32 +105,40 @@ def write_all(result, out: Path, formats: Optional[Sequence[str]] = None, increm
             fd, tmp = tempfile.mkstemp(prefix=f".{module.FILENAME}.{os.getpid()}.", suffix=".tmp", dir=out)
             staged.append((tmp, out / module.FILENAME))
             files[name] = os.fdopen(fd, "wb")
+        runs = changed = old_runs = None
+        sparse = False
         if "nquads" in names:
             store_tmp = new_generation(out)
             if all(n in names for n in FILENAMES):
                 if incremental:
                     prev = Previous.open(out, current_store(out))
-                loader = StoreLoader(store_tmp, base=prev.gen if prev is not None else None)
+                # a graph on disk whose runs are mostly kept from build to build (a build with a
+                # cache): its runs are kept with the index, and what may differ from the previous
+                # graph is found from the two graphs' runs; if that is little, the write is made
+                # from it alone (kg.exporters.delta)
+                if isinstance(stats_of, dict) and "runs" in stats_of:
+                    runs = getattr(result.quads, "runs", lambda: None)()
+                if prev is not None and runs is not None:
+                    from .changes import changes
+                    from .delta import usable
+
+                    old_runs = prev.runs()
+                    changed = changes(old_runs, runs) if old_runs is not None else None
+                    sparse = usable(prev, changed, names)
+                loader = StoreLoader(store_tmp, base=prev.gen if prev is not None else None, names_too=sparse)
                 index = IndexWriter(store_tmp)
             else:
                 loader = StoreLoader(store_tmp)
         texts_to = None
-        if isinstance(stats_of, dict) and stats_of.get("workers", 1) > 1 and cores() > 1:
+        if isinstance(stats_of, dict) and stats_of.get("workers", 1) > 1 and cores() > 1 and not sparse:
             texts_to = {n: staged[names.index(n)][0] for n in ("turtle", "jsonld") if n in names}
-        # a graph on disk whose runs are mostly kept from build to build (a build with a cache):
-        # its runs are kept with the index, and what may differ from the previous graph is
-        # found from the two graphs' runs
-        runs = None
-        if index is not None and isinstance(stats_of, dict) and "runs" in stats_of:
-            runs = getattr(result.quads, "runs", lambda: None)()
-        changed = None
-        if prev is not None and runs is not None:
-            from .changes import changes
+        streamed = {n: files[n] for n in names if n in STREAMED}
+        if sparse:
+            from .delta import write_changes
 
-            old_runs = prev.runs()
-            changed = changes(old_runs, runs) if old_runs is not None else None
-        stats = write_streams(result, {n: files[n] for n in names if n in STREAMED}, loader, index, prev, texts_to,
-                              changed)
+            stats = write_changes(result, streamed, loader, index, prev, changed, old_runs, runs)
+        else:
+            stats = write_streams(result, streamed, loader, index, prev, texts_to, changed)
         runs_kept = runs is not None and index.keep_runs(runs)  # (not across file systems)
         was_incremental = prev is not None
         if prev is not None:  # the previous generation is no longer needed: let the commit remove it

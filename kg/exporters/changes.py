@@ -29,7 +29,7 @@ from typing import Iterable, Iterator, Optional
 
 from ..quads import KEYS_SUFFIX, RunKeys, key_sum, merged_runs, quad_key
 
-__all__ = ["Changes", "changes", "fetch", "link_runs", "linked_runs"]
+__all__ = ["Changes", "changes", "fetch", "fetch_graph", "link_runs", "linked_runs"]
 
 RUNS_DIR = "runs"
 #: beyond this share of the new graph's run bytes in runs it does not share with the previous
@@ -148,3 +148,22 @@ def fetch(paths: Iterable[str], keys: Iterable, key) -> dict:
                     if j > i:
                         found.setdefault(k, []).extend(rows[i:j])
     return {k: sorted(set(rows)) for k, rows in found.items()}
+
+
+def fetch_graph(paths: Iterable[str], graph: str) -> list:
+    """Every row of the named graph ``graph`` in the quad runs at ``paths``, sorted and each
+    once, read from the records whose keys may fall in the graph (:class:`kg.quads.RunKeys`)."""
+    lo, hi = (graph, ""), (graph + "\0",)  # every (graph, subject) key sorts between the two
+    found = set()
+    for path in paths:
+        where = RunKeys(path)
+        firsts = where.firsts
+        first, last = max(bisect_left(firsts, lo) - 1, 0), bisect_left(firsts, hi)
+        if not firsts or first >= last:
+            continue
+        with open(path, "rb") as fh:
+            for r in range(first, last):
+                fh.seek(where.offsets[r])
+                rows = marshal.loads(fh.read(int.from_bytes(fh.read(8), "little")))
+                found.update(row for row in rows if row[0] == graph)
+    return sorted(found)

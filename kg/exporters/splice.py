@@ -8,6 +8,10 @@ Beside each store generation, ``index/`` records how the exports of that build a
 - ``subjects``: for each subject of the union graph (subject order) a hash of its triples
   and the length of its Turtle block and of its JSON-LD node;
 - ``meta.json``: the size and time of the three exports it describes;
+- ``links``, ``nodes`` and ``derived``, when every export was written: what the GraphML files,
+  the names index and ``report.json`` are made from (the counted links, each node's GraphML
+  attributes, the article counts and the graph's counts), so that the next write can update
+  them from the changes alone (:mod:`kg.exporters.delta`);
 - ``runs/``: links to the sorted runs of the graph written, if it was on disk, from which
   the next write finds the blocks and subjects that may have changed without comparing the
   others (:mod:`kg.exporters.changes`).
@@ -30,11 +34,11 @@ import marshal
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, Iterator, Optional
+from typing import BinaryIO, Iterable, Iterator, Optional
 
 from ..quads import read_spooled, spooled
 
-__all__ = ["INDEX_DIR", "Previous", "IndexWriter", "Records", "Splice", "block_hash", "files_stamp"]
+__all__ = ["DERIVED", "INDEX_DIR", "Previous", "IndexWriter", "Records", "Splice", "block_hash", "files_stamp"]
 
 INDEX_DIR = "index"
 _FORMAT = 1
@@ -42,6 +46,8 @@ _COPY = 8 << 20  # bytes copied from an old export per read
 #: the exports an index describes (all three must be written for a write to be incremental)
 SPLICED = ("nquads", "turtle", "jsonld")
 FILENAMES = {"nquads": "graph.nq", "turtle": "graph.ttl", "jsonld": "graph.jsonld"}
+#: the files of what the other exports are made from (:meth:`IndexWriter.derived`)
+DERIVED = ("links", "nodes", "derived")
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +56,7 @@ def writer_version() -> str:
     prefixes): an index made by other code does not describe what this code would write."""
     root = Path(__file__).resolve().parent
     h = hashlib.blake2b(digest_size=16)
-    for path in sorted(root.glob("*.py")) + [root.parent / "terms.py"]:
+    for path in sorted(root.glob("*.py")) + [root.parent / "terms.py", root.parent / "query" / "names.py"]:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
@@ -112,6 +118,23 @@ class IndexWriter:
 
         return pairs is not None and link_runs(self.dir, pairs)
 
+    def derived(self, links: Iterable[tuple], nodes: Iterable[tuple], articles: dict, counts: dict) -> None:
+        """What the GraphML files, the names index and the report are made from: the counted
+        links (s, p, o, articles) and the nodes (IRI, GraphML attributes), each in order; the
+        article count of each object and the graph's counts (see :func:`kg.exporters.stream.write_streams`)."""
+        for name, rows in (("links", links), ("nodes", nodes)):
+            with open(self.dir / name, "wb") as fh:
+                spooled(rows, fh, 20_000)
+                fh.flush()
+                os.fsync(fh.fileno())
+        plain = {"articles": sorted((str(k), n) for k, n in articles.items() if n),
+                 **{k: counts[k] for k in ("quads", "triples", "graphs")},
+                 **{k: sorted((str(t), n) for t, n in counts[k].items() if n) for k in ("types", "preds")}}
+        with open(self.dir / "derived", "wb") as fh:
+            fh.write(marshal.dumps(plain))
+            fh.flush()
+            os.fsync(fh.fileno())
+
     def hand_over_subjects(self) -> Path:
         """The subjects' part is written by another process (:func:`kg.exporters.stream._write_texts`,
         with :class:`Records`): its file."""
@@ -141,6 +164,7 @@ class Previous:
         self.folder, self.gen = folder, gen
         self.files: dict[str, BinaryIO] = {}
         self._hold: Optional[int] = None
+        self._derived: Optional[dict] = None  # (read once; {}: not kept)
 
     @classmethod
     def open(cls, folder: Path, gen: Optional[Path]) -> Optional["Previous"]:
@@ -176,6 +200,28 @@ class Previous:
         from .changes import linked_runs
 
         return linked_runs(self.gen / INDEX_DIR)
+
+    def derived(self) -> Optional[dict]:
+        """What the previous write's other exports were made from (:meth:`IndexWriter.derived`):
+        ``articles`` (a dict), ``counts`` (as :func:`kg.exporters.stream.write_streams` counts),
+        and the paths of ``links`` and ``nodes``; None if it did not keep them."""
+        if self._derived is not None:
+            return self._derived or None
+        self._derived = {}
+        index = self.gen / INDEX_DIR
+        try:
+            plain = marshal.loads((index / "derived").read_bytes())
+            if not all((index / name).is_file() for name in DERIVED):
+                return None
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+        from collections import Counter
+
+        counts = {k: plain[k] for k in ("quads", "triples", "graphs")}
+        counts.update({k: Counter(dict(plain[k])) for k in ("types", "preds")})
+        self._derived = {"articles": dict(plain["articles"]), "counts": counts,
+                         "links": index / "links", "nodes": index / "nodes"}
+        return self._derived
 
     def quad_blocks(self) -> Iterator[tuple]:
         with open(self.gen / INDEX_DIR / "quads", "rb") as fh:

@@ -128,6 +128,8 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, p
                                                          node_filter=actors_graphml.node_filter,
                                                          keep=actors_graphml.keep, linked_only=True))
             stats["temp_bytes"] = disk
+            if index is not None and set(files) == set(STREAMED):  # for the next write (kg.exporters.delta)
+                index.derived(link_rows(), node_rows(), links.articles, counts)
         if elsewhere is not None:
             done = elsewhere.result()
             if prev is not None:

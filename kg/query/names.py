@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from ..lexicon import normalize_name
 from ..terms import KG, PROV, RDF, RDF_TYPE, RDFS, SCHEMA, SKOS, Literal, compact
 
-__all__ = ["write_names", "open_links", "add_links", "NameRows", "LABELS", "MAIN_TYPES", "SKIP_PREDICATES", "main_type"]
+__all__ = ["write_names", "update_names", "open_links", "add_links", "NameRows", "LABELS", "MAIN_TYPES", "SKIP_PREDICATES", "main_type"]
 
 LABELS = [RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", SCHEMA + "name", SCHEMA + "headline"]
 # the type a node is listed under, first that applies
@@ -220,3 +220,54 @@ def _scan_links(store: ox.Store, db: sqlite3.Connection) -> None:
 
 def _is_assertion(types: set[str]) -> bool:
     return compact(KG + "Assertion") in types
+
+
+def update_names(db: sqlite3.Connection, subjects: dict, weight: dict, reweighed: Iterable[str],
+                 links: Iterable[tuple]) -> None:
+    """Bring a copy of the previous build's names index up to date with what changed, to the
+    rows :func:`write_names` gives for the new graph (their order on disk aside).
+    ``subjects``: each subject that may have changed with its statements (as for
+    :meth:`NameRows.subject`), or None if it has none any more; ``weight``: the new article
+    counts; ``reweighed``: the nodes whose count changed; ``links``: the counted links that
+    changed, (s, p, o, old articles or None if new, new articles or None if gone)."""
+    found = NameRows()
+    old_types = {}
+    for s, triples in subjects.items():
+        row = db.execute("SELECT type FROM nodes WHERE iri = ?", (s,)).fetchone()
+        old_types[s] = row[0] if row else None
+        db.execute("DELETE FROM names WHERE iri = ?", (s,))
+        db.execute("DELETE FROM nodes WHERE iri = ?", (s,))
+        if triples:
+            found.subject(s, triples)
+    db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", sorted(set(found.rows)))
+    db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?)", sorted(
+        (iri, _display(ls), main_type(found.types.get(iri, set())), weight.get(iri, 0))
+        for iri, ls in found.labels.items() if not _is_assertion(found.types.get(iri, set()))))
+    db.executemany("UPDATE nodes SET weight = ? WHERE iri = ?",
+                   [(weight.get(iri, 0), iri) for iri in sorted(set(reweighed) - set(subjects))])
+
+    def type_of(iri):
+        row = db.execute("SELECT type FROM nodes WHERE iri = ?", (iri,)).fetchone()
+        return row[0] if row else None
+
+    for s, p, o, before, after in links:
+        if p in SKIP_PREDICATES or s == o:
+            continue
+        sides = ((s, "out", o), (o, "in", s))
+        if after is None:
+            db.executemany("DELETE FROM links WHERE node = ? AND direction = ? AND predicate = ? AND other = ?",
+                           [(node, d, p, other) for node, d, other in sides])
+        elif before is None:
+            db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?)",
+                           [(node, d, p, other, after, type_of(other)) for node, d, other in sides])
+        else:
+            db.executemany("UPDATE links SET articles = ? WHERE node = ? AND direction = ? AND predicate = ? "
+                           "AND other = ?", [(after, node, d, p, other) for node, d, other in sides])
+    # a node whose type changed (or that came or went): its neighbours' rows name its type
+    for s, before in sorted(old_types.items()):
+        now = type_of(s)
+        if now != before:
+            others = [r[0] for r in db.execute("SELECT DISTINCT other FROM links WHERE node = ?", (s,))]
+            db.executemany("UPDATE links SET other_type = ? WHERE node = ? AND other = ?",
+                           [(now, other, s) for other in others])
+    db.commit()

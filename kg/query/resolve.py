@@ -72,7 +72,7 @@ def suggest(store: Store, name: str, limit: int = 3) -> list[str]:
 
     choices = [r[0] for r in store.names.execute(
         "SELECT DISTINCT n.name FROM names n JOIN nodes d ON d.iri = n.iri "
-        "WHERE d.type != 'schema:NewsArticle'")]
+        "WHERE d.type != 'schema:NewsArticle' ORDER BY n.name")]  # (the same whatever the rows' order on disk)
     by_norm = {}
     for c in choices:
         by_norm.setdefault(normalize_name(c), c)

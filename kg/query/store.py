@@ -279,10 +279,13 @@ class StoreLoader:
 
     CHUNK = 32 << 20
 
-    def __init__(self, path: Path, base: Optional[Path] = None) -> None:
+    def __init__(self, path: Path, base: Optional[Path] = None, names_too: bool = False) -> None:
         """``base``: the generation of the previous build; the new store starts as its copy
         (hard links to Oxigraph's immutable files: no data is copied) and takes only the
-        changes (:meth:`drop_block`, :meth:`drop_subject`, then the new blocks' lines)."""
+        changes (:meth:`drop_block`, :meth:`drop_subject`, then the new blocks' lines).
+        ``names_too`` (with ``base``): the names index too starts as a copy of the previous
+        one, which the writer updates (:func:`kg.query.names.update_names` on :attr:`names`)
+        instead of its being written from the whole graph."""
         from .names import SKIP_PREDICATES, open_links
 
         self.path = path
@@ -297,7 +300,12 @@ class StoreLoader:
             finally:
                 del old
         self.store = ox.Store(str(path / "oxigraph"))
-        self.names = open_links(path / "names.sqlite")
+        self.names_updated = base is not None and names_too
+        if self.names_updated:
+            shutil.copyfile(base / "names.sqlite", path / "names.sqlite")
+            self.names = sqlite3.connect(str(path / "names.sqlite"))
+        else:
+            self.names = open_links(path / "names.sqlite")
         self.name_rows = None  # fed subject by subject (:meth:`subject`), into self.names
         self.skip = SKIP_PREDICATES  # links that are no neighbour relation (see :meth:`links`)
         self._pending: list[bytes] = []
@@ -398,11 +406,14 @@ class StoreLoader:
             if next(iter(self.store.quads_for_pattern(None, None, None, name)), None) is None:
                 self.store.remove_graph(name)
         self.store.flush()
-        if self.name_rows is None:
+        if self.names_updated:
+            self.names.commit()
+        elif self.name_rows is None:
             from .names import NameRows
 
             self.name_rows = NameRows(self.names, self.weight)
-        write_names(self.store, self.names, links_given=True, fed=self.name_rows, weight=self.weight)
+        if not self.names_updated:
+            write_names(self.store, self.names, links_given=True, fed=self.name_rows, weight=self.weight)
         self.name_rows = None
         self.names.close()
         del self.store  # Oxigraph writes its files when the store is dropped

@@ -1,0 +1,318 @@
+"""A write made from the previous one and what changed alone: the rebuild after a few files
+changed reads the rows of the blocks and subjects that may differ (:mod:`kg.exporters.changes`),
+not the whole graph.
+
+Every export is a function of the graph that decomposes:
+
+- ``graph.nq`` block by block (the quads of one subject in one graph) and ``graph.ttl`` and
+  ``graph.jsonld`` subject by subject: the changed ones are written, the rest copied from the
+  previous files (:mod:`kg.exporters.splice`); the store takes out and puts in the same;
+- a link's article count is the number of named graphs whose block of its subject states it,
+  so the changed blocks' old and new rows give each changed count; an object's article count
+  is the number of named graphs that mention, tag, cover or link to it, so a graph whose
+  changed blocks differ in those is read whole (it is one article) to tell;
+- a node's GraphML attributes and its names rows are its statements in the union graph;
+- the report's counts are sums over blocks and subjects.
+
+So the previous write's counted links, nodes, article counts and graph counts (kept in its
+index: :meth:`kg.exporters.splice.IndexWriter.derived`) are updated with the differences and
+kept for the next; the names index is a copy of the previous one, updated
+(:func:`kg.query.names.update_names`); the GraphML files are written from the updated links
+and nodes. Each file is byte for byte what a full write of the new graph gives (tested
+against clean builds).
+"""
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from itertools import groupby
+from operator import itemgetter
+from typing import BinaryIO, Iterator, Optional
+
+from ..quads import quad_key, read_spooled
+from ..terms import IRI
+from . import actors_graphml, graphml, report
+from .changes import SPARSE_SUBJECTS, fetch, fetch_graph
+from .splice import Splice, block_hash
+
+__all__ = ["usable", "write_changes"]
+
+
+def usable(prev, changed, names) -> bool:
+    """Whether the write can be made from the changes alone: every streamed export is written,
+    the previous write kept what the others are made from, and the changes are few."""
+    from .stream import STREAMED
+
+    return (prev is not None and changed is not None and set(names) == set(STREAMED)
+            and len(changed.blocks) + len(changed.subjects) <= SPARSE_SUBJECTS and prev.derived() is not None)
+
+
+def write_changes(result, files: dict[str, BinaryIO], loader, index, prev, changed, old_pairs: list,
+                  new_pairs: list) -> dict:
+    """Every streamed export, the store and the index, from the previous write (``prev``) and
+    the rows of the blocks and subjects ``changed`` in the old runs ``old_pairs`` and the new
+    ``new_pairs`` ((quad run, triple run) files). Returns what :func:`kg.exporters.stream.write_streams` does."""
+    from .stream import STREAMED
+
+    assert set(files) == set(STREAMED) and loader is not None and loader.names_updated
+    done = {"quad_blocks": 0, "subjects": 0, "copied_bytes": 0, "found_from_runs": True, "sparse": True}
+    derived = prev.derived()
+    counts, articles = derived["counts"], derived["articles"]
+    old_q, old_t = [q for q, _ in old_pairs], [t for _, t in old_pairs]
+    new_q, new_t = [q for q, _ in new_pairs], [t for _, t in new_pairs]
+    skip = graphml._SKIP_EDGES & loader.skip  # (as the full write counts links)
+
+    blocks = sorted(changed.blocks)
+    old_b, new_b = fetch(old_q, blocks, quad_key), fetch(new_q, blocks, quad_key)
+    _quads(files["nquads"], loader, index, prev, blocks, old_b, new_b, counts, done)
+    links = _link_changes(blocks, old_b, new_b, skip)
+    reweighed = _recount_articles(blocks, old_b, new_b, new_q, articles)
+
+    subjects = sorted(changed.subjects)
+    old_s, new_s = fetch(old_t, subjects, itemgetter(0)), fetch(new_t, subjects, itemgetter(0))
+    statements = _subjects(files, loader, index, prev, subjects, old_s, new_s, counts, done)
+
+    link_rows = _merge_links(derived["links"], links, new_q)
+    node_rows = _merge_nodes(derived["nodes"], statements)
+    index.derived(link_rows.rows(), node_rows, articles, counts)
+    from .splice import INDEX_DIR  # the index now holds the new links and nodes: read back from there
+
+    folder = index.dir
+    assert folder.name == INDEX_DIR
+
+    def read(name):
+        def rows():
+            with open(folder / name, "rb") as fh:
+                yield from read_spooled(fh)
+        return rows
+
+    from ..query.names import update_names
+
+    update_names(loader.names, statements, articles, reweighed, link_rows.changed)
+    escaped: list[str] = []
+    graphml.write_elements(files[graphml.NAME], graphml.items(read("nodes"), read("links"), articles), escaped)
+    graphml.report_escaped(result, graphml.FILENAME, escaped)
+    graphml.write_elements(files[actors_graphml.NAME], graphml.items(
+        read("nodes"), read("links"), articles, node_filter=actors_graphml.node_filter, keep=actors_graphml.keep,
+        linked_only=True))
+    files[report.NAME].write(report.render(result, report.graph_counts(
+        counts["quads"], counts["triples"], counts["graphs"], counts["types"], counts["preds"])))
+    return {"temp_bytes": 0, "changed": done}
+
+
+def _quads(nq, loader, index, prev, blocks: list, old_b: dict, new_b: dict, counts: dict, done: dict) -> None:
+    """graph.nq, the store's named graphs and the index of blocks: the previous ones, but for
+    the ``blocks`` that may have changed; and the count of quads and of named graphs."""
+    from .stream import _nq_lines
+
+    splice = Splice(nq, prev.files["nquads"], 0)
+    touched = {g for g, _ in blocks}
+    had, has = defaultdict(int), defaultdict(int)  # blocks of each touched graph, before and now
+    todo = iter(blocks)
+    nxt = next(todo, None)
+
+    def changed_block(key, old):  # a block that may have changed; old: its index entry or None
+        g, s = key
+        rows = new_b.get(key)
+        digest = block_hash(rows) if rows else None
+        if old is not None and old[2] == digest:
+            splice.copy(old[3])
+            index.quad_block(g, s, digest, old[3])
+            has[g] += 1
+            return
+        if old is not None:
+            splice.skip(old[3])
+            if g:
+                loader.drop_block(g, s)
+        if rows:
+            data = _nq_lines(rows).encode("utf-8")
+            splice.write(data)
+            if g:
+                loader.quads(data)
+            index.quad_block(g, s, digest, len(data))
+            done["quad_blocks"] += 1
+            has[g] += 1
+        counts["quads"] += len(rows or ()) - len(old_b.get(key, ()))
+
+    for entry in prev.quad_blocks():
+        key = (entry[0], entry[1])
+        while nxt is not None and nxt < key:  # a new block
+            changed_block(nxt, None)
+            nxt = next(todo, None)
+        if entry[0] in touched:
+            had[entry[0]] += 1
+        if key == nxt:
+            changed_block(key, entry)
+            nxt = next(todo, None)
+        else:
+            splice.copy(entry[3])
+            index.quad_block(*entry)
+            if entry[0] in touched:
+                has[entry[0]] += 1
+    while nxt is not None:
+        changed_block(nxt, None)
+        nxt = next(todo, None)
+    splice.finish()
+    done["copied_bytes"] += splice.copied
+    counts["graphs"] += sum((has[g] > 0) - (had[g] > 0) for g in touched if g)
+
+
+def _link_changes(blocks: list, old_b: dict, new_b: dict, skip) -> dict:
+    """For each link (s, p, o) the changed blocks state or stated: the change in the number of
+    named graphs that state it, and whether the default graph now states it (None: the
+    default graph's block of ``s`` did not change)."""
+    out: dict = {}
+    for key in blocks:
+        g, s = key
+        old = {(p, v) for _, _, p, k, v, _, _ in old_b.get(key, ()) if k == 0 and p not in skip}
+        new = {(p, v) for _, _, p, k, v, _, _ in new_b.get(key, ()) if k == 0 and p not in skip}
+        for pv in old | new:
+            diff, default = out.get((s, *pv), (0, None))
+            if g:
+                diff += (pv in new) - (pv in old)
+            else:
+                default = pv in new
+            out[(s, *pv)] = (diff, default)
+    return out
+
+
+def _counted(rows) -> set:
+    counted = graphml._COUNTED
+    return {v for _, _, p, k, v, _, _ in rows if k == 0 and p in counted}
+
+
+def _recount_articles(blocks: list, old_b: dict, new_b: dict, new_q: list, articles: dict) -> set:
+    """Update ``articles`` (how many named graphs mention, tag, cover or link to each object)
+    for the graphs whose changed blocks differ in those; returns the objects whose count
+    changed."""
+    by_graph = defaultdict(list)
+    for g, s in blocks:
+        if g:
+            by_graph[g].append((g, s))
+    reweighed = set()
+    for g, keys in by_graph.items():
+        before = set().union(*(_counted(old_b.get(k, ())) for k in keys))
+        after = set().union(*(_counted(new_b.get(k, ())) for k in keys))
+        if before == after:
+            continue  # the other blocks of the graph are as they were: so is what it counts
+        mine = set(keys)
+        rest = [row for row in fetch_graph(new_q, g) if (row[0], row[1]) not in mine]
+        kept = _counted(rest)
+        for v in (kept | before) ^ (kept | after):
+            n = articles.get(v, 0) + (1 if v in after else -1)
+            if n:
+                articles[v] = n
+            else:
+                articles.pop(v, None)
+            reweighed.add(v)
+    return reweighed
+
+
+def _subjects(files, loader, index, prev, subjects: list, old_s: dict, new_s: dict, counts: dict,
+              done: dict) -> dict:
+    """graph.ttl, graph.jsonld, the store's union graph and the index of subjects: the
+    previous ones, but for the ``subjects`` that may have changed; and the counts of triples,
+    types and predicates. Returns each such subject's statements (None if it has none)."""
+    from ..terms import RDF_TYPE
+    from .stream import _Texts, _triples, _union_lines
+
+    texts = _Texts(files["turtle"], files["jsonld"], index.subject, prev.files, prev.subjects(), sparse=True)
+    types, preds = counts["types"], counts["preds"]
+    out = {}
+    for s in subjects:
+        old, rows = old_s.get(s), new_s.get(s)
+        for sign, these in ((-1, old), (1, rows)):
+            for _, p, k, v, _, _ in these or ():
+                preds[p] += sign
+                if p == RDF_TYPE and k == 0:
+                    types[v] += sign
+            counts["triples"] += sign * len(these or ())
+        if rows:
+            subject, triples = _triples(s, rows)
+            texts.subject(s, subject, triples, rows)
+            out[s] = triples
+        else:
+            texts.gone(s)
+            out[s] = None
+        if old != rows:
+            if old:
+                loader.drop_subject(s)
+            if rows:
+                loader.union(_union_lines(rows).encode("utf-8"))
+    texts.finish()
+    for counter in (types, preds):
+        for key in [key for key, n in counter.items() if not n]:
+            del counter[key]
+    done["subjects"] += texts.changed
+    done["copied_bytes"] += texts.copied
+    return out
+
+
+class _Links:
+    """The new counted links: the previous ones with the changes, in order (:meth:`rows`), and
+    the changes themselves (``changed``: (s, p, o, old count or None, new count or None))."""
+
+    def __init__(self, path, changes: dict, default: set) -> None:
+        self.path, self.changes, self.default = path, changes, default
+        self.changed: list[tuple] = []
+
+    def rows(self) -> Iterator[tuple]:
+        todo = sorted(self.changes)
+        with open(self.path, "rb") as fh:
+            old = read_spooled(fh)
+            for key, group in groupby(heapq.merge(((r[:3], r) for r in old), ((k, None) for k in todo),
+                                                  key=itemgetter(0)), key=itemgetter(0)):
+                items = [row for _, row in group]
+                row = next((r for r in items if r is not None), None)
+                if len(items) == 1 and row is not None:  # no change
+                    yield row
+                    continue
+                before = row[3] if row is not None else None
+                diff, default = self.changes[key]
+                n = (before or 0) + diff
+                if default is None:  # the default graph's block of s is as it was: so is whether it states the link
+                    default = False if before is None else True if before == 0 else key in self.default
+                exists = n > 0 or default
+                after = n if exists else None
+                if after is not None:
+                    yield (*key, n)
+                if after != before:
+                    self.changed.append((*key, before, after))
+
+
+def _merge_links(path, changes: dict, new_q: list) -> _Links:
+    """The counted links with ``changes`` (:func:`_link_changes`) made. A link whose named
+    graphs all went needs to know whether the default graph states it: its subject's default
+    block is read for it."""
+    need = sorted({s for (s, p, o), (diff, default) in changes.items() if diff < 0 and default is None})
+    default = set()
+    if need:
+        for key, rows in fetch(new_q, [("", s) for s in need], quad_key).items():
+            default.update((s, p, v) for _, s, p, k, v, _, _ in rows if k == 0)
+    return _Links(path, changes, default)
+
+
+def _merge_nodes(path, statements: dict) -> Iterator[tuple]:
+    """The GraphML nodes (IRI, attributes): the previous ones, with the changed subjects'."""
+    new = []
+    for s, triples in sorted(statements.items()):
+        attrs = graphml._node_attrs(IRI(s), triples) if triples else None
+        new.append((s, attrs))
+    with open(path, "rb") as fh:
+        todo = iter(new)
+        nxt = next(todo, None)
+        for row in read_spooled(fh):
+            while nxt is not None and nxt[0] < row[0]:
+                if nxt[1] is not None:
+                    yield nxt
+                nxt = next(todo, None)
+            if nxt is not None and nxt[0] == row[0]:
+                if nxt[1] is not None:
+                    yield nxt
+                nxt = next(todo, None)
+                continue
+            yield row
+        while nxt is not None:
+            if nxt[1] is not None:
+                yield nxt
+            nxt = next(todo, None)
