@@ -23,11 +23,9 @@ against clean builds).
 """
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
-from itertools import groupby
 from operator import itemgetter
-from typing import BinaryIO, Iterator, Optional
+from typing import BinaryIO, Iterator
 
 from ..quads import quad_key, read_spooled
 from ..terms import IRI
@@ -75,14 +73,10 @@ def write_changes(result, files: dict[str, BinaryIO], loader, index, prev, chang
     link_rows = _merge_links(derived["links"], links, new_q)
     node_rows = _merge_nodes(derived["nodes"], statements)
     index.derived(link_rows.rows(), node_rows, articles, counts)
-    from .splice import INDEX_DIR  # the index now holds the new links and nodes: read back from there
 
-    folder = index.dir
-    assert folder.name == INDEX_DIR
-
-    def read(name):
+    def read(name):  # the new links and nodes, read back from the index
         def rows():
-            with open(folder / name, "rb") as fh:
+            with open(index.dir / name, "rb") as fh:
                 yield from read_spooled(fh)
         return rows
 
@@ -257,27 +251,42 @@ class _Links:
         self.changed: list[tuple] = []
 
     def rows(self) -> Iterator[tuple]:
-        todo = sorted(self.changes)
+        todo = iter(sorted(self.changes))
+        nxt = next(todo, None)
         with open(self.path, "rb") as fh:
             old = read_spooled(fh)
-            for key, group in groupby(heapq.merge(((r[:3], r) for r in old), ((k, None) for k in todo),
-                                                  key=itemgetter(0)), key=itemgetter(0)):
-                items = [row for _, row in group]
-                row = next((r for r in items if r is not None), None)
-                if len(items) == 1 and row is not None:  # no change
+            for row in old:
+                if nxt is None:  # no change left: the rest as it was
+                    yield row
+                    yield from old
+                    break
+                if row < nxt:  # (a row (s, p, o, n) sorts before a key (s, p, o) exactly when its first three do)
                     yield row
                     continue
-                before = row[3] if row is not None else None
-                diff, default = self.changes[key]
-                n = (before or 0) + diff
-                if default is None:  # the default graph's block of s is as it was: so is whether it states the link
-                    default = False if before is None else True if before == 0 else key in self.default
-                exists = n > 0 or default
-                after = n if exists else None
-                if after is not None:
-                    yield (*key, n)
-                if after != before:
-                    self.changed.append((*key, before, after))
+                key = row[:3]
+                while nxt is not None and nxt < key:  # a new link
+                    yield from self._changed(nxt, None)
+                    nxt = next(todo, None)
+                if key == nxt:
+                    yield from self._changed(nxt, row)
+                    nxt = next(todo, None)
+                else:
+                    yield row
+            while nxt is not None:
+                yield from self._changed(nxt, None)
+                nxt = next(todo, None)
+
+    def _changed(self, key: tuple, row) -> Iterator[tuple]:
+        before = row[3] if row is not None else None
+        diff, default = self.changes[key]
+        n = (before or 0) + diff
+        if default is None:  # the default graph's block of s is as it was: so is whether it states the link
+            default = False if before is None else True if before == 0 else key in self.default
+        after = n if n > 0 or default else None
+        if after is not None:
+            yield (*key, n)
+        if after != before:
+            self.changed.append((*key, before, after))
 
 
 def _merge_links(path, changes: dict, new_q: list) -> _Links:
