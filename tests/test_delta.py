@@ -20,6 +20,7 @@ ID = "https://example.org/id/"
 A1, A2, A3, A4, A5 = (ID + f"graph/a{n}" for n in range(1, 6))
 ART1, ART2, ART3, ART4, ART5 = (ID + f"article/{n}" for n in range(1, 6))
 X, Y, Z = ID + "actor/x", ID + "actor/y", ID + "actor/z"
+V, W = ID + "actor/v", ID + "actor/w"  # v ceases to be a node (no type), w becomes one
 
 
 def iri(g, s, p, o):
@@ -45,14 +46,18 @@ BEFORE = [
     *article(A1, ART1, "One", X, Y),
     iri(A1, X, KG + "relatedTo", Y),  # a1 also counts Y from another block than the article's
     *article(A2, ART2, "Two", X),
-    *article(A4, ART4, "Four", X), iri(A4, X, KG + "restricts", Y),
+    *article(A4, ART4, "Four", X, V, W), iri(A4, X, KG + "restricts", Y),
+    *actor(V, "Organization", "Vee"), text("", W, SCHEMA + "name", "Double"),
 ]
 AFTER = [
     *actor(X, "Organization", "X Corp"), *actor(Y, "Country", "Ylandia Republic"), *actor(Z, "Person", "Zed"),
     iri("", X, KG + "restricts", Y),
     *article(A1, ART1, "One", X),  # no longer mentions Y, which a1 still counts (relatedTo)
     iri(A1, X, KG + "relatedTo", Y),
-    *article(A4, ART4, "Four", X),  # no longer states X restricts Y: the default graph still does
+    # no longer states X restricts Y: the default graph still does; its links to v and w are
+    # as they were, but v is no node any more and w is one now
+    *article(A4, ART4, "Four", X, V, W),
+    text("", V, SCHEMA + "name", "Vee"), *actor(W, "Person", "Double"),
     # a2 is gone; a3 and a5 are new, with a new node and a new link
     *article(A3, ART3, "Three", Y, Z), iri(A3, Z, KG + "criticizes", X),
     *article(A5, ART5, "Five", X),
@@ -91,7 +96,7 @@ def test_a_write_from_the_changes_alone_equals_a_full_write(tmp_path, monkeypatc
     write_all(result_of(BEFORE, tmp_path), out)
     after = result_of(AFTER, tmp_path)
     write_all(after, out)
-    assert after.stats["written"]["sparse"]
+    assert after.stats["written"]["sparse"] and after.stats["written"]["graphml_spliced"]
     write_all(result_of(AFTER, tmp_path), clean)
     for name in EXPORTS:
         assert (out / name).read_bytes() == (clean / name).read_bytes(), name
@@ -99,3 +104,4 @@ def test_a_write_from_the_changes_alone_equals_a_full_write(tmp_path, monkeypatc
     assert index_rows(out) == index_rows(clean)
     graphml = (out / "graph.graphml").read_text("utf-8")
     assert 'restricts' in graphml and "Ylandia Republic" in graphml and "Zed" in graphml and "Two" not in graphml
+    assert "Double" in graphml and "Vee" not in graphml

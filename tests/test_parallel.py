@@ -497,7 +497,7 @@ def test_a_write_from_the_changes_alone_equals_a_clean_build(sample, tmp_path, m
         got = exports(result, out)
         got["store"] = store_dump(out)
         written = result.stats["written"]
-        assert written.get("sparse"), step
+        assert written.get("sparse") and written["graphml_spliced"], step
         assert written["quad_blocks"] > 0 and written["subjects"] > 0, step
         same(got, clean([work], tmp_path / f"clean-{step}"))
         assert index_rows(out) == index_rows(tmp_path / f"clean-{step}"), step

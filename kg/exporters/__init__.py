@@ -152,7 +152,7 @@ def write_all(result, out: Path, formats: Optional[Sequence[str]] = None, increm
             os.fsync(fh.fileno())
             fh.close()
         if index is not None:
-            index.finish({n: Path(staged[names.index(n)][0]) for n in FILENAMES})
+            index.finish({n: Path(staged[names.index(n)][0]) for n in (*FILENAMES, "graphml") if n in names})
             index = None
         if loader is not None:
             loader.finish(Path(staged[names.index("nquads")][0]))

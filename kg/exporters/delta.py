@@ -71,24 +71,34 @@ def write_changes(result, files: dict[str, BinaryIO], loader, index, prev, chang
     statements = _subjects(files, loader, index, prev, subjects, old_s, new_s, counts, done)
 
     link_rows = _merge_links(derived["links"], links, new_q)
-    node_rows = _merge_nodes(derived["nodes"], statements)
-    index.derived(link_rows.rows(), node_rows, articles, counts)
-
-    def read(name):  # the new links and nodes, read back from the index
-        def rows():
-            with open(index.dir / name, "rb") as fh:
-                yield from read_spooled(fh)
-        return rows
+    node_rows = _Nodes(derived["nodes"], statements, reweighed)
+    # graph.graphml: each element copied from the previous file unless it changed, if the
+    # previous file is the one its index describes and no two ids share a hash then or now
+    old = prev.graphml()
+    if old is not None and not derived["graphml"]["clashes"] and not derived["graphml"]["escaped"] \
+            and not node_rows.clash():
+        splice = Splice(files[graphml.NAME], old, 0)
+    else:
+        splice = None
+    escaped: list[str] = []
+    elements = graphml.Elements(files[graphml.NAME], articles, escaped, old=splice, flipped=node_rows.flipped,
+                                actor_filter=actors_graphml.node_filter, actor_keep=actors_graphml.keep)
+    fresh = splice is None  # every element rendered, every id made anew (as a full write does)
+    index.rows("nodes", elements.nodes(
+        (r[0], r[1], None, 0, False) if fresh else r for r in node_rows.rows()))
+    index.rows("links", elements.links(
+        (r[0], r[1], r[2], r[3], 0, False) if fresh else r for r in link_rows.rows()))
+    elements.finish()
+    if splice is not None:
+        done["copied_bytes"] += splice.copied
+    graphml.report_escaped(result, graphml.FILENAME, escaped)
+    graphml.write_elements(files[actors_graphml.NAME], elements.actors())
+    index.derived(articles, counts, {"clashes": elements.clashes, "escaped": len(escaped)})
+    done["graphml_spliced"] = splice is not None
 
     from ..query.names import update_names
 
     update_names(loader.names, statements, articles, reweighed, link_rows.changed)
-    escaped: list[str] = []
-    graphml.write_elements(files[graphml.NAME], graphml.items(read("nodes"), read("links"), articles), escaped)
-    graphml.report_escaped(result, graphml.FILENAME, escaped)
-    graphml.write_elements(files[actors_graphml.NAME], graphml.items(
-        read("nodes"), read("links"), articles, node_filter=actors_graphml.node_filter, keep=actors_graphml.keep,
-        linked_only=True))
     files[report.NAME].write(report.render(result, report.graph_counts(
         counts["quads"], counts["triples"], counts["graphs"], counts["types"], counts["preds"])))
     return {"temp_bytes": 0, "changed": done}
@@ -251,42 +261,35 @@ class _Links:
         self.changed: list[tuple] = []
 
     def rows(self) -> Iterator[tuple]:
+        """(s, p, o, articles or None if gone, old length in graph.graphml, unchanged) in order."""
         todo = iter(sorted(self.changes))
         nxt = next(todo, None)
         with open(self.path, "rb") as fh:
-            old = read_spooled(fh)
-            for row in old:
-                if nxt is None:  # no change left: the rest as it was
-                    yield row
-                    yield from old
-                    break
-                if row < nxt:  # (a row (s, p, o, n) sorts before a key (s, p, o) exactly when its first three do)
-                    yield row
-                    continue
-                key = row[:3]
-                while nxt is not None and nxt < key:  # a new link
-                    yield from self._changed(nxt, None)
-                    nxt = next(todo, None)
-                if key == nxt:
-                    yield from self._changed(nxt, row)
-                    nxt = next(todo, None)
-                else:
-                    yield row
+            for row in read_spooled(fh):
+                if nxt is not None and not row < nxt:  # (a row (s, p, o, n, length) sorts before a key
+                    key = row[:3]                      # (s, p, o) exactly when its first three do)
+                    while nxt is not None and nxt < key:  # a new link
+                        yield self._changed(nxt, None)
+                        nxt = next(todo, None)
+                    if key == nxt:
+                        yield self._changed(nxt, row)
+                        nxt = next(todo, None)
+                        continue
+                yield (*row, True)
             while nxt is not None:
-                yield from self._changed(nxt, None)
+                yield self._changed(nxt, None)
                 nxt = next(todo, None)
 
-    def _changed(self, key: tuple, row) -> Iterator[tuple]:
+    def _changed(self, key: tuple, row) -> tuple:
         before = row[3] if row is not None else None
         diff, default = self.changes[key]
         n = (before or 0) + diff
         if default is None:  # the default graph's block of s is as it was: so is whether it states the link
             default = False if before is None else True if before == 0 else key in self.default
         after = n if n > 0 or default else None
-        if after is not None:
-            yield (*key, n)
         if after != before:
             self.changed.append((*key, before, after))
+        return (*key, after, row[4] if row is not None else 0, after == before)
 
 
 def _merge_links(path, changes: dict, new_q: list) -> _Links:
@@ -301,27 +304,51 @@ def _merge_links(path, changes: dict, new_q: list) -> _Links:
     return _Links(path, changes, default)
 
 
-def _merge_nodes(path, statements: dict) -> Iterator[tuple]:
-    """The GraphML nodes (IRI, attributes): the previous ones, with the changed subjects'."""
-    new = []
-    for s, triples in sorted(statements.items()):
-        attrs = graphml._node_attrs(IRI(s), triples) if triples else None
-        new.append((s, attrs))
-    with open(path, "rb") as fh:
-        todo = iter(new)
+class _Nodes:
+    """The new GraphML nodes: the previous ones (IRI, attrs, id, length in graph.graphml), with
+    the changed subjects' attributes; ``flipped``: the subjects that became or ceased to be
+    nodes (filled as :meth:`rows` goes)."""
+
+    def __init__(self, path, statements: dict, reweighed: set) -> None:
+        self.path, self.reweighed = path, reweighed
+        self.new = [(s, graphml._node_attrs(IRI(s), triples) if triples else None)
+                    for s, triples in sorted(statements.items())]
+        self.flipped: set[str] = set()
+
+    def clash(self) -> bool:
+        """Whether a changed node has the id of another node (then every id is made anew)."""
+        nodes = [s for s, attrs in self.new if attrs is not None]
+        ids = [graphml.node_id(s) for s in nodes]
+        if len(set(ids)) < len(ids):
+            return True
+        if not ids:
+            return False
+        wanted = set(ids)
+        with open(self.path, "rb") as fh:
+            owners = {row[2]: row[0] for row in read_spooled(fh) if row[2] in wanted}
+        return any(owners.get(i, s) != s for s, i in zip(nodes, ids))
+
+    def rows(self) -> Iterator[tuple]:
+        """(IRI, attrs or None if gone, id or None, old length, unchanged) in order."""
+        reweighed, flipped = self.reweighed, self.flipped
+        todo = iter(self.new)
         nxt = next(todo, None)
-        for row in read_spooled(fh):
-            while nxt is not None and nxt[0] < row[0]:
+        with open(self.path, "rb") as fh:
+            for row in read_spooled(fh):
+                while nxt is not None and nxt[0] < row[0]:
+                    if nxt[1] is not None:
+                        flipped.add(nxt[0])
+                        yield (nxt[0], nxt[1], None, 0, False)
+                    nxt = next(todo, None)
+                if nxt is not None and nxt[0] == row[0]:
+                    if nxt[1] is None:
+                        flipped.add(nxt[0])
+                    yield (nxt[0], nxt[1], row[2], row[3], nxt[1] == row[1] and row[0] not in reweighed)
+                    nxt = next(todo, None)
+                    continue
+                yield (*row, row[0] not in reweighed)
+            while nxt is not None:
                 if nxt[1] is not None:
-                    yield nxt
+                    flipped.add(nxt[0])
+                    yield (nxt[0], nxt[1], None, 0, False)
                 nxt = next(todo, None)
-            if nxt is not None and nxt[0] == row[0]:
-                if nxt[1] is not None:
-                    yield nxt
-                nxt = next(todo, None)
-                continue
-            yield row
-        while nxt is not None:
-            if nxt[1] is not None:
-                yield nxt
-            nxt = next(todo, None)

@@ -297,29 +297,152 @@ _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#
 def write_elements(fh, items: Iterator[tuple], escaped: Optional[list] = None) -> None:
     """GraphML as networkx writes it, streamed, byte for byte what lxml's ``xmlfile`` writes
     element by element with ``pretty_print`` (the elements are formatted here, a good deal
-    faster; a test compares the two). A value with characters XML cannot hold (which the
-    readers remove before, so only a value from elsewhere) is written with them escaped and
-    added to ``escaped``."""
+    faster: :func:`_element`; a test compares the two). A value with characters XML cannot
+    hold (which the readers remove before, so only a value from elsewhere) is written with
+    them escaped and added to ``escaped``."""
     escaped = [] if escaped is None else escaped
     head, tail = _frame()
     fh.write(head)
-    keys = _KEYS
     out: list[str] = []
     for kind, ident, attrs in items:
-        start = f'<node id="{ident}"' if kind == "node" else \
-            f'<edge id="{ident[2]}" source="{ident[0]}" target="{ident[1]}"'
-        if not attrs:
-            out.append(start + "/>\n")
-            continue
-        out.append(start + ">\n")
-        for k, v in attrs.items():
-            out.append(f'  <data key="{keys[(kind, k)][0]}">{_xml_text(v, escaped).translate(_TEXT_ESCAPES)}</data>\n')
-        out.append("</node>\n" if kind == "node" else "</edge>\n")
+        out.append(_element(kind, ident, attrs, escaped))
         if len(out) >= 20_000:
             fh.write("".join(out).encode("utf-8"))
             out = []
     fh.write("".join(out).encode("utf-8"))
     fh.write(tail)
+
+
+def _element(kind: str, ident, attrs: dict, escaped: list) -> str:
+    """One element as :func:`write_elements` writes it."""
+    keys = _KEYS
+    start = f'<node id="{ident}"' if kind == "node" else \
+        f'<edge id="{ident[2]}" source="{ident[0]}" target="{ident[1]}"'
+    if not attrs:
+        return start + "/>\n"
+    parts = [start, ">\n"]
+    for k, v in attrs.items():
+        parts.append(f'  <data key="{keys[(kind, k)][0]}">{_xml_text(v, escaped).translate(_TEXT_ESCAPES)}</data>\n')
+    parts.append("</node>\n" if kind == "node" else "</edge>\n")
+    return "".join(parts)
+
+
+#: the length of a node id without a suffix ("n" and 64 bits in unpadded base64)
+_ID_LEN = 12
+
+
+class Elements:
+    """graph.graphml written element by element from the node rows and the counted links (as
+    :func:`items` and :func:`write_elements` write it), each element rendered, or copied from
+    the previous file where it is known to be the same (``old``, a
+    :class:`kg.exporters.splice.Splice` from the previous file to the new). Gives each row
+    back with its element's id and length (the index the next write copies from) and gathers
+    the rows ``actors.graphml`` is made from.
+
+    A node row is (iri, attrs or None, id or None, old length, same): ``old length`` the
+    length of its element in the previous file (0: none there), ``same``: that element is
+    the one to write (copied). A link row is (s, p, o, articles or None, old length, same),
+    copied only if neither end became or ceased to be a node (``flipped``). A row whose
+    attrs or articles are None is gone (its old element skipped); a node without an id gets
+    its own (:func:`node_id`, with a suffix if an IRI before it has the same)."""
+
+    def __init__(self, fh, articles: dict, escaped: list, old=None, flipped=frozenset(),
+                 actor_filter: Optional[Callable[[dict], bool]] = None,
+                 actor_keep: Optional[Callable[[str], bool]] = None) -> None:
+        head, self.tail = _frame()
+        self.fh, self.articles, self.escaped, self.old, self.flipped = fh, articles, escaped, old, flipped
+        self.actor_filter, self.actor_keep = actor_filter, actor_keep
+        self.actor_nodes: list[tuple] = []
+        self.actor_links: list[tuple] = []
+        self.ids: dict[str, str] = {}
+        self.taken: set[str] = set()
+        self.clashes = 0  # ids with a suffix
+        self.out: list[str] = []
+        if old is None:
+            fh.write(head)
+        else:
+            old.copy(len(head))
+
+    def _put(self, text: str) -> int:
+        if self.old is not None:
+            data = text.encode("utf-8")
+            self.old.write(data)
+            return len(data)
+        self.out.append(text)
+        if len(self.out) >= 20_000:
+            self.fh.write("".join(self.out).encode("utf-8"))
+            self.out = []
+        return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+    def nodes(self, rows: Iterable[tuple]) -> Iterator[tuple]:
+        """The node elements; yields each node's row as (iri, attrs, id, length)."""
+        ids, taken, old, articles = self.ids, self.taken, self.old, self.articles
+        wanted = self.actor_filter
+        for iri, attrs, ident, was, same in rows:
+            if same and old is not None:
+                old.copy(was)
+                size = was
+            else:
+                if was and old is not None:
+                    old.skip(was)
+                if attrs is None:
+                    continue
+                if ident is None:
+                    ident = node_id(iri)
+                    if ident in taken:  # the same hash as an IRI before it: the first free suffix
+                        k = 2
+                        while f"{ident}_{k}" in taken:
+                            k += 1
+                        ident = f"{ident}_{k}"
+                size = self._put(_element("node", ident, {**attrs, "articles": str(articles.get(iri, 0))},
+                                          self.escaped))
+            if len(ident) != _ID_LEN:
+                self.clashes += 1
+            taken.add(ident)
+            ids[iri] = ident
+            if wanted is not None and wanted(attrs):
+                self.actor_nodes.append((iri, attrs))
+            yield (iri, attrs, ident, size)
+
+    def links(self, rows: Iterable[tuple]) -> Iterator[tuple]:
+        """The edge elements; yields each link's row as (s, p, o, articles, length)."""
+        ids, old, flipped, keep = self.ids, self.old, self.flipped, self.actor_keep
+        self.taken = set()
+        for s, p, o, count, was, same in rows:
+            if same and old is not None and s not in flipped and o not in flipped:
+                if was:
+                    old.copy(was)
+                size = was
+            else:
+                if was and old is not None:
+                    old.skip(was)
+                if count is None:
+                    continue
+                size = 0
+                if p not in _SKIP_EDGES and s in ids and o in ids:
+                    name = compact(p).split(":", 1)[-1]
+                    source, target = ids[s], ids[o]
+                    size = self._put(_element(
+                        "edge", (source, target, edge_id(source, target, p)),
+                        {"relation": name, "label": name, "predicate": p, "articles": str(count),
+                         "weight": str(max(1, count))}, self.escaped))
+            if keep is not None and p not in _SKIP_EDGES and keep(p) and s != o:
+                self.actor_links.append((s, p, o, count))
+            yield (s, p, o, count, size)
+
+    def finish(self) -> None:
+        if self.old is not None:
+            self.old.write(self.tail)
+            self.old.finish()
+            return
+        self.fh.write("".join(self.out).encode("utf-8"))
+        self.out = []
+        self.fh.write(self.tail)
+
+    def actors(self) -> Iterator[tuple]:
+        """The elements of ``actors.graphml`` (see :func:`items`), from the rows gathered."""
+        return items(lambda: self.actor_nodes, lambda: self.actor_links, self.articles,
+                     node_filter=self.actor_filter, keep=self.actor_keep, linked_only=True)
 
 
 def write_elements_lxml(fh, items: Iterator[tuple], escaped: Optional[list] = None) -> None:

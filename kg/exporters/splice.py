@@ -7,11 +7,12 @@ Beside each store generation, ``index/`` records how the exports of that build a
   order) its graph, subject, a hash of its quads and its length in bytes;
 - ``subjects``: for each subject of the union graph (subject order) a hash of its triples
   and the length of its Turtle block and of its JSON-LD node;
-- ``meta.json``: the size and time of the three exports it describes;
+- ``meta.json``: the size and time of the three exports it describes (and of graph.graphml);
 - ``links``, ``nodes`` and ``derived``, when every export was written: what the GraphML files,
   the names index and ``report.json`` are made from (the counted links, each node's GraphML
-  attributes, the article counts and the graph's counts), so that the next write can update
-  them from the changes alone (:mod:`kg.exporters.delta`);
+  attributes and id, the length of each element of graph.graphml, the article counts and
+  the graph's counts), so that the next write can update them from the changes alone
+  (:mod:`kg.exporters.delta`);
 - ``runs/``: links to the sorted runs of the graph written, if it was on disk, from which
   the next write finds the blocks and subjects that may have changed without comparing the
   others (:mod:`kg.exporters.changes`).
@@ -118,18 +119,25 @@ class IndexWriter:
 
         return pairs is not None and link_runs(self.dir, pairs)
 
-    def derived(self, links: Iterable[tuple], nodes: Iterable[tuple], articles: dict, counts: dict) -> None:
-        """What the GraphML files, the names index and the report are made from: the counted
-        links (s, p, o, articles) and the nodes (IRI, GraphML attributes), each in order; the
-        article count of each object and the graph's counts (see :func:`kg.exporters.stream.write_streams`)."""
-        for name, rows in (("links", links), ("nodes", nodes)):
-            with open(self.dir / name, "wb") as fh:
-                spooled(rows, fh, 20_000)
-                fh.flush()
-                os.fsync(fh.fileno())
+    def rows(self, name: str, rows: Iterable[tuple]) -> None:
+        """``nodes`` or ``links`` of what the GraphML files and the names index are made from:
+        the nodes (IRI, GraphML attributes, id, length in graph.graphml) and the counted links
+        (s, p, o, articles, length in graph.graphml), each in order."""
+        assert name in ("nodes", "links")
+        with open(self.dir / name, "wb") as fh:
+            spooled(rows, fh, 20_000)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def derived(self, articles: dict, counts: dict, graphml: dict) -> None:
+        """The article count of each object, the graph's counts (see
+        :func:`kg.exporters.stream.write_streams`) and what graph.graphml holds that its
+        elements' lengths do not tell (``clashes``: ids with a suffix; ``escaped``: values
+        escaped for XML)."""
         plain = {"articles": sorted((str(k), n) for k, n in articles.items() if n),
                  **{k: counts[k] for k in ("quads", "triples", "graphs")},
-                 **{k: sorted((str(t), n) for t, n in counts[k].items() if n) for k in ("types", "preds")}}
+                 **{k: sorted((str(t), n) for t, n in counts[k].items() if n) for k in ("types", "preds")},
+                 "graphml": graphml}
         with open(self.dir / "derived", "wb") as fh:
             fh.write(marshal.dumps(plain))
             fh.flush()
@@ -165,6 +173,7 @@ class Previous:
         self.files: dict[str, BinaryIO] = {}
         self._hold: Optional[int] = None
         self._derived: Optional[dict] = None  # (read once; {}: not kept)
+        self.meta: dict = {}
 
     @classmethod
     def open(cls, folder: Path, gen: Optional[Path]) -> Optional["Previous"]:
@@ -179,11 +188,12 @@ class Previous:
             if meta.get("format") != _FORMAT or meta.get("writer") != writer_version():
                 return None
             paths = {name: folder / FILENAMES[name] for name in SPLICED}
-            if meta.get("files") != files_stamp(paths):
+            if {k: v for k, v in meta.get("files", {}).items() if k in SPLICED} != files_stamp(paths):
                 return None
             if not (index / "quads").is_file() or not (index / "subjects").is_file():
                 return None
             prev = cls(folder, gen)
+            prev.meta = meta
             # held as a reader holds it: no other build removes the generation meanwhile
             prev._hold = os.open(gen / "readers", os.O_RDONLY)
             fcntl.flock(prev._hold, fcntl.LOCK_SH)
@@ -194,6 +204,17 @@ class Previous:
                 prev.close()
             return None
         return prev
+
+    def graphml(self) -> Optional[BinaryIO]:
+        """The previous build's graph.graphml, opened, if it is the file its index describes."""
+        path = self.folder / "graph.graphml"
+        try:
+            if self.meta.get("files", {}).get("graphml") != files_stamp({"graphml": path})["graphml"]:
+                return None
+            self.files["graphml"] = open(path, "rb")
+        except OSError:
+            return None
+        return self.files["graphml"]
 
     def runs(self) -> Optional[list[tuple[str, str]]]:
         """The run files of the previous build's graph, if its write kept them."""
@@ -219,7 +240,7 @@ class Previous:
 
         counts = {k: plain[k] for k in ("quads", "triples", "graphs")}
         counts.update({k: Counter(dict(plain[k])) for k in ("types", "preds")})
-        self._derived = {"articles": dict(plain["articles"]), "counts": counts,
+        self._derived = {"articles": dict(plain["articles"]), "counts": counts, "graphml": plain["graphml"],
                          "links": index / "links", "nodes": index / "nodes"}
         return self._derived
 

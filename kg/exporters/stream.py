@@ -22,7 +22,7 @@ import contextlib
 import multiprocessing
 import os
 import tempfile
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from itertools import groupby
 from operator import itemgetter
 from typing import BinaryIO, Optional
@@ -119,17 +119,31 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, p
             node_rows, link_rows = (nodes.read if nodes is not None else None), links.rows
             if loader is not None:
                 loader.links(link_rows())
+            keep = index is not None and set(files) == set(STREAMED)  # for the next write (kg.exporters.delta)
             if gm:
                 escaped: list[str] = []
-                graphml.write_elements(gm, graphml.items(node_rows, link_rows, links.articles), escaped)
+                elements = graphml.Elements(gm, links.articles, escaped,
+                                            actor_filter=actors_graphml.node_filter if am else None,
+                                            actor_keep=actors_graphml.keep if am else None)
+                node_out = elements.nodes((iri, attrs, None, 0, False) for iri, attrs in node_rows())
+                link_out = elements.links((*row, 0, False) for row in link_rows())
+                if keep:
+                    index.rows("nodes", node_out)
+                    index.rows("links", link_out)
+                else:
+                    deque(node_out, 0)
+                    deque(link_out, 0)
+                elements.finish()
                 graphml.report_escaped(result, graphml.FILENAME, escaped)
-            if am:
+                if am:
+                    graphml.write_elements(am, elements.actors())
+                if keep:
+                    index.derived(links.articles, counts, {"clashes": elements.clashes, "escaped": len(escaped)})
+            elif am:
                 graphml.write_elements(am, graphml.items(node_rows, link_rows, links.articles,
                                                          node_filter=actors_graphml.node_filter,
                                                          keep=actors_graphml.keep, linked_only=True))
             stats["temp_bytes"] = disk
-            if index is not None and set(files) == set(STREAMED):  # for the next write (kg.exporters.delta)
-                index.derived(link_rows(), node_rows(), links.articles, counts)
         if elsewhere is not None:
             done = elsewhere.result()
             if prev is not None:
