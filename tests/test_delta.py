@@ -105,3 +105,39 @@ def test_a_write_from_the_changes_alone_equals_a_full_write(tmp_path, monkeypatc
     graphml = (out / "graph.graphml").read_text("utf-8")
     assert 'restricts' in graphml and "Ylandia Republic" in graphml and "Zed" in graphml and "Two" not in graphml
     assert "Double" in graphml and "Vee" not in graphml
+
+
+def test_runs_made_again_with_the_same_bytes_are_no_change(tmp_path, monkeypatch):
+    """A run remade as it was (a copy: another file, the same bytes) holds the same rows as
+    the one it replaces: no block or subject may differ on its account, and its rows are not
+    read; a remade run with other rows still tells what differs."""
+    import shutil
+
+    from kg.exporters.changes import changes
+
+    before = result_of(BEFORE, tmp_path)  # (its runs live as long as it does)
+    old = before.quads.runs()
+    copies = []
+    for i, (q, t) in enumerate(old):
+        pair = (str(tmp_path / f"q{i}"), str(tmp_path / f"t{i}"))
+        for src, dst in zip((q, t), pair):
+            shutil.copy(src, dst)
+            shutil.copy(src + ".k", dst + ".k")
+        copies.append(pair)
+    read = []
+    merged = changes_module.merged_runs
+
+    def spy(paths):
+        paths = list(paths)
+        read.extend(paths)
+        return merged(paths)
+
+    monkeypatch.setattr(changes_module, "merged_runs", spy)
+    assert changes(old, copies, max_share=1.0) == Changes(frozenset(), frozenset())
+    assert read == []
+    monkeypatch.undo()
+    after = result_of(AFTER, tmp_path)
+    new = after.quads.runs()
+    found = changes(old, new, max_share=1.0)
+    want = differing(BEFORE, AFTER)
+    assert want.blocks <= found.blocks and want.subjects <= found.subjects

@@ -10,7 +10,8 @@ inode) holds the same rows in both. So every quad that differs between the two g
 a run of one graph only, and the blocks (graph, subject) of ``graph.nq`` and the subjects of
 the union graph that may differ are the keys of the rows that only one graph's own runs hold
 (:func:`changes`): usually the runs of one chunk of articles and the graph-wide runs made
-after them (policies, actors), a few percent of the graph.
+after them (policies, actors), a few percent of the graph; a run made anew with the bytes of
+one dropped (most often a graph-wide run the change did not reach) is left out with it.
 
 Anything that does not fit (a graph in memory, a previous write without links, runs from an
 earlier version without keys files, nearly every run new) gives None: the
@@ -18,6 +19,7 @@ writer then compares every block, as it always can.
 """
 from __future__ import annotations
 
+import filecmp
 import marshal
 import os
 import shutil
@@ -99,6 +101,23 @@ def _keys_differing(old: Iterator[tuple], new: Iterator[tuple], key) -> set:
     return out
 
 
+def _same_content_apart(made: list, dropped: list) -> tuple[list, list]:
+    """The runs made anew and those dropped, less the pairs of one of each with the same bytes
+    (a run made again as it was: the graph-wide runs of a build whose change did not reach
+    them), which hold the same rows. Only runs of the same sizes are read."""
+    left = list(dropped)
+    kept = []
+    for q, t in made:
+        twin = next((pair for pair in left if os.path.getsize(pair[0]) == os.path.getsize(q)
+                     and os.path.getsize(pair[1]) == os.path.getsize(t)
+                     and filecmp.cmp(pair[0], q, shallow=False) and filecmp.cmp(pair[1], t, shallow=False)), None)
+        if twin is None:
+            kept.append((q, t))
+        else:
+            left.remove(twin)
+    return kept, left
+
+
 def changes(old_pairs: list[tuple[str, str]], new_pairs: list[tuple[str, str]],
             max_share: float = MAX_SHARE) -> Optional[Changes]:
     """The blocks and subjects that may differ between the graph of the runs ``old_pairs``
@@ -112,6 +131,7 @@ def changes(old_pairs: list[tuple[str, str]], new_pairs: list[tuple[str, str]],
         if sum(os.path.getsize(q) + os.path.getsize(t) for q, t in made) > max_share * total:
             return None
         dropped = [pair for ident, pair in old_ids.items() if ident not in new_ids]
+        made, dropped = _same_content_apart(made, dropped)
         blocks = _keys_differing(merged_runs(q for q, _ in dropped), merged_runs(q for q, _ in made), quad_key)
         subjects = _keys_differing(merged_runs(t for _, t in dropped), merged_runs(t for _, t in made), itemgetter(0))
     except (OSError, ValueError, EOFError):  # a run gone or damaged (never synced: a crash)
