@@ -141,3 +141,36 @@ def test_runs_made_again_with_the_same_bytes_are_no_change(tmp_path, monkeypatch
     found = changes(old, new, max_share=1.0)
     want = differing(BEFORE, AFTER)
     assert want.blocks <= found.blocks and want.subjects <= found.subjects
+
+
+@pytest.mark.parametrize("files", ["on disk", "in memory"])
+def test_a_splice_copies_the_ranges_it_is_told(tmp_path, files):
+    """Byte ranges of the old file and new bytes, in order: by the kernel between files on
+    disk, through Python otherwise, the same bytes."""
+    import io
+
+    from kg.exporters.splice import Splice
+
+    data = bytes(range(256)) * 4000  # (more than one read through Python)
+    if files == "on disk":
+        (tmp_path / "old").write_bytes(data)
+        old, out = open(tmp_path / "old", "rb"), open(tmp_path / "new", "wb")
+    else:
+        old, out = io.BytesIO(data), io.BytesIO()
+    splice = Splice(out, old, 10)
+    splice.copy(5)
+    splice.copy(20)
+    splice.skip(100)
+    splice.write(b"new")
+    splice.copy(600_000)
+    splice.write(b"end")
+    splice.skip(1)
+    splice.copy(3)
+    splice.finish()
+    want = data[10:35] + b"new" + data[135:600_135] + b"end" + data[600_136:600_139]
+    if files == "on disk":
+        out.close()
+        got = (tmp_path / "new").read_bytes()
+    else:
+        got = out.getvalue()
+    assert got == want and splice.copied == 25 + 600_000 + 3

@@ -269,6 +269,7 @@ class Splice:
         self.pos = start  # where the old file is read next
         self._copy = 0  # bytes from self.pos on to copy before anything else is written
         self.copied = 0
+        self._by_kernel = hasattr(os, "copy_file_range")
 
     def copy(self, n: int) -> None:
         self._copy += n
@@ -285,6 +286,40 @@ class Splice:
         n = self._copy
         if not n:
             return
+        if not self._copy_range(n):
+            self._copy_read(n)
+        self.pos += self._copy
+        self.copied += self._copy
+        self._copy = 0
+
+    def _copy_range(self, n: int) -> bool:
+        """Copy by the kernel (``copy_file_range``: no bytes through Python, and a shared
+        extent where the file system can); False if it cannot here, before anything was copied."""
+        if not self._by_kernel:
+            return False
+        try:
+            out_fd, in_fd = self.out.fileno(), self.old.fileno()
+        except (AttributeError, OSError, ValueError):  # (io.UnsupportedOperation is an OSError)
+            self._by_kernel = False
+            return False
+        self.out.flush()
+        pos, left = self.pos, n
+        while left:
+            try:
+                done = os.copy_file_range(in_fd, out_fd, left, pos)
+            except OSError:
+                if left == n:
+                    self._by_kernel = False
+                    return False
+                raise
+            if not done:
+                raise OSError("the previous export is shorter than its index says")
+            pos += done
+            left -= done
+        self.out.seek(0, os.SEEK_END)  # (the buffered file's idea of where it is, after writes it did not make)
+        return True
+
+    def _copy_read(self, n: int) -> None:
         self.old.seek(self.pos)
         while n:
             chunk = self.old.read(min(n, _COPY))
@@ -292,9 +327,6 @@ class Splice:
                 raise OSError("the previous export is shorter than its index says")
             self.out.write(chunk)
             n -= len(chunk)
-        self.pos += self._copy
-        self.copied += self._copy
-        self._copy = 0
 
     def finish(self) -> None:
         self._flush_copy()
