@@ -42,7 +42,8 @@ def usable(prev, changed, names) -> bool:
     from .stream import STREAMED
 
     return (prev is not None and changed is not None and set(names) == set(STREAMED)
-            and len(changed.blocks) + len(changed.subjects) <= SPARSE_SUBJECTS and prev.derived() is not None)
+            and len(changed.blocks) + len(changed.subjects) <= SPARSE_SUBJECTS and prev.derived() is not None
+            and (prev.gen / "names.sqlite").is_file())
 
 
 def write_changes(result, files: dict[str, BinaryIO], loader, index, prev, changed, old_pairs: list,

@@ -14,7 +14,10 @@ The graph (:class:`kg.quads.QuadSet`) gives its quads twice, each in one merge o
 
 Then both GraphML files are written from the two small spools (nodes, counted links), and
 ``report.json`` last (it carries the GraphML writer's warnings). Each writer's output is
-byte for byte what it wrote when it made its own pass.
+byte for byte what it wrote when it made its own pass. A write that keeps an index also
+keeps the nodes, the counted links (with each GraphML element's id and length), the article
+counts and the report's counts, from which the next write can be made from the changes
+alone (:mod:`kg.exporters.delta`).
 """
 from __future__ import annotations
 
