@@ -21,6 +21,7 @@ A1, A2, A3, A4, A5 = (ID + f"graph/a{n}" for n in range(1, 6))
 ART1, ART2, ART3, ART4, ART5 = (ID + f"article/{n}" for n in range(1, 6))
 X, Y, Z = ID + "actor/x", ID + "actor/y", ID + "actor/z"
 V, W = ID + "actor/v", ID + "actor/w"  # v ceases to be a node (no type), w becomes one
+P = ID + "policy/p"  # gains a publication date equal to its first report: its GraphML attributes reorder
 
 
 def iri(g, s, p, o):
@@ -48,6 +49,8 @@ BEFORE = [
     *article(A2, ART2, "Two", X),
     *article(A4, ART4, "Four", X, V, W), iri(A4, X, KG + "restricts", Y),
     *actor(V, "Organization", "Vee"), text("", W, SCHEMA + "name", "Double"),
+    *actor(P, "Policy", "Pee"), text("", P, KG + "firstReported", "2020-01-01", ""),
+    iri("", X, KG + "affiliatedWith", X), iri(A1, X, KG + "affiliatedWith", Y),  # (a loop is an edge too)
 ]
 AFTER = [
     *actor(X, "Organization", "X Corp"), *actor(Y, "Country", "Ylandia Republic"), *actor(Z, "Person", "Zed"),
@@ -58,6 +61,9 @@ AFTER = [
     # as they were, but v is no node any more and w is one now
     *article(A4, ART4, "Four", X, V, W),
     text("", V, SCHEMA + "name", "Vee"), *actor(W, "Person", "Double"),
+    *actor(P, "Policy", "Pee"), text("", P, KG + "firstReported", "2020-01-01", ""),
+    text("", P, SCHEMA + "datePublished", "2020-01-01", ""),
+    iri("", X, KG + "affiliatedWith", X), iri(A1, X, KG + "affiliatedWith", Y),
     # a2 is gone; a3 and a5 are new, with a new node and a new link
     *article(A3, ART3, "Three", Y, Z), iri(A3, Z, KG + "criticizes", X),
     *article(A5, ART5, "Five", X),
@@ -105,6 +111,22 @@ def test_a_write_from_the_changes_alone_equals_a_full_write(tmp_path, monkeypatc
     graphml = (out / "graph.graphml").read_text("utf-8")
     assert 'restricts' in graphml and "Ylandia Republic" in graphml and "Zed" in graphml and "Two" not in graphml
     assert "Double" in graphml and "Vee" not in graphml
+
+
+@pytest.mark.parametrize("rows", [BEFORE, AFTER], ids=["before", "after"])
+def test_actors_graphml_is_the_same_written_alone_or_with_the_rest(tmp_path, rows):
+    """actors.graphml from the rows gathered while graph.graphml is written equals the one
+    written by itself from the whole graph (a loop between one actor is an edge in both)."""
+    import io
+
+    from kg.exporters.stream import write_streams
+
+    result = result_of(rows, tmp_path)
+    write_all(result, tmp_path / "all")
+    alone = io.BytesIO()
+    write_streams(result, {"actors-graphml": alone})
+    assert alone.getvalue() == (tmp_path / "all" / "actors.graphml").read_bytes()
+    assert b"affiliatedWith" in alone.getvalue()
 
 
 def test_runs_made_again_with_the_same_bytes_are_no_change(tmp_path, monkeypatch):

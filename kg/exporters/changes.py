@@ -128,10 +128,10 @@ def changes(old_pairs: list[tuple[str, str]], new_pairs: list[tuple[str, str]],
         new_ids = {(_identity(q), _identity(t)): (q, t) for q, t in new_pairs}
         total = sum(os.path.getsize(q) + os.path.getsize(t) for q, t in new_pairs)
         made = [pair for ident, pair in new_ids.items() if ident not in old_ids]
-        if sum(os.path.getsize(q) + os.path.getsize(t) for q, t in made) > max_share * total:
-            return None
         dropped = [pair for ident, pair in old_ids.items() if ident not in new_ids]
         made, dropped = _same_content_apart(made, dropped)
+        if sum(os.path.getsize(q) + os.path.getsize(t) for q, t in made) > max_share * total:
+            return None
         blocks = _keys_differing(merged_runs(q for q, _ in dropped), merged_runs(q for q, _ in made), quad_key)
         subjects = _keys_differing(merged_runs(t for _, t in dropped), merged_runs(t for _, t in made), itemgetter(0))
     except (OSError, ValueError, EOFError):  # a run gone or damaged (never synced: a crash)

@@ -53,7 +53,8 @@ def write_changes(result, files: dict[str, BinaryIO], loader, index, prev, chang
     ``new_pairs`` ((quad run, triple run) files). Returns what :func:`kg.exporters.stream.write_streams` does."""
     from .stream import STREAMED
 
-    assert set(files) == set(STREAMED) and loader is not None and loader.names_updated
+    if set(files) != set(STREAMED) or loader is None or not loader.names_updated:
+        raise ValueError("a write from the changes needs every streamed export and a store whose names index is updated")
     done = {"quad_blocks": 0, "subjects": 0, "copied_bytes": 0, "found_from_runs": True, "sparse": True}
     derived = prev.derived()
     counts, articles = derived["counts"], derived["articles"]
@@ -75,7 +76,7 @@ def write_changes(result, files: dict[str, BinaryIO], loader, index, prev, chang
     node_rows = _Nodes(derived["nodes"], statements, reweighed)
     # graph.graphml: each element copied from the previous file unless it changed, if the
     # previous file is the one its index describes and no two ids share a hash then or now
-    old = prev.graphml()
+    old = prev.graphml(graphml._frame()[0])
     if old is not None and not derived["graphml"]["clashes"] and not derived["graphml"]["escaped"] \
             and not node_rows.clash():
         splice = Splice(files[graphml.NAME], old, 0)
@@ -344,7 +345,8 @@ class _Nodes:
                 if nxt is not None and nxt[0] == row[0]:
                     if nxt[1] is None:
                         flipped.add(nxt[0])
-                    yield (nxt[0], nxt[1], row[2], row[3], nxt[1] == row[1] and row[0] not in reweighed)
+                    same = nxt[1] is not None and list(nxt[1].items()) == list(row[1].items())  # (in order: as written)
+                    yield (nxt[0], nxt[1], row[2], row[3], same and row[0] not in reweighed)
                     nxt = next(todo, None)
                     continue
                 yield (*row, row[0] not in reweighed)

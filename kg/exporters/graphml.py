@@ -407,7 +407,6 @@ class Elements:
     def links(self, rows: Iterable[tuple]) -> Iterator[tuple]:
         """The edge elements; yields each link's row as (s, p, o, articles, length)."""
         ids, old, flipped, keep = self.ids, self.old, self.flipped, self.actor_keep
-        self.taken = set()
         for s, p, o, count, was, same in rows:
             if same and old is not None and s not in flipped and o not in flipped:
                 if was:
@@ -426,7 +425,7 @@ class Elements:
                         "edge", (source, target, edge_id(source, target, p)),
                         {"relation": name, "label": name, "predicate": p, "articles": str(count),
                          "weight": str(max(1, count))}, self.escaped))
-            if keep is not None and p not in _SKIP_EDGES and keep(p) and s != o:
+            if keep is not None and p not in _SKIP_EDGES and keep(p):
                 self.actor_links.append((s, p, o, count))
             yield (s, p, o, count, size)
 

@@ -57,8 +57,17 @@ def writer_version() -> str:
     prefixes): an index made by other code does not describe what this code would write."""
     root = Path(__file__).resolve().parent
     h = hashlib.blake2b(digest_size=16)
-    for path in sorted(root.glob("*.py")) + [root.parent / "terms.py", root.parent / "query" / "names.py"]:
+    # (and what the names index and GraphML are made with: name normalization, lxml's frame)
+    extra = [root.parent / name for name in ("terms.py", "text.py", "lexicon.py", "query/names.py")]
+    for path in sorted(root.glob("*.py")) + extra:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    from importlib import metadata
+
+    for dist in ("lxml", "opencc", "pyoxigraph"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=none\0".encode())
     return h.hexdigest()
 
 
@@ -205,16 +214,23 @@ class Previous:
             return None
         return prev
 
-    def graphml(self) -> Optional[BinaryIO]:
-        """The previous build's graph.graphml, opened, if it is the file its index describes."""
+    def graphml(self, head: bytes) -> Optional[BinaryIO]:
+        """The previous build's graph.graphml, opened, if it is the file its index describes
+        and starts with ``head`` (what this code writes before the first element)."""
+        if "graphml" in self.files:
+            return self.files["graphml"]
         path = self.folder / "graph.graphml"
         try:
             if self.meta.get("files", {}).get("graphml") != files_stamp({"graphml": path})["graphml"]:
                 return None
-            self.files["graphml"] = open(path, "rb")
+            fh = open(path, "rb")
         except OSError:
             return None
-        return self.files["graphml"]
+        if fh.read(len(head)) != head:
+            fh.close()
+            return None
+        self.files["graphml"] = fh
+        return fh
 
     def runs(self) -> Optional[list[tuple[str, str]]]:
         """The run files of the previous build's graph, if its write kept them."""
@@ -230,19 +246,21 @@ class Previous:
             return self._derived or None
         self._derived = {}
         index = self.gen / INDEX_DIR
+        from collections import Counter
+
         try:
             plain = marshal.loads((index / "derived").read_bytes())
             if not all((index / name).is_file() for name in DERIVED):
                 return None
-        except (OSError, ValueError, EOFError, TypeError):
+            counts = {k: int(plain[k]) for k in ("quads", "triples", "graphs")}
+            counts.update({k: Counter(dict(plain[k])) for k in ("types", "preds")})
+            derived = {"articles": dict(plain["articles"]), "counts": counts,
+                       "graphml": {k: int(plain["graphml"][k]) for k in ("clashes", "escaped")},
+                       "links": index / "links", "nodes": index / "nodes"}
+        except (OSError, ValueError, EOFError, TypeError, KeyError):  # (not what this code writes)
             return None
-        from collections import Counter
-
-        counts = {k: plain[k] for k in ("quads", "triples", "graphs")}
-        counts.update({k: Counter(dict(plain[k])) for k in ("types", "preds")})
-        self._derived = {"articles": dict(plain["articles"]), "counts": counts, "graphml": plain["graphml"],
-                         "links": index / "links", "nodes": index / "nodes"}
-        return self._derived
+        self._derived = derived
+        return derived
 
     def quad_blocks(self) -> Iterator[tuple]:
         with open(self.gen / INDEX_DIR / "quads", "rb") as fh:
@@ -313,6 +331,9 @@ class Splice:
                     return False
                 raise
             if not done:
+                if left == n:  # (a file system that copies nothing this way)
+                    self._by_kernel = False
+                    return False
                 raise OSError("the previous export is shorter than its index says")
             pos += done
             left -= done

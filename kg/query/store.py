@@ -406,13 +406,13 @@ class StoreLoader:
             if next(iter(self.store.quads_for_pattern(None, None, None, name)), None) is None:
                 self.store.remove_graph(name)
         self.store.flush()
-        if self.names_updated:
+        if self.names_updated:  # (by the writer: kg.query.names.update_names)
             self.names.commit()
-        elif self.name_rows is None:
-            from .names import NameRows
+        else:
+            if self.name_rows is None:
+                from .names import NameRows
 
-            self.name_rows = NameRows(self.names, self.weight)
-        if not self.names_updated:
+                self.name_rows = NameRows(self.names, self.weight)
             write_names(self.store, self.names, links_given=True, fed=self.name_rows, weight=self.weight)
         self.name_rows = None
         self.names.close()
