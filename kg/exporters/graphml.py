@@ -208,6 +208,18 @@ def _predicate_id(p: str) -> str:
     return "p" + hashlib.blake2b(p.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
+def _free_id(iri: str, taken: set) -> str:
+    """The node id of ``iri``, or, if an IRI before it has the same hash (its id is in
+    ``taken``), that id with the first free suffix."""
+    ident = node_id(iri)
+    if ident in taken:
+        k = 2
+        while f"{ident}_{k}" in taken:
+            k += 1
+        ident = f"{ident}_{k}"
+    return ident
+
+
 def edge_id(source: str, target: str, p: str) -> str:
     """The id of the edge ``p`` from the node ``source`` to ``target`` (their ids): unique,
     since node ids hold no dot and an edge is one per (source, predicate, target)."""
@@ -235,12 +247,7 @@ def items(nodes: Callable[[], Iterable[tuple[str, dict]]], links: Callable[[], I
         if (wanted is not None and iri not in wanted) or (node_filter is not None and not node_filter(attrs)):
             continue
         attrs = {**attrs, "articles": str(articles.get(iri, 0))}
-        ident = node_id(iri)
-        if ident in taken:  # the same hash as an IRI before it: the first free suffix
-            k = 2
-            while f"{ident}_{k}" in taken:
-                k += 1
-            ident = f"{ident}_{k}"
+        ident = _free_id(iri, taken)
         taken.add(ident)
         ids[iri] = ident
         yield ("node", ident, attrs)
@@ -374,26 +381,31 @@ class Elements:
             self.out = []
         return len(text) if text.isascii() else len(text.encode("utf-8"))
 
+    def _copied(self, same: bool, was: int) -> bool:
+        """The previous file's element (``was`` bytes, maybe none) copied if it is the one to
+        write (True), else skipped."""
+        if self.old is None:
+            return False
+        if same:
+            if was:
+                self.old.copy(was)
+            return True
+        if was:
+            self.old.skip(was)
+        return False
+
     def nodes(self, rows: Iterable[tuple]) -> Iterator[tuple]:
         """The node elements; yields each node's row as (iri, attrs, id, length)."""
-        ids, taken, old, articles = self.ids, self.taken, self.old, self.articles
+        ids, taken, articles = self.ids, self.taken, self.articles
         wanted = self.actor_filter
         for iri, attrs, ident, was, same in rows:
-            if same and old is not None:
-                old.copy(was)
+            if self._copied(same, was):
                 size = was
             else:
-                if was and old is not None:
-                    old.skip(was)
                 if attrs is None:
                     continue
                 if ident is None:
-                    ident = node_id(iri)
-                    if ident in taken:  # the same hash as an IRI before it: the first free suffix
-                        k = 2
-                        while f"{ident}_{k}" in taken:
-                            k += 1
-                        ident = f"{ident}_{k}"
+                    ident = _free_id(iri, taken)
                 size = self._put(_element("node", ident, {**attrs, "articles": str(articles.get(iri, 0))},
                                           self.escaped))
             if len(ident) != _ID_LEN:
@@ -406,15 +418,11 @@ class Elements:
 
     def links(self, rows: Iterable[tuple]) -> Iterator[tuple]:
         """The edge elements; yields each link's row as (s, p, o, articles, length)."""
-        ids, old, flipped, keep = self.ids, self.old, self.flipped, self.actor_keep
+        ids, flipped, keep = self.ids, self.flipped, self.actor_keep
         for s, p, o, count, was, same in rows:
-            if same and old is not None and s not in flipped and o not in flipped:
-                if was:
-                    old.copy(was)
+            if self._copied(same and s not in flipped and o not in flipped, was):
                 size = was
             else:
-                if was and old is not None:
-                    old.skip(was)
                 if count is None:
                     continue
                 size = 0
