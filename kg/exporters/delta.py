@@ -109,7 +109,7 @@ def write_changes(result, files: dict[str, BinaryIO], loader, index, prev, chang
 def _quads(nq, loader, index, prev, blocks: list, old_b: dict, new_b: dict, counts: dict, done: dict) -> None:
     """graph.nq, the store's named graphs and the index of blocks: the previous ones, but for
     the ``blocks`` that may have changed; and the count of quads and of named graphs."""
-    from .stream import _nq_lines
+    from .stream import splice_block
 
     splice = Splice(nq, prev.files["nquads"], 0)
     touched = {g for g, _ in blocks}
@@ -120,23 +120,9 @@ def _quads(nq, loader, index, prev, blocks: list, old_b: dict, new_b: dict, coun
     def changed_block(key, old):  # a block that may have changed; old: its index entry or None
         g, s = key
         rows = new_b.get(key)
-        digest = block_hash(rows) if rows else None
-        if old is not None and old[2] == digest:
-            splice.copy(old[3])
-            index.quad_block(g, s, digest, old[3])
-            has[g] += 1
-            return
-        if old is not None:
-            splice.skip(old[3])
-            if g:
-                loader.drop_block(g, s)
+        done["quad_blocks"] += splice_block(splice, loader, index, g, s, rows, old,
+                                            block_hash(rows) if rows else None)
         if rows:
-            data = _nq_lines(rows).encode("utf-8")
-            splice.write(data)
-            if g:
-                loader.quads(data)
-            index.quad_block(g, s, digest, len(data))
-            done["quad_blocks"] += 1
             has[g] += 1
         counts["quads"] += len(rows or ()) - len(old_b.get(key, ()))
 
@@ -220,7 +206,7 @@ def _subjects(files, loader, index, prev, subjects: list, old_s: dict, new_s: di
     previous ones, but for the ``subjects`` that may have changed; and the counts of triples,
     types and predicates. Returns each such subject's statements (None if it has none)."""
     from ..terms import RDF_TYPE
-    from .stream import _Texts, _triples, _union_lines
+    from .stream import _Texts, _union_lines
 
     texts = _Texts(files["turtle"], files["jsonld"], index.subject, prev.files, prev.subjects(), sparse=True)
     types, preds = counts["types"], counts["preds"]
@@ -233,13 +219,7 @@ def _subjects(files, loader, index, prev, subjects: list, old_s: dict, new_s: di
                 if p == RDF_TYPE and k == 0:
                     types[v] += sign
             counts["triples"] += sign * len(these or ())
-        if rows:
-            subject, triples = _triples(s, rows)
-            texts.subject(s, subject, triples, rows)
-            out[s] = triples
-        else:
-            texts.gone(s)
-            out[s] = None
+        out[s] = texts.changed_subject(s, rows)
         if old != rows:
             if old:
                 loader.drop_subject(s)

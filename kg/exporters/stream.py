@@ -280,30 +280,13 @@ class _Blocks:
             return
         cur = self.cur
         while cur is not None and (cur[0], cur[1]) < (g, s):  # blocks no longer there
-            self.splice.skip(cur[3])
-            if cur[0]:
-                self.loader.drop_block(cur[0], cur[1])
+            splice_block(self.splice, self.loader, self.index, cur[0], cur[1], None, cur)
             cur = next(self.old, None)
         here = cur is not None and cur[0] == g and cur[1] == s
         digest = cur[2] if here and self.changed is not None and (g, s) not in self.changed else block_hash(block)
-        if here and cur[2] == digest:
-            self.splice.copy(cur[3])
-            size = cur[3]
-        else:
-            data = _nq_lines(block).encode("utf-8")
-            size = len(data)
-            self.splice.write(data)
-            self.stats["quad_blocks"] += 1
-            if here:
-                self.splice.skip(cur[3])
-                if g:
-                    self.loader.drop_block(g, s)
-            if g:  # the default graph is the union: the triple pass keeps it
-                self.loader.quads(data)
-        if here:
-            cur = next(self.old, None)
-        self.cur = cur
-        self.index.quad_block(g, s, digest, size)
+        self.stats["quad_blocks"] += splice_block(self.splice, self.loader, self.index, g, s, block,
+                                                  cur if here else None, digest)
+        self.cur = next(self.old, None) if here else cur
 
     def _send(self) -> None:
         data = b"".join(self.pending)
@@ -322,12 +305,36 @@ class _Blocks:
             return
         cur = self.cur
         while cur is not None:
-            self.splice.skip(cur[3])
-            if cur[0]:
-                self.loader.drop_block(cur[0], cur[1])
+            splice_block(self.splice, self.loader, self.index, cur[0], cur[1], None, cur)
             cur = next(self.old, None)
         self.splice.finish()
         self.stats["copied_bytes"] += self.splice.copied
+
+
+def splice_block(splice, loader, index, g: str, s: str, rows: Optional[list], old: Optional[tuple],
+                 digest: Optional[bytes] = None) -> bool:
+    """One block of graph.nq beside the previous build's: ``rows`` its quads (None: gone),
+    ``old`` its entry in the previous index ((g, s, digest, length), or None), ``digest`` the
+    hash of ``rows``. Copied if the hash is the old one, else the old bytes skipped and the
+    store's block taken out, and the new one written and put in (the default graph's blocks
+    stay out of the store: it holds the union, kept subject by subject); recorded in the
+    index. True if written anew."""
+    if old is not None and rows and old[2] == digest:
+        splice.copy(old[3])
+        index.quad_block(g, s, digest, old[3])
+        return False
+    if old is not None:
+        splice.skip(old[3])
+        if g:
+            loader.drop_block(g, s)
+    if not rows:
+        return False
+    data = _nq_lines(rows).encode("utf-8")
+    splice.write(data)
+    if g:
+        loader.quads(data)
+    index.quad_block(g, s, digest, len(data))
+    return True
 
 
 def _emit(lines: list[str], fh: Optional[BinaryIO], sink) -> None:
@@ -398,6 +405,16 @@ class _Texts:
             cur = next(self.old, None)
         self.cur = cur
         return cur
+
+    def changed_subject(self, s: str, rows: Optional[list]) -> Optional[list]:
+        """A subject that may have changed, with its rows (None or empty: it has none any more;
+        sparse): written, copied or dropped; its triples returned (None if gone)."""
+        if not rows:
+            self.gone(s)
+            return None
+        subject, triples = _triples(s, rows)
+        self.subject(s, subject, triples, rows)
+        return triples
 
     def gone(self, s: str) -> None:
         """A subject that may have changed has no triples any more (sparse)."""
@@ -575,11 +592,7 @@ def _write_texts(spec: dict) -> dict:
 
             found = fetch(spec["runs"], spec["changed"], itemgetter(0))
             for s in spec["changed"]:
-                rows = found.get(s)
-                if rows:
-                    texts.subject(s, *_triples(s, rows), rows)
-                else:
-                    texts.gone(s)
+                texts.changed_subject(s, found.get(s))
         else:
             for s, group in groupby(merged_runs(spec["runs"]), key=itemgetter(0)):
                 rows = list(group)
