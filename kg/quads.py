@@ -137,6 +137,11 @@ class RunKeys:
         table.frombytes(sums)
         self.sums = frozenset(table)  # the checksums (key_sum) of the keys it holds
 
+    def record(self, fh, r: int) -> list:
+        """The rows of the run's record ``r`` (``fh``: the run, open for reading)."""
+        fh.seek(self.offsets[r])
+        return marshal.loads(fh.read(int.from_bytes(fh.read(8), "little")))
+
     @staticmethod
     def exists(path: str) -> bool:
         return os.path.isfile(path + KEYS_SUFFIX)

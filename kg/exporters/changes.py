@@ -20,7 +20,6 @@ writer then compares every block, as it always can.
 from __future__ import annotations
 
 import filecmp
-import marshal
 import os
 import shutil
 from bisect import bisect_left, bisect_right
@@ -159,8 +158,7 @@ def fetch(paths: Iterable[str], keys: Iterable, key) -> dict:
                 # (its rows may go on into the next ones) to the last that starts with it
                 for r in range(max(bisect_left(firsts, k) - 1, 0), max(bisect_right(firsts, k), 1)):
                     if r != at:
-                        fh.seek(where.offsets[r])
-                        at, rows = r, marshal.loads(fh.read(int.from_bytes(fh.read(8), "little")))
+                        at, rows = r, where.record(fh, r)
                     i = bisect_left(rows, k, key=key)
                     j = i
                     while j < len(rows) and key(rows[j]) == k:
@@ -183,7 +181,5 @@ def fetch_graph(paths: Iterable[str], graph: str) -> list:
             continue
         with open(path, "rb") as fh:
             for r in range(first, last):
-                fh.seek(where.offsets[r])
-                rows = marshal.loads(fh.read(int.from_bytes(fh.read(8), "little")))
-                found.update(row for row in rows if row[0] == graph)
+                found.update(row for row in where.record(fh, r) if row[0] == graph)
     return sorted(found)

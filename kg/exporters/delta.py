@@ -28,7 +28,7 @@ from operator import itemgetter
 from typing import BinaryIO, Iterator
 
 from ..quads import quad_key, read_spooled
-from ..terms import IRI
+from ..terms import IRI, RDF_TYPE
 from . import actors_graphml, graphml, report
 from .changes import SPARSE_SUBJECTS, fetch, fetch_graph
 from .splice import Splice, block_hash
@@ -205,7 +205,6 @@ def _subjects(files, loader, index, prev, subjects: list, old_s: dict, new_s: di
     """graph.ttl, graph.jsonld, the store's union graph and the index of subjects: the
     previous ones, but for the ``subjects`` that may have changed; and the counts of triples,
     types and predicates. Returns each such subject's statements (None if it has none)."""
-    from ..terms import RDF_TYPE
     from .stream import _Texts, _union_lines
 
     texts = _Texts(files["turtle"], files["jsonld"], index.subject, prev.files, prev.subjects(), sparse=True)

@@ -33,6 +33,7 @@ import hashlib
 import json
 import marshal
 import os
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Optional
@@ -246,8 +247,6 @@ class Previous:
             return self._derived or None
         self._derived = {}
         index = self.gen / INDEX_DIR
-        from collections import Counter
-
         try:
             plain = marshal.loads((index / "derived").read_bytes())
             if not all((index / name).is_file() for name in DERIVED):
