@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import pickle
 import sqlite3
+import tempfile
 import time
 import zlib
 from pathlib import Path
@@ -215,8 +216,9 @@ class RunCache:
         self.dir = facts.path.parent / RUNS_DIR
         self.dir.mkdir(exist_ok=True)
         self._clean_tmp()
-        self.tmp = self.dir / f"tmp-{os.getpid()}"
-        self.tmp.mkdir(exist_ok=True)
+        # this build's own (not the process's: the set of an earlier build of the same process,
+        # collected late, removes its folder once empty, under the feet of the next build)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"tmp-{os.getpid()}-", dir=self.dir))
         self._kept: set[str] = set()
         self.reused = self.made = 0
 
@@ -224,7 +226,8 @@ class RunCache:
         import shutil
 
         for entry in os.scandir(self.dir):
-            if entry.name.startswith("tmp-") and entry.name[4:].isdigit() and not _alive(int(entry.name[4:])):
+            pid = entry.name[4:].split("-", 1)[0]
+            if entry.name.startswith("tmp-") and pid.isdigit() and not _alive(int(pid)):
                 shutil.rmtree(entry.path, ignore_errors=True)
 
     def get(self, key: str) -> Optional[dict]:

@@ -612,3 +612,31 @@ def test_a_build_into_its_folder_leaves_only_the_runs_it_keeps(tmp_path):
         left = sorted(p.name for p in (out / ".kg-runs").iterdir())
         assert left and all(name.endswith((".q", ".t", ".q.k", ".t.k")) for name in left), left
         assert all(name + ".k" in left for name in left if name.endswith((".q", ".t")))
+
+
+def test_a_build_goes_on_when_an_earlier_build_of_the_process_is_dropped(sample, tmp_path, monkeypatch):
+    """Each build spills into a temporary folder of its own: an earlier build's result of the
+    same process, collected while the next build runs, removes its folder, not the next one's."""
+    import gc
+
+    work, out = tmp_path / "in", tmp_path / "out"
+    small_copy(sample, work)
+    held = [kg.build([work], cache=out, exclude=[out], spill_at=300)]
+    assert held[0].quads.spilled
+    victim = sorted(p for p in work.rglob("*.md") if "ncid" in str(p))[2]
+    victim.write_text(victim.read_text("utf-8").replace("。", "。日本宣布限制半导体出口。", 1), "utf-8")
+    from kg.quads import QuadSet
+
+    real = QuadSet._spill
+
+    def spill(self):  # (the next build's first spill: its folder is made by then)
+        if held:
+            held.clear()
+            gc.collect()
+        return real(self)
+
+    monkeypatch.setattr(QuadSet, "_spill", spill)
+    result = kg.build([work], cache=out, exclude=[out], spill_at=300)
+    assert not held and result.quads.spilled
+    monkeypatch.undo()
+    same(exports(result, out), exports(kg.build([work]), tmp_path / "clean"))
