@@ -165,10 +165,11 @@ def test_runs_made_again_with_the_same_bytes_are_no_change(tmp_path, monkeypatch
     assert want.blocks <= found.blocks and want.subjects <= found.subjects
 
 
+@pytest.mark.parametrize("background", [True, False], ids=["in a thread", "in the caller"])
 @pytest.mark.parametrize("files", ["on disk", "in memory"])
-def test_a_splice_copies_the_ranges_it_is_told(tmp_path, files):
+def test_a_splice_copies_the_ranges_it_is_told(tmp_path, files, background):
     """Byte ranges of the old file and new bytes, in order: by the kernel between files on
-    disk, through Python otherwise, the same bytes."""
+    disk, through Python otherwise, the same bytes; in a thread of its own or not."""
     import io
 
     from kg.exporters.splice import Splice
@@ -179,7 +180,7 @@ def test_a_splice_copies_the_ranges_it_is_told(tmp_path, files):
         old, out = open(tmp_path / "old", "rb"), open(tmp_path / "new", "wb")
     else:
         old, out = io.BytesIO(data), io.BytesIO()
-    splice = Splice(out, old, 10)
+    splice = Splice(out, old, 10, background=background)
     splice.copy(5)
     splice.copy(20)
     splice.skip(100)
@@ -196,3 +197,24 @@ def test_a_splice_copies_the_ranges_it_is_told(tmp_path, files):
     else:
         got = out.getvalue()
     assert got == want and splice.copied == 25 + 600_000 + 3
+
+
+@pytest.mark.parametrize("files", ["on disk", "in memory"])
+def test_a_splice_past_the_end_of_the_old_file_fails_when_finished(tmp_path, files):
+    """An index that describes more bytes than the old export holds (a damaged previous build)
+    is an error raised to the writer, not a short file: the thread's error comes back."""
+    import io
+
+    from kg.exporters.splice import Splice
+
+    data = b"x" * 1000
+    if files == "on disk":
+        (tmp_path / "old").write_bytes(data)
+        old, out = open(tmp_path / "old", "rb"), open(tmp_path / "new", "wb")
+    else:
+        old, out = io.BytesIO(data), io.BytesIO()
+    splice = Splice(out, old, 0)
+    splice.copy(5000)
+    splice.write(b"after")
+    with pytest.raises(OSError, match="shorter than its index says"):
+        splice.finish()

@@ -33,6 +33,9 @@ import hashlib
 import json
 import marshal
 import os
+import queue
+import threading
+import weakref
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -279,14 +282,21 @@ class Previous:
 
 
 class Splice:
-    """A new export made of new bytes and byte ranges of the old one, in order."""
+    """A new export made of new bytes and byte ranges of the old one, in order.
 
-    def __init__(self, out: BinaryIO, old: BinaryIO, start: int) -> None:
-        self.out, self.old = out, old
+    The copying and writing are done by a thread of their own (``background``, the default),
+    in the order asked: the kernel's copy releases the interpreter, so the caller goes on
+    working out what comes next while the bytes before it are copied. Neither file may be
+    touched by anything else between the first call and :meth:`finish`, which waits for the
+    last byte and raises any error the thread met."""
+
+    def __init__(self, out: BinaryIO, old: BinaryIO, start: int, background: bool = True) -> None:
         self.pos = start  # where the old file is read next
         self._copy = 0  # bytes from self.pos on to copy before anything else is written
         self.copied = 0
-        self._by_kernel = hasattr(os, "copy_file_range")
+        self._worker = _Copier(out, old)
+        self._background = background
+        self._queue: Optional[queue.Queue] = None
 
     def copy(self, n: int) -> None:
         self._copy += n
@@ -297,19 +307,80 @@ class Splice:
 
     def write(self, data: bytes) -> None:
         self._flush_copy()
-        self.out.write(data)
+        self._do((None, data))
 
     def _flush_copy(self) -> None:
         n = self._copy
         if not n:
             return
-        if not self._copy_range(n):
-            self._copy_read(n)
-        self.pos += self._copy
-        self.copied += self._copy
+        self._do((self.pos, n))
+        self.pos += n
+        self.copied += n
         self._copy = 0
 
-    def _copy_range(self, n: int) -> bool:
+    def _do(self, op: tuple) -> None:
+        if not self._background:
+            self._worker.run(op)
+            return
+        if self._queue is None:
+            self._queue = queue.Queue(maxsize=_QUEUED)
+            threading.Thread(target=self._worker.serve, args=(self._queue,), name="kg-splice", daemon=True).start()
+            # (a Splice dropped unfinished, after an error elsewhere, stops its thread)
+            self._stop = weakref.finalize(self, self._queue.put, _STOP)
+        if self._worker.error is not None:
+            self._finish_thread()
+        self._queue.put(op)
+
+    def _finish_thread(self) -> None:
+        if self._queue is not None:
+            self._stop()  # (the thread told to stop, once)
+            self._queue.join()
+            self._queue = None
+        if self._worker.error is not None:
+            raise self._worker.error
+
+    def finish(self) -> None:
+        """Every byte asked for written (raises what the copying met)."""
+        self._flush_copy()
+        self._finish_thread()
+
+
+#: operations queued for a Splice's thread at most (new bytes are held until written)
+_QUEUED = 1024
+_STOP = (None, None)
+
+
+class _Copier:
+    """What a :class:`Splice` asks for, done in order: ``(pos, n)`` copies ``n`` bytes of the
+    old file from ``pos``, ``(None, data)`` writes ``data``. After an error (``error``) the
+    rest is not done."""
+
+    def __init__(self, out: BinaryIO, old: BinaryIO) -> None:
+        self.out, self.old = out, old
+        self.error: Optional[BaseException] = None
+        self._by_kernel = hasattr(os, "copy_file_range")
+
+    def serve(self, ops: queue.Queue) -> None:
+        while True:
+            op = ops.get()
+            try:
+                if op is _STOP:
+                    return
+                if self.error is None:
+                    self.run(op)
+            except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread by finish()
+                self.error = exc
+            finally:
+                ops.task_done()
+
+    def run(self, op: tuple) -> None:
+        pos, arg = op
+        if pos is None:
+            self.out.write(arg)
+        elif not self._copy_range(pos, arg):
+            self._copy_read(pos, arg)
+
+    def _copy_range(self, pos: int, n: int) -> bool:
         """Copy by the kernel (``copy_file_range``: no bytes through Python, and a shared
         extent where the file system can); False if it cannot here, before anything was copied."""
         if not self._by_kernel:
@@ -320,7 +391,7 @@ class Splice:
             self._by_kernel = False
             return False
         self.out.flush()
-        pos, left = self.pos, n
+        left = n
         while left:
             try:
                 done = os.copy_file_range(in_fd, out_fd, left, pos)
@@ -339,14 +410,11 @@ class Splice:
         self.out.seek(0, os.SEEK_END)  # (the buffered file's idea of where it is, after writes it did not make)
         return True
 
-    def _copy_read(self, n: int) -> None:
-        self.old.seek(self.pos)
+    def _copy_read(self, pos: int, n: int) -> None:
+        self.old.seek(pos)
         while n:
             chunk = self.old.read(min(n, _COPY))
             if not chunk:
                 raise OSError("the previous export is shorter than its index says")
             self.out.write(chunk)
             n -= len(chunk)
-
-    def finish(self) -> None:
-        self._flush_copy()
