@@ -87,12 +87,18 @@ def differing(old_rows, new_rows) -> Changes:
     return Changes(frozenset(r[:2] for r in old ^ new), frozenset(t[0] for t in triples))
 
 
+@pytest.mark.parametrize("record", [20_000, 3, 1], ids=["one record", "records of 3", "records of 1"])
 @pytest.mark.parametrize("found", ["exact", "more"])
-def test_a_write_from_the_changes_alone_equals_a_full_write(tmp_path, monkeypatch, found):
+def test_a_write_from_the_changes_alone_equals_a_full_write(tmp_path, monkeypatch, found, record):
     """Counts kept by difference: a link no named graph states any more but the default graph
     does; an object one article still counts from another block; a graph gone and one new;
     a node new, one relabelled. ``more``: the changes name blocks and subjects that did not
-    change too (what the runs give is a superset), which are copied as they were."""
+    change too (what the runs give is a superset), which are copied as they were. With small
+    records of the counted links, those whose links and ends did not change are copied
+    unread, and the others merged with the changes at their edges."""
+    from kg.exporters import delta
+
+    monkeypatch.setattr(delta, "LINK_RECORD", record)
     extra = Changes(frozenset({(A1, X), ("", X)}), frozenset({X, ART1})) if found == "more" else None
     want = differing(BEFORE, AFTER)
     if extra is not None:
@@ -103,6 +109,8 @@ def test_a_write_from_the_changes_alone_equals_a_full_write(tmp_path, monkeypatc
     after = result_of(AFTER, tmp_path)
     write_all(after, out)
     assert after.stats["written"]["sparse"] and after.stats["written"]["graphml_spliced"]
+    # (the superset names every block of X: its links, or the ends that flipped, are in every record)
+    assert (after.stats["written"]["link_records_copied"] > 0) == (record < 20_000 and found == "exact")
     write_all(result_of(AFTER, tmp_path), clean)
     for name in EXPORTS:
         assert (out / name).read_bytes() == (clean / name).read_bytes(), name

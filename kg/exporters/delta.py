@@ -23,17 +23,20 @@ against clean builds).
 """
 from __future__ import annotations
 
+import marshal
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from operator import itemgetter
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
-from ..quads import quad_key, read_spooled
+from ..quads import key_sum, quad_key, read_spooled
 from ..terms import IRI, RDF_TYPE
 from . import actors_graphml, graphml, report
 from .changes import SPARSE_SUBJECTS, fetch, fetch_graph
 from .splice import Splice, block_hash
 
-__all__ = ["usable", "write_changes"]
+__all__ = ["LINK_RECORD", "link_records", "usable", "write_changes"]
 
 
 def usable(prev, changed, names) -> bool:
@@ -72,7 +75,7 @@ def write_changes(result, files: dict[str, BinaryIO], loader, index, prev, chang
     old_s, new_s = fetch(old_t, subjects, itemgetter(0)), fetch(new_t, subjects, itemgetter(0))
     statements = _subjects(files, loader, index, prev, subjects, old_s, new_s, counts, done)
 
-    link_rows = _merge_links(derived["links"], links, new_q)
+    link_rows = _merge_links(links, new_q)
     node_rows = _Nodes(derived["nodes"], statements, reweighed)
     # graph.graphml: each element copied from the previous file unless it changed, if the
     # previous file is the one its index describes and no two ids share a hash then or now
@@ -88,8 +91,7 @@ def write_changes(result, files: dict[str, BinaryIO], loader, index, prev, chang
     fresh = splice is None  # every element rendered, every id made anew (as a full write does)
     index.rows("nodes", elements.nodes(
         (r[0], r[1], None, 0, False) if fresh else r for r in node_rows.rows()))
-    index.rows("links", elements.links(
-        (r[0], r[1], r[2], r[3], 0, False) if fresh else r for r in link_rows.rows()))
+    done["link_records_copied"] = _write_links(elements, link_rows, derived, index, fresh)
     elements.finish()
     if splice is not None:
         done["copied_bytes"] += splice.copied
@@ -234,32 +236,34 @@ def _subjects(files, loader, index, prev, subjects: list, old_s: dict, new_s: di
 
 
 class _Links:
-    """The new counted links: the previous ones with the changes, in order (:meth:`rows`), and
-    the changes themselves (``changed``: (s, p, o, old count or None, new count or None))."""
+    """The new counted links: the previous ones with the changes (:meth:`merge`, record by
+    record), and the changes themselves (``changed``: (s, p, o, old count or None, new count
+    or None), in order)."""
 
-    def __init__(self, path, changes: dict, default: set) -> None:
-        self.path, self.changes, self.default = path, changes, default
+    def __init__(self, changes: dict, default: set) -> None:
+        self.changes, self.default = changes, default
         self.changed: list[tuple] = []
 
-    def rows(self) -> Iterator[tuple]:
-        """(s, p, o, articles or None if gone, old length in graph.graphml, unchanged) in order."""
-        todo = iter(sorted(self.changes))
+    def merge(self, rows: list, keys: Iterable[tuple]) -> Iterator[tuple]:
+        """The previous ``rows`` (s, p, o, articles, length in graph.graphml) with the changes
+        of ``keys`` (sorted, none outside the rows' range but at its ends) made: (s, p, o,
+        articles or None if gone, old length, unchanged), in order."""
+        todo = iter(keys)
         nxt = next(todo, None)
-        with open(self.path, "rb") as fh:
-            for row in read_spooled(fh):
-                if nxt is not None and not row < nxt:  # (a row (s, p, o, n, length) sorts before a key
-                    key = row[:3]                      # (s, p, o) exactly when its first three do)
-                    while nxt is not None and nxt < key:  # a new link
-                        yield self._changed(nxt, None)
-                        nxt = next(todo, None)
-                    if key == nxt:
-                        yield self._changed(nxt, row)
-                        nxt = next(todo, None)
-                        continue
-                yield (*row, True)
-            while nxt is not None:
-                yield self._changed(nxt, None)
-                nxt = next(todo, None)
+        for row in rows:
+            if nxt is not None and not row < nxt:  # (a row (s, p, o, n, length) sorts before a key
+                key = row[:3]                      # (s, p, o) exactly when its first three do)
+                while nxt is not None and nxt < key:  # a new link
+                    yield self._changed(nxt, None)
+                    nxt = next(todo, None)
+                if key == nxt:
+                    yield self._changed(nxt, row)
+                    nxt = next(todo, None)
+                    continue
+            yield (*row, True)
+        while nxt is not None:
+            yield self._changed(nxt, None)
+            nxt = next(todo, None)
 
     def _changed(self, key: tuple, row) -> tuple:
         before = row[3] if row is not None else None
@@ -273,7 +277,7 @@ class _Links:
         return (*key, after, row[4] if row is not None else 0, after == before)
 
 
-def _merge_links(path, changes: dict, new_q: list) -> _Links:
+def _merge_links(changes: dict, new_q: list) -> _Links:
     """The counted links with ``changes`` (:func:`_link_changes`) made. A link whose named
     graphs all went needs to know whether the default graph states it: its subject's default
     block is read for it."""
@@ -282,7 +286,7 @@ def _merge_links(path, changes: dict, new_q: list) -> _Links:
     if need:
         for key, rows in fetch(new_q, [("", s) for s in need], quad_key).items():
             default.update((s, p, v) for _, s, p, k, v, _, _ in rows if k == 0)
-    return _Links(path, changes, default)
+    return _Links(changes, default)
 
 
 class _Nodes:
@@ -334,3 +338,99 @@ class _Nodes:
                     flipped.add(nxt[0])
                     yield (nxt[0], nxt[1], None, 0, False)
                 nxt = next(todo, None)
+
+
+#: rows per record of the counted links in the index (``links``)
+LINK_RECORD = 20_000
+
+
+def link_records(rows: Iterable[tuple]) -> Iterator[tuple[bytes, tuple]]:
+    """The counted links (s, p, o, articles, length in graph.graphml), in order, as records of
+    the index's ``links`` (as :func:`kg.quads.spooled` writes them), each with its entry in
+    the links' table (``links.k``): (first key, rows, bytes, bytes of its elements in
+    graph.graphml, the checksums (:func:`kg.quads.key_sum`) of the IRIs its edges join, its
+    rows of ``actors.graphml``). The next write from the changes copies a record whose links
+    did not change, and none of whose edges' ends became or ceased to be a node, unread."""
+    chunk: list = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= LINK_RECORD:
+            yield _link_record(chunk)
+            chunk = []
+    if chunk:
+        yield _link_record(chunk)
+
+
+def _link_record(rows: list) -> tuple[bytes, tuple]:
+    data = marshal.dumps(rows)
+    skip, keep = graphml._SKIP_EDGES, actors_graphml.keep
+    ends: set = set()
+    actors = []
+    for s, p, o, n, _ in rows:
+        if p not in skip:  # (an edge drawn if both ends are nodes)
+            ends.add(s)
+            ends.add(o)
+            if keep(p):
+                actors.append((s, p, o, n))
+    sums = array("I", sorted({key_sum(e) for e in ends}))
+    size = len(data) + 8
+    return (len(data).to_bytes(8, "little") + data,
+            (rows[0][:3], len(rows), size, sum(r[4] for r in rows), sums.tobytes(), actors))
+
+
+def _write_links(elements, links: _Links, derived: dict, index, fresh: bool) -> int:
+    """``index/links`` and its table, and the edges of graph.graphml (``elements``), from the
+    previous ones and the changes: a record of the previous links is copied, with its
+    elements, unless a link of it changed or one of its edges' ends is ``elements.flipped``
+    (or every element is rendered anew: ``fresh``). Returns how many records were copied."""
+    table = derived["link_table"]
+    firsts = [entry[0] for entry in table]
+    todo: dict[int, list] = defaultdict(list)  # record -> the changed keys in its range
+    for key in sorted(links.changes):
+        todo[max(bisect_right(firsts, key) - 1, 0)].append(key)
+    if fresh:
+        dirty = set(range(len(table)))
+    else:
+        dirty = set(todo)
+        wanted = sorted({key_sum(iri) for iri in elements.flipped})
+        for r, entry in enumerate(table):
+            if wanted and r not in dirty and _holds_any(entry[4], wanted):
+                dirty.add(r)
+    new_table = []
+    with open(derived["links"], "rb") as old, open(derived["links"], "rb") as reader, index.link_file() as out:
+        copy = Splice(out, old, 0)
+        pos = 0
+        for r, entry in enumerate(table or [None]):
+            size = entry[2] if entry is not None else 0
+            if r not in dirty and entry is not None:
+                copy.copy(size)
+                elements.copy_links(entry[3], entry[5])
+                new_table.append(entry)
+            elif entry is not None or todo:
+                copy.skip(size)
+                rows: list = []
+                if entry is not None:
+                    reader.seek(pos)
+                    rows = marshal.loads(reader.read(size)[8:])
+                merged = links.merge(rows, todo.get(r, ()))
+                if fresh:
+                    merged = ((s, p, o, n, 0, False) for s, p, o, n, _, _ in merged)
+                for data, made in link_records(elements.links(merged)):
+                    copy.write(data)
+                    new_table.append(made)
+            pos += size
+        copy.finish()
+    index.link_table(new_table)
+    return len(table) - len(dirty)
+
+
+def _holds_any(packed: bytes, wanted: list[int]) -> bool:
+    """Whether the sorted checksums ``packed`` (an array of "I", as bytes) hold one of ``wanted``."""
+    have = array("I")
+    have.frombytes(packed)
+    n = len(have)
+    for c in wanted:
+        i = bisect_left(have, c)
+        if i < n and have[i] == c:
+            return True
+    return False

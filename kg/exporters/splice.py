@@ -37,6 +37,7 @@ import queue
 import threading
 import weakref
 from collections import Counter
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Optional
@@ -52,7 +53,8 @@ _COPY = 8 << 20  # bytes copied from an old export per read
 SPLICED = ("nquads", "turtle", "jsonld")
 FILENAMES = {"nquads": "graph.nq", "turtle": "graph.ttl", "jsonld": "graph.jsonld"}
 #: the files of what the other exports are made from (:meth:`IndexWriter.derived`)
-DERIVED = ("links", "nodes", "derived")
+DERIVED = ("links", "links.k", "nodes", "derived")
+_LINK_TABLE = 1  # the format of ``links.k``
 
 
 @lru_cache(maxsize=1)
@@ -133,12 +135,38 @@ class IndexWriter:
         return pairs is not None and link_runs(self.dir, pairs)
 
     def rows(self, name: str, rows: Iterable[tuple]) -> None:
-        """``nodes`` or ``links`` of what the GraphML files and the names index are made from:
-        the nodes (IRI, GraphML attributes, id, length in graph.graphml) and the counted links
-        (s, p, o, articles, length in graph.graphml), each in order."""
-        assert name in ("nodes", "links")
+        """``nodes``, of what the GraphML files and the names index are made from: the nodes
+        (IRI, GraphML attributes, id, length in graph.graphml), in order."""
+        assert name == "nodes"
         with open(self.dir / name, "wb") as fh:
             spooled(rows, fh, 20_000)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def links(self, rows: Iterable[tuple]) -> None:
+        """``links`` and its table ``links.k``: the counted links (s, p, o, articles, length in
+        graph.graphml), in order (:func:`kg.exporters.delta.link_records`)."""
+        from .delta import link_records
+
+        table = []
+        with self.link_file() as fh:
+            for data, entry in link_records(rows):
+                fh.write(data)
+                table.append(entry)
+        self.link_table(table)
+
+    @contextmanager
+    def link_file(self) -> Iterator[BinaryIO]:
+        """``links``, open for writing (synced once written)."""
+        with open(self.dir / "links", "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def link_table(self, table: list) -> None:
+        """``links.k``: the entry of each record of ``links``, in order."""
+        with open(self.dir / "links.k", "wb") as fh:
+            fh.write(marshal.dumps((_LINK_TABLE, table)))
             fh.flush()
             os.fsync(fh.fileno())
 
@@ -245,7 +273,8 @@ class Previous:
     def derived(self) -> Optional[dict]:
         """What the previous write's other exports were made from (:meth:`IndexWriter.derived`):
         ``articles`` (a dict), ``counts`` (as :func:`kg.exporters.stream.write_streams` counts),
-        and the paths of ``links`` and ``nodes``; None if it did not keep them."""
+        the paths of ``links`` and ``nodes`` and the table of ``links`` (``link_table``); None
+        if it did not keep them."""
         if self._derived is not None:
             return self._derived or None
         self._derived = {}
@@ -256,9 +285,12 @@ class Previous:
                 return None
             counts = {k: int(plain[k]) for k in ("quads", "triples", "graphs")}
             counts.update({k: Counter(dict(plain[k])) for k in ("types", "preds")})
+            fmt, table = marshal.loads((index / "links.k").read_bytes())
+            if fmt != _LINK_TABLE or not isinstance(table, list):
+                return None
             derived = {"articles": dict(plain["articles"]), "counts": counts,
                        "graphml": {k: int(plain["graphml"][k]) for k in ("clashes", "escaped")},
-                       "links": index / "links", "nodes": index / "nodes"}
+                       "links": index / "links", "link_table": table, "nodes": index / "nodes"}
         except (OSError, ValueError, EOFError, TypeError, KeyError):  # (not what this code writes)
             return None
         self._derived = derived

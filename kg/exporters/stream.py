@@ -132,7 +132,7 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, p
                 link_out = elements.links((*row, 0, False) for row in link_rows())
                 if keep:
                     index.rows("nodes", node_out)
-                    index.rows("links", link_out)
+                    index.links(link_out)
                 else:
                     deque(node_out, 0)
                     deque(link_out, 0)
