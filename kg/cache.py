@@ -6,6 +6,8 @@ instead of reading and extracting it again:
 - pass-1 facts (what discovery finds, the article index keys, the report row) are keyed by
   the file's content hash, its name, the size limit and :func:`kg.facts.code_version` (kg's
   code, its ontology/ data and the text libraries' versions);
+- the lexicon with what discovery learned from the whole build, keyed by what discovery
+  found in every file (a rebuild whose changed files teach nothing new learns nothing anew);
 - pass-2 facts (the graph a file writes) are kept per article (the files of one article are
   written together) and keyed by the pass-1 keys of its files and the fingerprint of the
   lexicon extraction uses (the lexicon files plus what discovery learned from the whole
@@ -45,9 +47,9 @@ class FactsCache:
     def __init__(self, path: str | os.PathLike, read: bool = True):
         self.path = Path(path)
         self.read = read
-        self.hits = [0, 0, 0]  # pass 1, pass 2, sorted runs (:class:`RunCache`)
-        self.misses = [0, 0, 0]
-        self._used: list[set] = [set(), set(), set()]
+        self.hits = [0, 0, 0, 0]  # pass 1, pass 2, sorted runs (:class:`RunCache`), learned lexicon
+        self.misses = [0, 0, 0, 0]
+        self._used: list[set] = [set(), set(), set(), set()]
         self._pending: list[tuple[int, str, bytes]] = []
         self._stats: Optional[dict] = None  # file -> (its stat when read, its pass-1 key)
         self._stats_used: set[str] = set()
@@ -83,7 +85,8 @@ class FactsCache:
             self.db.execute(_STAT_TABLE)
 
     def get(self, which: int, key: str):
-        """The facts stored under ``key`` for pass ``which`` (1, 2, or 3: a sorted run), or None."""
+        """The facts stored under ``key`` for pass ``which`` (1, 2, 3: a sorted run, or 4: the
+        lexicon with what discovery learned), or None."""
         if not self.read:
             self.misses[which - 1] += 1
             return None
@@ -167,7 +170,7 @@ class FactsCache:
             self.db.execute("BEGIN")
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used (pass INTEGER, k TEXT, PRIMARY KEY (pass, k))")
             self.db.execute("DELETE FROM used")
-            for which in (1, 2, 3):
+            for which in (1, 2, 3, 4):
                 self.db.executemany("INSERT OR IGNORE INTO used VALUES (?, ?)",
                                     ((which, k) for k in self._used[which - 1]))
             self.db.execute("DELETE FROM facts WHERE NOT EXISTS "
@@ -186,8 +189,8 @@ class FactsCache:
             self.db.close()
 
     def stats(self) -> dict:
-        return {"hits": {"read": self.hits[0], "extract": self.hits[1]},
-                "misses": {"read": self.misses[0], "extract": self.misses[1]}}
+        return {"hits": {"read": self.hits[0], "extract": self.hits[1], "learned": self.hits[3]},
+                "misses": {"read": self.misses[0], "extract": self.misses[1], "learned": self.misses[3]}}
 
 
 def open_cache(out: Optional[str | os.PathLike], rebuild: bool = False) -> Optional[FactsCache]:

@@ -312,10 +312,8 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
                 file_keys.pop(i, None)
                 if progress:  # two passes: reading, then extracting
                     progress(i + 1, 2 * len(files))
-        lex = learn_from(lex, candidates)  # names and actors the articles teach
+        lex, learned = _learn(lex, candidates, store, version)  # names and actors the articles teach
         del candidates
-        # what extraction depends on besides the documents: the lexicon with what was learned
-        learned = facts.digest(version, *map(repr, lex.actors.values())) if store is not None else ""
         stats["spool_bytes"] = spool.tell()
 
         # the files of one article are read one after the other, so that everything said in
@@ -557,6 +555,23 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
         report["excluded"] = sorted(set(excluded))
     stats["spill_bytes"] = ctx.q.spilled_bytes
     return BuildResult(ctx.q, report, [doc for _, doc in sorted(documents, key=lambda x: x[0])], stats)
+
+
+def _learn(lex, candidates: set, store, version: str) -> tuple:
+    """The lexicon with what discovery learned from ``candidates`` (:func:`learn_from`), and
+    its fingerprint: what extraction depends on besides the documents (for the cache's keys;
+    "" without a cache). With a cache, taken from it when the candidates are the ones an
+    earlier build learned from (a rebuild after a few changed files, mostly)."""
+    if store is None:
+        return learn_from(lex, candidates), ""
+    key = facts.digest(version, "learned", *sorted(map(repr, candidates)))
+    hit = store.get(4, key)
+    if hit is not None:
+        return hit
+    lex = learn_from(lex, candidates)
+    learned = facts.digest(version, *map(repr, lex.actors.values()))
+    store.put(4, key, (lex, learned))
+    return lex, learned
 
 
 def _stat_name(version: str, max_file_size: int, rel: str, path: Path) -> str:

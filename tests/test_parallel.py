@@ -198,7 +198,7 @@ def test_a_rebuild_reuses_unchanged_files_and_equals_a_clean_build(sample, plain
     same(got, clean([work], tmp_path / "c3"))
 
     rebuilt, got = incremental([work], out, rebuild=True)  # --rebuild: the cache is not read
-    assert rebuilt.stats["cached_files"] == 0 and rebuilt.stats["cache"]["hits"] == {"read": 0, "extract": 0}
+    assert rebuilt.stats["cached_files"] == 0 and rebuilt.stats["cache"]["hits"] == {"read": 0, "extract": 0, "learned": 0}
     assert not rebuilt.stats["written"]["incremental"]  # nor the previous exports
     same(got, clean([work], tmp_path / "c4"))
 
@@ -640,3 +640,29 @@ def test_a_build_goes_on_when_an_earlier_build_of_the_process_is_dropped(sample,
     assert not held and result.quads.spilled
     monkeypatch.undo()
     same(exports(result, out), exports(kg.build([work]), tmp_path / "clean"))
+
+
+def test_a_rebuild_learns_anew_only_when_what_discovery_found_changed(tmp_path):
+    """The lexicon with what discovery learned is kept in the cache under what it was learned
+    from: a change that teaches nothing takes it from there; one that names a new person is
+    learned anew (the person becomes an actor), and both equal a clean build."""
+    work, out = tmp_path / "in", tmp_path / "out"
+    work.mkdir()
+    a = work / "a.md"
+    a.write_text("---\ntitle: Chip rules tighten\nurl: https://example.com/a\ndate: 2024-01-02\n---\n"
+                 "Japan and the Netherlands joined the US export controls on ASML.\n", "utf-8")
+    (work / "b.md").write_text("---\ntitle: Curbs\nurl: https://example.com/b\ndate: 2024-01-01\n---\n"
+                               "美国联邦众议员拜尔（Stephen Buyer）表示支持出口管制。\n", "utf-8")
+    first, _ = incremental([work], out)
+    assert first.stats["cache"]["misses"]["learned"] == 1
+
+    a.write_text(a.read_text("utf-8").replace("joined", "have joined"), "utf-8")  # nothing to learn
+    result, got = incremental([work], out)
+    assert result.stats["cache"]["hits"]["learned"] == 1
+    same(got, clean([work], tmp_path / "c1"))
+
+    a.write_text(a.read_text("utf-8") + "\n美国联邦参议员华纳（Mark Warner）表示反对。\n", "utf-8")
+    result, got = incremental([work], out)
+    assert result.stats["cache"]["misses"]["learned"] == 1 and result.stats["cache"]["hits"]["learned"] == 0
+    assert b"Mark Warner" in got["graph.nq"]
+    same(got, clean([work], tmp_path / "c2"))
