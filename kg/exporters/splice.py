@@ -12,7 +12,8 @@ Beside each store generation, ``index/`` records how the exports of that build a
   the names index and ``report.json`` are made from (the counted links, each node's GraphML
   attributes and id, the length of each element of graph.graphml, the article counts and
   the graph's counts), so that the next write can update them from the changes alone
-  (:mod:`kg.exporters.delta`);
+  (:mod:`kg.exporters.delta`); ``links.k``, the table of the records of ``links``, lets it
+  copy the records the changes did not reach unread;
 - ``runs/``: links to the sorted runs of the graph written, if it was on disk, from which
   the next write finds the blocks and subjects that may have changed without comparing the
   others (:mod:`kg.exporters.changes`).
