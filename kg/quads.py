@@ -30,7 +30,7 @@ from typing import Iterable, Iterator, Optional
 
 from .terms import IRI, Literal, Term
 
-__all__ = ["QuadSet", "SPILL_AT", "RunKeys", "spooled", "read_spooled", "merged_runs"]
+__all__ = ["QuadSet", "SPILL_AT", "RunKeys", "spooled", "read_spooled", "record_bytes", "read_record", "merged_runs"]
 
 #: quads held in memory before a checkpoint spills them to disk (a 5,000-document build,
 #: 759k quads, peaks at 459 MB with this bound)
@@ -75,18 +75,27 @@ def spooled(rows: Iterable, fh, record: int = _CHUNK) -> list[int]:
 
 
 def _record(chunk: list, fh) -> None:
-    data = marshal.dumps(chunk)
-    fh.write(len(data).to_bytes(8, "little"))
-    fh.write(data)
+    fh.write(record_bytes(chunk))
+
+
+def record_bytes(rows: list) -> bytes:
+    """One record of a spooled file (as :func:`spooled` writes it), as bytes."""
+    data = marshal.dumps(rows)
+    return len(data).to_bytes(8, "little") + data
+
+
+def read_record(fh) -> Optional[list]:
+    """The rows of the record at ``fh``'s position (None at the end of the file)."""
+    head = fh.read(8)
+    if len(head) < 8:
+        return None
+    return marshal.loads(fh.read(int.from_bytes(head, "little")))
 
 
 def read_spooled(fh) -> Iterator:
     """The rows :func:`spooled` wrote, in order."""
-    while True:
-        head = fh.read(8)
-        if len(head) < 8:
-            return
-        yield from marshal.loads(fh.read(int.from_bytes(head, "little")))
+    while (rows := read_record(fh)) is not None:
+        yield from rows
 
 
 def _read_run(path: str) -> Iterator[Row]:
@@ -140,7 +149,7 @@ class RunKeys:
     def record(self, fh, r: int) -> list:
         """The rows of the run's record ``r`` (``fh``: the run, open for reading)."""
         fh.seek(self.offsets[r])
-        return marshal.loads(fh.read(int.from_bytes(fh.read(8), "little")))
+        return read_record(fh)
 
     @staticmethod
     def exists(path: str) -> bool:

@@ -23,14 +23,13 @@ against clean builds).
 """
 from __future__ import annotations
 
-import marshal
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from operator import itemgetter
 from typing import BinaryIO, Iterable, Iterator
 
-from ..quads import key_sum, quad_key, read_spooled
+from ..quads import key_sum, quad_key, read_record, read_spooled, record_bytes
 from ..terms import IRI, RDF_TYPE
 from . import actors_graphml, graphml, report
 from .changes import SPARSE_SUBJECTS, fetch, fetch_graph
@@ -89,7 +88,7 @@ def write_changes(result, files: dict[str, BinaryIO], loader, index, prev, chang
     elements = graphml.Elements(files[graphml.NAME], articles, escaped, old=splice, flipped=node_rows.flipped,
                                 actor_filter=actors_graphml.node_filter, actor_keep=actors_graphml.keep)
     fresh = splice is None  # every element rendered, every id made anew (as a full write does)
-    index.rows("nodes", elements.nodes(
+    index.nodes(elements.nodes(
         (r[0], r[1], None, 0, False) if fresh else r for r in node_rows.rows()))
     done["link_records_copied"] = _write_links(elements, link_rows, derived, index, fresh)
     elements.finish()
@@ -362,7 +361,7 @@ def link_records(rows: Iterable[tuple]) -> Iterator[tuple[bytes, tuple]]:
 
 
 def _link_record(rows: list) -> tuple[bytes, tuple]:
-    data = marshal.dumps(rows)
+    data = record_bytes(rows)
     skip, keep = graphml._SKIP_EDGES, actors_graphml.keep
     ends: set = set()
     actors = []
@@ -373,9 +372,7 @@ def _link_record(rows: list) -> tuple[bytes, tuple]:
             if keep(p):
                 actors.append((s, p, o, n))
     sums = array("I", sorted({key_sum(e) for e in ends}))
-    size = len(data) + 8
-    return (len(data).to_bytes(8, "little") + data,
-            (rows[0][:3], len(rows), size, sum(r[4] for r in rows), sums.tobytes(), actors))
+    return data, (rows[0][:3], len(rows), len(data), sum(r[4] for r in rows), sums.tobytes(), actors)
 
 
 def _write_links(elements, links: _Links, derived: dict, index, fresh: bool) -> int:
@@ -411,7 +408,7 @@ def _write_links(elements, links: _Links, derived: dict, index, fresh: bool) -> 
                 rows: list = []
                 if entry is not None:
                     reader.seek(pos)
-                    rows = marshal.loads(reader.read(size)[8:])
+                    rows = read_record(reader)
                 merged = links.merge(rows, todo.get(r, ()))
                 if fresh:
                     merged = ((s, p, o, n, 0, False) for s, p, o, n, _, _ in merged)

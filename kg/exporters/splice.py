@@ -135,11 +135,10 @@ class IndexWriter:
 
         return pairs is not None and link_runs(self.dir, pairs)
 
-    def rows(self, name: str, rows: Iterable[tuple]) -> None:
+    def nodes(self, rows: Iterable[tuple]) -> None:
         """``nodes``, of what the GraphML files and the names index are made from: the nodes
         (IRI, GraphML attributes, id, length in graph.graphml), in order."""
-        assert name == "nodes"
-        with open(self.dir / name, "wb") as fh:
+        with open(self.dir / "nodes", "wb") as fh:
             spooled(rows, fh, 20_000)
             fh.flush()
             os.fsync(fh.fileno())

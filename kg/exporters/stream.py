@@ -131,7 +131,7 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, p
                 node_out = elements.nodes((iri, attrs, None, 0, False) for iri, attrs in node_rows())
                 link_out = elements.links((*row, 0, False) for row in link_rows())
                 if keep:
-                    index.rows("nodes", node_out)
+                    index.nodes(node_out)
                     index.links(link_out)
                 else:
                     deque(node_out, 0)
