@@ -14,7 +14,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 import yaml
 
@@ -96,6 +96,32 @@ def _real(path: str | os.PathLike) -> str:
         return os.path.abspath(path)
 
 
+def _walk(top: str) -> Iterator[tuple[str, list[str], list[os.DirEntry]]]:
+    """As ``os.walk(top, followlinks=True)`` (top-down: the caller may prune the folder
+    names), but with each file's ``os.DirEntry``, which knows whether it is a link without
+    asking the file system again. A folder that cannot be listed is passed over."""
+    todo = [top]
+    while todo:
+        folder = todo.pop()
+        try:
+            with os.scandir(folder) as it:
+                listed = list(it)
+        except OSError:
+            continue
+        dirnames, files = [], []
+        for entry in listed:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                dirnames.append(entry.name)
+            else:
+                files.append(entry)
+        yield folder, dirnames, files
+        todo.extend(os.path.join(folder, d) for d in reversed(dirnames))
+
+
 def collect_inputs(inputs: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = (),
                    excluded: list | None = None) -> list[tuple[Path, str]]:
     """(path, path relative to the input argument it was found under), sorted, each file once.
@@ -114,7 +140,7 @@ def collect_inputs(inputs: Iterable[str | os.PathLike], exclude: Iterable[str | 
             found.setdefault(_real(root), (root, display_name(root.name)))
             continue
         seen_dirs: set[str] = set()
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        for dirpath, dirnames, entries in _walk(str(root)):
             real = _real(dirpath)
             if real in skip_dirs or (dirpath != str(root) and _is_output_folder(dirpath)):
                 if excluded is not None:
@@ -128,13 +154,14 @@ def collect_inputs(inputs: Iterable[str | os.PathLike], exclude: Iterable[str | 
             seen_dirs.add(real)
             dirnames[:] = sorted(d for d in dirnames if d not in _IGNORED_DIRS and not d.startswith("."))
             rel_dir = None if dirpath == str(root) else Path(dirpath).relative_to(root).as_posix()
-            for name in sorted(filenames):
+            for entry in sorted(entries, key=lambda e: e.name):
+                name = entry.name
                 if name.startswith("."):
                     continue  # hidden files (editor swap files, .DS_Store, our temporaries)
-                path = os.path.join(dirpath, name)
+                path = entry.path
                 # the folder's real path is known: only a link needs resolving (a path of
                 # 100,000 files is not resolved component by component 100,000 times)
-                key = _real(path) if os.path.islink(path) else os.path.join(real, name)
+                key = _real(path) if entry.is_symlink() else os.path.join(real, name)
                 found.setdefault(key, (Path(path), display_name(name if rel_dir is None else f"{rel_dir}/{name}")))
     return sorted(found.values(), key=lambda x: (x[1], str(x[0])))
 

@@ -308,6 +308,37 @@ def test_an_unchanged_file_is_known_by_its_stat_and_a_changed_one_by_its_content
     same(got, clean([work], tmp_path / "clean"))
 
 
+def test_the_cache_keeps_only_what_the_last_build_used(tmp_path, monkeypatch):
+    """A removed file's entries and an edited file's old ones leave the cache at the end of
+    the build; every entry of an unchanged file stays."""
+    import sqlite3
+
+    from kg import cache
+
+    monkeypatch.setattr(cache, "_RACY_NS", 0)  # files made just now count as settled
+    work, out = tmp_path / "in", tmp_path / "out"
+    shutil.copytree(SEEDS, work)
+    incremental([work], out)
+
+    def held():
+        db = sqlite3.connect(out / CACHE_NAME)
+        try:
+            return (set(db.execute("SELECT pass, k FROM facts")), set(db.execute("SELECT k, key FROM stat")))
+        finally:
+            db.close()
+
+    facts_before, stats_before = held()
+    files = sorted(p for p in work.rglob("*") if p.is_file())
+    files[0].unlink()
+    files[1].write_bytes(files[1].read_bytes() + b"\n\nOne more line.\n")
+    incremental([work], out)
+    facts_after, stats_after = held()
+    assert len(stats_after) == len(files) - 1  # one row per file read, none for the removed one
+    pass1 = {k for p, k in facts_after if p == 1}
+    assert pass1 == {key for _, key in stats_after}  # the removed and the old edited file's entries went
+    assert len(pass1 & {k for p, k in facts_before if p == 1}) == len(files) - 2  # the unchanged one's stayed
+
+
 def test_a_changed_title_redoes_the_articles_that_link_to_it(tmp_path):
     """Cached facts hold what the article index answered for their links: when the article a
     link resolved to changes, the linking file is extracted again."""
