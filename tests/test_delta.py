@@ -226,3 +226,30 @@ def test_a_splice_past_the_end_of_the_old_file_fails_when_finished(tmp_path, fil
     splice.write(b"after")
     with pytest.raises(OSError, match="shorter than its index says"):
         splice.finish()
+
+
+def test_splices_ended_are_waited_for_together_and_every_error_comes_back(tmp_path):
+    """A write ends each Splice and goes on while the threads copy; waiting for them all
+    gives whole files, raises a failed one's error only once every thread is done, and a
+    Splice given more after its end is an error, not a file cut short."""
+    from kg.exporters.splice import Splice, wait_all
+
+    data = bytes(range(256)) * 40_000
+    (tmp_path / "old").write_bytes(data)
+    old = open(tmp_path / "old", "rb")
+    outs = [open(tmp_path / f"new{i}", "wb") for i in range(3)]
+    splices = [Splice(fh, old, 0) for fh in outs]
+    splices[0].copy(len(data))
+    splices[1].copy(len(data) + 1)  # past the end: fails in its thread
+    splices[2].write(b"head")
+    splices[2].copy(len(data) // 2)
+    for splice in splices:
+        splice.end()
+    with pytest.raises(RuntimeError, match="after its end"):
+        splices[2].write(b"late")
+    with pytest.raises(OSError, match="shorter than its index says"):
+        wait_all(splices)
+    for fh in outs:
+        fh.close()
+    assert (tmp_path / "new0").read_bytes() == data
+    assert (tmp_path / "new2").read_bytes() == b"head" + data[:len(data) // 2]

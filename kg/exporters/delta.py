@@ -33,7 +33,7 @@ from ..quads import key_sum, quad_key, read_record, read_spooled, record_bytes
 from ..terms import IRI, RDF_TYPE
 from . import actors_graphml, graphml, report
 from .changes import SPARSE_SUBJECTS, fetch, fetch_graph
-from .splice import Splice, block_hash
+from .splice import Splice, block_hash, wait_all
 
 __all__ = ["LINK_RECORD", "link_records", "usable", "write_changes"]
 
@@ -57,6 +57,20 @@ def write_changes(result, files: dict[str, BinaryIO], loader, index, prev, chang
 
     if set(files) != set(STREAMED) or loader is None or not loader.names_updated:
         raise ValueError("a write from the changes needs every streamed export and a store whose names index is updated")
+    later: list = []  # Splices still copying in their threads, waited for at the end
+    try:
+        out = _write_changes(result, files, loader, index, prev, changed, old_pairs, new_pairs, later)
+    except BaseException:
+        try:
+            wait_all(later)
+        except BaseException:  # noqa: BLE001 - the first error is the one said
+            pass
+        raise
+    wait_all(later)
+    return out
+
+
+def _write_changes(result, files, loader, index, prev, changed, old_pairs, new_pairs, later: list) -> dict:
     done = {"quad_blocks": 0, "subjects": 0, "copied_bytes": 0, "found_from_runs": True, "sparse": True}
     derived = prev.derived()
     counts, articles = derived["counts"], derived["articles"]
@@ -66,13 +80,13 @@ def write_changes(result, files: dict[str, BinaryIO], loader, index, prev, chang
 
     blocks = sorted(changed.blocks)
     old_b, new_b = fetch(old_q, blocks, quad_key), fetch(new_q, blocks, quad_key)
-    _quads(files["nquads"], loader, index, prev, blocks, old_b, new_b, counts, done)
+    _quads(files["nquads"], loader, index, prev, blocks, old_b, new_b, counts, done, later)
     links = _link_changes(blocks, old_b, new_b, skip)
     reweighed = _recount_articles(blocks, old_b, new_b, new_q, articles)
 
     subjects = sorted(changed.subjects)
     old_s, new_s = fetch(old_t, subjects, itemgetter(0)), fetch(new_t, subjects, itemgetter(0))
-    statements = _subjects(files, loader, index, prev, subjects, old_s, new_s, counts, done)
+    statements = _subjects(files, loader, index, prev, subjects, old_s, new_s, counts, done, later)
 
     link_rows = _merge_links(links, new_q)
     node_rows = _Nodes(derived["nodes"], statements, reweighed)
@@ -91,7 +105,7 @@ def write_changes(result, files: dict[str, BinaryIO], loader, index, prev, chang
     index.nodes(elements.nodes(
         (r[0], r[1], None, 0, False) if fresh else r for r in node_rows.rows()))
     done["link_records_copied"] = _write_links(elements, link_rows, derived, index, fresh)
-    elements.finish()
+    elements.finish(later)
     if splice is not None:
         done["copied_bytes"] += splice.copied
     graphml.report_escaped(result, graphml.FILENAME, escaped)
@@ -107,9 +121,11 @@ def write_changes(result, files: dict[str, BinaryIO], loader, index, prev, chang
     return {"temp_bytes": 0, "changed": done}
 
 
-def _quads(nq, loader, index, prev, blocks: list, old_b: dict, new_b: dict, counts: dict, done: dict) -> None:
+def _quads(nq, loader, index, prev, blocks: list, old_b: dict, new_b: dict, counts: dict, done: dict,
+           later: list) -> None:
     """graph.nq, the store's named graphs and the index of blocks: the previous ones, but for
-    the ``blocks`` that may have changed; and the count of quads and of named graphs."""
+    the ``blocks`` that may have changed; and the count of quads and of named graphs. The
+    copying goes on after the return (its Splice is put in ``later``)."""
     from .stream import splice_block
 
     splice = Splice(nq, prev.files["nquads"], 0)
@@ -145,7 +161,8 @@ def _quads(nq, loader, index, prev, blocks: list, old_b: dict, new_b: dict, coun
     while nxt is not None:
         changed_block(nxt, None)
         nxt = next(todo, None)
-    splice.finish()
+    splice.end()
+    later.append(splice)
     done["copied_bytes"] += splice.copied
     counts["graphs"] += sum((has[g] > 0) - (had[g] > 0) for g in touched if g)
 
@@ -202,7 +219,7 @@ def _recount_articles(blocks: list, old_b: dict, new_b: dict, new_q: list, artic
 
 
 def _subjects(files, loader, index, prev, subjects: list, old_s: dict, new_s: dict, counts: dict,
-              done: dict) -> dict:
+              done: dict, later: list) -> dict:
     """graph.ttl, graph.jsonld, the store's union graph and the index of subjects: the
     previous ones, but for the ``subjects`` that may have changed; and the counts of triples,
     types and predicates. Returns each such subject's statements (None if it has none)."""
@@ -225,7 +242,7 @@ def _subjects(files, loader, index, prev, subjects: list, old_s: dict, new_s: di
                 loader.drop_subject(s)
             if rows:
                 loader.union(_union_lines(rows).encode("utf-8"))
-    texts.finish()
+    texts.finish(later)
     for counter in (types, preds):
         for key in [key for key, n in counter.items() if not n]:
             del counter[key]

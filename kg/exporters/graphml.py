@@ -444,10 +444,16 @@ class Elements:
         self.old.copy(size)
         self.actor_links.extend(actor_links)
 
-    def finish(self) -> None:
+    def finish(self, later: Optional[list] = None) -> None:
+        """The file's end written; spliced, the copying waited for, or (``later``) left to
+        finish while the caller goes on: the Splice is put in ``later`` to wait for."""
         if self.old is not None:
             self.old.write(self.tail)
-            self.old.finish()
+            if later is None:
+                self.old.finish()
+            else:
+                self.old.end()
+                later.append(self.old)
             return
         self.fh.write("".join(self.out).encode("utf-8"))
         self.out = []

@@ -45,7 +45,7 @@ from typing import BinaryIO, Iterable, Iterator, Optional
 
 from ..quads import read_spooled, spooled
 
-__all__ = ["DERIVED", "INDEX_DIR", "Previous", "IndexWriter", "Records", "Splice", "block_hash", "files_stamp"]
+__all__ = ["DERIVED", "INDEX_DIR", "Previous", "IndexWriter", "Records", "Splice", "block_hash", "files_stamp", "wait_all"]
 
 INDEX_DIR = "index"
 _FORMAT = 1
@@ -320,7 +320,8 @@ class Splice:
     in the order asked: the kernel's copy releases the interpreter, so the caller goes on
     working out what comes next while the bytes before it are copied. Neither file may be
     touched by anything else between the first call and :meth:`finish`, which waits for the
-    last byte and raises any error the thread met."""
+    last byte and raises any error the thread met (or :meth:`end`, then :meth:`wait`: the caller
+    goes on with other work while the thread copies the rest)."""
 
     def __init__(self, out: BinaryIO, old: BinaryIO, start: int, background: bool = True) -> None:
         self.pos = start  # where the old file is read next
@@ -329,6 +330,7 @@ class Splice:
         self._worker = _Copier(out, old)
         self._background = background
         self._queue: Optional[queue.Queue] = None
+        self._ended = False
 
     def copy(self, n: int) -> None:
         self._copy += n
@@ -351,6 +353,8 @@ class Splice:
         self._copy = 0
 
     def _do(self, op: tuple) -> None:
+        if self._ended:
+            raise RuntimeError("a Splice is given more after its end")
         if not self._background:
             self._worker.run(op)
             return
@@ -371,10 +375,35 @@ class Splice:
         if self._worker.error is not None:
             raise self._worker.error
 
+    def end(self) -> None:
+        """Nothing more to come: the thread copies and writes what is queued, then stops; the
+        file is complete after :meth:`wait`."""
+        self._flush_copy()
+        self._ended = True
+        if self._queue is not None:
+            self._stop()
+
+    def wait(self) -> None:
+        """After :meth:`end`: every byte asked for written (raises what the copying met)."""
+        self._finish_thread()
+
     def finish(self) -> None:
         """Every byte asked for written (raises what the copying met)."""
-        self._flush_copy()
-        self._finish_thread()
+        self.end()
+        self.wait()
+
+
+def wait_all(splices: list) -> None:
+    """:meth:`Splice.wait` for each of ``splices`` (ended), even after one failed (no thread is
+    left writing to a file its caller goes on to close); raises the first error."""
+    error = None
+    for splice in splices:
+        try:
+            splice.wait()
+        except BaseException as exc:  # noqa: BLE001 - raised once every thread is done
+            error = error or exc
+    if error is not None:
+        raise error
 
 
 #: operations queued for a Splice's thread at most (new bytes are held until written)

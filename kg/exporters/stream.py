@@ -477,18 +477,26 @@ class _Texts:
             self.js.write("".join(self.jsn).encode("utf-8"))
         self.ttl, self.jsn = [], []
 
-    def finish(self) -> None:
-        if self.tsp is not None:
-            cur = self.cur
-            while cur is not None:
-                self._before(cur)
-                cur = next(self.old, None)
-            self.tsp.finish()
-            self.jsp.finish()
-            self.copied = self.tsp.copied + self.jsp.copied
-        self._write()
-        if self.js:
-            self.js.write(jsonld.trailer(self.first))
+    def finish(self, later: Optional[list] = None) -> None:
+        """Both files' ends written; spliced, the copying waited for, or (``later``) left to
+        finish while the caller goes on: the Splices are put in ``later`` to wait for."""
+        if self.tsp is None:
+            self._write()
+            if self.js:
+                self.js.write(jsonld.trailer(self.first))
+            return
+        cur = self.cur
+        while cur is not None:
+            self._before(cur)
+            cur = next(self.old, None)
+        self.jsp.write(jsonld.trailer(self.first))
+        for splice in (self.tsp, self.jsp):
+            splice.end()
+            if later is None:
+                splice.wait()
+            else:
+                later.append(splice)
+        self.copied = self.tsp.copied + self.jsp.copied
 
 
 def _triples(s: str, rows: list) -> tuple[IRI, list]:
