@@ -103,6 +103,27 @@ class FactsCache:
         self._used[which - 1].add(key)
         return value
 
+    def get_many(self, which: int, keys: list) -> dict:
+        """:meth:`get` of each of ``keys`` (one query per few hundred keys, not one each): the
+        facts of those found, by key; the others are misses."""
+        out: dict = {}
+        if not self.read:
+            self.misses[which - 1] += len(keys)
+            return out
+        for i in range(0, len(keys), 500):
+            part = keys[i:i + 500]
+            rows = self.db.execute(f"SELECT k, v FROM facts WHERE pass=? AND k IN ({','.join('?' * len(part))})",
+                                   (which, *part))
+            for key, blob in rows:
+                try:
+                    out[key] = pickle.loads(zlib.decompress(blob))
+                except Exception:  # noqa: BLE001 - an unreadable entry is a miss
+                    continue
+        self.hits[which - 1] += len(out)
+        self.misses[which - 1] += len(set(keys)) - len(out)
+        self._used[which - 1].update(out)
+        return out
+
     # ------------------------------------------------------------------ unchanged files
     def known_key(self, file: str, st: os.stat_result) -> Optional[str]:
         """The pass-1 key of ``file`` (a key naming the file, the code version and the size

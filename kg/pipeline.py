@@ -6,7 +6,6 @@
 """
 from __future__ import annotations
 
-import gc
 import os
 import re
 import sqlite3
@@ -19,6 +18,7 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence
 import yaml
 
 from . import extract, facts
+from ._gc import fewer_full_collections
 from . import lexicon as lexicon_mod
 from .cache import RunCache, open_cache
 from .extract.discovery import learn_from
@@ -205,13 +205,9 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
         store = open_cache(cache, rebuild)
     except sqlite3.Error as exc:
         raise BuildError(f"{cache}: cannot use its facts cache ({exc})") from None
-    gc_threshold = gc.get_threshold()
-    # the cyclic garbage collector's full passes, over everything a build holds, cost about a
-    # tenth of its time: fewer of them (the workers, forked, inherit it); reference counting
-    # frees all the rest as before
-    gc.set_threshold(gc_threshold[0], gc_threshold[1], max(gc_threshold[2], _GC_OLDEST))
     try:
-        result = _build(inputs, files, excluded, engine, store, progress, keep_documents, spill_at, max_file_size)
+        with fewer_full_collections():
+            result = _build(inputs, files, excluded, engine, store, progress, keep_documents, spill_at, max_file_size)
         result.stats["rebuild"] = bool(rebuild)  # its writing is not incremental either
         if store is not None:
             store.finish()
@@ -219,16 +215,14 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
             result.stats["cache_bytes"] = sum(f.stat().st_size for f in store.path.parent.glob(store.path.name + "*"))
         return result
     finally:
-        gc.set_threshold(*gc_threshold)
         if store is not None:
             store.close()
         if isinstance(engine, DaskEngine):
             engine.close()
 
 
-#: collections of the younger generations between two of the oldest during a build
-#: (Python's default: 10)
-_GC_OLDEST = 1000
+#: files whose cached facts are read in one go
+_PREFETCH = 512
 
 
 def _build(inputs, files, excluded, engine, store, progress, keep_documents, spill_at, max_file_size) -> BuildResult:
@@ -279,10 +273,13 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
         del known
 
     def read_jobs():
+        known: dict = {}  # the cached facts of the next files known by their stat (read together)
         for i, (path, rel) in enumerate(files):
+            if i % _PREFETCH == 0 and known_keys:
+                known = store.get_many(1, [known_keys[j] for j in range(i, i + _PREFETCH) if j in known_keys])
             if i in known_keys:
                 key = file_keys[i] = known_keys.pop(i)
-                hit = store.get(1, key)
+                hit = known.pop(key, None)
                 if hit is not None:
                     yield Done(("hit", *hit))
                     continue

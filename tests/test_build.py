@@ -110,7 +110,7 @@ def test_bad_files_are_reported_and_the_build_goes_on(tmp_path):
     assert "invalid YAML" in reasons["bad.md"] and "binary" in reasons["blob.bin"]
 
 
-def test_a_build_puts_back_the_callers_garbage_collector_settings(tmp_path, monkeypatch):
+def test_a_build_and_its_write_put_back_the_callers_garbage_collector_settings(tmp_path, monkeypatch):
     import gc
 
     import kg.pipeline
@@ -127,10 +127,19 @@ def test_a_build_puts_back_the_callers_garbage_collector_settings(tmp_path, monk
             seen.append(gc.get_threshold())
             raise RuntimeError("disk full")
 
+        result = kg.build([tmp_path])
         monkeypatch.setattr(kg.pipeline, "_build", failing)
         with pytest.raises(RuntimeError):  # and when the build fails
             kg.build([tmp_path])
         assert seen[0][2] > 11 and gc.get_threshold() == (650, 9, 11)
+
+        import kg.exporters  # the write too: fewer full passes while it runs, the caller's after
+
+        real = kg.exporters._write_all
+        monkeypatch.setattr(kg.exporters, "_write_all", lambda *a: seen.append(gc.get_threshold()) or real(*a))
+        result.write(tmp_path / "out")
+        assert (tmp_path / "out" / "graph.nq").is_file()
+        assert seen[1][2] > 11 and gc.get_threshold() == (650, 9, 11)
     finally:
         gc.set_threshold(*before)
 

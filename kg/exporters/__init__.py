@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Optional, Sequence
 
+from .._gc import fewer_full_collections
 from ..facts import cores
 from ..query.store import _alive
 from . import actors_graphml, graphml, jsonld, nquads, report, turtle
@@ -81,6 +82,12 @@ def write_all(result, out: Path, formats: Optional[Sequence[str]] = None, increm
     later write into the same folder is then ``incremental`` (by default, unless the build
     was a ``rebuild``): it copies what did not change from the previous exports and makes
     its store from the previous one, with the same result as a full write."""
+    with fewer_full_collections():
+        return _write_all(result, out, formats, incremental)
+
+
+def _write_all(result, out: Path, formats: Optional[Sequence[str]] = None, incremental: Optional[bool] = None) -> list[Path]:
+    """(:func:`write_all`, with fewer full garbage collections.)"""
     from ..query.store import StoreLoader, commit, current_store, new_generation, recover
     from .splice import FILENAMES, IndexWriter, Previous
     from .stream import STREAMED, write_streams
