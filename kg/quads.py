@@ -30,7 +30,7 @@ from typing import Iterable, Iterator, Optional
 
 from .terms import IRI, Literal, Term
 
-__all__ = ["QuadSet", "SPILL_AT", "RunKeys", "spooled", "read_spooled", "record_bytes", "read_record", "merged_runs"]
+__all__ = ["QuadSet", "SPILL_AT", "RunKeys", "spooled", "read_spooled", "record_bytes", "read_record", "merged_runs", "merged_rows"]
 
 #: quads held in memory before a checkpoint spills them to disk (a 5,000-document build,
 #: 759k quads, peaks at 459 MB with this bound)
@@ -39,6 +39,9 @@ _CHUNK = 20_000  # rows per marshal record in a spooled file
 #: rows per record in the graph's sorted runs: merging N runs holds one record of each in
 #: memory, and a large graph has hundreds of runs (the full mirror: some 300)
 RUN_RECORD = 2_000
+#: a run's record ends after a key whose checksum is a multiple of this (about one key in so
+#: many), if not at ``RUN_RECORD`` rows before
+RUN_CUT = 64
 
 Row = tuple  # (g, s, p, kind, value, lang, datatype), all str but kind (0 IRI, 1 literal)
 
@@ -120,17 +123,46 @@ def key_sum(key) -> int:
 
 
 def _write_run(path: str, rows: list, key) -> int:
-    """A run: sorted ``rows`` in records of ``RUN_RECORD`` rows, and its keys file (``key``:
+    """A run: sorted ``rows`` in records (:func:`_record_starts`), and its keys file (``key``:
     a row's key). Returns the bytes written."""
+    starts, sums = _record_starts(rows, key)
+    offsets = []
     with open(path, "wb") as fh:
-        offsets = spooled(rows, fh, RUN_RECORD)
+        for a, b in zip(starts, starts[1:] + [len(rows)]):
+            offsets.append(fh.tell())
+            _record(rows[a:b], fh)
         size = fh.tell()
-    firsts = [key(rows[i]) for i in range(0, len(rows), RUN_RECORD)]
-    sums = array("I", sorted({key_sum(k) for k in set(map(key, rows))}))
-    data = marshal.dumps((_KEYS_FORMAT, RUN_RECORD, firsts, offsets, sums.tobytes()))
+    firsts = [key(rows[i]) for i in starts]
+    data = marshal.dumps((_KEYS_FORMAT, RUN_RECORD, firsts, offsets, array("I", sorted(sums)).tobytes()))
     with open(path + KEYS_SUFFIX, "wb") as fh:
         fh.write(data)
     return size + len(data)
+
+
+def _record_starts(rows: list, key) -> tuple[list[int], set[int]]:
+    """Where the records of a run of sorted ``rows`` start, and the checksums of its keys.
+    A record ends after a key whose checksum is a multiple of ``RUN_CUT`` (or at
+    ``RUN_RECORD`` rows): the boundaries are set by the keys themselves, so two runs that
+    differ in a few keys (the graph-wide rows of two builds) differ in the records that hold
+    those and have the others byte for byte (:func:`kg.exporters.changes.changes` skips
+    those without reading them)."""
+    starts: list[int] = [0] if rows else []
+    sums: set[int] = set()
+    last, prev, cut = 0, None, False
+    for i, row in enumerate(rows):
+        k = key(row)
+        if k != prev:
+            if i and (cut or i - last >= RUN_RECORD):
+                starts.append(i)
+                last = i
+            h = key_sum(k)
+            sums.add(h)
+            cut = h % RUN_CUT == 0
+            prev = k
+        elif i - last >= RUN_RECORD:  # (a key with very many rows goes on into the next record)
+            starts.append(i)
+            last = i
+    return starts, sums
 
 
 class RunKeys:
@@ -158,7 +190,12 @@ class RunKeys:
 
 def merged_runs(paths: Iterable[str], more: Iterable[tuple] = ()) -> Iterator[tuple]:
     """The rows of the runs at ``paths`` (and the sorted rows ``more``), merged, each once."""
-    return _unique(heapq.merge(*(_read_run(p) for p in paths), more))
+    return merged_rows([*(_read_run(p) for p in paths), more])
+
+
+def merged_rows(streams: Iterable[Iterable[tuple]]) -> Iterator[tuple]:
+    """Sorted streams of rows, merged, each row once."""
+    return _unique(heapq.merge(*streams))
 
 
 def _unique(rows: Iterable[Row]) -> Iterator[Row]:

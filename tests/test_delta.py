@@ -155,14 +155,13 @@ def test_runs_made_again_with_the_same_bytes_are_no_change(tmp_path, monkeypatch
             shutil.copy(src + ".k", dst + ".k")
         copies.append(pair)
     read = []
-    merged = changes_module.merged_runs
+    apart = changes_module._apart
 
-    def spy(paths):
-        paths = list(paths)
-        read.extend(paths)
-        return merged(paths)
+    def spy(dropped, made):
+        read.extend(dropped + made)
+        return apart(dropped, made)
 
-    monkeypatch.setattr(changes_module, "merged_runs", spy)
+    monkeypatch.setattr(changes_module, "_apart", spy)
     assert changes(old, copies, max_share=1.0) == Changes(frozenset(), frozenset())
     assert read == []
     monkeypatch.undo()
@@ -253,3 +252,33 @@ def test_splices_ended_are_waited_for_together_and_every_error_comes_back(tmp_pa
         fh.close()
     assert (tmp_path / "new0").read_bytes() == data
     assert (tmp_path / "new2").read_bytes() == b"head" + data[:len(data) // 2]
+
+
+def test_run_records_end_where_their_keys_say_so_that_a_few_changed_keys_leave_the_rest_unread(tmp_path,
+                                                                                              monkeypatch):
+    """Two runs that differ in a few keys (the graph-wide rows of two builds) have the rest of
+    their records byte for byte: what changed is found from the records that differ alone,
+    and it is every key that differs."""
+    from kg import quads
+    from kg.exporters import changes as changes_module
+
+    def row(i, n=0):
+        return ("", f"http://ex.org/s{i:06d}", "http://ex.org/p", 1, f"v{n}", "", "")
+
+    rows = [row(i, n) for i in range(20_000) for n in range(3)]
+    edited = sorted([r for r in rows if r[1] != row(7_000)[1]] + [row(7_000, 9), row(12_345, 5), row(30_000)])
+    paths = []
+    for name, these in (("old", rows), ("new", edited)):
+        path = str(tmp_path / name)
+        quads._write_run(path, these, quads.quad_key)
+        paths.append(path)
+    starts, _ = quads._record_starts(rows, quads.quad_key)
+    assert 20 < len(starts) < len(rows) // 100  # (records of some hundreds of rows)
+    read = []
+    real = changes_module._records_at
+    monkeypatch.setattr(changes_module, "_records_at",
+                        lambda path, offsets: read.append(len(offsets)) or real(path, offsets))
+    old, new = changes_module._apart([paths[0]], [paths[1]])
+    differ = changes_module._keys_differing(old, new, quads.quad_key)
+    assert differ == {("", row(7_000)[1]), ("", row(12_345)[1]), ("", row(30_000)[1])}
+    assert sum(read) <= 8  # the records that hold the three keys (and their neighbours), on each side

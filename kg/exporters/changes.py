@@ -11,7 +11,10 @@ a run of one graph only, and the blocks (graph, subject) of ``graph.nq`` and the
 the union graph that may differ are the keys of the rows that only one graph's own runs hold
 (:func:`changes`): usually the runs of one chunk of articles and the graph-wide runs made
 after them (policies, actors), a few percent of the graph; a run made anew with the bytes of
-one dropped (most often a graph-wide run the change did not reach) is left out with it.
+one dropped (most often a graph-wide run the change did not reach) is left out with it, and
+so is each record of a run made anew that has the bytes of a record of one dropped (a run's
+records end where its keys say: two graph-wide runs that differ in a few keys share the rest
+of their records).
 
 Anything that does not fit (a graph in memory, a previous write without links, runs from an
 earlier version without keys files, nearly every run new) gives None: the
@@ -20,6 +23,7 @@ writer then compares every block, as it always can.
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import os
 import shutil
 from bisect import bisect_left, bisect_right
@@ -28,7 +32,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from ..quads import KEYS_SUFFIX, RunKeys, key_sum, merged_runs, quad_key
+from ..quads import KEYS_SUFFIX, RunKeys, key_sum, merged_rows, quad_key, read_record
 
 __all__ = ["Changes", "changes", "fetch", "fetch_graph", "link_runs", "linked_runs"]
 
@@ -100,6 +104,62 @@ def _keys_differing(old: Iterator[tuple], new: Iterator[tuple], key) -> set:
     return out
 
 
+def _record_digests(path: str) -> list[tuple[int, bytes]]:
+    """Where each record of the run at ``path`` starts, and a digest of its bytes."""
+    offsets = RunKeys(path).offsets
+    out = []
+    with open(path, "rb") as fh:
+        for offset in offsets:
+            fh.seek(offset)
+            head = fh.read(8)
+            data = fh.read(int.from_bytes(head, "little"))
+            if len(head) < 8 or len(data) != int.from_bytes(head, "little"):
+                raise EOFError(f"{path}: a record is cut short")
+            out.append((offset, hashlib.blake2b(data, digest_size=16).digest()))
+    return out
+
+
+def _apart(dropped: list[str], made: list[str]) -> tuple[Iterator[tuple], Iterator[tuple]]:
+    """The rows of the runs ``dropped`` and of the runs ``made``, each side merged and each row
+    once, less the records with the same bytes on both sides (taken out in pairs: one of each).
+    Taking the same rows out of both sides keeps every row that only one side holds, so the
+    keys that differ are found among the rest (a row both hold may be left on one side only,
+    as when two runs of one side held it: its key is then one more that may differ). Run
+    records end where their keys say (:func:`kg.quads._record_starts`): the graph-wide runs of
+    two builds have most of their records byte for byte, and those are not read again."""
+    old = {path: _record_digests(path) for path in dropped}
+    new = {path: _record_digests(path) for path in made}
+    spare: dict[bytes, int] = {}
+    for records in old.values():
+        for _, digest in records:
+            spare[digest] = spare.get(digest, 0) + 1
+    twins: dict[bytes, int] = {}
+    for records in new.values():
+        for _, digest in records:
+            if spare.get(digest, 0) > twins.get(digest, 0):
+                twins[digest] = twins.get(digest, 0) + 1
+    return _rows_left(old, dict(twins)), _rows_left(new, dict(twins))
+
+
+def _rows_left(runs: dict[str, list[tuple[int, bytes]]], twins: dict[bytes, int]) -> Iterator[tuple]:
+    """The rows of ``runs``' records, less as many records of each digest as ``twins`` says."""
+    left: dict[str, list[int]] = {}
+    for path, records in runs.items():
+        for offset, digest in records:
+            if twins.get(digest, 0):
+                twins[digest] -= 1
+            else:
+                left.setdefault(path, []).append(offset)
+    return merged_rows(_records_at(path, offsets) for path, offsets in left.items())
+
+
+def _records_at(path: str, offsets: list[int]) -> Iterator[tuple]:
+    with open(path, "rb") as fh:
+        for offset in offsets:
+            fh.seek(offset)
+            yield from read_record(fh)
+
+
 def _same_content_apart(made: list, dropped: list) -> tuple[list, list]:
     """The runs made anew and those dropped, less the pairs of one of each with the same bytes
     (a run made again as it was: the graph-wide runs of a build whose change did not reach
@@ -131,8 +191,10 @@ def changes(old_pairs: list[tuple[str, str]], new_pairs: list[tuple[str, str]],
         made, dropped = _same_content_apart(made, dropped)
         if sum(os.path.getsize(q) + os.path.getsize(t) for q, t in made) > max_share * total:
             return None
-        blocks = _keys_differing(merged_runs(q for q, _ in dropped), merged_runs(q for q, _ in made), quad_key)
-        subjects = _keys_differing(merged_runs(t for _, t in dropped), merged_runs(t for _, t in made), itemgetter(0))
+        old_q, new_q = _apart([q for q, _ in dropped], [q for q, _ in made])
+        old_t, new_t = _apart([t for _, t in dropped], [t for _, t in made])
+        blocks = _keys_differing(old_q, new_q, quad_key)
+        subjects = _keys_differing(old_t, new_t, itemgetter(0))
     except (OSError, ValueError, EOFError):  # a run gone or damaged (never synced: a crash)
         return None
     return Changes(frozenset(blocks), frozenset(subjects))
