@@ -29,7 +29,7 @@ import pickle
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 from . import extract as extractors
 from . import iri as mint
@@ -180,8 +180,8 @@ def deps_hold(deps: dict, index: ArticleIndex) -> bool:
 
 # ---------------------------------------------------------------------- pass 1
 def read_one(rel: str, data: bytes, lex) -> tuple:
-    """Pass 1 for one file: ``("ok", doc pickle, candidates, index keys, row, warnings,
-    date)`` or ``("skip", reason)``."""
+    """Pass 1 for one file: ``("ok", doc pickle, candidates (:func:`found_pair`), index keys,
+    row, warnings, date)`` or ``("skip", reason)``."""
     from .extract.discovery import find_candidates
 
     try:
@@ -194,7 +194,26 @@ def read_one(rel: str, data: bytes, lex) -> tuple:
     except Exception as exc:  # noqa: BLE001 - one file's failure is that file's skip reason
         return ("skip", reason(exc))
     row = {"file": doc.source_file, "format": doc.format, "encoding": doc.encoding, "language": doc.language}
-    return ("ok", blob, sorted(set(found), key=_cand_key), keys, row, list(doc.warnings), doc.date)
+    return ("ok", blob, found_pair(sorted(set(found), key=_cand_key)), keys, row, list(doc.warnings), doc.date)
+
+
+def found_pair(found: list) -> tuple[str, bytes]:
+    """What discovery found in one file (its candidates, sorted), as the build keeps it: a
+    digest of the candidates and their pickle ("" and b"" for none). A rebuild tells from the
+    digests alone whether what discovery learned can come from the cache
+    (:func:`kg.pipeline._learn`), without making 300,000 candidate objects again."""
+    if not found:
+        return "", b""
+    return digest(*map(repr, found)), pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def found_candidates(pairs: Iterable[tuple[str, bytes]]) -> set:
+    """The candidates of every file's :func:`found_pair`, together."""
+    out: set = set()
+    for key, blob in pairs:
+        if key:
+            out.update(pickle.loads(blob))
+    return out
 
 
 def _cand_key(c) -> tuple:

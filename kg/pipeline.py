@@ -240,7 +240,7 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
     paths: list[Path] = []
     keys: list[Optional[str]] = []  # each document's pass-1 cache key
     own_dates: list[Optional[str]] = []
-    candidates: set = set()
+    found_pairs: list[tuple[str, bytes]] = []  # what discovery found in each file (facts.found_pair)
     index = ArticleIndex()
     dates: dict = {}
     stats: dict = {"workers": 1, "cached_files": 0}
@@ -323,7 +323,7 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
                     else:
                         _, found, doc_keys, row, doc_warnings, date = got
                         offsets.append(None)
-                    candidates.update(found)
+                    found_pairs.append(found)
                     node = index.add_keys(*doc_keys)
                     iris.append(node)
                     if date:
@@ -336,8 +336,8 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
                 file_keys.pop(i, None)
                 if progress:  # two passes: reading, then extracting
                     progress(i + 1, 2 * len(files))
-        lex, learned = _learn(lex, candidates, store, version)  # names and actors the articles teach
-        del candidates
+        lex, learned = _learn(lex, found_pairs, store, version)  # names and actors the articles teach
+        del found_pairs
         stats["spool_bytes"] = spool.tell()
 
         # the files of one article are read one after the other, so that everything said in
@@ -581,18 +581,20 @@ def _build(inputs, files, excluded, engine, store, progress, keep_documents, spi
     return BuildResult(ctx.q, report, [doc for _, doc in sorted(documents, key=lambda x: x[0])], stats)
 
 
-def _learn(lex, candidates: set, store, version: str) -> tuple:
-    """The lexicon with what discovery learned from ``candidates`` (:func:`learn_from`), and
-    its fingerprint: what extraction depends on besides the documents (for the cache's keys;
-    "" without a cache). With a cache, taken from it when the candidates are the ones an
-    earlier build learned from (a rebuild after a few changed files, mostly)."""
+def _learn(lex, found: list[tuple[str, bytes]], store, version: str) -> tuple:
+    """The lexicon with what discovery learned from every file's candidates (``found``:
+    :func:`kg.facts.found_pair` of each) (:func:`learn_from`), and its fingerprint: what
+    extraction depends on besides the documents (for the cache's keys; "" without a cache).
+    With a cache, taken from it when every file's candidates are those an earlier build
+    learned from (a rebuild after a few changed files, mostly): the candidates themselves
+    are then not even unpickled."""
     if store is None:
-        return learn_from(lex, candidates), ""
-    key = facts.digest(version, "learned", *sorted(map(repr, candidates)))
+        return learn_from(lex, facts.found_candidates(found)), ""
+    key = facts.digest(version, "learned", *sorted(d for d, _ in found if d))
     hit = store.get(4, key)
     if hit is not None:
         return hit
-    lex = learn_from(lex, candidates)
+    lex = learn_from(lex, facts.found_candidates(found))
     learned = facts.digest(version, *map(repr, lex.actors.values()))
     store.put(4, key, (lex, learned))
     return lex, learned

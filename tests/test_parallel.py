@@ -673,10 +673,16 @@ def test_a_build_goes_on_when_an_earlier_build_of_the_process_is_dropped(sample,
     same(exports(result, out), exports(kg.build([work]), tmp_path / "clean"))
 
 
-def test_a_rebuild_learns_anew_only_when_what_discovery_found_changed(tmp_path):
+def test_a_rebuild_learns_anew_only_when_what_discovery_found_changed(tmp_path, monkeypatch):
     """The lexicon with what discovery learned is kept in the cache under what it was learned
-    from: a change that teaches nothing takes it from there; one that names a new person is
-    learned anew (the person becomes an actor), and both equal a clean build."""
+    from: a change that teaches nothing takes it from there (without unpickling a file's
+    candidates); one that names a new person is learned anew (the person becomes an actor),
+    and both equal a clean build."""
+    from kg import facts
+
+    unpickled = []
+    real = facts.found_candidates
+    monkeypatch.setattr(facts, "found_candidates", lambda pairs: unpickled.append(1) or real(pairs))
     work, out = tmp_path / "in", tmp_path / "out"
     work.mkdir()
     a = work / "a.md"
@@ -688,8 +694,9 @@ def test_a_rebuild_learns_anew_only_when_what_discovery_found_changed(tmp_path):
     assert first.stats["cache"]["misses"]["learned"] == 1
 
     a.write_text(a.read_text("utf-8").replace("joined", "have joined"), "utf-8")  # nothing to learn
+    unpickled.clear()
     result, got = incremental([work], out)
-    assert result.stats["cache"]["hits"]["learned"] == 1
+    assert result.stats["cache"]["hits"]["learned"] == 1 and not unpickled
     same(got, clean([work], tmp_path / "c1"))
 
     a.write_text(a.read_text("utf-8") + "\n美国联邦参议员华纳（Mark Warner）表示反对。\n", "utf-8")

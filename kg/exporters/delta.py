@@ -161,8 +161,7 @@ def _quads(nq, loader, index, prev, blocks: list, old_b: dict, new_b: dict, coun
     while nxt is not None:
         changed_block(nxt, None)
         nxt = next(todo, None)
-    splice.end()
-    later.append(splice)
+    splice.finish(later)
     done["copied_bytes"] += splice.copied
     counts["graphs"] += sum((has[g] > 0) - (had[g] > 0) for g in touched if g)
 

@@ -449,11 +449,7 @@ class Elements:
         finish while the caller goes on: the Splice is put in ``later`` to wait for."""
         if self.old is not None:
             self.old.write(self.tail)
-            if later is None:
-                self.old.finish()
-            else:
-                self.old.end()
-                later.append(self.old)
+            self.old.finish(later)
             return
         self.fh.write("".join(self.out).encode("utf-8"))
         self.out = []

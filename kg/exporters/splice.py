@@ -387,10 +387,14 @@ class Splice:
         """After :meth:`end`: every byte asked for written (raises what the copying met)."""
         self._finish_thread()
 
-    def finish(self) -> None:
-        """Every byte asked for written (raises what the copying met)."""
+    def finish(self, later: Optional[list] = None) -> None:
+        """Every byte asked for written (raises what the copying met); or, given ``later``,
+        :meth:`end` and put in ``later`` to :meth:`wait` for (:func:`wait_all`)."""
         self.end()
-        self.wait()
+        if later is None:
+            self.wait()
+        else:
+            later.append(self)
 
 
 def wait_all(splices: list) -> None:

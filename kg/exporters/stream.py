@@ -490,12 +490,8 @@ class _Texts:
             self._before(cur)
             cur = next(self.old, None)
         self.jsp.write(jsonld.trailer(self.first))
-        for splice in (self.tsp, self.jsp):
-            splice.end()
-            if later is None:
-                splice.wait()
-            else:
-                later.append(splice)
+        self.tsp.finish(later)
+        self.jsp.finish(later)
         self.copied = self.tsp.copied + self.jsp.copied
 
 
