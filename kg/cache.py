@@ -91,34 +91,30 @@ class FactsCache:
             self.misses[which - 1] += 1
             return None
         row = self.db.execute("SELECT v FROM facts WHERE pass=? AND k=?", (which, key)).fetchone()
-        if row is None:
-            self.misses[which - 1] += 1
-            return None
-        try:
-            value = pickle.loads(zlib.decompress(row[0]))
-        except Exception:  # noqa: BLE001 - an unreadable entry is a miss
-            self.misses[which - 1] += 1
-            return None
-        self.hits[which - 1] += 1
-        self._used[which - 1].add(key)
-        return value
+        return self._take(which, {key: row[0]} if row is not None else {}, [key]).get(key)
 
     def get_many(self, which: int, keys: list) -> dict:
         """:meth:`get` of each of ``keys`` (one query per few hundred keys, not one each): the
         facts of those found, by key; the others are misses."""
-        out: dict = {}
         if not self.read:
             self.misses[which - 1] += len(keys)
-            return out
+            return {}
+        blobs: dict = {}
         for i in range(0, len(keys), 500):
             part = keys[i:i + 500]
-            rows = self.db.execute(f"SELECT k, v FROM facts WHERE pass=? AND k IN ({','.join('?' * len(part))})",
-                                   (which, *part))
-            for key, blob in rows:
-                try:
-                    out[key] = pickle.loads(zlib.decompress(blob))
-                except Exception:  # noqa: BLE001 - an unreadable entry is a miss
-                    continue
+            blobs.update(self.db.execute(f"SELECT k, v FROM facts WHERE pass=? AND k IN ({','.join('?' * len(part))})",
+                                         (which, *part)))
+        return self._take(which, blobs, keys)
+
+    def _take(self, which: int, blobs: dict, keys: list) -> dict:
+        """The facts of the entries ``blobs`` (key -> stored bytes) read for ``keys``, counted:
+        a key not read, or whose entry cannot be read, is a miss."""
+        out: dict = {}
+        for key, blob in blobs.items():
+            try:
+                out[key] = pickle.loads(zlib.decompress(blob))
+            except Exception:  # noqa: BLE001 - an unreadable entry is a miss
+                continue
         self.hits[which - 1] += len(out)
         self.misses[which - 1] += len(set(keys)) - len(out)
         self._used[which - 1].update(out)

@@ -30,7 +30,7 @@ from typing import Iterable, Iterator, Optional
 
 from .terms import IRI, Literal, Term
 
-__all__ = ["QuadSet", "SPILL_AT", "RunKeys", "spooled", "read_spooled", "record_bytes", "read_record", "merged_runs", "merged_rows"]
+__all__ = ["QuadSet", "SPILL_AT", "RunKeys", "spooled", "read_spooled", "record_bytes", "read_record", "read_record_bytes", "merged_runs", "merged_rows"]
 
 #: quads held in memory before a checkpoint spills them to disk (a 5,000-document build,
 #: 759k quads, peaks at 459 MB with this bound)
@@ -89,10 +89,21 @@ def record_bytes(rows: list) -> bytes:
 
 def read_record(fh) -> Optional[list]:
     """The rows of the record at ``fh``'s position (None at the end of the file)."""
+    data = read_record_bytes(fh)
+    return None if data is None else marshal.loads(data)
+
+
+def read_record_bytes(fh) -> Optional[bytes]:
+    """The record at ``fh``'s position, undecoded (None at the end of the file; EOFError if
+    the file ends inside it)."""
     head = fh.read(8)
     if len(head) < 8:
         return None
-    return marshal.loads(fh.read(int.from_bytes(head, "little")))
+    n = int.from_bytes(head, "little")
+    data = fh.read(n)
+    if len(data) != n:
+        raise EOFError("a record is cut short")
+    return data
 
 
 def read_spooled(fh) -> Iterator:

@@ -27,12 +27,13 @@ import hashlib
 import os
 import shutil
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from ..quads import KEYS_SUFFIX, RunKeys, key_sum, merged_rows, quad_key, read_record
+from ..quads import KEYS_SUFFIX, RunKeys, key_sum, merged_rows, quad_key, read_record, read_record_bytes
 
 __all__ = ["Changes", "changes", "fetch", "fetch_graph", "link_runs", "linked_runs"]
 
@@ -106,15 +107,13 @@ def _keys_differing(old: Iterator[tuple], new: Iterator[tuple], key) -> set:
 
 def _record_digests(path: str) -> list[tuple[int, bytes]]:
     """Where each record of the run at ``path`` starts, and a digest of its bytes."""
-    offsets = RunKeys(path).offsets
     out = []
     with open(path, "rb") as fh:
-        for offset in offsets:
+        for offset in RunKeys(path).offsets:
             fh.seek(offset)
-            head = fh.read(8)
-            data = fh.read(int.from_bytes(head, "little"))
-            if len(head) < 8 or len(data) != int.from_bytes(head, "little"):
-                raise EOFError(f"{path}: a record is cut short")
+            data = read_record_bytes(fh)
+            if data is None:
+                raise EOFError(f"{path}: a record is missing")
             out.append((offset, hashlib.blake2b(data, digest_size=16).digest()))
     return out
 
@@ -129,24 +128,17 @@ def _apart(dropped: list[str], made: list[str]) -> tuple[Iterator[tuple], Iterat
     two builds have most of their records byte for byte, and those are not read again."""
     old = {path: _record_digests(path) for path in dropped}
     new = {path: _record_digests(path) for path in made}
-    spare: dict[bytes, int] = {}
-    for records in old.values():
-        for _, digest in records:
-            spare[digest] = spare.get(digest, 0) + 1
-    twins: dict[bytes, int] = {}
-    for records in new.values():
-        for _, digest in records:
-            if spare.get(digest, 0) > twins.get(digest, 0):
-                twins[digest] = twins.get(digest, 0) + 1
-    return _rows_left(old, dict(twins)), _rows_left(new, dict(twins))
+    twins = (Counter(digest for records in old.values() for _, digest in records)
+             & Counter(digest for records in new.values() for _, digest in records))
+    return _rows_left(old, Counter(twins)), _rows_left(new, Counter(twins))
 
 
-def _rows_left(runs: dict[str, list[tuple[int, bytes]]], twins: dict[bytes, int]) -> Iterator[tuple]:
+def _rows_left(runs: dict[str, list[tuple[int, bytes]]], twins: Counter) -> Iterator[tuple]:
     """The rows of ``runs``' records, less as many records of each digest as ``twins`` says."""
     left: dict[str, list[int]] = {}
     for path, records in runs.items():
         for offset, digest in records:
-            if twins.get(digest, 0):
+            if twins[digest]:
                 twins[digest] -= 1
             else:
                 left.setdefault(path, []).append(offset)
