@@ -33,7 +33,7 @@ from ..quads import key_sum, quad_key, read_record, read_spooled, record_bytes
 from ..terms import IRI, RDF_TYPE
 from . import actors_graphml, graphml, report
 from .changes import SPARSE_SUBJECTS, fetch, fetch_graph
-from .splice import Splice, block_hash, wait_all
+from .splice import RecordCursor, Splice, block_hash, wait_all
 
 __all__ = ["LINK_RECORD", "link_records", "usable", "write_changes"]
 
@@ -71,7 +71,8 @@ def write_changes(result, files: dict[str, BinaryIO], loader, index, prev, chang
 
 
 def _write_changes(result, files, loader, index, prev, changed, old_pairs, new_pairs, later: list) -> dict:
-    done = {"quad_blocks": 0, "subjects": 0, "copied_bytes": 0, "found_from_runs": True, "sparse": True}
+    done = {"quad_blocks": 0, "subjects": 0, "copied_bytes": 0, "found_from_runs": True, "sparse": True,
+            "index_records_copied": 0}
     derived = prev.derived()
     counts, articles = derived["counts"], derived["articles"]
     old_q, old_t = [q for q, _ in old_pairs], [t for _, t in old_pairs]
@@ -124,12 +125,15 @@ def _write_changes(result, files, loader, index, prev, changed, old_pairs, new_p
 def _quads(nq, loader, index, prev, blocks: list, old_b: dict, new_b: dict, counts: dict, done: dict,
            later: list) -> None:
     """graph.nq, the store's named graphs and the index of blocks: the previous ones, but for
-    the ``blocks`` that may have changed; and the count of quads and of named graphs. The
-    copying goes on after the return (its Splice is put in ``later``)."""
+    the ``blocks`` that may have changed; and the count of quads and of named graphs. A record
+    of the previous index with none of those blocks in its range, nor a block of a named graph
+    they are in, is copied whole (its blocks' bytes in one range). The copying goes on after
+    the return (its Splice is put in ``later``)."""
     from .stream import splice_block
 
     splice = Splice(nq, prev.files["nquads"], 0)
-    touched = {g for g, _ in blocks}
+    graphs = {g for g, _ in blocks if g}  # named graphs whose blocks are counted
+    touched = sorted(graphs)
     had, has = defaultdict(int), defaultdict(int)  # blocks of each touched graph, before and now
     todo = iter(blocks)
     nxt = next(todo, None)
@@ -143,27 +147,41 @@ def _quads(nq, loader, index, prev, blocks: list, old_b: dict, new_b: dict, coun
             has[g] += 1
         counts["quads"] += len(rows or ()) - len(old_b.get(key, ()))
 
-    for entry in prev.quad_blocks():
-        key = (entry[0], entry[1])
-        while nxt is not None and nxt < key:  # a new block
+    for data, entries in prev.quad_records():
+        if not entries:
+            continue
+        first, last = entries[0][:2], entries[-1][:2]
+        while nxt is not None and nxt < first:  # a new block
             changed_block(nxt, None)
             nxt = next(todo, None)
-        if entry[0] in touched:
-            had[entry[0]] += 1
-        if key == nxt:
-            changed_block(key, entry)
-            nxt = next(todo, None)
-        else:
-            splice.copy(entry[3])
-            index.quad_block(*entry)
-            if entry[0] in touched:
-                has[entry[0]] += 1
+        i = bisect_left(touched, first[0])
+        if (nxt is None or nxt > last) and not (i < len(touched) and touched[i] <= last[0]):
+            splice.copy(sum(entry[3] for entry in entries))
+            index.quad_record(data)
+            done["index_records_copied"] += 1
+            continue
+        for entry in entries:
+            key = (entry[0], entry[1])
+            while nxt is not None and nxt < key:  # a new block
+                changed_block(nxt, None)
+                nxt = next(todo, None)
+            counted = entry[0] in graphs
+            if counted:
+                had[entry[0]] += 1
+            if key == nxt:
+                changed_block(key, entry)
+                nxt = next(todo, None)
+            else:
+                splice.copy(entry[3])
+                index.quad_block(*entry)
+                if counted:
+                    has[entry[0]] += 1
     while nxt is not None:
         changed_block(nxt, None)
         nxt = next(todo, None)
     splice.finish(later)
     done["copied_bytes"] += splice.copied
-    counts["graphs"] += sum((has[g] > 0) - (had[g] > 0) for g in touched if g)
+    counts["graphs"] += sum((has[g] > 0) - (had[g] > 0) for g in touched)
 
 
 def _link_changes(blocks: list, old_b: dict, new_b: dict, skip) -> dict:
@@ -224,7 +242,8 @@ def _subjects(files, loader, index, prev, subjects: list, old_s: dict, new_s: di
     types and predicates. Returns each such subject's statements (None if it has none)."""
     from .stream import _Texts, _union_lines
 
-    texts = _Texts(files["turtle"], files["jsonld"], index.subject, prev.files, prev.subjects(), sparse=True)
+    texts = _Texts(files["turtle"], files["jsonld"], index.subject, prev.files, RecordCursor(prev.subject_records()),
+                   sparse=True, record_raw=index.subject_record)
     types, preds = counts["types"], counts["preds"]
     out = {}
     for s in subjects:
@@ -247,6 +266,7 @@ def _subjects(files, loader, index, prev, subjects: list, old_s: dict, new_s: di
             del counter[key]
     done["subjects"] += texts.changed
     done["copied_bytes"] += texts.copied
+    done["index_records_copied"] += texts.records_copied
     return out
 
 

@@ -43,9 +43,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Optional
 
-from ..quads import read_spooled, spooled
+from ..quads import read_record_bytes, read_spooled, spooled
 
-__all__ = ["DERIVED", "INDEX_DIR", "Previous", "IndexWriter", "Records", "Splice", "block_hash", "files_stamp", "wait_all"]
+__all__ = ["DERIVED", "INDEX_DIR", "INDEX_RECORD", "Previous", "IndexWriter", "RecordCursor", "Records", "Splice", "block_hash", "files_stamp", "read_records", "wait_all"]
 
 INDEX_DIR = "index"
 _FORMAT = 1
@@ -91,13 +91,57 @@ def files_stamp(paths: dict[str, Path]) -> dict:
     return out
 
 
+#: rows per record of the index's ``quads`` and ``subjects``: a write from the changes copies
+#: a record none of whose rows changed whole, undecoded (:class:`RecordCursor`)
+INDEX_RECORD = 4_000
+
+
+def read_records(fh) -> Iterator[tuple[bytes, list]]:
+    """Each record of a spooled file (:func:`kg.quads.spooled`): its bytes (after the length)
+    and its rows."""
+    while (data := read_record_bytes(fh)) is not None:
+        yield data, marshal.loads(data)
+
+
+class RecordCursor:
+    """The rows of a spooled file one at a time (an iterator), where the caller may instead take
+    a whole record at once (:meth:`whole_before`): its bytes are then written again as they
+    are (:meth:`Records.raw`) and its rows are not gone through one by one."""
+
+    def __init__(self, records: Iterator[tuple[bytes, list]]) -> None:
+        self._records = records
+        self._data = b""
+        self._rows: list = []
+        self._i = 0  # the next row given is self._rows[self._i]
+
+    def __iter__(self) -> "RecordCursor":
+        return self
+
+    def __next__(self):
+        while self._i >= len(self._rows):
+            self._data, self._rows = next(self._records)
+            self._i = 0
+        self._i += 1
+        return self._rows[self._i - 1]
+
+    def whole_before(self, key, keyf) -> Optional[tuple[bytes, list]]:
+        """If the row given last is the first of its record and ``keyf`` of the record's last
+        row is below ``key`` (None: whatever it is): that record (bytes, rows), and the cursor is past it (the next
+        row given is the next record's first); else None."""
+        if self._i != 1 or (key is not None and not keyf(self._rows[-1]) < key):
+            return None
+        whole = (self._data, self._rows)
+        self._rows, self._i = [], 0
+        return whole
+
+
 class Records:
     """Rows appended to a file in marshal records (:func:`kg.quads.spooled`), each written once
     it holds ``record`` rows; :meth:`close` writes the rest and syncs the file."""
 
-    def __init__(self, path: Path | str, record: int = 20_000) -> None:
+    def __init__(self, path: Path | str, record: Optional[int] = None) -> None:
         self.fh = open(path, "wb")
-        self.record = record
+        self.record = record or INDEX_RECORD
         self.buf: list = []
 
     def add(self, *row) -> None:
@@ -105,6 +149,15 @@ class Records:
         if len(self.buf) >= self.record:
             spooled(self.buf, self.fh, self.record)
             self.buf = []
+
+    def raw(self, data: bytes) -> None:
+        """A whole record read from another such file (:func:`read_records`), written as it
+        is, after the rows added before it."""
+        if self.buf:
+            spooled(self.buf, self.fh, self.record)
+            self.buf = []
+        self.fh.write(len(data).to_bytes(8, "little"))
+        self.fh.write(data)
 
     def close(self, sync: bool = False) -> None:
         if self.buf:
@@ -126,7 +179,9 @@ class IndexWriter:
         self._q = Records(self.dir / "quads")
         self._s: Optional[Records] = Records(self.dir / "subjects")
         self.quad_block = self._q.add  # (g, s, digest, size)
+        self.quad_record = self._q.raw  # a record of the previous index's, unchanged
         self.subject = self._s.add  # (s, digest, turtle length, JSON-LD length)
+        self.subject_record = self._s.raw
 
     def keep_runs(self, pairs: Optional[list[tuple[str, str]]]) -> bool:
         """Keep the graph's run files (links to them) for the next write to find what changed
@@ -299,6 +354,15 @@ class Previous:
     def quad_blocks(self) -> Iterator[tuple]:
         with open(self.gen / INDEX_DIR / "quads", "rb") as fh:
             yield from read_spooled(fh)
+
+    def quad_records(self) -> Iterator[tuple[bytes, list]]:
+        """The index of blocks a record at a time (:func:`read_records`)."""
+        with open(self.gen / INDEX_DIR / "quads", "rb") as fh:
+            yield from read_records(fh)
+
+    def subject_records(self) -> Iterator[tuple[bytes, list]]:
+        with open(self.gen / INDEX_DIR / "subjects", "rb") as fh:
+            yield from read_records(fh)
 
     def subjects(self) -> Iterator[tuple]:
         with open(self.gen / INDEX_DIR / "subjects", "rb") as fh:

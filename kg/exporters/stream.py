@@ -356,16 +356,20 @@ class _Texts:
     subject's hash is the one it had, or where it is known not to have changed.
     ``record(s, digest, ttl_len, js_len)``: the index of the files being written (both are
     then written). ``sparse``: only the subjects that may have changed are given
-    (:meth:`subject`, :meth:`gone`), in order; the old ones between them are copied."""
+    (:meth:`subject`, :meth:`gone`), in order; the old ones between them are copied, a whole
+    record of the old index at a time where ``old`` is a :class:`kg.exporters.splice.RecordCursor`
+    and ``record_raw`` writes such a record to the new index."""
 
-    def __init__(self, tt, js, record=None, old_files: Optional[dict] = None, old=None, sparse: bool = False) -> None:
-        from .splice import Splice
+    def __init__(self, tt, js, record=None, old_files: Optional[dict] = None, old=None, sparse: bool = False,
+                 record_raw=None) -> None:
+        from .splice import RecordCursor, Splice
 
         self.tt, self.js, self.record = tt, js, record
         self.first = True  # no node written yet (JSON-LD's separator)
         self.ttl: list[str] = []
         self.jsn: list[str] = []
         self.changed = self.copied = 0
+        self.records_copied = 0  # records of the old index copied whole (sparse)
         if tt:
             tt.write(turtle.header())
         if js:
@@ -378,6 +382,7 @@ class _Texts:
             self.cur = next(self.old, None)
             self.old_first = True
         self._before = self._keep if sparse else self._drop  # what comes of an old subject not given
+        self._raw = record_raw if sparse and isinstance(old, RecordCursor) else None
 
     def _drop(self, entry) -> None:  # an old subject: skipped in both files
         self.tsp.skip(entry[2])
@@ -397,10 +402,21 @@ class _Texts:
         self.record(*entry)
         self.old_first = False
 
-    def _through(self, s: str):
-        """The old subjects before ``s`` dropped (or, sparse, kept); the old entry now next."""
+    def _through(self, s: Optional[str]):
+        """The old subjects before ``s`` (None: all that are left) dropped (or, sparse, kept);
+        the old entry now next."""
         cur = self.cur
-        while cur is not None and cur[0] < s:
+        while cur is not None and (s is None or cur[0] < s):
+            if self._raw is not None and not self.first and not self.old_first:
+                whole = self.old.whole_before(s, itemgetter(0))
+                if whole is not None:  # a record of old subjects, none of them the first: as they were
+                    data, entries = whole
+                    self.tsp.copy(sum(e[2] for e in entries))
+                    self.jsp.copy(sum(e[3] for e in entries) + 4 * len(entries))  # (each after ",\n  ")
+                    self._raw(data)
+                    self.records_copied += 1
+                    cur = next(self.old, None)
+                    continue
             self._before(cur)
             cur = next(self.old, None)
         self.cur = cur
@@ -485,10 +501,7 @@ class _Texts:
             if self.js:
                 self.js.write(jsonld.trailer(self.first))
             return
-        cur = self.cur
-        while cur is not None:
-            self._before(cur)
-            cur = next(self.old, None)
+        self._through(None)
         self.jsp.write(jsonld.trailer(self.first))
         self.tsp.finish(later)
         self.jsp.finish(later)
@@ -575,7 +588,7 @@ def _write_texts(spec: dict) -> dict:
     process of their own: ``spec`` names the graph's triple runs, the files to write and the
     previous build's (see :class:`_TextsProcess`)."""
     from ..quads import merged_runs
-    from .splice import Records
+    from .splice import RecordCursor, Records, read_records
 
     with contextlib.ExitStack() as stack:
         def opened(path, mode):
@@ -586,11 +599,13 @@ def _write_texts(spec: dict) -> dict:
         if index is not None:
             stack.callback(index.fh.close)
         old_files = old = None
+        sparse = bool(spec.get("old")) and spec.get("changed") is not None
         if spec.get("old"):
             old_files = {name: opened(path, "rb") for name, path in spec["old"].items()}
-            old = read_spooled(opened(spec["old_subjects"], "rb"))
-        sparse = old is not None and spec.get("changed") is not None
-        texts = _Texts(tt, js, index.add if index is not None else None, old_files, old, sparse=sparse)
+            fh = opened(spec["old_subjects"], "rb")
+            old = RecordCursor(read_records(fh)) if sparse else read_spooled(fh)
+        texts = _Texts(tt, js, index.add if index is not None else None, old_files, old, sparse=sparse,
+                       record_raw=index.raw if index is not None else None)
         if sparse:  # only the subjects that may have changed, read from the runs that may hold them
             from .changes import fetch
 
