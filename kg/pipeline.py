@@ -55,6 +55,9 @@ class BuildResult:
     #: how the build ran and what writing measured (workers, cache hits, temporary disk):
     #: not part of the exports
     stats: dict = field(default_factory=dict)
+    #: the names index of the store in the output folder, copied while the build ran, for a
+    #: write from the changes to update (:class:`kg.query.store.NamesCopy`)
+    names_copy: object = field(default=None, repr=False, compare=False)
 
     def write(self, out: str | os.PathLike, formats: Optional[Sequence[str]] = None,
               replace_with_empty: bool = False) -> list[Path]:
@@ -205,9 +208,15 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
         store = open_cache(cache, rebuild)
     except sqlite3.Error as exc:
         raise BuildError(f"{cache}: cannot use its facts cache ({exc})") from None
+    names_copy = None
+    if store is not None and not rebuild:  # (a write into the folder may update its names index)
+        from .query.store import NamesCopy
+
+        names_copy = NamesCopy.start(cache)
     try:
         with fewer_full_collections():
             result = _build(inputs, files, excluded, engine, store, progress, keep_documents, spill_at, max_file_size)
+        result.names_copy, names_copy = names_copy, None
         result.stats["rebuild"] = bool(rebuild)  # its writing is not incremental either
         if store is not None:
             store.finish()
@@ -215,6 +224,8 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
             result.stats["cache_bytes"] = sum(f.stat().st_size for f in store.path.parent.glob(store.path.name + "*"))
         return result
     finally:
+        if names_copy is not None:  # (the build failed)
+            names_copy.discard()
         if store is not None:
             store.close()
         if isinstance(engine, DaskEngine):

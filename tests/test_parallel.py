@@ -529,6 +529,7 @@ def test_a_write_from_the_changes_alone_equals_a_clean_build(sample, tmp_path, m
         got["store"] = store_dump(out)
         written = result.stats["written"]
         assert written.get("sparse") and written["graphml_spliced"], step
+        assert written["names_copied_early"], step  # (the names index copied while the build ran)
         assert written["quad_blocks"] > 0 and written["subjects"] > 0, step
         same(got, clean([work], tmp_path / f"clean-{step}"))
         assert index_rows(out) == index_rows(tmp_path / f"clean-{step}"), step
@@ -627,6 +628,26 @@ def test_exports_of_other_writer_code_or_edited_by_hand_are_written_in_full(tmp_
     edited.write(out)
     assert not edited.stats["written"]["incremental"]
     assert ttl.read_bytes() == clean([SEEDS], tmp_path / "clean")["graph.ttl"]
+
+
+def test_a_names_index_copied_early_and_not_used_is_removed(tmp_path):
+    """A build into a folder with a store starts copying its names index for the write; if
+    the write does not take the copy (into another folder, or none), nothing of it remains."""
+    import gc
+
+    out = tmp_path / "out"
+    kg.build([SEEDS], cache=out).write(out)
+    before = sorted(os.listdir(out / ".store"))
+    result = kg.build([SEEDS], cache=out)
+    assert result.names_copy is not None
+    result.write(tmp_path / "elsewhere")
+    assert sorted(os.listdir(out / ".store")) == before
+    result = kg.build([SEEDS], cache=out)
+    copy = result.names_copy.path
+    assert copy.is_dir()
+    del result
+    gc.collect()
+    assert not copy.exists() and sorted(os.listdir(out / ".store")) == before
 
 
 def test_a_build_into_its_folder_leaves_only_the_runs_it_keeps(tmp_path):

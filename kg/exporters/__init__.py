@@ -104,6 +104,7 @@ def _write_all(result, out: Path, formats: Optional[Sequence[str]] = None, incre
     store_tmp: Optional[Path] = None
     loader = index = prev = None
     stats_of = getattr(result, "stats", None)
+    prepared = getattr(result, "names_copy", None)  # (kg.query.store.NamesCopy, started by the build)
     if incremental is None:
         incremental = not (isinstance(stats_of, dict) and stats_of.get("rebuild"))
     try:
@@ -113,9 +114,8 @@ def _write_all(result, out: Path, formats: Optional[Sequence[str]] = None, incre
             staged.append((tmp, out / module.FILENAME))
             files[name] = os.fdopen(fd, "wb")
         runs = changed = old_runs = None
-        sparse = False
+        sparse = copied = False
         if "nquads" in names:
-            store_tmp = new_generation(out)
             if all(n in names for n in FILENAMES):
                 if incremental:
                     prev = Previous.open(out, current_store(out))
@@ -132,9 +132,15 @@ def _write_all(result, out: Path, formats: Optional[Sequence[str]] = None, incre
                     old_runs = prev.runs()
                     changed = changes(old_runs, runs) if old_runs is not None else None
                     sparse = usable(prev, changed, names)
-                loader = StoreLoader(store_tmp, base=prev.gen if prev is not None else None, names_too=sparse)
+                # the names index the write from the changes updates: copied while the build ran
+                store_tmp = prepared.take(out, prev.gen) if sparse and prepared is not None else None
+                copied = store_tmp is not None
+                store_tmp = store_tmp or new_generation(out)
+                loader = StoreLoader(store_tmp, base=prev.gen if prev is not None else None, names_too=sparse,
+                                     names_copied=copied)
                 index = IndexWriter(store_tmp)
             else:
+                store_tmp = new_generation(out)
                 loader = StoreLoader(store_tmp)
         texts_to = None
         if isinstance(stats_of, dict) and stats_of.get("workers", 1) > 1 and cores() > 1 and not sparse:
@@ -171,6 +177,8 @@ def _write_all(result, out: Path, formats: Optional[Sequence[str]] = None, incre
         commit(out, [(Path(tmp), final) for tmp, final in staged], store_tmp)
         store_tmp = None
     finally:
+        if prepared is not None:  # (not taken: removed)
+            prepared.discard()
         for fh in files.values():
             fh.close()
         if prev is not None:
@@ -187,5 +195,6 @@ def _write_all(result, out: Path, formats: Optional[Sequence[str]] = None, incre
     if isinstance(getattr(result, "stats", None), dict):
         result.stats["temp_bytes"] = getattr(result.quads, "spilled_bytes", 0) + stats["temp_bytes"]
         if "changed" in stats:
-            result.stats["written"] = {"incremental": was_incremental, **stats["changed"], "runs_kept": runs_kept}
+            result.stats["written"] = {"incremental": was_incremental, **stats["changed"], "runs_kept": runs_kept,
+                                       "names_copied_early": copied}
     return [final for _, final in staged]

@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from ..terms import PREFIXES
 
-__all__ = ["GraphNotFound", "QueryError", "Store", "StoreLoader", "open_store", "write_store", "commit",
+__all__ = ["GraphNotFound", "NamesCopy", "QueryError", "Store", "StoreLoader", "open_store", "write_store", "commit",
            "new_generation", "recover", "current_store", "clean_store", "PREFIX_HEADER"]
 
 PREFIX_HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
@@ -270,6 +270,64 @@ def _alive(pid: int) -> bool:
     return True
 
 
+class NamesCopy:
+    """The names index of the current store of ``folder`` (``base``) copied, and synced, into a
+    new generation's folder by a thread of its own, started when a build into ``folder``
+    starts: a write from the changes then updates this copy (:meth:`take`) instead of copying
+    1 GB or more of a large graph's names index while it writes, and the disk does it while
+    the build works out the graph. A copy that is not taken is removed (:meth:`discard`, or
+    when the object goes)."""
+
+    def __init__(self, folder: Path, base: Path) -> None:
+        self.folder, self.base = Path(os.path.realpath(folder)), Path(os.path.realpath(base))
+        self.path = new_generation(folder)
+        self._error: Optional[BaseException] = None
+        self._remove = weakref.finalize(self, shutil.rmtree, str(self.path), True)
+        self._thread = threading.Thread(target=self._copy, name="kg-names-copy", daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def start(cls, folder: str | Path) -> Optional["NamesCopy"]:
+        """The copy started, if ``folder`` has a store with a names index; else None."""
+        folder = Path(folder)
+        base = current_store(folder) if folder.is_dir() else None
+        if base is None or not (base / "names.sqlite").is_file():
+            return None
+        try:
+            return cls(folder, base)
+        except OSError:
+            return None
+
+    def _copy(self) -> None:
+        try:
+            with _flock(self.base / "readers", fcntl.LOCK_SH):  # (held as a reader holds it)
+                shutil.copyfile(self.base / "names.sqlite", self.path / "names.sqlite")
+            fd = os.open(self.path / "names.sqlite", os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except BaseException as exc:  # noqa: BLE001 - the copy is then not used
+            self._error = exc
+
+    def take(self, folder: Path, base: Path) -> Optional[Path]:
+        """The new generation's folder, holding the copy, if it is a whole copy of the names
+        index of ``base`` (the store the write starts from) in ``folder``; else None (and the
+        copy is removed)."""
+        self._thread.join()
+        if self._error is None and Path(os.path.realpath(base)) == self.base \
+                and Path(os.path.realpath(folder)) == self.folder:
+            self._remove.detach()
+            return self.path
+        self.discard()
+        return None
+
+    def discard(self) -> None:
+        """The copy removed, unless it was taken."""
+        self._thread.join()
+        self._remove()
+
+
 class StoreLoader:
     """A generation's store, fed by the one pass that writes the exports: N-Quads lines
     (:meth:`quads`) and the union graph as N-Triples lines (:meth:`union`, the default graph),
@@ -279,13 +337,15 @@ class StoreLoader:
 
     CHUNK = 32 << 20
 
-    def __init__(self, path: Path, base: Optional[Path] = None, names_too: bool = False) -> None:
+    def __init__(self, path: Path, base: Optional[Path] = None, names_too: bool = False,
+                 names_copied: bool = False) -> None:
         """``base``: the generation of the previous build; the new store starts as its copy
         (hard links to Oxigraph's immutable files: no data is copied) and takes only the
         changes (:meth:`drop_block`, :meth:`drop_subject`, then the new blocks' lines).
         ``names_too`` (with ``base``): the names index too starts as a copy of the previous
         one, which the writer updates (:func:`kg.query.names.update_names` on :attr:`names`)
-        instead of its being written from the whole graph."""
+        instead of its being written from the whole graph; ``names_copied``: that copy is in
+        ``path`` already (:class:`NamesCopy`)."""
         from .names import SKIP_PREDICATES, open_links
 
         self.path = path
@@ -302,7 +362,8 @@ class StoreLoader:
         self.store = ox.Store(str(path / "oxigraph"))
         self.names_updated = base is not None and names_too
         if self.names_updated:
-            shutil.copyfile(base / "names.sqlite", path / "names.sqlite")
+            if not names_copied:
+                shutil.copyfile(base / "names.sqlite", path / "names.sqlite")
             self.names = sqlite3.connect(str(path / "names.sqlite"))
         else:
             self.names = open_links(path / "names.sqlite")
