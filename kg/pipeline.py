@@ -209,19 +209,19 @@ def build(inputs: Iterable[str | os.PathLike], progress: Optional[Callable[[int,
     except sqlite3.Error as exc:
         raise BuildError(f"{cache}: cannot use its facts cache ({exc})") from None
     names_copy = None
-    if store is not None and not rebuild:  # (a write into the folder may update its names index)
-        from .query.store import NamesCopy
-
-        names_copy = NamesCopy.start(cache)
     try:
+        if store is not None and not rebuild:  # (a write into the folder may update its names index)
+            from .query.store import NamesCopy
+
+            names_copy = NamesCopy.start(cache)
         with fewer_full_collections():
             result = _build(inputs, files, excluded, engine, store, progress, keep_documents, spill_at, max_file_size)
-        result.names_copy, names_copy = names_copy, None
         result.stats["rebuild"] = bool(rebuild)  # its writing is not incremental either
         if store is not None:
             store.finish()
             result.stats["cache"] = store.stats()
             result.stats["cache_bytes"] = sum(f.stat().st_size for f in store.path.parent.glob(store.path.name + "*"))
+        result.names_copy, names_copy = names_copy, None
         return result
     finally:
         if names_copy is not None:  # (the build failed)

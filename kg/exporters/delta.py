@@ -72,7 +72,7 @@ def write_changes(result, files: dict[str, BinaryIO], loader, index, prev, chang
 
 def _write_changes(result, files, loader, index, prev, changed, old_pairs, new_pairs, later: list) -> dict:
     done = {"quad_blocks": 0, "subjects": 0, "copied_bytes": 0, "found_from_runs": True, "sparse": True,
-            "index_records_copied": 0}
+            "quad_records_copied": 0, "subject_records_copied": 0}
     derived = prev.derived()
     counts, articles = derived["counts"], derived["articles"]
     old_q, old_t = [q for q, _ in old_pairs], [t for _, t in old_pairs]
@@ -158,7 +158,7 @@ def _quads(nq, loader, index, prev, blocks: list, old_b: dict, new_b: dict, coun
         if (nxt is None or nxt > last) and not (i < len(touched) and touched[i] <= last[0]):
             splice.copy(sum(entry[3] for entry in entries))
             index.quad_record(data)
-            done["index_records_copied"] += 1
+            done["quad_records_copied"] += 1
             continue
         for entry in entries:
             key = (entry[0], entry[1])
@@ -266,7 +266,7 @@ def _subjects(files, loader, index, prev, subjects: list, old_s: dict, new_s: di
             del counter[key]
     done["subjects"] += texts.changed
     done["copied_bytes"] += texts.copied
-    done["index_records_copied"] += texts.records_copied
+    done["subject_records_copied"] += texts.records_copied
     return out
 
 

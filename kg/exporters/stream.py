@@ -100,7 +100,7 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, p
     stats = {"temp_bytes": 0}
     if index is not None:
         stats["changed"] = {"quad_blocks": 0, "subjects": 0, "copied_bytes": 0,
-                            "found_from_runs": changed is not None}
+                            "found_from_runs": changed is not None, "subject_records_copied": 0}
     if prev is not None and (index is None or not (nq and tt and js and loader)):
         raise ValueError("an incremental write needs the N-Quads, Turtle and JSON-LD files, the store and an index")
     counts = {"quads": 0, "graphs": 0, "triples": 0, "types": Counter(), "preds": Counter()}
@@ -152,6 +152,7 @@ def write_streams(result, files: dict[str, BinaryIO], loader=None, index=None, p
             if prev is not None:
                 stats["changed"]["subjects"] += done["subjects"]
                 stats["changed"]["copied_bytes"] += done["copied_bytes"]
+                stats["changed"]["subject_records_copied"] += done["records_copied"]
         if rp:
             rp.write(report.render(result, report.graph_counts(
                 counts["quads"], counts["triples"], counts["graphs"], counts["types"], counts["preds"])))
@@ -623,7 +624,7 @@ def _write_texts(spec: dict) -> dict:
             if fh is not None:
                 fh.flush()
                 os.fsync(fh.fileno())
-        return {"subjects": texts.changed, "copied_bytes": texts.copied}
+        return {"subjects": texts.changed, "copied_bytes": texts.copied, "records_copied": texts.records_copied}
 
 
 def _texts_main(spec: dict, conn) -> None:

@@ -275,13 +275,23 @@ class NamesCopy:
     new generation's folder by a thread of its own, started when a build into ``folder``
     starts: a write from the changes then updates this copy (:meth:`take`) instead of copying
     1 GB or more of a large graph's names index while it writes, and the disk does it while
-    the build works out the graph. A copy that is not taken is removed (:meth:`discard`, or
-    when the object goes)."""
+    the build works out the graph. A copy that is not taken is removed (:meth:`discard`, which
+    does not wait for it: the copying stops at its next slice; or when the object goes, or by
+    a later build if the process was killed).
+
+    No lock on the base generation is held: a generation removed meanwhile is read to the end
+    through the open file, and a copy of a generation that is no longer the current one is
+    never taken."""
+
+    _SLICE = 64 << 20  # bytes copied between two looks at whether the copy is still wanted
 
     def __init__(self, folder: Path, base: Path) -> None:
         self.folder, self.base = Path(os.path.realpath(folder)), Path(os.path.realpath(base))
         self.path = new_generation(folder)
         self._error: Optional[BaseException] = None
+        self._lock = threading.Lock()
+        self._state = "copying"  # then "copied"; "taken" or "discarded"
+        self._stop = threading.Event()
         self._remove = weakref.finalize(self, shutil.rmtree, str(self.path), True)
         self._thread = threading.Thread(target=self._copy, name="kg-names-copy", daemon=True)
         self._thread.start()
@@ -300,32 +310,50 @@ class NamesCopy:
 
     def _copy(self) -> None:
         try:
-            with _flock(self.base / "readers", fcntl.LOCK_SH):  # (held as a reader holds it)
-                shutil.copyfile(self.base / "names.sqlite", self.path / "names.sqlite")
-            fd = os.open(self.path / "names.sqlite", os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            with open(self.base / "names.sqlite", "rb") as src, open(self.path / "names.sqlite", "wb") as dst:
+                size, done = os.fstat(src.fileno()).st_size, 0
+                while done < size and not self._stop.is_set():
+                    n = os.sendfile(dst.fileno(), src.fileno(), done, min(self._SLICE, size - done))
+                    if n == 0:
+                        raise OSError(f"{src.name} ended at {done} of {size} bytes")
+                    done += n
+                if not self._stop.is_set():
+                    os.fsync(dst.fileno())
         except BaseException as exc:  # noqa: BLE001 - the copy is then not used
             self._error = exc
+        finally:
+            with self._lock:
+                if self._state == "copying":
+                    self._state = "copied"
+                remove = self._state == "discarded"
+            if remove:  # (discarded while it copied)
+                shutil.rmtree(self.path, ignore_errors=True)
 
     def take(self, folder: Path, base: Path) -> Optional[Path]:
         """The new generation's folder, holding the copy, if it is a whole copy of the names
-        index of ``base`` (the store the write starts from) in ``folder``; else None (and the
-        copy is removed)."""
+        index of ``base`` (the store the write starts from) in ``folder``, not taken or
+        discarded before; else None (and the copy is removed)."""
         self._thread.join()
-        if self._error is None and Path(os.path.realpath(base)) == self.base \
-                and Path(os.path.realpath(folder)) == self.folder:
-            self._remove.detach()
-            return self.path
+        with self._lock:
+            if self._state == "copied" and self._error is None and Path(os.path.realpath(base)) == self.base \
+                    and Path(os.path.realpath(folder)) == self.folder:
+                self._state = "taken"
+                self._remove.detach()
+                return self.path
         self.discard()
         return None
 
     def discard(self) -> None:
-        """The copy removed, unless it was taken."""
-        self._thread.join()
-        self._remove()
+        """The copy removed (now, or by its thread once it stops), unless it was taken."""
+        with self._lock:
+            if self._state in ("taken", "discarded"):
+                return
+            copying = self._state == "copying"
+            self._state = "discarded"
+            self._stop.set()
+        self._remove.detach()
+        if not copying:
+            shutil.rmtree(self.path, ignore_errors=True)
 
 
 class StoreLoader:
