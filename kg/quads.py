@@ -30,7 +30,7 @@ from typing import Iterable, Iterator, Optional
 
 from .terms import IRI, Literal, Term
 
-__all__ = ["QuadSet", "SPILL_AT", "RunKeys", "spooled", "read_spooled", "record_bytes", "read_record", "read_record_bytes", "merged_runs", "merged_rows"]
+__all__ = ["QuadSet", "SPILL_AT", "RunKeys", "spooled", "read_spooled", "record_bytes", "framed", "read_record", "read_record_bytes", "merged_runs", "merged_rows"]
 
 #: quads held in memory before a checkpoint spills them to disk (a 5,000-document build,
 #: 759k quads, peaks at 459 MB with this bound)
@@ -83,7 +83,12 @@ def _record(chunk: list, fh) -> None:
 
 def record_bytes(rows: list) -> bytes:
     """One record of a spooled file (as :func:`spooled` writes it), as bytes."""
-    data = marshal.dumps(rows)
+    return framed(marshal.dumps(rows))
+
+
+def framed(data: bytes) -> bytes:
+    """A record's bytes as a spooled file holds them: after their length (what
+    :func:`read_record_bytes` gives back)."""
     return len(data).to_bytes(8, "little") + data
 
 

@@ -43,7 +43,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Optional
 
-from ..quads import read_record_bytes, read_spooled, spooled
+from ..quads import framed, read_record_bytes, read_spooled, spooled
 
 __all__ = ["DERIVED", "INDEX_DIR", "INDEX_RECORD", "Previous", "IndexWriter", "RecordCursor", "Records", "Splice", "block_hash", "files_stamp", "read_records", "wait_all"]
 
@@ -147,22 +147,21 @@ class Records:
     def add(self, *row) -> None:
         self.buf.append(row)
         if len(self.buf) >= self.record:
-            spooled(self.buf, self.fh, self.record)
-            self.buf = []
+            self._flush()
 
     def raw(self, data: bytes) -> None:
         """A whole record read from another such file (:func:`read_records`), written as it
         is, after the rows added before it."""
+        self._flush()
+        self.fh.write(framed(data))
+
+    def _flush(self) -> None:
         if self.buf:
             spooled(self.buf, self.fh, self.record)
             self.buf = []
-        self.fh.write(len(data).to_bytes(8, "little"))
-        self.fh.write(data)
 
     def close(self, sync: bool = False) -> None:
-        if self.buf:
-            spooled(self.buf, self.fh, self.record)
-            self.buf = []
+        self._flush()
         if sync:
             self.fh.flush()
             os.fsync(self.fh.fileno())
@@ -352,21 +351,21 @@ class Previous:
         return derived
 
     def quad_blocks(self) -> Iterator[tuple]:
-        with open(self.gen / INDEX_DIR / "quads", "rb") as fh:
-            yield from read_spooled(fh)
+        return self._rows("quads")
+
+    def subjects(self) -> Iterator[tuple]:
+        return self._rows("subjects")
 
     def quad_records(self) -> Iterator[tuple[bytes, list]]:
         """The index of blocks a record at a time (:func:`read_records`)."""
-        with open(self.gen / INDEX_DIR / "quads", "rb") as fh:
-            yield from read_records(fh)
+        return self._rows("quads", read_records)
 
     def subject_records(self) -> Iterator[tuple[bytes, list]]:
-        with open(self.gen / INDEX_DIR / "subjects", "rb") as fh:
-            yield from read_records(fh)
+        return self._rows("subjects", read_records)
 
-    def subjects(self) -> Iterator[tuple]:
-        with open(self.gen / INDEX_DIR / "subjects", "rb") as fh:
-            yield from read_spooled(fh)
+    def _rows(self, name: str, read=read_spooled) -> Iterator:
+        with open(self.gen / INDEX_DIR / name, "rb") as fh:
+            yield from read(fh)
 
     def close(self) -> None:
         for fh in self.files.values():

@@ -358,12 +358,12 @@ class _Texts:
     ``record(s, digest, ttl_len, js_len)``: the index of the files being written (both are
     then written). ``sparse``: only the subjects that may have changed are given
     (:meth:`subject`, :meth:`gone`), in order; the old ones between them are copied, a whole
-    record of the old index at a time where ``old`` is a :class:`kg.exporters.splice.RecordCursor`
-    and ``record_raw`` writes such a record to the new index."""
+    record of the old index at a time where ``record_raw`` is given (it writes such a record
+    to the new index; ``old`` is then a :class:`kg.exporters.splice.RecordCursor`)."""
 
     def __init__(self, tt, js, record=None, old_files: Optional[dict] = None, old=None, sparse: bool = False,
                  record_raw=None) -> None:
-        from .splice import RecordCursor, Splice
+        from .splice import Splice
 
         self.tt, self.js, self.record = tt, js, record
         self.first = True  # no node written yet (JSON-LD's separator)
@@ -383,7 +383,7 @@ class _Texts:
             self.cur = next(self.old, None)
             self.old_first = True
         self._before = self._keep if sparse else self._drop  # what comes of an old subject not given
-        self._raw = record_raw if sparse and isinstance(old, RecordCursor) else None
+        self._raw = record_raw if sparse else None
 
     def _drop(self, entry) -> None:  # an old subject: skipped in both files
         self.tsp.skip(entry[2])
@@ -606,7 +606,7 @@ def _write_texts(spec: dict) -> dict:
             fh = opened(spec["old_subjects"], "rb")
             old = RecordCursor(read_records(fh)) if sparse else read_spooled(fh)
         texts = _Texts(tt, js, index.add if index is not None else None, old_files, old, sparse=sparse,
-                       record_raw=index.raw if index is not None else None)
+                       record_raw=index.raw if index is not None and sparse else None)
         if sparse:  # only the subjects that may have changed, read from the runs that may hold them
             from .changes import fetch
 
