@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from operator import itemgetter
 
@@ -53,6 +53,12 @@ class _Entry:
     has_upper: bool
     latin: bool
     original: str
+    #: the actor is a person
+    person: bool = False
+    #: a short Chinese name to check against the segmentation around it (``Matcher.check_keys``)
+    check: bool = False
+    #: the actor is a political party (共和党人 names its members)
+    party: bool = False
 
 
 class Matcher:
@@ -102,8 +108,16 @@ class Matcher:
             freq = _jieba_freq()
             self.check_keys = frozenset(k for k in short if freq.get(k, 0) < below)
         self.keys = frozenset(table)
+        # what each entry's checks need to know of its actor and name, worked out once
+        self.parties = frozenset(a.id for a in lex.actors.values() if "PoliticalParty" in a.types)
+        self.slots = [(tuple(replace(e, person=self._is_person(e.actor_id), party=e.actor_id in self.parties,
+                                     check=not e.latin and k in self.check_keys) for e in entries), checked)
+                      for k, (entries, checked) in zip(keys, self.slots)]
         abbrev = rules["abbreviations"]
         self.abbrev = {to_simplified(k): v for k, v in abbrev.items()}
+        #: the entry of each one-character abbreviation read in a compound (中美)
+        self.compound_entries = {ch: _Entry(aid, "compound", False, False, False, ch, person=self._is_person(aid))
+                                 for ch, aid in self.abbrev.items()}
         chars = "".join(sorted(self.abbrev))
         ctx = "|".join(sorted(map(re.escape, rules["compound_context"]), key=len, reverse=True))
         # (each look-behind checked after the first character, so that the engine looks for a match
@@ -128,7 +142,6 @@ class Matcher:
         self.legal_forms = frozenset(normalize_text(w) for w in rules.get("legal_forms_after") or ())
         #: a party's name with one of these after it names its members (共和党人, 民主党籍): the party
         self.member_words = tuple(normalize_text(w) for w in rules.get("member_words_after") or ())
-        self.parties = frozenset(a.id for a in lex.actors.values() if "PoliticalParty" in a.types)
 
     # -------------------------------------------------------------- candidates
     def _candidates(self, text: str, norm: str) -> list[tuple[int, int, _Entry]]:
@@ -163,26 +176,34 @@ class Matcher:
             return True
         return before.endswith(self.loc_zh)
 
-    def _could_straddle(self, norm: str, start: int, end: int) -> bool:
+    def _could_straddle(self, norm: str, start: int, end: int, crossed: dict) -> bool:
         """Whether some dictionary word could cross an end of ``norm[start:end]``: jieba's
         prefix dictionary holds every word's prefixes, so a crossing word needs the text from
-        up to four characters before an end to one after it to be such a prefix."""
-        freq = _jieba_freq()
+        up to four characters before an end to one after it to be such a prefix. ``crossed``
+        keeps the answer for each place in ``norm`` (names found there share their ends)."""
         n = len(norm)
         for edge in (start, end):
             if edge < n:
-                stop = edge + 1
-                for k in range(max(edge - 4, 0), edge):
-                    if norm[k:stop] in freq:
-                        return True
+                hit = crossed.get(edge)
+                if hit is None:
+                    freq = _jieba_freq()
+                    stop = edge + 1
+                    hit = False
+                    for k in range(max(edge - 4, 0), edge):
+                        if norm[k:stop] in freq:
+                            hit = True
+                            break
+                    crossed[edge] = hit
+                if hit:
+                    return True
         return False
 
-    def _inside_a_word(self, norm: str, start: int, end: int, cache: dict, person: bool = False) -> bool:
+    def _inside_a_word(self, norm: str, start: int, end: int, cache: dict, crossed: dict, person: bool = False) -> bool:
         """True when the segmentation of the clause around ``norm[start:end]`` puts no word
         boundary at one of its ends (美中芯片战: 美 中 芯片 战 has none between 芯 and 片)."""
         left_open = start > 0 and "\u4e00" <= norm[start - 1] <= "\u9fff"
         right_open = end < len(norm) and "\u4e00" <= norm[end] <= "\u9fff"
-        if not (left_open or right_open) or not self._could_straddle(norm, start, end):
+        if not (left_open or right_open) or not self._could_straddle(norm, start, end, crossed):
             return False  # punctuation or Latin on both sides, or no word could cross: a boundary
         lo = start
         while lo > 0 and start - lo < 8 and "\u4e00" <= norm[lo - 1] <= "\u9fff":
@@ -235,20 +256,26 @@ class Matcher:
     def find(self, text: str) -> list[Mention]:
         norm = normalize_text(text)
         cands = self._candidates(text, norm)
-        if self.check_keys:
-            cache: dict = {}
-            cands = [c for c in cands if c[2].latin or norm[c[0]:c[1]] not in self.check_keys
-                     or (c[2].actor_id in self.parties and norm.startswith(self.member_words, c[1]))
-                     or not self._inside_a_word(norm, c[0], c[1], cache, self._is_person(c[2].actor_id))]
+        cache: dict = {}  # the words of each window segmented
+        crossed: dict = {}  # whether a word could cross each place (_could_straddle)
+
+        def read_inside(s: int, e: int, entry: _Entry) -> bool:
+            """Whether a short Chinese name is read inside a longer word here (then it is no
+            mention). Asked only of a candidate about to be chosen: the answer depends on
+            the candidate alone, so skipping one now is as if it had never been found."""
+            return entry.check and not (entry.party and norm.startswith(self.member_words, e)) \
+                and self._inside_a_word(norm, s, e, cache, crossed, entry.person)
+
+        compound = self.compound_entries
         for m in self.compound.finditer(norm):
             pos = m.start()
             for ch in m.group(1):
                 if ch != "、":
-                    cands.append((pos, pos + 1, _Entry(self.abbrev[ch], "compound", False, False, False, ch)))
+                    cands.append((pos, pos + 1, compound[ch]))
                 pos += 1
         for m in self.subject_abbrev.finditer(norm):
             ch = m.group(1)
-            cands.append((m.start(1), m.end(1), _Entry(self.abbrev[ch], "compound", False, False, False, ch)))
+            cands.append((m.start(1), m.end(1), compound[ch]))
         # longest match first, then earliest. Each character of a compound (中美) ranks like
         # a two-character name and yields only to longer names covering it (美国, 中美洲...)
         spans = sorted(cands, key=lambda c: (-(c[1] - c[0]) if c[2].kind != "compound" else -2,
@@ -258,11 +285,14 @@ class Matcher:
         only_ambiguous: dict[tuple[int, int], bool] = {}  # span -> every name chosen there is ambiguous
         for s, e, entry in spans:
             if entry.kind == "ambiguous" and (s, e) in taken and only_ambiguous.get((s, e), True):
-                chosen.append((s, e, entry))  # one ambiguous name of several actors (商务部): decided below
+                if not read_inside(s, e, entry):
+                    chosen.append((s, e, entry))  # one ambiguous name of several actors (商务部): decided below
                 continue
             if entry.kind != "compound" and taken.overlapping(s, e):
                 continue
             if entry.kind == "compound" and any(te - ts > 2 for ts, te in taken.overlapping(s, e)):
+                continue
+            if entry.kind != "compound" and read_inside(s, e, entry):
                 continue
             chosen.append((s, e, entry))
             only_ambiguous[(s, e)] = only_ambiguous.get((s, e), True) and entry.kind == "ambiguous"
@@ -282,7 +312,7 @@ class Matcher:
         states = sorted(states + [(s, self.body_state[entry.actor_id]) for s, _, entry in chosen
                                   if entry.kind not in ("ambiguous", "compound") and entry.actor_id in self.body_state])
         plain_at = sorted((s, entry.actor_id) for s, _, entry in chosen if entry.kind not in ("ambiguous", "compound"))
-        persons_at = sorted((s, entry.actor_id) for s, _, entry in chosen if self._is_person(entry.actor_id))
+        persons_at = sorted((s, entry.actor_id) for s, _, entry in chosen if entry.person)
         memo: dict = {}  # the reading of each bare name read by the state named last
         read: set = set()  # (start, actor) of the later mentions that reading decided
         by_span: dict[tuple[int, int], list[_Entry]] = {}
