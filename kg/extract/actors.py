@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from operator import itemgetter
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -35,8 +36,8 @@ def normalize_text(text: str) -> str:
     return normalize_chars(text)
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
+    """An actor named in a text (a named tuple: an article has a hundred, made in C)."""
     actor_id: str
     start: int
     end: int
@@ -93,7 +94,11 @@ class Matcher:
                     bucket.append(entry)
         # the automaton's pattern i is keys[i]; slots[i] is what a match of it may be: its
         # entries, and whether any of them needs a check (word boundaries, case)
-        keys = list(table)
+        # (in sorted order, names sharing a beginning share the automaton's states side by
+        # side in memory: an article's search, between other work, waits less on memory)
+        # (in sorted order, names sharing a beginning share the automaton's states side by
+        # side in memory: an article's search, between other work, waits less on memory)
+        keys = sorted(table)
         self.automaton = ahocorasick_rs.AhoCorasick(keys) if keys else None
         self.placeholder = placeholder_for(keys)
         self.slots = [(tuple(table[k]), any(e.latin or e.case_sensitive or e.has_upper for e in table[k]))

@@ -193,16 +193,23 @@ def rules() -> _Rules:
 
 
 def _kinds(lex: Lexicon, actor_id: str) -> frozenset[str]:
-    try:
-        return _KINDS[lex][actor_id]
-    except KeyError:
+    ref, table = _LAST
+    if ref is None or ref() is not lex:  # (a build asks about one lexicon a million times)
+        table = _KINDS.get(lex)
+        if table is None:
+            table = _KINDS[lex] = {}
+        _LAST[:] = [weakref.ref(lex), table]
+    kinds = table.get(actor_id)
+    if kinds is None:
         a = lex.get(actor_id)
-        kinds = _KINDS.setdefault(lex, {})[actor_id] = frozenset() if a is None else frozenset({a.type, *a.types})
-        return kinds
+        kinds = table[actor_id] = frozenset() if a is None else frozenset({a.type, *a.types})
+    return kinds
 
 
 #: each lexicon's actors' kinds, worked out once (a lexicon does not change)
 _KINDS: "weakref.WeakKeyDictionary[Lexicon, dict[str, frozenset[str]]]" = weakref.WeakKeyDictionary()
+#: a weak reference to the lexicon asked about last, and its table in _KINDS
+_LAST: list = [None, None]
 
 
 def _is_party(lex: Lexicon, actor_id: str, allowed=("Country", "Organization", "Person")) -> bool:
