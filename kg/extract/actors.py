@@ -96,8 +96,6 @@ class Matcher:
         # entries, and whether any of them needs a check (word boundaries, case)
         # (in sorted order, names sharing a beginning share the automaton's states side by
         # side in memory: an article's search, between other work, waits less on memory)
-        # (in sorted order, names sharing a beginning share the automaton's states side by
-        # side in memory: an article's search, between other work, waits less on memory)
         keys = sorted(table)
         self.automaton = ahocorasick_rs.AhoCorasick(keys) if keys else None
         self.placeholder = placeholder_for(keys)
