@@ -14,14 +14,13 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 
 import ahocorasick_rs
 
-from ..lexicon import Lexicon, normalize_name
+from ..lexicon import Lexicon, normalize_name, normalize_names
 from ..resources import load_yaml
 from ..terms import schema
 from ..text import normalize_chars, to_simplified
@@ -46,8 +45,8 @@ class Mention(NamedTuple):
     confidence: float
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
+    """What a name in the automaton may be (a named tuple: a lexicon has a hundred thousand)."""
     actor_id: str
     kind: str
     case_sensitive: bool
@@ -72,26 +71,48 @@ class Matcher:
         self.countries = frozenset(a.id for a in lex.actors.values() if a.type == "Country")
         self.body_state = {a.id: a.based_in for a in lex.actors.values()
                            if "GovernmentOrganization" in a.types and a.based_in in self.countries}
+        # short Chinese names that could be read inside a longer word (中芯 in 美中芯片战):
+        # those jieba's dictionary does not hold as common words are checked against the
+        # segmentation of the text around them
+        below = int(rules["boundary_check_below"])
+        checked_keys: dict[str, bool] = {}
+
+        def to_check(key: str) -> bool:
+            hit = checked_keys.get(key)
+            if hit is None:
+                hit = checked_keys[key] = 2 <= len(key) <= 4 and all("\u4e00" <= c <= "\u9fff" for c in key) \
+                    and _jieba_freq().get(key, 0) < below
+            return hit
+
+        # every name's key, worked out together (a learned lexicon has a hundred thousand)
+        every = sorted({n for a in lex.actors.values() for n in (*(name for _, name in a.names()), *a.ambiguous)})
+        key_of = dict(zip(every, normalize_names(every)))
         table: dict[str, list[_Entry]] = {}
         for actor in lex.actors.values():
-            ambiguous = {normalize_name(a) for a in actor.ambiguous}
-            labels = {normalize_name(v) for v in actor.labels.values()}
+            ambiguous = {key_of[a] for a in actor.ambiguous}
+            labels = {key_of[v] for v in actor.labels.values()}
+            person, party = actor.type == "Person", "PoliticalParty" in actor.types
             for _, name in actor.names():
-                key = normalize_name(name)
+                key = key_of[name]
                 if len(key) < 2:
                     continue  # one-character names only in compounds
                 kind = ("ambiguous" if key in ambiguous else "discovered" if actor.discovered
                         else "label" if key in labels else "alias")
+                latin = name[:1].isascii() and name[:1].isalnum() or name[-1:].isascii() and name[-1:].isalnum()
                 entry = _Entry(
                     actor.id, kind,
                     case_sensitive=is_capitals_only(name),
                     has_upper=any(c.isupper() for c in name),
-                    latin=name[:1].isascii() and name[:1].isalnum() or name[-1:].isascii() and name[-1:].isalnum(),
+                    latin=latin,
                     original=name,
+                    person=person,
+                    check=not latin and to_check(key),
+                    party=party,
                 )
                 bucket = table.setdefault(key, [])
                 if all(e.actor_id != entry.actor_id or e.kind != entry.kind for e in bucket):
                     bucket.append(entry)
+        self.check_keys = frozenset(k for k, hit in checked_keys.items() if hit)
         # the automaton's pattern i is keys[i]; slots[i] is what a match of it may be: its
         # entries, and whether any of them needs a check (word boundaries, case)
         # (in sorted order, names sharing a beginning share the automaton's states side by
@@ -101,21 +122,7 @@ class Matcher:
         self.placeholder = placeholder_for(keys)
         self.slots = [(tuple(table[k]), any(e.latin or e.case_sensitive or e.has_upper for e in table[k]))
                       for k in keys]
-        # short Chinese names that could be read inside a longer word (中芯 in 美中芯片战):
-        # those jieba's dictionary does not hold as common words are checked against the
-        # segmentation of the text around them
-        below = int(rules["boundary_check_below"])
-        short = [k for k in table if 2 <= len(k) <= 4 and all("\u4e00" <= c <= "\u9fff" for c in k)]
-        self.check_keys: frozenset[str] = frozenset()
-        if short:
-            freq = _jieba_freq()
-            self.check_keys = frozenset(k for k in short if freq.get(k, 0) < below)
         self.keys = frozenset(table)
-        # what each entry's checks need to know of its actor and name, worked out once
-        self.parties = frozenset(a.id for a in lex.actors.values() if "PoliticalParty" in a.types)
-        self.slots = [(tuple(replace(e, person=self._is_person(e.actor_id), party=e.actor_id in self.parties,
-                                     check=not e.latin and k in self.check_keys) for e in entries), checked)
-                      for k, (entries, checked) in zip(keys, self.slots)]
         abbrev = rules["abbreviations"]
         self.abbrev = {to_simplified(k): v for k, v in abbrev.items()}
         #: the entry of each one-character abbreviation read in a compound (中美)
