@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
-from ..lexicon import Lexicon, normalize_name, normalize_names
+from ..lexicon import Lexicon, normalize_names
 from ..resources import load_yaml
 from ..terms import schema
 from ..text import normalize_chars, to_simplified
