@@ -55,7 +55,8 @@ class _Entry(NamedTuple):
     original: str
     #: the actor is a person
     person: bool = False
-    #: a short Chinese name to check against the segmentation around it (``Matcher.check_keys``)
+    #: a short Chinese name jieba's dictionary holds as no common word: checked against the
+    #: segmentation of the text around it (``Matcher._inside_a_word``)
     check: bool = False
     #: the actor is a political party (共和党人 names its members)
     party: bool = False
@@ -112,7 +113,6 @@ class Matcher:
                 bucket = table.setdefault(key, [])
                 if all(e.actor_id != entry.actor_id or e.kind != entry.kind for e in bucket):
                     bucket.append(entry)
-        self.check_keys = frozenset(k for k, hit in checked_keys.items() if hit)
         # the automaton's pattern i is keys[i]; slots[i] is what a match of it may be: its
         # entries, and whether any of them needs a check (word boundaries, case)
         # (in sorted order, names sharing a beginning share the automaton's states side by
