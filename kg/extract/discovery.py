@@ -126,6 +126,8 @@ class _Rules:
         self.object_zh = re.compile(rf"(?:{_alternation(r['object_verbs_zh'])})([{HAN}]{{4,18}})(?=[，,。；;、]|$)")
         self.listed_zh = re.compile(rf"将([^，,。；;：:“”\"\n]{{4,160}}?)(?:{_alternation(r['listing_verbs_zh'])})")
         self.rare_below, self.min_repeats = int(r["rare_below"]), int(r["min_repeats"])
+        self.not_name_first = {to_simplified(w) for w in r["not_name_first_zh"]}
+        self._no_name: dict[tuple[str, Optional[str]], bool] = {}
         self.generic_zh = {to_simplified(w) for w in r["generic_zh"]}
         self.state_chars = set(load_yaml("matching.yaml")["abbreviations"])  # 中美, 美日: states, not a name
         self.leading_zh = tuple(to_simplified(w) for w in r["leading_zh"])
@@ -208,6 +210,27 @@ class _Rules:
         if len(name) < 2 or name in self.stop_zh or normalize_name(name) in self.not_actors:
             return None
         return name
+
+    def no_name_zh(self, name: str, typ: Optional[str]) -> bool:
+        """Whether a Chinese name read by a cue for an actor of type ``typ`` (None: a name a
+        gloss gives a known actor) can be no name at all: a common word, or a preposition
+        and common words taken for a person (see ``not_name_first_zh`` in discovery.yaml)."""
+        key = (name, typ)
+        got = self._no_name.get(key)
+        if got is None:
+            got = self._no_name[key] = self._no_name_zh(name, typ) and not self.known(name)
+        return got
+
+    def _no_name_zh(self, name: str, typ: Optional[str]) -> bool:
+        if jieba_dictionary().FREQ.get(name, 0) >= self.rare_below:  # one common word of the dictionary
+            tag = _pos_tokenizer().word_tag_tab.get(name, "")
+            if tag.startswith("nr") and typ in ("Person", None):
+                return False  # a person's name the dictionary holds (江泽民)
+            return not (tag == "ns" and typ is None)  # a place a gloss names (蒙古（Mongolia）)
+        if typ != "Person" or name[:1] not in self.not_name_first or words_no_hmm(name)[0] != name[0]:
+            return False
+        rest = name[1:]
+        return rest in self.not_name_first or bool(self.known(rest)) or _all_common(rest, self.rare_below)
 
     def strip_legal(self, name: str) -> str:
         return self.legal.sub("", name).strip() or name
@@ -885,7 +908,11 @@ def learn(lex: Lexicon, texts: Iterable[str]) -> Lexicon:
 def learn_from(lex: Lexicon, candidates: Iterable[Candidate]) -> Lexicon:
     """:func:`learn` over candidates already found (by :func:`find_candidates`), so that a
     build can read each text once and keep only its candidates."""
-    cands = sorted(set(candidates), key=lambda c: (c.names, c.type or "", c.how))
+    rules = _rules(lex)
+    # a candidate with a Chinese name that can be no name teaches nothing, not even its other
+    # names: a gloss of a common word (服务（bank services）) translates it, it names nobody
+    cands = sorted({c for c in candidates if not any(lang == "zh" and rules.no_name_zh(n, c.type) for lang, n in c.names)},
+                   key=lambda c: (c.names, c.type or "", c.how))
     if not cands:
         return lex
     parent: dict[str, str] = {}
@@ -901,7 +928,6 @@ def learn_from(lex: Lexicon, candidates: Iterable[Candidate]) -> Lexicon:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    rules = _rules(lex)
     for c in cands:
         keys = [normalize_name(n) for lang, n in c.names if lang != "zh-short"]  # a short form links nothing
         for k in keys[1:]:
