@@ -128,6 +128,9 @@ class _Rules:
         self.rare_below, self.min_repeats = int(r["rare_below"]), int(r["min_repeats"])
         self.not_name_first = {to_simplified(w) for w in r["not_name_first_zh"]}
         self._no_name: dict[tuple[str, Optional[str]], bool] = {}
+        tags = r["name_tags_zh"]
+        self.name_tags = {"Person": set(tags["person"]), "Organization": set(tags["organization"]),
+                          None: set(tags["person"]) | set(tags["organization"]) | set(tags["place"])}
         self.generic_zh = {to_simplified(w) for w in r["generic_zh"]}
         self.state_chars = set(load_yaml("matching.yaml")["abbreviations"])  # 中美, 美日: states, not a name
         self.leading_zh = tuple(to_simplified(w) for w in r["leading_zh"])
@@ -223,10 +226,9 @@ class _Rules:
 
     def _no_name_zh(self, name: str, typ: Optional[str]) -> bool:
         if jieba_dictionary().FREQ.get(name, 0) >= self.rare_below:  # one common word of the dictionary
-            tag = _pos_tokenizer().word_tag_tab.get(name, "")
-            if tag.startswith("nr") and typ in ("Person", None):
-                return False  # a person's name the dictionary holds (江泽民)
-            return not (tag == "ns" and typ is None)  # a place a gloss names (蒙古（Mongolia）)
+            # ... unless the dictionary tags it as the kind of name the cue reads: a person's
+            # (江泽民), and for a known actor a place's too (蒙古（Mongolia）)
+            return _pos_tokenizer().word_tag_tab.get(name, "") not in self.name_tags[typ]
         if typ != "Person" or name[:1] not in self.not_name_first or words_no_hmm(name)[0] != name[0]:
             return False
         rest = name[1:]
