@@ -112,6 +112,24 @@ def test_a_common_word_a_gloss_gives_a_known_actor_is_not_its_name():
     assert find_mentions("相关人员表示", lex) == []
 
 
+def test_a_chinese_name_glossed_as_two_actors_joins_neither():
+    # one transliterated surname, two people: before, every Williams of a large build was one
+    lex = learn(lexicon.load(), ["美国参议员威廉姆斯（Erica Williams）表示。", "纽约州众议员威廉姆斯（Mark Williams）说。",
+                                 "众议员威廉姆斯（Mark Williams）认为。"])
+    people = {a.labels.get("en"): a for a in lex.actors.values() if a.discovered}
+    assert {"Erica Williams", "Mark Williams"} <= set(people) and people["Erica Williams"] is not people["Mark Williams"]
+    assert find_mentions("威廉姆斯表示", lex) == []  # the surname alone names neither
+    # ... but names one where the article names it in full
+    assert {m.actor_id for m in find_mentions("威廉姆斯（Mark Williams）说，威廉姆斯认为", lex)} == {people["Mark Williams"].id}
+
+
+def test_a_chinese_name_glossed_by_an_acronym_and_its_expansion_is_one_actor():
+    lex = learn(lexicon.load(), ["美国疾病控制与预防中心（Centers for Disease Control and Prevention）表示。",
+                                 "美国疾病控制与预防中心（CDC）说。"])
+    (cdc,) = [a for a in lex.actors.values() if a.discovered]
+    assert {cdc.labels["en"], *cdc.aliases["en"]} == {"CDC", "Centers for Disease Control and Prevention"}
+
+
 def test_learning_does_not_depend_on_article_order():
     texts = ["美国联邦参议员马克‧华纳（Mark Warner）表示。", "Senator Mark Warner said.", "chipmaker Kneron said"]
     a, b = learn(lexicon.load(), texts), learn(lexicon.load(), texts[::-1])

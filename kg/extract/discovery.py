@@ -907,6 +907,47 @@ def learn(lex: Lexicon, texts: Iterable[str]) -> Lexicon:
     return learn_from(lex, {c for t in texts for c in find_candidates(t, lex)})
 
 
+def _shared_glosses(rules: _Rules, cands: list[Candidate]) -> set[str]:
+    """The Chinese names (not known ones) that glosses give two Latin names of which neither
+    can be the other (see :func:`_latin_variant`)."""
+    partners: dict[str, set[str]] = defaultdict(set)
+    for c in cands:
+        latin = [n for lang, n in c.names if lang == "en"]
+        if latin:
+            for lang, n in c.names:
+                if lang == "zh":
+                    partners[n].update(latin)
+    shared = set()
+    for zh, latin in partners.items():
+        if len(latin) < 2 or rules.known(zh):
+            continue
+        forms = sorted({_latin_form(n) for n in latin}, key=lambda f: (-len(f[0]), f))
+        fullest = [f for i, f in enumerate(forms) if not any(_latin_variant(f, g) for g in forms[:i])]
+        if len(fullest) > 1:
+            shared.add(zh)
+    return shared
+
+
+def _latin_form(name: str) -> tuple[str, frozenset]:
+    """A Latin name's words, lower case, without punctuation or a leading "the"."""
+    words = re.sub(r"[.,'’()]", "", name).replace("-", " ").casefold().split()
+    if words[:1] == ["the"]:
+        words = words[1:]
+    return " ".join(words), frozenset(words)
+
+
+def _latin_variant(short: tuple[str, frozenset], full: tuple[str, frozenset]) -> bool:
+    """Whether one Latin name can be a shorter form of another: its words among the other's,
+    in any order (Williams, Erica Williams, Zemin Jiang), or one word whose letters follow
+    the other's initials in order (CDC: Centers for Disease Control and Prevention)."""
+    if short[1] <= full[1]:
+        return True
+    if " " in short[0] or len(short[0]) < 2:
+        return False
+    initials = iter(w[0] for w in full[0].split())
+    return all(ch in initials for ch in short[0])
+
+
 def learn_from(lex: Lexicon, candidates: Iterable[Candidate]) -> Lexicon:
     """:func:`learn` over candidates already found (by :func:`find_candidates`), so that a
     build can read each text once and keep only its candidates."""
@@ -917,6 +958,13 @@ def learn_from(lex: Lexicon, candidates: Iterable[Candidate]) -> Lexicon:
                    key=lambda c: (c.names, c.type or "", c.how))
     if not cands:
         return lex
+    # a Chinese name glossed with the Latin names of more than one actor names none of them
+    # for sure (威廉姆斯 for Erica and for Mark Williams, 医疗中心 for two hospitals): it joins
+    # nothing, and counts only where the actor is also named in full, as a short form does
+    shared = _shared_glosses(rules, cands)
+    if shared:
+        cands = sorted({Candidate(tuple(("zh-short" if lang == "zh" and n in shared else lang, n) for lang, n in c.names),
+                                  c.type, c.how) for c in cands}, key=lambda c: (c.names, c.type or "", c.how))
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -985,6 +1033,8 @@ def learn_from(lex: Lexicon, candidates: Iterable[Candidate]) -> Lexicon:
                 labels["zh-Hans" if lang == "zh" else "en"] = ranked[0]
                 ranked = ranked[1:]
             aliases[lang[:2]].extend(n for n in ranked if n not in aliases[lang[:2]])
+        if not labels:
+            continue  # a short form alone (a name shared by several actors) makes none
         base = labels.get("en") or labels["zh-Hans"]
         actor_id = slugify(base)
         if actor_id in taken:
