@@ -100,6 +100,15 @@ def test_a_common_word_a_cue_reads_as_a_name_teaches_nothing():
     assert {m.actor_id for m in find_mentions("Liberty University said", lex)} == {"liberty-university"}
 
 
+def test_a_verb_or_words_over_a_names_bounds_make_no_organization():
+    lex = learn(lexicon.load(), ["反对“抹黑”组织的做法。", "美国制裁“统战”机构。", "该公司5月19日举行 (2021)股东会。",
+                                 "该公司发布了 (2330)财报。"])
+    assert not [a for a in lex.actors.values() if a.discovered]
+    # a brand the dictionary takes for a verb is one where a stock code marks it
+    lex = learn(lexicon.load(), ["安踏 (2020.HK)上涨。"])
+    assert [a.labels for a in lex.actors.values() if a.discovered] == [{"zh-Hans": "安踏"}]
+
+
 def test_a_name_the_dictionary_holds_or_that_opens_with_a_surname_like_a_preposition_is_learned():
     lex = learn(lexicon.load(), ["中共前总书记胡耀邦表示。", "研究员曾志伟表示，", "研究员于学忠表示，", "分析师曾铭宗指出，"])
     people = {a.labels.get("zh-Hans") for a in lex.actors.values() if a.discovered and a.type == "Person"}

@@ -127,7 +127,8 @@ class _Rules:
         self.listed_zh = re.compile(rf"将([^，,。；;：:“”\"\n]{{4,160}}?)(?:{_alternation(r['listing_verbs_zh'])})")
         self.rare_below, self.min_repeats = int(r["rare_below"]), int(r["min_repeats"])
         self.not_name_first = {to_simplified(w) for w in r["not_name_first_zh"]}
-        self._no_name: dict[tuple[str, Optional[str]], bool] = {}
+        self.not_name_last = set(r["not_name_last_pos"])
+        self._no_name: dict[tuple[str, Optional[str], bool], int] = {}
         tags = r["name_tags_zh"]
         self.name_tags = {"Person": set(tags["person"]), "Organization": set(tags["organization"]),
                           None: set(tags["person"]) | set(tags["organization"]) | set(tags["place"])}
@@ -214,25 +215,37 @@ class _Rules:
             return None
         return name
 
-    def no_name_zh(self, name: str, typ: Optional[str]) -> bool:
+    def no_name_zh(self, name: str, typ: Optional[str], named: bool = False) -> int:
         """Whether a Chinese name read by a cue for an actor of type ``typ`` (None: a name a
-        gloss gives a known actor) can be no name at all: a common word, or a preposition
-        and common words taken for a person (see ``not_name_first_zh`` in discovery.yaml)."""
-        key = (name, typ)
+        gloss gives a known actor) is no name (see `rare_below` in discovery.yaml): 0 if it
+        may be one; :data:`COMMON` if it is a common word, or a verb or an adverb the cue
+        does not mark as a name by a Latin gloss or a stock code (``named``: 强生（Johnson &
+        Johnson）, 安踏 (2020.HK)), so that the cue names nobody; :data:`CUT` if it runs over
+        its name's bounds (发布了, 高管曾表示, 也停止销售萤石（Ezviz）), so that only the
+        Chinese name goes."""
+        key = (name, typ, named)
         got = self._no_name.get(key)
         if got is None:
-            got = self._no_name[key] = self._no_name_zh(name, typ) and not self.known(name)
+            got = self._no_name_zh(name, typ, named)
+            got = self._no_name[key] = got if not got or not self.known(name) else 0
         return got
 
-    def _no_name_zh(self, name: str, typ: Optional[str]) -> bool:
-        if jieba_dictionary().FREQ.get(name, 0) >= self.rare_below:  # one common word of the dictionary
+    def _no_name_zh(self, name: str, typ: Optional[str], named: bool) -> int:
+        freq = jieba_dictionary().FREQ.get(name, 0)
+        tags = _pos_tokenizer().word_tag_tab
+        if freq >= self.rare_below:  # one common word of the dictionary
             # ... unless the dictionary tags it as the kind of name the cue reads: a person's
             # (江泽民), and for a known actor a place's too (蒙古（Mongolia）)
-            return _pos_tokenizer().word_tag_tab.get(name, "") not in self.name_tags[typ]
-        if typ != "Person" or name[:1] not in self.not_name_first or words_no_hmm(name)[0] != name[0]:
-            return False
+            return COMMON if tags.get(name, "") not in self.name_tags[typ] else 0
+        if freq and typ != "Person" and not named and tags.get(name, "")[:1] in self.not_name_flags:
+            return COMMON  # one word of the dictionary, and a verb, an adverb... (“管控”, “抹黑”)
+        words = words_no_hmm(name)
+        if typ != "Person" and len(words) > 1 and len(words[-1]) == 1 and tags.get(words[-1], "") in self.not_name_last:
+            return CUT  # ... ending in a particle (发布了)
+        if name[:1] not in self.not_name_first or words[0] != name[0]:
+            return 0
         rest = name[1:]
-        return rest in self.not_name_first or bool(self.known(rest)) or _all_common(rest, self.rare_below)
+        return CUT if rest in self.not_name_first or self.known(rest) or _all_common(rest, self.rare_below) else 0
 
     def strip_legal(self, name: str) -> str:
         return self.legal.sub("", name).strip() or name
@@ -907,6 +920,24 @@ def learn(lex: Lexicon, texts: Iterable[str]) -> Lexicon:
     return learn_from(lex, {c for t in texts for c in find_candidates(t, lex)})
 
 
+#: what :meth:`_Rules.no_name_zh` says of a Chinese name that is none
+COMMON, CUT = 1, 2
+
+
+def _named_only(rules: _Rules, c: Candidate) -> Optional[Candidate]:
+    """A candidate without the Chinese names that are none (:meth:`_Rules.no_name_zh`), or
+    None if nothing is left or one is a common word: a gloss of a common word (服务（bank
+    services）) translates it, it names nobody."""
+    named = c.how == "ticker" or any(lang == "en" for lang, _ in c.names)
+    verdicts = [rules.no_name_zh(n, c.type, named) if lang == "zh" else 0 for lang, n in c.names]
+    if not any(verdicts):
+        return c
+    if COMMON in verdicts:
+        return None
+    names = tuple(n for n, v in zip(c.names, verdicts) if not v)
+    return Candidate(names, c.type, c.how) if any(lang != "zh-short" for lang, _ in names) else None
+
+
 def _shared_glosses(rules: _Rules, cands: list[Candidate]) -> set[str]:
     """The Chinese names (not known ones) that glosses give two Latin names of which neither
     can be the other (see :func:`_latin_variant`)."""
@@ -952,10 +983,7 @@ def learn_from(lex: Lexicon, candidates: Iterable[Candidate]) -> Lexicon:
     """:func:`learn` over candidates already found (by :func:`find_candidates`), so that a
     build can read each text once and keep only its candidates."""
     rules = _rules(lex)
-    # a candidate with a Chinese name that can be no name teaches nothing, not even its other
-    # names: a gloss of a common word (服务（bank services）) translates it, it names nobody
-    cands = sorted({c for c in candidates if not any(lang == "zh" and rules.no_name_zh(n, c.type) for lang, n in c.names)},
-                   key=lambda c: (c.names, c.type or "", c.how))
+    cands = sorted(filter(None, {_named_only(rules, c) for c in candidates}), key=lambda c: (c.names, c.type or "", c.how))
     if not cands:
         return lex
     # a Chinese name glossed with the Latin names of more than one actor names none of them
