@@ -109,6 +109,12 @@ def test_a_verb_or_words_over_a_names_bounds_make_no_organization():
     assert [a.labels for a in lex.actors.values() if a.discovered] == [{"zh-Hans": "安踏"}]
 
 
+def test_a_term_or_a_kind_of_body_in_latin_letters_is_no_name():
+    lex = learn(lexicon.load(), ["白宫COVID疫情顾问杰哈表示。", "中国移动（China Mobile）表示。", "该校（University）说。"])
+    assert not lex.get("china-mobile").learned  # "Mobile" would be matched in every English article
+    assert not {n for a in lex.actors.values() if a.discovered for n in a.labels.values()} & {"COVID", "University", "该校"}
+
+
 def test_a_name_the_dictionary_holds_or_that_opens_with_a_surname_like_a_preposition_is_learned():
     lex = learn(lexicon.load(), ["中共前总书记胡耀邦表示。", "研究员曾志伟表示，", "研究员于学忠表示，", "分析师曾铭宗指出，"])
     people = {a.labels.get("zh-Hans") for a in lex.actors.values() if a.discovered and a.type == "Person"}

@@ -230,6 +230,16 @@ class _Rules:
             got = self._no_name[key] = got if not got or not self.known(name) else 0
         return got
 
+    def no_name_en(self, name: str) -> bool:
+        """Whether a Latin name read by a cue is a term (``not_actors``: COVID-19, PCR) or one
+        word that says what kind of body it is, not which one (University, Institute, Co)."""
+        if normalize_name(name) in self.not_actors:
+            return True
+        if " " in name:
+            return False
+        word = name.capitalize()
+        return word in self.suffix_words or word in self.generic_en or word in self.weak_en or word in self.stop_en
+
     def _no_name_zh(self, name: str, typ: Optional[str], named: bool) -> int:
         freq = jieba_dictionary().FREQ.get(name, 0)
         tags = _pos_tokenizer().word_tag_tab
@@ -929,7 +939,8 @@ def _named_only(rules: _Rules, c: Candidate) -> Optional[Candidate]:
     None if nothing is left or one is a common word: a gloss of a common word (服务（bank
     services）) translates it, it names nobody."""
     named = c.how == "ticker" or any(lang == "en" for lang, _ in c.names)
-    verdicts = [rules.no_name_zh(n, c.type, named) if lang == "zh" else 0 for lang, n in c.names]
+    verdicts = [rules.no_name_zh(n, c.type, named) if lang == "zh" else COMMON if lang == "en" and rules.no_name_en(n) else 0
+                for lang, n in c.names]
     if not any(verdicts):
         return c
     if COMMON in verdicts:
