@@ -115,6 +115,16 @@ def test_a_term_or_a_kind_of_body_in_latin_letters_is_no_name():
     assert not {n for a in lex.actors.values() if a.discovered for n in a.labels.values()} & {"COVID", "University", "该校"}
 
 
+def test_a_gloss_keeps_its_name_whole():
+    # in running text "National", "China" or "New" often open no name; in a gloss they do, and
+    # "Institutes of Health" or "Security Council" alone would name any country's body
+    got = candidates("美国国家卫生研究院（National Institutes of Health）说。国际能源署（International Energy Agency）预测。"
+                     "专家托宾博士（Dr. Martin Tobin）表示。")
+    latin = {n for _, ns in got for n in ns if n.isascii()}
+    assert {"National Institutes of Health", "International Energy Agency", "Martin Tobin"} <= latin
+    assert not latin & {"Institutes of Health", "Energy Agency", "Dr. Martin Tobin"}
+
+
 def test_a_name_the_dictionary_holds_or_that_opens_with_a_surname_like_a_preposition_is_learned():
     lex = learn(lexicon.load(), ["中共前总书记胡耀邦表示。", "研究员曾志伟表示，", "研究员于学忠表示，", "分析师曾铭宗指出，"])
     people = {a.labels.get("zh-Hans") for a in lex.actors.values() if a.discovered and a.type == "Person"}

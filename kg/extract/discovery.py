@@ -67,6 +67,7 @@ class _Rules:
         r = load_yaml("discovery.yaml")
         self.lex = lex
         self.stop_en = set(r["stopwords_en"])
+        self.gloss_leading_en = set(r["gloss_leading_en"])
         self.weak_en = set(r["weak_suffixes_en"])
         self.suffix_words = set(r["org_suffixes_en"]) | set(r["legal_suffixes_en"])
         self.generic_en = set(r["generic_en"])
@@ -160,11 +161,15 @@ class _Rules:
         by_name = self.lex.by_name
         return [by_name.get(k, set()) for k in normalize_names(names)]
 
-    def en_name(self, name: str) -> Optional[str]:
-        """A Latin name as it should be recorded, or None if it is not a name."""
+    def en_name(self, name: str, whole: bool = False) -> Optional[str]:
+        """A Latin name as it should be recorded, or None if it is not a name. ``whole``: the
+        text is a name in full (a gloss), which loses only a leading article or honorific
+        (``gloss_leading_en``): "China Mobile", "National Institutes of Health" keep their
+        first word, which in running text is as often not a name's (China's, National
+        security...)."""
         name = re.sub(r"'s$", "", name.strip(" .,'")) if not name.endswith(".") or " " not in name else name
         words = name.split()
-        while words and (words[0] in self.stop_en or words[0].endswith("-based")):
+        while words and ((words[0] in self.gloss_leading_en) if whole else (words[0] in self.stop_en or words[0].endswith("-based"))):
             words = words[1:]
         while words and words[-1] in self.stop_en:
             words = words[:-1]
@@ -514,7 +519,7 @@ def _glosses(rules: _Rules, text: str) -> list[Candidate]:
             continue
         zh, how = _gloss_left(rules, left)
         zh = zh and rules.zh_name(zh)
-        en = rules.en_name(right)
+        en = rules.en_name(right, whole=True)
         if not zh or not en:
             continue
         en_known = rules.known_loose(en)
