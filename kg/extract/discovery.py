@@ -44,6 +44,10 @@ _CAP = r"(?:[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|[A-Z]{2,}[a-z]*|[A-Z][a-z]*[A-Z][a-z]+
 _FIRST = r"(?<![A-Za-z]\.)(?:[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|[A-Z]{2,}[a-z]*|[A-Z][a-z]*[A-Z][a-z]+)"
 
 
+#: what :meth:`_Rules.no_name_zh` says of a Chinese name that is none
+COMMON, CUT = 1, 2
+
+
 class Candidate(NamedTuple):
     """Names one actor goes by, as read from one cue. ``type`` is None when the cue only
     tells that two names are one (a gloss of a known actor). (A named tuple: a build keeps
@@ -247,15 +251,18 @@ class _Rules:
 
     def _no_name_zh(self, name: str, typ: Optional[str], named: bool) -> int:
         freq = jieba_dictionary().FREQ.get(name, 0)
-        tags = _pos_tokenizer().word_tag_tab
         if freq >= self.rare_below:  # one common word of the dictionary
             # ... unless the dictionary tags it as the kind of name the cue reads: a person's
             # (江泽民), and for a known actor a place's too (蒙古（Mongolia）)
-            return COMMON if tags.get(name, "") not in self.name_tags[typ] else 0
-        if freq and typ != "Person" and not named and tags.get(name, "")[:1] in self.not_name_flags:
+            return COMMON if _pos_tokenizer().word_tag_tab.get(name, "") not in self.name_tags[typ] else 0
+        person = typ == "Person"
+        if freq and not person and not named and _pos_tokenizer().word_tag_tab.get(name, "")[:1] in self.not_name_flags:
             return COMMON  # one word of the dictionary, and a verb, an adverb... (“管控”, “抹黑”)
+        if person and name[:1] not in self.not_name_first:
+            return 0  # (the rest concerns organizations only)
         words = words_no_hmm(name)
-        if typ != "Person" and len(words) > 1 and len(words[-1]) == 1 and tags.get(words[-1], "") in self.not_name_last:
+        if not person and len(words) > 1 and len(words[-1]) == 1 \
+                and _pos_tokenizer().word_tag_tab.get(words[-1], "") in self.not_name_last:
             return CUT  # ... ending in a particle (发布了)
         if name[:1] not in self.not_name_first or words[0] != name[0]:
             return 0
@@ -935,10 +942,6 @@ def learn(lex: Lexicon, texts: Iterable[str]) -> Lexicon:
     return learn_from(lex, {c for t in texts for c in find_candidates(t, lex)})
 
 
-#: what :meth:`_Rules.no_name_zh` says of a Chinese name that is none
-COMMON, CUT = 1, 2
-
-
 def _named_only(rules: _Rules, c: Candidate) -> Optional[Candidate]:
     """A candidate without the Chinese names that are none (:meth:`_Rules.no_name_zh`), or
     None if nothing is left or one is a common word: a gloss of a common word (服务（bank
@@ -954,7 +957,7 @@ def _named_only(rules: _Rules, c: Candidate) -> Optional[Candidate]:
     return Candidate(names, c.type, c.how) if any(lang != "zh-short" for lang, _ in names) else None
 
 
-def _shared_glosses(rules: _Rules, cands: list[Candidate]) -> set[str]:
+def _shared_glosses(rules: _Rules, cands: Iterable[Candidate]) -> set[str]:
     """The Chinese names (not known ones) that glosses give two Latin names of which neither
     can be the other (see :func:`_latin_variant`)."""
     partners: dict[str, set[str]] = defaultdict(set)
@@ -999,16 +1002,17 @@ def learn_from(lex: Lexicon, candidates: Iterable[Candidate]) -> Lexicon:
     """:func:`learn` over candidates already found (by :func:`find_candidates`), so that a
     build can read each text once and keep only its candidates."""
     rules = _rules(lex)
-    cands = sorted(filter(None, {_named_only(rules, c) for c in candidates}), key=lambda c: (c.names, c.type or "", c.how))
-    if not cands:
+    found = set(filter(None, (_named_only(rules, c) for c in set(candidates))))
+    if not found:
         return lex
     # a Chinese name glossed with the Latin names of more than one actor names none of them
     # for sure (威廉姆斯 for Erica and for Mark Williams, 医疗中心 for two hospitals): it joins
     # nothing, and counts only where the actor is also named in full, as a short form does
-    shared = _shared_glosses(rules, cands)
+    shared = _shared_glosses(rules, found)
     if shared:
-        cands = sorted({Candidate(tuple(("zh-short" if lang == "zh" and n in shared else lang, n) for lang, n in c.names),
-                                  c.type, c.how) for c in cands}, key=lambda c: (c.names, c.type or "", c.how))
+        found = {Candidate(tuple(("zh-short" if lang == "zh" and n in shared else lang, n) for lang, n in c.names),
+                           c.type, c.how) for c in found}
+    cands = sorted(found, key=lambda c: (c.names, c.type or "", c.how))
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
